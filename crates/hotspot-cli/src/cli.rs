@@ -1,0 +1,26 @@
+//! Command-line flags (clap): one struct per subcommand lives in its `cmd` module; this file lists them.
+
+use clap::{Parser, Subcommand};
+
+/// Crime hotspot analysis: where incidents concentrate, whether that is chance,
+/// which schools are affected, and where and when joint patrols should go.
+#[derive(Debug, Parser)]
+#[command(name = "hotspot", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Worker threads for parallel analyses (0 = all cores). Results are identical for every value.
+    #[arg(long, global = true, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// No progress bars or summaries on stderr (errors are still printed).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
+    Inspect(crate::cmd::inspect::Args),
+}

@@ -1,0 +1,28 @@
+//! Subcommands: each module holds its flags (`Args`) and its `run`.
+
+pub mod inspect;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
+    ctx.install(|| match cli.command {
+        Command::Inspect(a) => inspect::run(&ctx, a),
+    })
+}
+
+/// Exit code for an error: 2 for bad input or parameters, 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    match e.downcast_ref::<hotspot::Error>() {
+        Some(
+            hotspot::Error::Parse { .. }
+            | hotspot::Error::Rejected { .. }
+            | hotspot::Error::InvalidParameter { .. }
+            | hotspot::Error::LimitExceeded { .. }
+            | hotspot::Error::Crs { .. }
+            | hotspot::Error::Config { .. },
+        ) => 2,
+        _ => 1,
+    }
+}

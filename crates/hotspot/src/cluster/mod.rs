@@ -1,0 +1,1 @@
+//! Clustering incidents: DBSCAN, HDBSCAN and per-cluster summaries.

@@ -1,0 +1,121 @@
+//! The crate's error type: one enum, structured fields, messages that say how to fix the call.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+///
+/// Variants carry the file, line, feature or parameter concerned so that a
+/// user can find and fix the cause. The enum is `#[non_exhaustive]`: new
+/// analyses add variants without breaking callers.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input file could not be parsed; `line` is 1-based where known.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    Parse {
+        /// The file concerned.
+        path: PathBuf,
+        /// 1-based line (CSV) or feature number (GeoJSON), where known.
+        line: Option<u64>,
+        /// What is wrong and, where possible, how to fix it.
+        message: String,
+    },
+    /// An input row was rejected and `--strict` asked for the first rejection to be an error.
+    #[error("{}, line {line}: rejected ({reason}){}", path.display(), if detail.is_empty() { String::new() } else { format!(": {detail}") })]
+    Rejected {
+        /// The file concerned.
+        path: PathBuf,
+        /// 1-based line number in the file.
+        line: u64,
+        /// Why the row was rejected.
+        reason: crate::ingest::RejectReason,
+        /// The offending value or a short explanation.
+        detail: String,
+    },
+    /// A parameter is outside its allowed range.
+    #[error("invalid parameter `{name}` = {value}: {reason}")]
+    InvalidParameter {
+        /// Parameter name as the user knows it (e.g. `bandwidth_m`).
+        name: &'static str,
+        /// The value given, formatted.
+        value: String,
+        /// The allowed range, and how to fix the call.
+        reason: String,
+    },
+    /// A limit (grid size, memory) would be exceeded; checked before any work starts.
+    #[error("limit exceeded: {what} ({requested} > {limit}); {hint}")]
+    LimitExceeded {
+        /// What would be too large (e.g. "grid cells").
+        what: &'static str,
+        /// The size asked for.
+        requested: u64,
+        /// The largest size allowed.
+        limit: u64,
+        /// How to fix the call.
+        hint: String,
+    },
+    /// A coordinate reference system is unknown or unsuitable.
+    #[error("coordinate reference system {crs}: {reason}")]
+    Crs {
+        /// The CRS as given, e.g. `EPSG:4326`.
+        crs: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// A coordinate could not be transformed between CRSs.
+    #[error("cannot transform ({x}, {y}) from {from} to {to}: {reason}")]
+    Projection {
+        /// Input first coordinate.
+        x: f64,
+        /// Input second coordinate.
+        y: f64,
+        /// Source CRS.
+        from: String,
+        /// Target CRS.
+        to: String,
+        /// Why the transformation failed.
+        reason: String,
+    },
+    /// The data cannot support the requested analysis (e.g. no incidents with times for a space-time test).
+    #[error("insufficient data: {0}")]
+    InsufficientData(String),
+    /// A configuration file is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidParameter`].
+    pub fn invalid(name: &'static str, value: impl ToString, reason: impl Into<String>) -> Self {
+        Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,407 @@
+//! Incidents as columns: x and y in metres, weight, interned category, optional time, id and original lon/lat.
+//!
+//! The columnar layout keeps the hot loops of every analysis (density, clustering,
+//! statistics) over contiguous `f64` slices, which is what rayon and the CPU
+//! caches want. Incidents are built with [`IncidentsBuilder`] (the readers in
+//! [`crate::ingest`] use it) or, for quick library use, [`Incidents::from_xy`].
+
+use crate::crs::Crs;
+use crate::error::{Error, Result};
+use crate::time::{IncidentTime, TimeResolution};
+use std::collections::HashMap;
+
+/// Index of a category in [`Incidents::category_names`].
+pub type CategoryId = u32;
+
+/// One incident, as handed to [`IncidentsBuilder::push`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentRecord<'a> {
+    /// Easting in metres of the working CRS.
+    pub x: f64,
+    /// Northing in metres of the working CRS.
+    pub y: f64,
+    /// Weight (1.0 unless a weight column or harm table says otherwise); must be finite and >= 0.
+    pub weight: f64,
+    /// Category as written in the input (empty when the input has none).
+    pub category: &'a str,
+    /// When it happened, if known.
+    pub time: Option<IncidentTime>,
+    /// The id from the input, or the 1-based data row.
+    pub id: String,
+    /// Original WGS84 `[lon, lat]` in degrees, when the input gave lon/lat.
+    pub lonlat: Option<[f64; 2]>,
+}
+
+/// A set of incidents stored column by column, all in one metric working CRS.
+///
+/// Indices `0..len()` address the same incident in every column. Invariants
+/// (checked on construction): all columns have the same length, coordinates and
+/// weights are finite, weights are non-negative, the CRS is metric.
+#[derive(Clone, Debug)]
+pub struct Incidents {
+    crs: Crs,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    weight: Vec<f64>,
+    category: Vec<CategoryId>,
+    category_names: Vec<String>,
+    time: Vec<Option<IncidentTime>>,
+    id: Vec<String>,
+    lonlat: Vec<Option<[f64; 2]>>,
+}
+
+impl Incidents {
+    /// Incidents at the given positions (metres in `crs`), weight 1, no category,
+    /// no time, ids `1..=n`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the slices differ in length or hold a
+    /// non-finite value; [`Error::Crs`] when `crs` is not metric.
+    ///
+    /// # Example
+    /// ```
+    /// use hotspot::{Crs, Incidents};
+    /// let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[549_900.0, 550_100.0], &[6_545_400.0, 6_545_380.0])?;
+    /// assert_eq!(inc.len(), 2);
+    /// assert_eq!(inc.total_weight(), 2.0);
+    /// # Ok::<(), hotspot::Error>(())
+    /// ```
+    pub fn from_xy(crs: Crs, x: &[f64], y: &[f64]) -> Result<Self> {
+        if x.len() != y.len() {
+            return Err(Error::invalid(
+                "y",
+                format!("{} values", y.len()),
+                format!("x and y must have the same length ({})", x.len()),
+            ));
+        }
+        let mut b = IncidentsBuilder::new(crs)?;
+        for (i, (&xi, &yi)) in x.iter().zip(y).enumerate() {
+            b.push(IncidentRecord {
+                x: xi,
+                y: yi,
+                weight: 1.0,
+                category: "",
+                time: None,
+                id: (i + 1).to_string(),
+                lonlat: None,
+            })?;
+        }
+        Ok(b.build())
+    }
+
+    /// An empty set in `crs`.
+    ///
+    /// # Errors
+    /// [`Error::Crs`] when `crs` is not metric.
+    pub fn empty(crs: Crs) -> Result<Self> {
+        Ok(IncidentsBuilder::new(crs)?.build())
+    }
+
+    /// The working CRS of `x` and `y`.
+    pub fn crs(&self) -> Crs {
+        self.crs
+    }
+    /// Number of incidents.
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+    /// Whether there are no incidents.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+    /// Eastings in metres.
+    pub fn x(&self) -> &[f64] {
+        &self.x
+    }
+    /// Northings in metres.
+    pub fn y(&self) -> &[f64] {
+        &self.y
+    }
+    /// Position `[x, y]` of incident `i`. Panics if `i >= len()`, like slice indexing.
+    pub fn position(&self, i: usize) -> [f64; 2] {
+        [self.x[i], self.y[i]]
+    }
+    /// Weights (1.0 by default).
+    pub fn weights(&self) -> &[f64] {
+        &self.weight
+    }
+    /// Sum of all weights.
+    pub fn total_weight(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+    /// Whether every weight is exactly 1.
+    pub fn is_unweighted(&self) -> bool {
+        self.weight.iter().all(|&w| w == 1.0)
+    }
+    /// Category id of each incident; see [`Incidents::category_names`].
+    pub fn category_ids(&self) -> &[CategoryId] {
+        &self.category
+    }
+    /// Distinct category names, indexed by [`CategoryId`], in order of first appearance.
+    pub fn category_names(&self) -> &[String] {
+        &self.category_names
+    }
+    /// Category name of incident `i`.
+    pub fn category(&self, i: usize) -> &str {
+        &self.category_names[self.category[i] as usize]
+    }
+    /// The id of a category name, if present.
+    pub fn category_id(&self, name: &str) -> Option<CategoryId> {
+        self.category_names
+            .iter()
+            .position(|n| n == name)
+            .map(|p| p as CategoryId)
+    }
+    /// Count of incidents per category id.
+    pub fn category_counts(&self) -> Vec<usize> {
+        let mut c = vec![0usize; self.category_names.len()];
+        for &k in &self.category {
+            c[k as usize] += 1;
+        }
+        c
+    }
+    /// Times (`None` where the input had none).
+    pub fn times(&self) -> &[Option<IncidentTime>] {
+        &self.time
+    }
+    /// Whether at least one incident has a time.
+    pub fn has_times(&self) -> bool {
+        self.time.iter().any(Option::is_some)
+    }
+    /// The coarsest resolution among the incidents that have a time.
+    pub fn time_resolution(&self) -> Option<TimeResolution> {
+        self.time.iter().flatten().map(|t| t.resolution()).min()
+    }
+    /// First and last time, by instant.
+    pub fn time_span(&self) -> Option<(IncidentTime, IncidentTime)> {
+        let first = self.time.iter().flatten().min_by_key(|t| t.timestamp())?;
+        let last = self.time.iter().flatten().max_by_key(|t| t.timestamp())?;
+        Some((*first, *last))
+    }
+    /// Ids as given in the input (or the 1-based data row).
+    pub fn ids(&self) -> &[String] {
+        &self.id
+    }
+    /// Original lon/lat where the input gave it.
+    pub fn lonlat(&self) -> &[Option<[f64; 2]>] {
+        &self.lonlat
+    }
+    /// Bounding box `[min_x, min_y, max_x, max_y]` in metres, `None` when empty.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for (&x, &y) in self.x.iter().zip(&self.y) {
+            b[0] = b[0].min(x);
+            b[1] = b[1].min(y);
+            b[2] = b[2].max(x);
+            b[3] = b[3].max(y);
+        }
+        Some(b)
+    }
+
+    /// A new set holding the incidents at `indices`, in that order (categories keep their ids).
+    ///
+    /// Panics if an index is out of range, like slice indexing.
+    pub fn subset(&self, indices: &[usize]) -> Incidents {
+        Incidents {
+            crs: self.crs,
+            x: indices.iter().map(|&i| self.x[i]).collect(),
+            y: indices.iter().map(|&i| self.y[i]).collect(),
+            weight: indices.iter().map(|&i| self.weight[i]).collect(),
+            category: indices.iter().map(|&i| self.category[i]).collect(),
+            category_names: self.category_names.clone(),
+            time: indices.iter().map(|&i| self.time[i]).collect(),
+            id: indices.iter().map(|&i| self.id[i].clone()).collect(),
+            lonlat: indices.iter().map(|&i| self.lonlat[i]).collect(),
+        }
+    }
+
+    /// The incidents for which `keep(i)` is true, in order.
+    pub fn filter(&self, mut keep: impl FnMut(usize) -> bool) -> Incidents {
+        let idx: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
+        self.subset(&idx)
+    }
+
+    /// The same incidents with new weights.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the length differs or a weight is negative or not finite.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Result<Incidents> {
+        if weights.len() != self.len() {
+            return Err(Error::invalid(
+                "weights",
+                format!("{} values", weights.len()),
+                format!("one weight per incident ({}) is needed", self.len()),
+            ));
+        }
+        if let Some((i, w)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !w.is_finite() || **w < 0.0)
+        {
+            return Err(Error::invalid(
+                "weights",
+                w,
+                format!("weight of incident {} must be finite and >= 0", self.id[i]),
+            ));
+        }
+        self.weight = weights;
+        Ok(self)
+    }
+}
+
+/// Builds an [`Incidents`] set one record at a time, interning categories.
+#[derive(Debug)]
+pub struct IncidentsBuilder {
+    inner: Incidents,
+    lookup: HashMap<String, CategoryId>,
+}
+
+impl IncidentsBuilder {
+    /// A builder for incidents in the metric CRS `crs`.
+    ///
+    /// # Errors
+    /// [`Error::Crs`] when `crs` is geographic or not in metres.
+    pub fn new(crs: Crs) -> Result<Self> {
+        crs.require_metric()?;
+        Ok(Self {
+            inner: Incidents {
+                crs,
+                x: Vec::new(),
+                y: Vec::new(),
+                weight: Vec::new(),
+                category: Vec::new(),
+                category_names: Vec::new(),
+                time: Vec::new(),
+                id: Vec::new(),
+                lonlat: Vec::new(),
+            },
+            lookup: HashMap::new(),
+        })
+    }
+
+    /// Reserves room for `n` more incidents.
+    pub fn reserve(&mut self, n: usize) {
+        let s = &mut self.inner;
+        s.x.reserve(n);
+        s.y.reserve(n);
+        s.weight.reserve(n);
+        s.category.reserve(n);
+        s.time.reserve(n);
+        s.id.reserve(n);
+        s.lonlat.reserve(n);
+    }
+
+    /// Number of incidents pushed so far.
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether nothing has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// Interns a category name, returning its id.
+    pub fn intern(&mut self, name: &str) -> CategoryId {
+        if let Some(&id) = self.lookup.get(name) {
+            return id;
+        }
+        let id = self.inner.category_names.len() as CategoryId;
+        self.inner.category_names.push(name.to_string());
+        self.lookup.insert(name.to_string(), id);
+        id
+    }
+
+    /// Adds one incident.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when a coordinate is not finite or the weight
+    /// is negative or not finite; the set is unchanged then.
+    pub fn push(&mut self, r: IncidentRecord<'_>) -> Result<()> {
+        if !r.x.is_finite() || !r.y.is_finite() {
+            return Err(Error::invalid(
+                "position",
+                format!("({}, {})", r.x, r.y),
+                format!("incident {}: coordinates must be finite", r.id),
+            ));
+        }
+        if !r.weight.is_finite() || r.weight < 0.0 {
+            return Err(Error::invalid(
+                "weight",
+                r.weight,
+                format!("incident {}: weight must be finite and >= 0", r.id),
+            ));
+        }
+        let c = self.intern(r.category);
+        let s = &mut self.inner;
+        s.x.push(r.x);
+        s.y.push(r.y);
+        s.weight.push(r.weight);
+        s.category.push(c);
+        s.time.push(r.time);
+        s.id.push(r.id);
+        s.lonlat.push(r.lonlat);
+        Ok(())
+    }
+
+    /// The finished set.
+    pub fn build(self) -> Incidents {
+        self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_are_interned_in_order_of_first_appearance() {
+        let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+        for (i, c) in ["Klotter", "Misshandel", "Klotter"].iter().enumerate() {
+            b.push(IncidentRecord {
+                x: i as f64,
+                y: 0.0,
+                weight: 1.0,
+                category: c,
+                time: None,
+                id: format!("{}", i + 1),
+                lonlat: None,
+            })
+            .unwrap();
+        }
+        let inc = b.build();
+        assert_eq!(inc.category_names(), &["Klotter", "Misshandel"]);
+        assert_eq!(inc.category_ids(), &[0, 1, 0]);
+        assert_eq!(inc.category_counts(), vec![2, 1]);
+        assert_eq!(inc.category(2), "Klotter");
+    }
+
+    #[test]
+    fn non_finite_input_is_refused() {
+        assert!(Incidents::from_xy(Crs::SWEREF99_TM, &[f64::NAN], &[0.0]).is_err());
+        assert!(Incidents::from_xy(Crs::SWEREF99_TM, &[0.0, 1.0], &[0.0]).is_err());
+        assert!(Incidents::from_xy(Crs::WGS84, &[0.0], &[0.0]).is_err());
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[0.0], &[0.0]).unwrap();
+        assert!(inc.clone().with_weights(vec![-1.0]).is_err());
+        assert!(inc.with_weights(vec![2.5]).unwrap().total_weight() == 2.5);
+    }
+
+    #[test]
+    fn subset_and_bbox() {
+        let inc =
+            Incidents::from_xy(Crs::SWEREF99_TM, &[0.0, 10.0, 5.0], &[1.0, -2.0, 3.0]).unwrap();
+        assert_eq!(inc.bbox(), Some([0.0, -2.0, 10.0, 3.0]));
+        let s = inc.subset(&[2, 0]);
+        assert_eq!(s.x(), &[5.0, 0.0]);
+        assert_eq!(s.ids(), &["3".to_string(), "1".to_string()]);
+        assert_eq!(Incidents::empty(Crs::SWEREF99_TM).unwrap().bbox(), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! # hotspot
+//!
+//! Geospatial crime hotspot analysis for analysts, planners and benchmarkers.
+//!
+//! Data flow one way: files in ([`ingest`]), incidents in metres
+//! ([`Incidents`], [`crs`]), an R-tree ([`SpatialIndex`]), analyses
+//! ([`density`], [`cluster`], [`stats`]), and results that leave as
+//! RFC 7946 GeoJSON in lon/lat ([`output`]).
+//!
+//! ## Parallelisation
+//! Analyses use rayon internally; no rayon type appears in the public API and
+//! every result is independent of the number of threads. Callers choose the
+//! thread count by installing a rayon thread pool around the call.
+#![deny(missing_docs)]
+
+pub mod cluster;
+pub mod crs;
+pub mod density;
+mod error;
+pub mod grid;
+mod incident;
+pub mod index;
+pub mod ingest;
+pub mod output;
+pub mod stats;
+pub mod study_area;
+pub mod time;
+
+pub use crs::{Crs, Projector};
+pub use error::{Error, Result};
+pub use grid::{GridSpec, Raster};
+pub use incident::{CategoryId, IncidentRecord, Incidents, IncidentsBuilder};
+pub use index::SpatialIndex;
+pub use ingest::RejectReason;
+pub use study_area::StudyArea;
+pub use time::{IncidentTime, TimeResolution};

@@ -1,0 +1,95 @@
+//! Writing results as RFC 7946 GeoJSON: geometry in working-CRS metres goes out as WGS84 lon/lat.
+//!
+//! Coordinates are rounded to 7 decimal places (about 1 cm), and features keep
+//! the order given, so the same result always gives byte-identical files.
+
+use crate::crs::Projector;
+use crate::error::{Error, Result};
+use geo::Geometry;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One output feature: geometry in working-CRS metres and its properties.
+#[derive(Clone, Debug)]
+pub struct OutFeature {
+    /// Geometry in metres of the working CRS.
+    pub geometry: Geometry<f64>,
+    /// Properties, written in insertion order of the map (serde_json keeps keys sorted).
+    pub properties: Map<String, Value>,
+}
+
+fn round7(v: f64) -> f64 {
+    (v * 1e7).round() / 1e7
+}
+
+/// Converts a geometry from working-CRS metres to WGS84 lon/lat.
+///
+/// # Errors
+/// [`Error::Projection`] when a vertex cannot be converted.
+pub fn geometry_to_lonlat(g: &Geometry<f64>, projector: &Projector) -> Result<Geometry<f64>> {
+    use geo::MapCoords;
+    g.try_map_coords(|c| {
+        let [lon, lat] = projector.to_lonlat(c.x, c.y)?;
+        Ok::<_, Error>(geo::coord! { x: round7(lon), y: round7(lat) })
+    })
+}
+
+/// Builds an RFC 7946 FeatureCollection (lon/lat) from features in metres.
+///
+/// # Errors
+/// [`Error::Projection`] when a vertex cannot be converted.
+pub fn feature_collection(
+    features: &[OutFeature],
+    projector: &Projector,
+) -> Result<geojson::FeatureCollection> {
+    let mut out = Vec::with_capacity(features.len());
+    for f in features {
+        let g = geometry_to_lonlat(&f.geometry, projector)?;
+        out.push(geojson::Feature {
+            bbox: None,
+            geometry: Some(geojson::Geometry::from(&g)),
+            id: None,
+            properties: Some(f.properties.clone()),
+            foreign_members: None,
+        });
+    }
+    Ok(geojson::FeatureCollection {
+        bbox: None,
+        features: out,
+        foreign_members: None,
+    })
+}
+
+/// Writes features (in metres) to `path` as RFC 7946 GeoJSON in lon/lat.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be written; [`Error::Projection`] as
+/// [`feature_collection`].
+pub fn write_geojson(path: &Path, features: &[OutFeature], projector: &Projector) -> Result<()> {
+    let fc = feature_collection(features, projector)?;
+    let text = serde_json::to_string(&fc).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("cannot serialise GeoJSON: {e}"),
+    })?;
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crs::Crs;
+
+    #[test]
+    fn features_go_out_in_lonlat() {
+        let p = Projector::new(Crs::SWEREF99_TM).unwrap();
+        let f = OutFeature {
+            geometry: Geometry::Point(geo::Point::new(549_917.373, 6_545_387.824)),
+            properties: Map::new(),
+        };
+        let fc = feature_collection(&[f], &p).unwrap();
+        let text = serde_json::to_string(&fc).unwrap();
+        assert!(text.contains("15.87"), "{text}");
+        assert!(text.contains("59.045"), "{text}");
+    }
+}

@@ -1,0 +1,1 @@
+//! Examples of embedding `hotspot`; see the `[[example]]` targets.
