@@ -4,12 +4,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// Settings every subcommand runs under.
+#[allow(dead_code)]
 pub struct Context {
     /// Suppress progress and summaries.
     pub quiet: bool,
     pool: rayon::ThreadPool,
 }
 
+#[allow(dead_code)] // helpers used by subcommands as they land
 impl Context {
     /// A context with `threads` workers (0 = all cores).
     pub fn new(threads: usize, quiet: bool) -> anyhow::Result<Self> {

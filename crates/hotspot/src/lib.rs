@@ -13,15 +13,20 @@
 //! thread count by installing a rayon thread pool around the call.
 #![deny(missing_docs)]
 
+pub mod categories;
 pub mod cluster;
 pub mod crs;
 pub mod density;
 mod error;
+pub mod evaluate;
 pub mod grid;
 mod incident;
 pub mod index;
 pub mod ingest;
 pub mod output;
+pub mod patrol;
+pub mod sample;
+pub mod schools;
 pub mod stats;
 pub mod study_area;
 pub mod time;

@@ -1,1 +1,3 @@
 //! Spatial and space-time statistics: Getis-Ord Gi*, Moran's I, nearest-neighbour, Ripley's K, Knox and near-repeat.
+
+pub mod poisson;

@@ -1,0 +1,1 @@
+//! Judging hotspot methods on a later period: hit rate, PAI, PEI* and RRI at fixed area coverages.

@@ -1,0 +1,1 @@
+//! Patrol zones chosen by harm-weighted maximal coverage, when to patrol them, and a route through them.
