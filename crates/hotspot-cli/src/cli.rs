@@ -23,4 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
+    #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
+    Sample(crate::cmd::sample::Args),
 }
