@@ -1,1 +1,14 @@
 //! Clustering incidents: DBSCAN, HDBSCAN and per-cluster summaries.
+//!
+//! Both methods return one label per incident in input order: a cluster number
+//! `0, 1, …` (numbered by descending size, then by lowest incident index) or
+//! [`NOISE`] (`-1`). [`summarize`] turns labels into per-cluster summaries
+//! (hulls, standard deviational ellipses, time profiles) and
+//! [`suggest_eps`] proposes a DBSCAN radius from the k-distance curve.
+
+mod dbscan;
+
+pub use dbscan::{Dbscan, DbscanParams, NOISE, dbscan, dbscan_xy};
+
+#[cfg(test)]
+mod tests;
