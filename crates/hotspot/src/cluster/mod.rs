@@ -7,8 +7,10 @@
 //! [`suggest_eps`] proposes a DBSCAN radius from the k-distance curve.
 
 mod dbscan;
+mod hdbscan;
 
 pub use dbscan::{Dbscan, DbscanParams, NOISE, dbscan, dbscan_xy};
+pub use hdbscan::{Hdbscan, HdbscanParams, Selection, hdbscan, hdbscan_xy};
 
 #[cfg(test)]
 mod tests;

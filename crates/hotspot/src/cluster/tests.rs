@@ -301,3 +301,195 @@ fn dbscan_permutation_and_thread_invariance() {
         }
     }
 }
+
+// ---------------------------------------------------------------- HDBSCAN
+
+#[test]
+fn hdbscan_hand_worked_line() {
+    // See docs/clustering.md for the worked condensed tree: merges at 1, 2, 9, 18;
+    // clusters {0,1} (stability 16/9) and {2,3} (7/9); point 4 leaves the root at λ = 1/18.
+    let x = [0.0, 1.0, 10.0, 12.0, 30.0];
+    let y = [0.0; 5];
+    for ms in [1, 2] {
+        let p = HdbscanParams::new(2).unwrap().min_samples(ms).unwrap();
+        let r = hdbscan_xy(&x, &y, &p).unwrap();
+        assert_eq!(r.labels, vec![0, 0, 1, 1, -1], "min_samples {ms}");
+        assert_eq!(r.probabilities, vec![1.0, 1.0, 1.0, 1.0, 0.0]);
+        assert!((r.outlier_scores[4] - 17.0 / 18.0).abs() < 1e-12);
+        assert_eq!(&r.outlier_scores[..4], &[0.0; 4]);
+        assert!((r.stabilities[0] - 16.0 / 9.0).abs() < 1e-12);
+        assert!((r.stabilities[1] - 7.0 / 9.0).abs() < 1e-12);
+        for sel in [Selection::Eom, Selection::Leaf] {
+            let r2 = hdbscan_xy(&x, &y, &p.selection(sel).allow_single_cluster(true)).unwrap();
+            assert_eq!(r2.labels, r.labels);
+        }
+        let eps = p.cluster_selection_epsilon(10.0).unwrap();
+        assert_eq!(hdbscan_xy(&x, &y, &eps).unwrap().labels, r.labels);
+        // Root as the single cluster: points with λ >= 1/10 join it, point 4 (λ = 1/18) does not.
+        let single = eps.allow_single_cluster(true);
+        assert_eq!(
+            hdbscan_xy(&x, &y, &single).unwrap().labels,
+            vec![0, 0, 0, 0, -1]
+        );
+    }
+}
+
+/// Prim's algorithm on the full mutual-reachability graph: O(n²) time, O(n) memory.
+fn prim_mst_weights(x: &[f64], y: &[f64], min_samples: usize) -> Vec<f64> {
+    let n = x.len();
+    let d = |i: usize, j: usize| ((x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2)).sqrt();
+    let core: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut v: Vec<f64> = (0..n).map(|j| d(i, j)).collect();
+            v.sort_by(f64::total_cmp);
+            v[min_samples - 1]
+        })
+        .collect();
+    let mrd = |i: usize, j: usize| d(i, j).max(core[i]).max(core[j]);
+    let mut in_tree = vec![false; n];
+    let mut best = vec![f64::INFINITY; n];
+    let mut out = Vec::new();
+    let mut cur = 0;
+    in_tree[0] = true;
+    for _ in 1..n {
+        let mut next = usize::MAX;
+        for j in 0..n {
+            if !in_tree[j] {
+                best[j] = best[j].min(mrd(cur, j));
+                if next == usize::MAX || best[j] < best[next] {
+                    next = j;
+                }
+            }
+        }
+        out.push(best[next]);
+        in_tree[next] = true;
+        cur = next;
+    }
+    out.sort_by(f64::total_cmp);
+    out
+}
+
+#[test]
+fn boruvka_matches_prim() {
+    let mut rng = Rng(11);
+    for case in 0..30 {
+        let n = 2 + rng.below(250);
+        let (x, y): (Vec<f64>, Vec<f64>) = if case % 2 == 0 {
+            (
+                (0..n).map(|_| rng.next() * 100.0).collect(),
+                (0..n).map(|_| rng.next() * 100.0).collect(),
+            )
+        } else {
+            // With duplicates and lattice ties: only weights are compared.
+            let (x, y) = lattice(&mut rng, n, 8, 1.0, 0.0);
+            (x, y)
+        };
+        let ms = 1 + rng.below(n.min(8));
+        let tree = hdbscan::KdTree::new(&x, &y);
+        let core = tree.kth_distances(ms);
+        let mut w: Vec<f64> = hdbscan::boruvka_mst(&tree, &core)
+            .iter()
+            .map(|e| e.w)
+            .collect();
+        w.sort_by(f64::total_cmp);
+        let want = prim_mst_weights(&x, &y, ms);
+        assert_eq!(w.len(), want.len(), "case {case}");
+        for (a, b) in w.iter().zip(&want) {
+            assert!(
+                (a - b).abs() <= 1e-12 * b.max(1.0),
+                "case {case}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+fn blobs(seed: u64) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
+    let mut rng = Rng(seed);
+    let centres = [(0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0)];
+    let sizes = [150, 100, 60];
+    let (mut x, mut y, mut truth) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (&(cx, cy), &m)) in centres.iter().zip(&sizes).enumerate() {
+        for _ in 0..m {
+            // Box-Muller normal with sd 25 m.
+            let r = (-2.0 * (1.0 - rng.next()).ln()).sqrt() * 25.0;
+            let a = rng.next() * std::f64::consts::TAU;
+            x.push(cx + r * a.cos());
+            y.push(cy + r * a.sin());
+            truth.push(k as i32);
+        }
+    }
+    for _ in 0..40 {
+        x.push(rng.next() * 3000.0 - 1000.0);
+        y.push(rng.next() * 3000.0 - 1000.0);
+        truth.push(-1);
+    }
+    (x, y, truth)
+}
+
+#[test]
+fn hdbscan_finds_separated_blobs_and_noise() {
+    let (x, y, truth) = blobs(5);
+    let r = hdbscan_xy(&x, &y, &HdbscanParams::new(15).unwrap()).unwrap();
+    assert_eq!(r.n_clusters, 3);
+    for k in 0..3 {
+        let members: Vec<usize> = (0..x.len()).filter(|&i| truth[i] == k).collect();
+        let agree = members.iter().filter(|&&i| r.labels[i] == k).count();
+        assert!(
+            agree as f64 >= 0.9 * members.len() as f64,
+            "blob {k}: {agree}/{}",
+            members.len()
+        );
+    }
+    let noise_found = (0..x.len())
+        .filter(|&i| truth[i] == -1 && r.labels[i] == -1)
+        .count();
+    assert!(noise_found >= 30, "{noise_found}");
+    // Outliers score higher than cluster members on average.
+    let mean = |f: &dyn Fn(usize) -> bool| {
+        let v: Vec<f64> = (0..x.len())
+            .filter(|&i| f(i))
+            .map(|i| r.outlier_scores[i])
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(mean(&|i| truth[i] == -1) > mean(&|i| truth[i] >= 0) + 0.3);
+    assert!(r.probabilities.iter().all(|&p| (0.0..=1.0).contains(&p)));
+    // Thread count and input order do not matter.
+    for threads in [1, 2, 4] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        assert_eq!(
+            pool.install(|| hdbscan_xy(&x, &y, &HdbscanParams::new(15).unwrap()).unwrap()),
+            r
+        );
+    }
+    let rev_x: Vec<f64> = x.iter().rev().copied().collect();
+    let rev_y: Vec<f64> = y.iter().rev().copied().collect();
+    let rr = hdbscan_xy(&rev_x, &rev_y, &HdbscanParams::new(15).unwrap()).unwrap();
+    let back: Vec<i32> = rr.labels.iter().rev().copied().collect();
+    assert_eq!(back, r.labels);
+}
+
+#[test]
+fn hdbscan_degenerate_inputs() {
+    let p = HdbscanParams::new(3).unwrap();
+    assert_eq!(hdbscan_xy(&[], &[], &p).unwrap().labels, Vec::<i32>::new());
+    assert_eq!(hdbscan_xy(&[1.0], &[1.0], &p).unwrap().labels, vec![-1]);
+    let x = vec![7.0; 50];
+    assert_eq!(hdbscan_xy(&x, &x, &p).unwrap().labels, vec![-1; 50]);
+    let r = hdbscan_xy(&x, &x, &p.allow_single_cluster(true)).unwrap();
+    assert_eq!((r.labels, r.n_clusters), (vec![0; 50], 1));
+    assert!(HdbscanParams::new(1).is_err());
+    assert!(p.min_samples(0).is_err());
+    assert!(p.cluster_selection_epsilon(-1.0).is_err());
+    let e = hdbscan_xy(&[0.0, 1.0, 2.0], &[0.0; 3], &p.min_samples(4).unwrap());
+    assert!(matches!(
+        e,
+        Err(crate::Error::InvalidParameter {
+            name: "min_samples",
+            ..
+        })
+    ));
+}
