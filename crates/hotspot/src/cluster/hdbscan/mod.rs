@@ -280,5 +280,6 @@ pub fn hdbscan_xy(x: &[f64], y: &[f64], params: &HdbscanParams) -> Result<Hdbsca
     })
 }
 
+pub(crate) use mst::KdTree;
 #[cfg(test)]
-pub(crate) use mst::{KdTree, boruvka_mst};
+pub(crate) use mst::boruvka_mst;
