@@ -1,3 +1,11 @@
 //! Spatial and space-time statistics: Getis-Ord Gi*, Moran's I, nearest-neighbour, Ripley's K, Knox and near-repeat.
+//!
+//! Definitions, citations, degenerate cases and measured speed are collected in
+//! `docs/statistics.md`.
 
+pub mod fdr;
+pub mod fishnet;
+pub mod getis_ord;
+pub mod moran;
 pub mod poisson;
+pub mod weights;

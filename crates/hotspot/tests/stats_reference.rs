@@ -1,0 +1,115 @@
+//! Statistics checked against published reference values in `data/reference-values`
+//! (PySAL esda 2.9.0 / pointpats 2.5.5; see that folder's SOURCE.md).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hotspot::stats::fishnet::Fishnet;
+use hotspot::stats::getis_ord::{GiStarParams, gi_star, hot_spots_on};
+use hotspot::stats::weights::SpatialWeights;
+use hotspot::{Crs, GridSpec, Incidents, Projector};
+
+fn data(rel: &str) -> String {
+    format!("{}/../../data/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn memphis() -> Incidents {
+    let proj = Projector::new(Crs::from_epsg(32616).unwrap()).unwrap();
+    let mut rdr = csv::Reader::from_path(data("memphis-robberies/memphis_robberies.csv")).unwrap();
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let lon: f64 = r[3].parse().unwrap();
+        let lat: f64 = r[4].parse().unwrap();
+        let [x, y] = proj.to_metres(lon, lat).unwrap();
+        xs.push(x);
+        ys.push(y);
+    }
+    Incidents::from_xy(proj.crs(), &xs, &ys).unwrap()
+}
+
+/// Memphis robberies, 1000 m grid from (214000, 3876000), 38 x 30 cells, binary
+/// band 1500 m: counts and z per cell equal the esda run (its p are one-tailed).
+#[test]
+fn memphis_grid_counts_and_z_match_esda() {
+    let inc = memphis();
+    assert_eq!(inc.len(), 2245);
+    let spec = GridSpec::new(214_000.0, 3_876_000.0, 1000.0, 38, 30).unwrap();
+    let f = Fishnet::square_on(&inc, spec, None).unwrap();
+    assert_eq!(f.n_counted, 2245);
+    let r = hot_spots_on(f, &GiStarParams::new(1000.0, 1500.0).unwrap()).unwrap();
+    let mut rdr = csv::Reader::from_path(data(
+        "reference-values/memphis_robberies_grid1000m_gistar_d1500.csv",
+    ))
+    .unwrap();
+    let mut seen = 0;
+    let (mut above196, mut above258) = (0, 0);
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let col: usize = rec[0].parse().unwrap();
+        let row: usize = rec[1].parse().unwrap();
+        let count: f64 = rec[4].parse().unwrap();
+        let z: f64 = rec[5].parse().unwrap();
+        let p1: f64 = rec[6].parse().unwrap();
+        let k = spec.index(col, row);
+        assert_eq!(
+            (r.fishnet.col[k] as usize, r.fishnet.row[k] as usize),
+            (col, row)
+        );
+        assert_eq!(r.fishnet.x[k], rec[2].parse::<f64>().unwrap());
+        assert_eq!(r.fishnet.count[k], count, "count of cell ({col}, {row})");
+        assert!(
+            (r.gi.z[k] - z).abs() < 1e-9,
+            "z of cell ({col}, {row}): {} vs {z}",
+            r.gi.z[k]
+        );
+        assert!((r.gi.p[k] - 2.0 * p1).abs() < 1e-9);
+        above196 += usize::from(r.gi.z[k] > 1.96);
+        above258 += usize::from(r.gi.z[k] > 2.58);
+        seen += 1;
+    }
+    assert_eq!(seen, 38 * 30);
+    assert_eq!((above196, above258), (181, 138));
+    let max = r.gi.z.iter().copied().fold(f64::MIN, f64::max);
+    assert!((max - 11.385869195941531).abs() < 1e-9);
+}
+
+fn columbus() -> (Vec<f64>, SpatialWeights) {
+    let mut rdr = csv::Reader::from_path(data("reference-values/columbus_queen.csv")).unwrap();
+    let (mut crime, mut lists) = (Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        crime.push(rec[1].parse::<f64>().unwrap());
+        let nb: Vec<(usize, f64)> = rec[2]
+            .split_whitespace()
+            .map(|s| (s.parse::<usize>().unwrap() - 1, 1.0))
+            .collect();
+        lists.push(nb);
+    }
+    (crime, SpatialWeights::from_lists(&lists).unwrap())
+}
+
+/// Columbus: Gi* (binary queen weights, self included) per neighbourhood.
+#[test]
+fn columbus_gi_star_matches_esda() {
+    let (crime, w) = columbus();
+    let g = gi_star(&crime, &w).unwrap();
+    let mut rdr = csv::Reader::from_path(data("reference-values/columbus_crime_gi.csv")).unwrap();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.unwrap();
+        assert_eq!(w.cardinality(i), rec[2].parse::<usize>().unwrap());
+        let z: f64 = rec[3].parse().unwrap();
+        assert!((g.z[i] - z).abs() < 1e-9, "{i}: {} vs {z}", g.z[i]);
+    }
+}
+
+/// Columbus: global Moran's I, row-standardised queen weights.
+#[test]
+fn columbus_global_moran_matches_esda() {
+    use hotspot::stats::moran::global_moran;
+    let (crime, w) = columbus();
+    let m = global_moran(&crime, &w.row_standardised(), 0, 0).unwrap();
+    assert!((m.i - 0.5001885571828611).abs() < 1e-12);
+    assert!((m.expected - -0.020833333333333332).abs() < 1e-15);
+    assert!((m.z_norm - 5.630312787738188).abs() < 1e-9);
+    assert!((m.z_rand - 5.58938267504451).abs() < 1e-9);
+    assert!((m.p_norm - 1.7988309915890043e-08).abs() < 1e-12);
+}
