@@ -113,3 +113,48 @@ fn columbus_global_moran_matches_esda() {
     assert!((m.z_rand - 5.58938267504451).abs() < 1e-9);
     assert!((m.p_norm - 1.7988309915890043e-08).abs() < 1e-12);
 }
+
+/// Snow's 578 deaths in British National Grid (EPSG:27700): pointpats 2.5.5
+/// centrography and Clark-Evans R with the convex hull. Our projection (proj4rs
+/// with the EPSG definition's 7-parameter datum shift) and pyproj's differ by
+/// metres in absolute position, so centres are compared to 5 m and
+/// distances, which do not depend on a common offset, to 1e-3 relative.
+#[test]
+fn snow_deaths_point_pattern_descriptors_match_pointpats() {
+    use hotspot::stats::centrography::*;
+    use hotspot::stats::nearest_neighbour::*;
+    let proj = Projector::new(Crs::from_epsg(27700).unwrap()).unwrap();
+    let text = std::fs::read_to_string(data("john-snow/deaths.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for f in v["features"].as_array().unwrap() {
+        let c = &f["geometry"]["coordinates"];
+        let [a, b] = proj
+            .to_metres(c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+            .unwrap();
+        x.push(a);
+        y.push(b);
+    }
+    assert_eq!(x.len(), 578);
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    let mc = mean_centre(&x, &y).unwrap();
+    assert!(
+        (mc[0] - 529423.3817111698).abs() < 5.0 && (mc[1] - 181015.7280071775).abs() < 5.0,
+        "{mc:?}"
+    );
+    let med = median_centre(&x, &y, None).unwrap();
+    // Median relative to the mean centre removes the common datum offset.
+    assert!(((med[0] - mc[0]) - (529420.7625282716 - 529423.3817111698)).abs() < 0.05);
+    assert!(((med[1] - mc[1]) - (181012.342915868 - 181015.7280071775)).abs() < 0.05);
+    assert!(rel(standard_distance(&x, &y, None).unwrap(), 139.5913065228293) < 1e-3);
+    let e = standard_deviational_ellipse(&x, &y, None).unwrap();
+    assert!(rel(e.major, 153.25658637398163) < 1e-3, "{e:?}");
+    assert!(rel(e.minor, 124.97680741582457) < 1e-3);
+    assert!((e.angle_rad - 0.2713341741219655).abs() < 1e-2);
+    let d = nearest_distances(&x, &y).unwrap();
+    assert!(rel(d.iter().sum::<f64>() / 578.0, 5.545620436421444) < 1e-3);
+    let nni = nearest_neighbour_index(&x, &y, None).unwrap();
+    assert_eq!(nni.area_source, AreaSource::ConvexHull);
+    assert!(rel(nni.area_m2, 263882.1928867116) < 2e-3);
+    assert!(rel(nni.ratio, 0.5190856392985836) < 2e-3);
+}

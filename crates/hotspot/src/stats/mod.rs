@@ -3,9 +3,11 @@
 //! Definitions, citations, degenerate cases and measured speed are collected in
 //! `docs/statistics.md`.
 
+pub mod centrography;
 pub mod fdr;
 pub mod fishnet;
 pub mod getis_ord;
 pub mod moran;
+pub mod nearest_neighbour;
 pub mod poisson;
 pub mod weights;
