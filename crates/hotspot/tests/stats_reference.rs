@@ -158,3 +158,39 @@ fn snow_deaths_point_pattern_descriptors_match_pointpats() {
     assert!(rel(nni.area_m2, 263882.1928867116) < 2e-3);
     assert!(rel(nni.ratio, 0.5190856392985836) < 2e-3);
 }
+
+/// Knox test on Burkitt's lymphoma (delta 20, tau 5): pointpats 2.5.5 gives
+/// statistic 13, expected 10.1438..., Poisson p 0.146246. That number is
+/// pointpats' `1 - cdf(13) = P(X > 13)`; the p-value `P(X >= 13)` is 0.222267
+/// (scipy: `poisson.sf(12, 10.143816133803618)` = 0.22226667388877835).
+#[test]
+fn knox_burkitt_matches_pointpats() {
+    use hotspot::stats::knox::{KnoxParams, knox};
+    let mut rdr = csv::Reader::from_path(data("reference-values/burkitt.csv")).unwrap();
+    let (mut x, mut y, mut t) = (Vec::new(), Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        x.push(rec[1].parse::<f64>().unwrap());
+        y.push(rec[2].parse::<f64>().unwrap());
+        t.push(rec[3].parse::<f64>().unwrap());
+    }
+    assert_eq!(x.len(), 188);
+    let k = knox(&x, &y, &t, &KnoxParams::new(20.0, 5.0, 999, 7).unwrap()).unwrap();
+    assert_eq!(k.statistic, 13);
+    assert_eq!(k.observed, [[13, 3416], [39, 14110]]);
+    assert!((k.expected - 10.143816133803618).abs() < 1e-9);
+    assert!((k.expected_table[1][1] - 14107.143816133805).abs() < 1e-6);
+    assert!(
+        (k.p_poisson_gt - 0.14624558197140414).abs() < 1e-9,
+        "{}",
+        k.p_poisson_gt
+    );
+    assert!(
+        (k.p_poisson - 0.22226667388877835).abs() < 1e-9,
+        "{}",
+        k.p_poisson
+    );
+    // Monte Carlo agrees with the Poisson approximation to sampling error.
+    let ps = k.p_sim.unwrap();
+    assert!(ps > 0.08 && ps < 0.3, "{ps}");
+}
