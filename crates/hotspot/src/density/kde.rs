@@ -378,7 +378,7 @@ impl Kde {
     /// ```
     /// use hotspot::{Crs, Incidents};
     /// use hotspot::density::{Kde, KdeOptions};
-    /// let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[1000.0, 1040.0], &[2000.0, 2010.0])?;
+    /// let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[1000.0, 3000.0], &[2000.0, 2600.0])?;
     /// let s = Kde::new(KdeOptions::new(300.0, 50.0))?.estimate(&inc)?;
     /// // Sum times the cell area (in km2) gives back the two incidents.
     /// assert!((s.mass() - 2.0).abs() < 0.01);
