@@ -19,8 +19,13 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once per run: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
+    #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
+    Sample(crate::cmd::sample::Args),
 }
