@@ -19,7 +19,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-// Parsed once per run: the size difference between variants does not matter.
+// Parsed once per run: the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
