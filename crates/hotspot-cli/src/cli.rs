@@ -19,6 +19,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
@@ -26,4 +28,6 @@ pub enum Command {
     /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
     #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
     Sample(crate::cmd::sample::Args),
+    /// Kernel density surface (ESRI ASCII grid), hotspot polygons (GeoJSON), relative risk and Monte-Carlo thresholds.
+    Kde(crate::cmd::kde::Args),
 }
