@@ -192,15 +192,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         units,
         max_cells: args.max_cells,
     })?;
-    // Checks (grid size, bandwidth against cell and extent) before any work.
-    let (grid, _) = kde.plan(inc)?;
+    // The library checks the grid size and the bandwidth against the cell and
+    // the extent before it allocates or computes anything.
     let pb = ctx.spinner(format!(
-        "kernel density on {} x {} cells of {} m",
-        grid.cols, grid.rows, grid.cell_m
+        "kernel density of {} incidents ({} kernel)",
+        inc.len(),
+        kernel
     ));
     let surface = kde.estimate(inc);
     pb.finish_and_clear();
     let surface = surface?;
+    let grid = surface.raster.spec;
     let b = &surface.bandwidth;
     ctx.note(format!(
         "kde: {} incidents (weight {}), {} kernel, bandwidth {:.1} m ({}), grid {} x {} cells of {} m, values {}",
