@@ -28,4 +28,6 @@ pub enum Command {
     /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
     #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
     Sample(crate::cmd::sample::Args),
+    /// Kernel density surface (ESRI ASCII grid), hotspot polygons (GeoJSON), relative risk and Monte-Carlo thresholds.
+    Kde(crate::cmd::kde::Args),
 }

@@ -1,6 +1,7 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
 pub mod inspect;
+pub mod kde;
 pub mod sample;
 
 use crate::cli::{Cli, Command};
@@ -11,6 +12,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Sample(a) => sample::run(&ctx, a),
+        Command::Kde(a) => kde::run(&ctx, a),
     })
 }
 
