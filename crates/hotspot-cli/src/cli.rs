@@ -23,4 +23,6 @@ pub struct Cli {
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Find clusters of incidents (DBSCAN or HDBSCAN): labels, cluster polygons and summaries; --suggest-eps helps choose eps.
+    Cluster(crate::cmd::cluster::Args),
 }

@@ -101,7 +101,8 @@ impl Ellipse {
         let az = self.azimuth_deg.to_radians();
         // Unit vectors of the major (along azimuth) and minor axes.
         let (ux, uy) = (az.sin(), az.cos());
-        let (vx, vy) = (uy, -ux);
+        // Minor axis: the major turned 90° anticlockwise, so the ring runs anticlockwise (RFC 7946).
+        let (vx, vy) = (-uy, ux);
         let (a, b) = (k * self.sd_major_m, k * self.sd_minor_m);
         let m = vertices.max(8);
         let mut ring: Vec<geo::Coord<f64>> = (0..m)
@@ -324,6 +325,12 @@ impl ClusterSummary {
     pub fn features(&self) -> Vec<OutFeature> {
         let mut out = Vec::with_capacity(4);
         let mut push = |shape: &str, g: Geometry<f64>| {
+            use geo::orient::{Direction, Orient};
+            // RFC 7946: exterior rings anticlockwise.
+            let g = match g {
+                Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
+                g => g,
+            };
             let mut p = self.properties();
             p.insert("shape".into(), json!(shape));
             out.push(OutFeature {
