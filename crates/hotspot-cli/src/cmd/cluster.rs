@@ -9,7 +9,8 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::cluster::{
-    ClusterSummary, DbscanParams, HdbscanParams, Selection, dbscan, hdbscan, suggest_eps, summarize,
+    ClusterSummary, DbscanParams, HdbscanParams, Selection, dbscan, hdbscan, suggest_eps,
+    summarize_with,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -144,6 +145,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let inc = &data.incidents;
     let mut out = std::io::stdout().lock();
     let pb = ctx.spinner("clustering");
+    let t0 = std::time::Instant::now();
     let (labels, method_note) = match params {
         Params::Db(p) => {
             let r = dbscan(inc, &p)?;
@@ -171,9 +173,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )
         }
     };
+    let t_cluster = t0.elapsed();
     pb.set_message("summarising clusters");
-    let summaries = summarize(inc, &labels)?;
+    // Concave hulls only go into --clusters; the table needs the convex area.
+    let summaries = summarize_with(inc, &labels, args.clusters.is_some())?;
     pb.finish_and_clear();
+    ctx.note(format!(
+        "clustering {:.2} s, summaries {:.2} s",
+        t_cluster.as_secs_f64(),
+        (t0.elapsed() - t_cluster).as_secs_f64()
+    ));
     let noise = labels.iter().filter(|&&l| l < 0).count();
     writeln!(
         out,
