@@ -30,4 +30,6 @@ pub enum Command {
     Sample(crate::cmd::sample::Args),
     /// Kernel density surface (ESRI ASCII grid), hotspot polygons (GeoJSON), relative risk and Monte-Carlo thresholds.
     Kde(crate::cmd::kde::Args),
+    /// Find clusters of incidents (DBSCAN or HDBSCAN): labels, cluster polygons and summaries; --suggest-eps helps choose eps.
+    Cluster(crate::cmd::cluster::Args),
 }

@@ -1,5 +1,6 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
+pub mod cluster;
 pub mod inspect;
 pub mod kde;
 pub mod sample;
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Sample(a) => sample::run(&ctx, a),
         Command::Kde(a) => kde::run(&ctx, a),
+        Command::Cluster(a) => cluster::run(&ctx, a),
     })
 }
 
