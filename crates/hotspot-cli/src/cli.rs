@@ -23,4 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Getis-Ord Gi* hot spots on a fishnet of counts (empty cells included), with FDR and ArcGIS bins.
+    Gistar(crate::cmd::gistar::Args),
+    /// The global statistical picture: centrography, nearest neighbour index, Moran's I, Knox (and Ripley's L).
+    Stats(crate::cmd::stats::Args),
+    /// Near-repeat analysis (Ratcliffe's calculator): pairs by distance band and time band against permutations.
+    NearRepeat(crate::cmd::near_repeat::Args),
 }

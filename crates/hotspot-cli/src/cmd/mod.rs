@@ -1,6 +1,9 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
+pub mod gistar;
 pub mod inspect;
+pub mod near_repeat;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
 
@@ -9,6 +12,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Gistar(a) => gistar::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a),
+        Command::NearRepeat(a) => near_repeat::run(&ctx, a),
     })
 }
 
