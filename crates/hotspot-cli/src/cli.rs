@@ -32,4 +32,10 @@ pub enum Command {
     Kde(crate::cmd::kde::Args),
     /// Find clusters of incidents (DBSCAN or HDBSCAN): labels, cluster polygons and summaries; --suggest-eps helps choose eps.
     Cluster(crate::cmd::cluster::Args),
+    /// Getis-Ord Gi* hot spots on a fishnet of counts (empty cells included), with FDR and ArcGIS bins.
+    Gistar(crate::cmd::gistar::Args),
+    /// The global statistical picture: centrography, nearest neighbour index, Moran's I, Knox (and Ripley's L).
+    Stats(crate::cmd::stats::Args),
+    /// Near-repeat analysis (Ratcliffe's calculator): pairs by distance band and time band against permutations.
+    NearRepeat(crate::cmd::near_repeat::Args),
 }

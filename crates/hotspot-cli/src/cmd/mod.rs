@@ -1,9 +1,12 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
 pub mod cluster;
+pub mod gistar;
 pub mod inspect;
 pub mod kde;
+pub mod near_repeat;
 pub mod sample;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
 
@@ -15,6 +18,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sample(a) => sample::run(&ctx, a),
         Command::Kde(a) => kde::run(&ctx, a),
         Command::Cluster(a) => cluster::run(&ctx, a),
+        Command::Gistar(a) => gistar::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a),
+        Command::NearRepeat(a) => near_repeat::run(&ctx, a),
     })
 }
 
