@@ -23,4 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// School zones: incidents, harm and exact rate ratios per school and problem area, time of day
+    /// (school hours against evenings, nights, weekends, holidays) and distance decay.
+    Schools(crate::cmd::schools::Args),
+    /// Patrol zones chosen by harm-weighted maximal coverage, when to patrol them (2-hour windows, Koper
+    /// visit plan) and a route through them.
+    Patrol(crate::cmd::patrol::Args),
 }

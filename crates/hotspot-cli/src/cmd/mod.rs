@@ -1,6 +1,8 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
 pub mod inspect;
+pub mod patrol;
+pub mod schools;
 
 use crate::cli::{Cli, Command};
 
@@ -9,6 +11,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Schools(a) => schools::run(&ctx, a),
+        Command::Patrol(a) => patrol::run(&ctx, a),
     })
 }
 
