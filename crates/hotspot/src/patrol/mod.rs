@@ -552,27 +552,25 @@ impl CoverProblem {
                 covered[i as usize] += 1;
             }
         }
-        // Branch over candidates with positive initial gain, largest first.
-        let mut order: Vec<usize> = (0..self.len())
-            .filter(|c| !forced.contains(c))
-            .filter(|&c| {
-                self.covers[c]
-                    .iter()
-                    .any(|&i| self.weights[i as usize] > 0.0)
-            })
-            .collect();
+        // Branch over candidates with a positive gain after the forced zones, largest first.
         let init: Vec<f64> = (0..self.len())
             .map(|c| {
                 self.covers[c]
                     .iter()
+                    .filter(|&&i| covered[i as usize] == 0)
                     .map(|&i| self.weights[i as usize])
                     .sum()
             })
             .collect();
+        let mut order: Vec<usize> = (0..self.len())
+            .filter(|&c| !forced.contains(&c) && init[c] > 0.0)
+            .collect();
         order.sort_by(|&a, &b| init[b].total_cmp(&init[a]).then(a.cmp(&b)));
+        let stand: Vec<f64> = order.iter().map(|&c| init[c]).collect();
         let mut work = 0u64;
         let complete = self.branch(
             &order,
+            &stand,
             0,
             k,
             &mut chosen,
@@ -596,10 +594,15 @@ impl CoverProblem {
         Ok(Some(sel))
     }
 
+    /// Depth-first branch and bound over `order` (candidates sorted by decreasing stand-alone coverage
+    /// `stand[j]`, which bounds every later marginal gain by submodularity). At a node with value `v` and
+    /// `free` zones left, no completion from position `j` on can add more than `free · stand[j]`, nor more
+    /// than the sum of the next `free` stand-alone values: both prune.
     #[allow(clippy::too_many_arguments)]
     fn branch(
         &self,
         order: &[usize],
+        stand: &[f64],
         from: usize,
         k: usize,
         chosen: &mut Vec<usize>,
@@ -619,38 +622,28 @@ impl CoverProblem {
         if chosen.len() >= k {
             return true;
         }
-        // Submodular bound: value + the (k - |S|) largest marginal gains among the remaining candidates.
         let free = k - chosen.len();
-        let gain = |c: usize, covered: &[u32]| -> f64 {
-            self.covers[c]
-                .iter()
-                .filter(|&&i| covered[i as usize] == 0)
-                .map(|&i| self.weights[i as usize])
-                .sum()
-        };
-        let mut gs: Vec<f64> = order[from..]
-            .iter()
-            .filter(|&&c| self.compatible(c, chosen))
-            .map(|&c| {
-                *work += self.covers[c].len() as u64 + 1;
-                gain(c, covered)
-            })
-            .collect();
-        if *work > limit {
-            return false;
-        }
-        gs.sort_by(|a, b| b.total_cmp(a));
-        let bound: f64 = value + gs.iter().take(free).sum::<f64>();
+        let bound: f64 = value + stand[from..].iter().take(free).sum::<f64>();
         if bound <= best.0 + 1e-9 {
             return true;
         }
         for j in from..order.len() {
+            if value + free as f64 * stand[j] <= best.0 + 1e-9 {
+                break;
+            }
             let c = order[j];
             if !self.compatible(c, chosen) {
                 continue;
             }
             *work += self.covers[c].len() as u64 + 1;
-            let g = gain(c, covered);
+            if *work > limit {
+                return false;
+            }
+            let g: f64 = self.covers[c]
+                .iter()
+                .filter(|&&i| covered[i as usize] == 0)
+                .map(|&i| self.weights[i as usize])
+                .sum();
             if !(g > 0.0) {
                 continue;
             }
@@ -660,6 +653,7 @@ impl CoverProblem {
             chosen.push(c);
             let ok = self.branch(
                 order,
+                stand,
                 j + 1,
                 k,
                 chosen,
