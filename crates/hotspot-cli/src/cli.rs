@@ -38,4 +38,10 @@ pub enum Command {
     Stats(crate::cmd::stats::Args),
     /// Near-repeat analysis (Ratcliffe's calculator): pairs by distance band and time band against permutations.
     NearRepeat(crate::cmd::near_repeat::Args),
+    /// School zones: incidents, harm and exact rate ratios per school and problem area, time of day
+    /// (school hours against evenings, nights, weekends, holidays) and distance decay.
+    Schools(crate::cmd::schools::Args),
+    /// Patrol zones chosen by harm-weighted maximal coverage, when to patrol them (2-hour windows, Koper
+    /// visit plan) and a route through them.
+    Patrol(crate::cmd::patrol::Args),
 }

@@ -5,7 +5,9 @@ pub mod gistar;
 pub mod inspect;
 pub mod kde;
 pub mod near_repeat;
+pub mod patrol;
 pub mod sample;
+pub mod schools;
 pub mod stats;
 
 use crate::cli::{Cli, Command};
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Gistar(a) => gistar::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
         Command::NearRepeat(a) => near_repeat::run(&ctx, a),
+        Command::Schools(a) => schools::run(&ctx, a),
+        Command::Patrol(a) => patrol::run(&ctx, a),
     })
 }
 
