@@ -850,6 +850,8 @@ fn draw_symbol<DB: DrawingBackend>(
     colour: Colour,
 ) -> Result<()> {
     match sym {
+        // Small dots get no outline: at 2 px a white ring would hide the colour.
+        Symbol::Dot if r < cv.px(1.6) => cv.circle(x, y, r, Some(colour), None),
         Symbol::Dot => cv.circle(
             x,
             y,

@@ -1,6 +1,7 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
 pub mod inspect;
+pub mod report;
 
 use crate::cli::{Cli, Command};
 
@@ -9,6 +10,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
     })
 }
 
