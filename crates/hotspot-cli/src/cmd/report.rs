@@ -188,6 +188,7 @@ struct Run {
     outside_period: u64,
     crs_name: String,
     unknown_categories: Vec<(String, usize)>,
+    config_dir: PathBuf,
 }
 
 /// Runs `hotspot report`.
@@ -256,11 +257,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .map(|(r, n)| (r.as_str().to_string(), n))
         .collect();
     let run = Run {
-        crs_name: data.report.crs.name(),
+        crs_name: crs_label(data.report.crs),
         rows_read: data.report.rows_read,
         rejected,
         outside_period,
         unknown_categories: cls.unknown().to_vec(),
+        config_dir: args
+            .config
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
         s,
         tr,
         sup,
@@ -922,9 +928,17 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
     // Overview map.
     b.push(Block::Heading("map".into(), tr.t("sec.map").into()));
     let (gspec, gcounts) = aggregate::grid_counts(&run.inc, run.extent, run.s.grid_m)?;
-    let svg = step(ctx, tr.t("step.maps"), || {
-        let mut map = base_map(run, tr.t("map.overview").into());
-        let dots = !run.s.public && run.inc.len() <= MAX_DOTS;
+    let dots = !run.s.public && run.inc.len() <= MAX_DOTS;
+    let (svg, centre_svg) = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(
+            run,
+            tr.t(if dots {
+                "map.overview"
+            } else {
+                "map.overview_grid"
+            })
+            .into(),
+        );
         if dots {
             map.layers.push(Layer::Points(PointLayer {
                 title: tr.t("legend.incidents").into(),
@@ -943,18 +957,33 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         if let Some(l) = school_layer(run) {
             map.layers.push(l);
         }
-        render_map(run, "overview", &map, written)
+        let overview = render_map(run, "overview", &map, written)?;
+        // The densest part at a closer scale: 4 km x 2.8 km around the busiest grid cell.
+        let centre = match centre_extent(&gspec, &gcounts) {
+            Some(e) if (run.extent[2] - run.extent[0]) > 6000.0 => {
+                map.extent = e;
+                map.title = format!("{} – {}", map.title, tr.t("map.centre"));
+                Some(render_map(run, "centre", &map, written)?)
+            }
+            _ => None,
+        };
+        Ok((overview, centre))
     })?;
+    let cap = tr.t(if dots {
+        "cap.overview_dots"
+    } else {
+        "cap.overview_grid"
+    });
     b.push(Block::Figure {
         svg,
-        caption: tr
-            .t(if run.s.public || run.inc.len() > MAX_DOTS {
-                "cap.overview_grid"
-            } else {
-                "cap.overview_dots"
-            })
-            .into(),
+        caption: cap.into(),
     });
+    if let Some(svg) = centre_svg {
+        b.push(Block::Figure {
+            svg,
+            caption: format!("{} {}", tr.t("cap.centre"), cap),
+        });
+    }
 
     // Layers: boundary, schools, count grid, incidents (internal only).
     if let Some(bd) = &run.boundary {
@@ -1061,6 +1090,28 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
     Ok(b)
 }
 
+/// A 4 km x 2.8 km extent centred on the cell with the most incidents.
+fn centre_extent(spec: &hotspot::grid::GridSpec, counts: &[u64]) -> Option<[f64; 4]> {
+    let (best, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i)))?;
+    if *n == 0 {
+        return None;
+    }
+    let (c, r) = spec.col_row(best);
+    let [x, y] = spec.centre(c, r);
+    Some([x - 2000.0, y - 1400.0, x + 2000.0, y + 1400.0])
+}
+
+fn crs_label(crs: hotspot::Crs) -> String {
+    match crs.epsg() {
+        3006 => "SWEREF 99 TM (EPSG:3006)".to_string(),
+        4326 => "WGS 84 (EPSG:4326)".to_string(),
+        _ => crs.name(),
+    }
+}
+
 fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
     let tr = &run.tr;
     Chart::Heat(HeatTable {
@@ -1094,7 +1145,7 @@ fn summary_json(run: &Run) -> Value {
         "tool": "hotspot",
         "version": env!("CARGO_PKG_VERSION"),
         "mode": if run.s.public { "public" } else { "internal" },
-        "parameters": run.s,
+        "parameters": params_json(run),
         "period": {
             "from": run.inc.time_span().and_then(|s| s.0.date()).map(|d| d.to_string()),
             "to": run.inc.time_span().and_then(|s| s.1.date()).map(|d| d.to_string()),
@@ -1121,6 +1172,24 @@ fn summary_json(run: &Run) -> Value {
             "min_count": run.s.min_count,
         },
     })
+}
+
+/// The settings for summary.json and the manifest, with input paths relative to
+/// the config's folder and without the output folder, so two runs of the same
+/// config into different folders write identical files.
+fn params_json(run: &Run) -> Value {
+    let mut v = serde_json::to_value(&run.s).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.remove("out");
+        for (_, x) in m.iter_mut() {
+            if let Some(p) = x.as_str().map(PathBuf::from)
+                && let Ok(rel) = p.strip_prefix(&run.config_dir)
+            {
+                *x = json!(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    v
 }
 
 fn sha256_file(p: &Path) -> anyhow::Result<String> {
@@ -1165,7 +1234,7 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         "version": env!("CARGO_PKG_VERSION"),
         "command": "report",
         "seed": s.seed,
-        "parameters": s,
+        "parameters": params_json(run),
         "inputs": inputs,
         "outputs": files,
     }))

@@ -260,6 +260,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Incidents by problem area",
     ),
     (
+        "map.overview_grid",
+        "Händelser per ruta",
+        "Incidents per grid cell",
+    ),
+    ("map.centre", "centralorten", "town centre"),
+    (
+        "cap.centre",
+        "Utsnitt 4 × 2,8 km kring den tätaste rutan.",
+        "Close-up of 4 × 2.8 km around the densest cell.",
+    ),
+    (
         "map.attribution",
         "Karta: hotspot. Gräns och skolor enligt indata.",
         "Map: hotspot. Boundary and schools from the input files.",
