@@ -27,4 +27,7 @@ pub enum Command {
     Inspect(crate::cmd::inspect::Args),
     /// Write a situation report ("lägesbild"): HTML with maps and charts, GeoJSON layers, CSV tables, summary.json and a manifest.
     Report(crate::cmd::report::Args),
+    /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
+    #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
+    Sample(crate::cmd::sample::Args),
 }

@@ -2,6 +2,7 @@
 
 pub mod inspect;
 pub mod report;
+pub mod sample;
 
 use crate::cli::{Cli, Command};
 
@@ -11,6 +12,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Sample(a) => sample::run(&ctx, a),
     })
 }
 
