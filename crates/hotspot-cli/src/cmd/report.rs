@@ -9,19 +9,21 @@
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
 mod aggregate;
+mod analyses;
 mod config;
 mod html;
 mod i18n;
+mod sections;
 
 use crate::common::{Context, IngestArgs, load};
 use aggregate::{Counts, Suppress};
 use anyhow::Context as _;
 use config::{FileConfig, Lang, Settings};
 use geo::{LineString, MultiPolygon, Polygon};
-use hotspot::Incidents;
 use hotspot::categories::{CategoryTable, Classification, ProblemArea};
 use hotspot::crs::Projector;
 use hotspot::output::{OutFeature, write_geojson};
+use hotspot::{Incidents, StudyArea};
 use hotspot_render::{
     AreaLayer, Bar, BarChart, CellLayer, Chart, Class, Colour, ColourScale, HeatTable, Layer,
     LineLayer, MapSpec, PointLayer, Series, Size, StackedBars, Symbol, palette,
@@ -91,6 +93,9 @@ pub struct Args {
     /// Hotspots: the densest this percent of the study area.
     #[arg(long, value_name = "PCT")]
     pub hotspot_top_percent: Option<f64>,
+    /// Hotspots with fewer incidents than this are not reported.
+    #[arg(long, value_name = "N")]
+    pub hotspot_min_incidents: Option<u64>,
     /// Cell size of the aggregated count grid (public maps), metres.
     #[arg(long, value_name = "M")]
     pub grid_m: Option<f64>,
@@ -133,6 +138,7 @@ impl Args {
             cell_m: self.cell_m,
             bandwidth_m: self.bandwidth_m,
             hotspot_top_percent: self.hotspot_top_percent,
+            hotspot_min_incidents: self.hotspot_min_incidents,
             grid_m: self.grid_m,
             school_radius_m: self.school_radius_m,
             patrol_zones: self.patrol_zones,
@@ -181,6 +187,8 @@ struct Run {
     water: Vec<MultiPolygon<f64>>,
     water_lines: Vec<LineString<f64>>,
     schools: Vec<(String, [f64; 2])>,
+    school_list: Vec<hotspot::schools::School>,
+    study: Option<StudyArea>,
     counts: Counts,
     extent: [f64; 4],
     rows_read: u64,
@@ -232,7 +240,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             None => (Vec::new(), Vec::new()),
         };
         let schools = match &s.schools {
-            Some(p) => read_points(p, &projector)?,
+            Some(p) => hotspot::schools::read_schools(p, &projector)?,
             None => Vec::new(),
         };
         Ok((roads, wp, wl, schools))
@@ -277,17 +285,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         roads,
         water,
         water_lines,
-        schools,
+        schools: schools
+            .iter()
+            .map(|s| (s.name.clone(), s.location()))
+            .collect(),
+        school_list: schools,
+        study: data.study_area.clone(),
         counts,
         extent,
     };
     let mut written = Written::default();
-    let blocks = build(ctx, &run, &mut written)?;
+    let mut analyses_json = Map::new();
+    let blocks = build(ctx, &run, &mut written, &mut analyses_json)?;
 
     // Summary, manifest, HTML.
     let out = run.s.out.clone();
     step(ctx, run.tr.t("step.write"), || {
-        let summary = summary_json(&run);
+        let summary = summary_json(&run, analyses_json);
         let p = out.join("summary.json");
         std::fs::write(&p, serde_json::to_string_pretty(&summary)?)
             .with_context(|| format!("cannot write {}", p.display()))?;
@@ -649,7 +663,12 @@ fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 /// Builds every section, writing maps, charts, tables and layers as it goes.
-fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<Block>> {
+fn build(
+    ctx: &Context,
+    run: &Run,
+    written: &mut Written,
+    analyses_json: &mut Map<String, Value>,
+) -> anyhow::Result<Vec<Block>> {
     let tr = &run.tr;
     let c = &run.counts;
     let mut b = Vec::new();
@@ -1052,24 +1071,79 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         write_layer(run, "schools", &feats, written)?;
     }
 
-    // Analyses not in this build.
+    // Hotspots (kernel density).
     b.push(Block::Heading(
         "hotspots".into(),
         tr.t("sec.hotspots").into(),
     ));
-    b.push(Block::Note(tr.t("missing.kde").into()));
-    b.push(Block::Heading("schools".into(), tr.t("sec.schools").into()));
-    if run.schools.is_empty() {
-        b.push(Block::Para(tr.t("schools.none").into()));
-    } else {
-        b.push(Block::Para(tr.fmt(
-            "schools.listed",
-            &[("k", &run.schools.len().to_string())],
-        )));
+    let dens = step(ctx, tr.t("step.kde"), || {
+        Ok(analyses::density(&run.s, &run.inc, run.study.as_ref())?)
+    });
+    let dens = match dens {
+        Ok(d) => Some(d),
+        Err(e) => {
+            b.push(Block::Note(tr.fmt("kde.failed", &[("e", &e.to_string())])));
+            None
+        }
+    };
+    if let Some(d) = &dens {
+        sections::hotspots(ctx, run, d, &mut b, written, analyses_json)?;
     }
-    b.push(Block::Note(tr.t("missing.schools").into()));
+
+    // Schools.
+    b.push(Block::Heading("schools".into(), tr.t("sec.schools").into()));
+    match (&run.study, run.school_list.is_empty()) {
+        (_, true) => b.push(Block::Para(tr.t("schools.none").into())),
+        (None, false) => b.push(Block::Note(tr.t("schools.no_boundary").into())),
+        (Some(study), false) => {
+            let rep = step(ctx, tr.t("step.schools"), || {
+                Ok(analyses::schools(
+                    &run.s,
+                    &run.inc,
+                    &run.cls,
+                    &run.school_list,
+                    study,
+                )?)
+            })?;
+            sections::schools(
+                ctx,
+                run,
+                &rep,
+                dens.as_ref(),
+                &mut b,
+                written,
+                analyses_json,
+            )?;
+        }
+    }
+
+    // Patrol zones.
     b.push(Block::Heading("patrol".into(), tr.t("sec.patrol").into()));
-    b.push(Block::Note(tr.t("missing.patrol").into()));
+    let study = run.study.clone().or_else(|| {
+        run.inc.bbox().and_then(|[x0, y0, x1, y1]| {
+            StudyArea::new(MultiPolygon(vec![Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            )]))
+        })
+    });
+    match study {
+        Some(study) if !run.inc.is_empty() => {
+            let pat = step(ctx, tr.t("step.patrol"), || {
+                Ok(analyses::patrol(&run.s, &run.inc, &run.cls, &study)?)
+            })?;
+            sections::patrol(
+                ctx,
+                run,
+                &pat,
+                dens.as_ref(),
+                &mut b,
+                written,
+                analyses_json,
+            )?;
+        }
+        _ => b.push(Block::Para(tr.t("patrol.none").into())),
+    }
 
     // Methods and privacy.
     b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));
@@ -1077,6 +1151,9 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         tr.t("method.ingest").into(),
         tr.t("method.categories").into(),
         tr.fmt("method.grid", &[("m", &tr.loc.num(run.s.grid_m, 0))]),
+        tr.t("method.kde").into(),
+        tr.t("method.schools").into(),
+        tr.t("method.patrol").into(),
         tr.t("method.colours").into(),
     ]));
     b.push(Block::Heading("privacy".into(), tr.t("sec.privacy").into()));
@@ -1139,7 +1216,7 @@ fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
     })
 }
 
-fn summary_json(run: &Run) -> Value {
+fn summary_json(run: &Run, analyses: Map<String, Value>) -> Value {
     let c = &run.counts;
     json!({
         "tool": "hotspot",
@@ -1161,12 +1238,7 @@ fn summary_json(run: &Run) -> Value {
             "by_area": ProblemArea::ALL.iter().map(|a| (a.id().to_string(), count_value(run, c.by_area[a.index()]))).collect::<Map<String, Value>>(),
             "by_category": c.by_category.iter().map(|(n, a, k)| json!({"category": n, "area": a.id(), "incidents": count_value(run, *k)})).collect::<Vec<_>>(),
         },
-        "analyses": {
-            "density": Value::Null,
-            "hotspots": Value::Null,
-            "schools": Value::Null,
-            "patrol": Value::Null,
-        },
+        "analyses": analyses,
         "suppression": {
             "public": run.s.public,
             "min_count": run.s.min_count,
@@ -1261,40 +1333,6 @@ fn read_lines(p: &Path, projector: &Projector) -> anyhow::Result<LinesAndAreas> 
         }
     }
     Ok((lines, polys))
-}
-
-/// Reads named points (schools) from a GeoJSON file in lon/lat.
-fn read_points(p: &Path, projector: &Projector) -> anyhow::Result<Vec<(String, [f64; 2])>> {
-    let text =
-        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-    let fc: geojson::FeatureCollection = text
-        .parse::<geojson::GeoJson>()
-        .with_context(|| format!("{} is not GeoJSON", p.display()))?
-        .try_into()
-        .with_context(|| format!("{} is not a FeatureCollection", p.display()))?;
-    let mut out = Vec::new();
-    for (k, f) in fc.features.iter().enumerate() {
-        let name = f
-            .property("name")
-            .and_then(|v| v.as_str())
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| format!("#{}", k + 1));
-        let Some(g) = &f.geometry else {
-            anyhow::bail!("{}: feature {} has no geometry", p.display(), k + 1);
-        };
-        let g: geo::Geometry<f64> = g
-            .clone()
-            .try_into()
-            .with_context(|| format!("{}: feature {}", p.display(), k + 1))?;
-        let geo::Geometry::Point(pt) = g else {
-            anyhow::bail!("{}: feature {} ({name}) is not a Point", p.display(), k + 1);
-        };
-        let [x, y] = projector
-            .to_metres(pt.x(), pt.y())
-            .with_context(|| format!("{}: feature {} ({name})", p.display(), k + 1))?;
-        out.push((name, [x, y]));
-    }
-    Ok(out)
 }
 
 fn read_geometries(p: &Path, projector: &Projector) -> anyhow::Result<Vec<geo::Geometry<f64>>> {

@@ -50,6 +50,7 @@ pub struct FileConfig {
     pub cell_m: Option<f64>,
     pub bandwidth_m: Option<f64>,
     pub hotspot_top_percent: Option<f64>,
+    pub hotspot_min_incidents: Option<u64>,
     pub grid_m: Option<f64>,
     pub school_radius_m: Option<f64>,
     pub patrol_zones: Option<usize>,
@@ -109,6 +110,7 @@ pub struct Settings {
     pub cell_m: f64,
     pub bandwidth_m: Option<f64>,
     pub hotspot_top_percent: f64,
+    pub hotspot_min_incidents: u64,
     pub grid_m: f64,
     pub school_radius_m: f64,
     pub patrol_zones: usize,
@@ -194,10 +196,11 @@ impl Settings {
             bandwidth_m,
             hotspot_top_percent: positive(
                 "hotspot_top_percent",
-                pick!(hotspot_top_percent).unwrap_or(5.0),
+                pick!(hotspot_top_percent).unwrap_or(1.0),
                 0.01,
                 100.0,
             )?,
+            hotspot_min_incidents: pick!(hotspot_min_incidents).unwrap_or(10),
             grid_m: positive("grid_m", pick!(grid_m).unwrap_or(250.0), 10.0, 100_000.0)?,
             school_radius_m: positive(
                 "school_radius_m",

@@ -12,6 +12,203 @@ use hotspot_render::Locale;
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
     ("title.default", "Lägesbild", "Situation report"),
+    (
+        "method.kde",
+        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986); bandbredd enligt ArcGIS-regeln (ESRI, Kernel Density) om ingen anges; hotspot-områden som de tätaste rutorna, konturerade med marching squares.",
+        "Density: kernel density with a quartic kernel (Silverman 1986); bandwidth by the ArcGIS rule (ESRI, Kernel Density) unless given; hotspot areas as the densest cells, outlined by marching squares.",
+    ),
+    (
+        "method.schools",
+        "Skolzoner: händelser inom radien från varje skola jämförs med resten av kommunen med ett exakt villkorligt test för kvoten mellan två Poisson-intensiteter (Breslow & Day 1987).",
+        "School zones: incidents within the radius of each school are compared with the rest of the municipality by an exact conditional test for the ratio of two Poisson rates (Breslow & Day 1987).",
+    ),
+    (
+        "method.patrol",
+        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt.",
+        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt.",
+    ),
+    (
+        "cap.hotspots",
+        "Täthetsyta (kerneltäthet) med hotspot-områdena inritade. Färgklasserna är satta vid 1/8, 1/4, 1/2, 1 och 2 gånger hotspot-tröskeln.",
+        "Density surface (kernel density) with the hotspot areas outlined. Colour classes are set at 1/8, 1/4, 1/2, 1 and 2 times the hotspot threshold.",
+    ),
+    (
+        "cap.patrol",
+        "Rekommenderade patrullområden med rangnummer, de dagar och tider då flest händelser inträffat, och en rundslinga mellan dem.",
+        "Recommended patrol zones with their rank, the days and times with most incidents, and a round trip between them.",
+    ),
+    (
+        "cap.rr",
+        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i övriga kommunen.",
+        "Ratio of the incident rate in the school zone to the rest of the municipality, with 95 % confidence intervals (exact, Poisson). Above 1 = more incidents per km² than elsewhere.",
+    ),
+    (
+        "cap.rr_vandalism",
+        "Samma kvot för skadegörelse, klotter och nedskräpning – medborgarlöftets område med särskilt fokus på skolor.",
+        "The same ratio for vandalism, graffiti and littering – the area of the citizen promise with a particular focus on schools.",
+    ),
+    (
+        "cap.schools",
+        "Skolzonerna och händelser inom skadegörelse, klotter och nedskräpning.",
+        "School zones and incidents of vandalism, graffiti and littering.",
+    ),
+    (
+        "chart.heat_zone",
+        "Patrullområde {k}: händelser per veckodag och timme",
+        "Patrol zone {k}: incidents by weekday and hour",
+    ),
+    (
+        "chart.rr_all",
+        "Skolzoner: alla händelser",
+        "School zones: all incidents",
+    ),
+    (
+        "chart.rr_axis",
+        "Kvot mot övriga kommunen (logaritmisk skala)",
+        "Ratio to the rest of the municipality (log scale)",
+    ),
+    (
+        "chart.rr_note",
+        "Fyrkant = skattning, linje = 95 % konfidensintervall. Röd: signifikant högre, blå: signifikant lägre.",
+        "Square = estimate, line = 95 % confidence interval. Red: significantly higher, blue: significantly lower.",
+    ),
+    (
+        "chart.rr_vandalism",
+        "Skolzoner: skadegörelse, klotter och nedskräpning",
+        "School zones: vandalism, graffiti and littering",
+    ),
+    ("col.days", "Dagar", "Days"),
+    ("col.harm", "Skadevärde", "Harm"),
+    ("col.harm_excess", "Skadeöverskott", "Excess harm"),
+    ("col.hotspot", "Hotspot", "Hotspot"),
+    ("col.p", "p-värde", "p-value"),
+    ("col.pai", "PAI", "PAI"),
+    (
+        "col.peak",
+        "Högsta täthet (per km²)",
+        "Peak density (per km²)",
+    ),
+    ("col.rank", "Rang", "Rank"),
+    ("col.rr", "Kvot (95 % KI)", "Ratio (95 % CI)"),
+    ("col.school", "Skola", "School"),
+    ("col.times", "Tider", "Times"),
+    (
+        "col.top_categories",
+        "Vanligaste kategorier",
+        "Most frequent categories",
+    ),
+    ("col.zone", "Område", "Zone"),
+    ("col.area_km2", "Yta (km²)", "Area (km²)"),
+    (
+        "kde.failed",
+        "Täthetsytan kunde inte beräknas: {e}",
+        "The density surface could not be computed: {e}",
+    ),
+    (
+        "kde.public",
+        "Publik version: de delar av täthetsytan som vilar på färre än {n} händelser visas inte.",
+        "Public version: the parts of the density surface resting on fewer than {n} incidents are not shown.",
+    ),
+    (
+        "kde.small",
+        "{k} små toppar med färre än {n} händelser redovisas inte som hotspots.",
+        "{k} small peaks with fewer than {n} incidents are not reported as hotspots.",
+    ),
+    (
+        "kde.text",
+        "Kerneltäthet med kvartisk kärna, bandbredd {b} m (regel: {rule}) på rutor om {c} m. Hotspot-områden är de tätaste {p} % av rutorna: {k} områden som rymmer {share} av händelserna.",
+        "Kernel density with a quartic kernel, bandwidth {b} m (rule: {rule}) on cells of {c} m. Hotspot areas are the densest {p} % of the cells: {k} areas holding {share} of the incidents.",
+    ),
+    (
+        "legend.density",
+        "Täthet, händelser per km²",
+        "Density, incidents per km²",
+    ),
+    (
+        "legend.hotspots",
+        "Hotspot (tätaste {p} %)",
+        "Hotspot (densest {p} %)",
+    ),
+    (
+        "legend.patrol",
+        "Patrullområde med rang",
+        "Patrol zone with rank",
+    ),
+    (
+        "legend.route",
+        "Föreslagen rundslinga",
+        "Suggested round trip",
+    ),
+    (
+        "legend.school_zone",
+        "Skolzon ({r} m)",
+        "School zone ({r} m)",
+    ),
+    (
+        "map.hotspots",
+        "Täthet och hotspot-områden",
+        "Density and hotspot areas",
+    ),
+    (
+        "map.patrol",
+        "Rekommenderade patrullområden",
+        "Recommended patrol zones",
+    ),
+    (
+        "map.schools",
+        "Skolor och skolzoner",
+        "Schools and school zones",
+    ),
+    (
+        "patrol.none",
+        "Inga händelser att välja patrullområden efter.",
+        "No incidents to choose patrol zones from.",
+    ),
+    (
+        "patrol.text",
+        "{k} patrullområden med radie {r} m valda så att de tillsammans täcker så mycket skadeviktade händelser inom de fem problemområdena som möjligt (maximal täckning, girig algoritm): {share} av skadevärdet. Rundslingan mellan områdena är {km} km.",
+        "{k} patrol zones of radius {r} m chosen to cover as much harm-weighted incidents in the five problem areas as possible (maximal covering, greedy): {share} of the harm. The round trip between them is {km} km.",
+    ),
+    (
+        "patrol.times_note",
+        "Tider: de minsta tvåtimmarsfönster som rymmer hälften av områdets händelser med klockslag. Dagar: de veckodagar med flest händelser. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
+        "Times: the smallest two-hour windows holding half of the zone's incidents with a time of day. Days: the weekdays with most incidents. PAI = share of incidents / share of area (Chainey et al. 2008).",
+    ),
+    (
+        "schools.caveat",
+        "p-värdena är inte justerade för antalet skolor och områden; läs dem som screening. En händelse i två överlappande zoner räknas för båda skolorna.",
+        "The p-values are not adjusted for the number of schools and areas; read them as screening values. An incident in two overlapping zones counts for both schools.",
+    ),
+    (
+        "schools.no_boundary",
+        "Skolzonsanalysen behöver en kommungräns (boundary) för att kunna jämföra med resten av kommunen; ingen angavs.",
+        "The school-zone analysis needs a boundary to compare with the rest of the municipality; none was given.",
+    ),
+    (
+        "schools.text",
+        "{k} skolor med zoner om {r} m. Rangordningen bygger på skadeviktat överskott: skadevärdet i zonen minus det som väntas om händelserna vore jämnt fördelade över kommunens yta.",
+        "{k} schools with zones of {r} m. The ranking uses the harm-weighted excess: the harm in the zone minus what is expected if incidents were spread evenly over the municipality's area.",
+    ),
+    (
+        "step.kde",
+        "beräknar täthetsyta och hotspots",
+        "computing density and hotspots",
+    ),
+    (
+        "step.patrol",
+        "väljer patrullområden",
+        "choosing patrol zones",
+    ),
+    (
+        "step.schools",
+        "analyserar skolzoner",
+        "analysing school zones",
+    ),
+    (
+        "sub.zone_times",
+        "När i varje patrullområde",
+        "When in each patrol zone",
+    ),
     ("toc", "Innehåll", "Contents"),
     (
         "mode.internal",
@@ -497,11 +694,11 @@ mod tests {
 
     #[test]
     fn every_key_used_by_the_report_is_in_the_table() {
-        let src = include_str!("../report.rs");
+        let src = [include_str!("../report.rs"), include_str!("sections.rs")].concat();
         let prefixes = [
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
-            "sec", "step", "sub", "summary", "title", "toc",
+            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {
