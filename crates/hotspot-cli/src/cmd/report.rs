@@ -1089,6 +1089,14 @@ fn build(
     if let Some(d) = &dens {
         sections::hotspots(ctx, run, d, &mut b, written, analyses_json)?;
     }
+    if !run.inc.is_empty() {
+        match step(ctx, tr.t("step.gi"), || {
+            Ok(analyses::gi_star(&run.s, &run.inc, run.study.as_ref())?)
+        }) {
+            Ok(g) => sections::gi_star(ctx, run, &g, &mut b, written, analyses_json)?,
+            Err(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", &e.to_string())]))),
+        }
+    }
 
     // Schools.
     b.push(Block::Heading("schools".into(), tr.t("sec.schools").into()));
@@ -1152,6 +1160,7 @@ fn build(
         tr.t("method.categories").into(),
         tr.fmt("method.grid", &[("m", &tr.loc.num(run.s.grid_m, 0))]),
         tr.t("method.kde").into(),
+        tr.t("method.gi").into(),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),
         tr.t("method.colours").into(),

@@ -13,6 +13,70 @@ use hotspot_render::Locale;
 const TEXTS: &[(&str, &str, &str)] = &[
     ("title.default", "Lägesbild", "Situation report"),
     (
+        "sub.gi",
+        "Statistiskt säkerställda koncentrationer (Gi*)",
+        "Statistically significant clusters (Gi*)",
+    ),
+    (
+        "gi.text",
+        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än kommunen i genomsnitt, blå signifikant färre.",
+        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the municipal average, blue significantly fewer.",
+    ),
+    (
+        "gi.failed",
+        "Gi*-analysen kunde inte göras: {e}",
+        "The Gi* analysis could not be run: {e}",
+    ),
+    (
+        "gi.hot99",
+        "Hot spot, 99 % konfidens",
+        "Hot spot, 99 % confidence",
+    ),
+    (
+        "gi.hot95",
+        "Hot spot, 95 % konfidens",
+        "Hot spot, 95 % confidence",
+    ),
+    (
+        "gi.hot90",
+        "Hot spot, 90 % konfidens",
+        "Hot spot, 90 % confidence",
+    ),
+    (
+        "gi.cold99",
+        "Cold spot, 99 % konfidens",
+        "Cold spot, 99 % confidence",
+    ),
+    (
+        "gi.cold95",
+        "Cold spot, 95 % konfidens",
+        "Cold spot, 95 % confidence",
+    ),
+    (
+        "gi.cold90",
+        "Cold spot, 90 % konfidens",
+        "Cold spot, 90 % confidence",
+    ),
+    (
+        "map.gi",
+        "Hot spots och cold spots (Gi*)",
+        "Hot and cold spots (Gi*)",
+    ),
+    ("legend.gi", "Gi*, FDR-justerat", "Gi*, FDR-adjusted"),
+    (
+        "cap.gi",
+        "Rutor där händelserna i grannskapet är signifikant fler (röda) eller färre (blå) än väntat.",
+        "Cells where incidents in the neighbourhood are significantly more (red) or fewer (blue) than expected.",
+    ),
+    ("col.class", "Klass", "Class"),
+    ("col.cells", "Rutor", "Cells"),
+    ("step.gi", "beräknar Gi*", "computing Gi*"),
+    (
+        "method.gi",
+        "Gi*: Getis & Ord (1992), Ord & Getis (1995), klasser som ArcGIS Hot Spot Analysis, p-värden justerade med Benjamini & Hochberg (1995).",
+        "Gi*: Getis & Ord (1992), Ord & Getis (1995), classes as in ArcGIS Hot Spot Analysis, p-values adjusted by Benjamini & Hochberg (1995).",
+    ),
+    (
         "method.kde",
         "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986); bandbredd enligt ArcGIS-regeln (ESRI, Kernel Density) om ingen anges; hotspot-områden som de tätaste rutorna, konturerade med marching squares.",
         "Density: kernel density with a quartic kernel (Silverman 1986); bandwidth by the ArcGIS rule (ESRI, Kernel Density) unless given; hotspot areas as the densest cells, outlined by marching squares.",
@@ -698,7 +762,7 @@ mod tests {
         let prefixes = [
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
-            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol",
+            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {

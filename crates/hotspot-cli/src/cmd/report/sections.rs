@@ -787,3 +787,128 @@ pub fn patrol(
     );
     Ok(())
 }
+
+/// Gi* section (inside the hotspot chapter): a map of the significant cells and their counts.
+pub fn gi_star(
+    ctx: &Context,
+    run: &Run,
+    r: &hotspot::stats::getis_ord::GiStarResult,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    b.push(Block::Sub(tr.t("sub.gi").into()));
+    b.push(Block::Para(tr.fmt(
+        "gi.text",
+        &[
+            ("c", &tr.loc.num(run.s.grid_m, 0)),
+            ("d", &tr.loc.num(2.0 * run.s.grid_m, 0)),
+        ],
+    )));
+    // Bins 3, 2, 1 (hot) and -3, -2, -1 (cold) → classes 0..6.
+    let class_of = |bin: i8| -> Option<usize> {
+        match bin {
+            3 => Some(0),
+            2 => Some(1),
+            1 => Some(2),
+            -3 => Some(3),
+            -2 => Some(4),
+            -1 => Some(5),
+            _ => None,
+        }
+    };
+    let labels = [
+        "gi.hot99",
+        "gi.hot95",
+        "gi.hot90",
+        "gi.cold99",
+        "gi.cold95",
+        "gi.cold90",
+    ];
+    let colours = [
+        palette::GI_HOT[0],
+        palette::GI_HOT[1],
+        palette::GI_HOT[2],
+        palette::GI_COLD[0],
+        palette::GI_COLD[1],
+        palette::GI_COLD[2],
+    ];
+    let mut n_class = [0usize; 6];
+    let cells: Vec<(usize, usize, usize)> = (0..r.bin.len())
+        .filter_map(|k| {
+            let c = class_of(r.bin[k])?;
+            n_class[c] += 1;
+            Some((r.fishnet.col[k] as usize, r.fishnet.row[k] as usize, c))
+        })
+        .collect();
+    let svg = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(run, tr.t("map.gi").into());
+        map.layers.push(Layer::Cells(hotspot_render::CellLayer {
+            title: tr.t("legend.gi").into(),
+            spec: r.fishnet.frame,
+            cells: cells.clone(),
+            classes: labels
+                .iter()
+                .zip(colours)
+                .map(|(l, c)| hotspot_render::Class::new(tr.t(l), c))
+                .collect(),
+        }));
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        render_map(run, "gi_star", &map, written)
+    })?;
+    b.push(Block::Figure {
+        svg,
+        caption: tr.t("cap.gi").into(),
+    });
+    b.push(Block::Table {
+        head: vec![tr.t("col.class").into(), tr.t("col.cells").into()],
+        rows: labels
+            .iter()
+            .zip(n_class)
+            .map(|(l, n)| vec![tr.t(l).to_string(), tr.loc.int(n as u64)])
+            .collect(),
+        numeric: vec![false, true],
+    });
+    let feats: Vec<OutFeature> = (0..r.bin.len())
+        .filter(|&k| r.bin[k] != 0)
+        .map(|k| {
+            let [x0, y0, x1, y1] = r
+                .fishnet
+                .frame
+                .cell_bounds(r.fishnet.col[k] as usize, r.fishnet.row[k] as usize);
+            let poly = geo::Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            );
+            OutFeature {
+                geometry: poly.into(),
+                properties: props(&[
+                    ("gi_bin", json!(r.bin[k])),
+                    ("z", json!(r.gi.z[k])),
+                    ("p_fdr", json!(r.gi.p_fdr[k])),
+                    (
+                        "incidents",
+                        count_value(run, r.fishnet.count[k].round() as u64),
+                    ),
+                ]),
+            }
+        })
+        .collect();
+    write_layer(run, "gi_star", &feats, written)?;
+    json_out.insert(
+        "gi_star".into(),
+        json!({
+            "cell_m": run.s.grid_m,
+            "distance_band_m": 2.0 * run.s.grid_m,
+            "fdr": true,
+            "cells": r.bin.len(),
+            "hot_99": n_class[0], "hot_95": n_class[1], "hot_90": n_class[2],
+            "cold_99": n_class[3], "cold_95": n_class[4], "cold_90": n_class[5],
+            "note": r.note(),
+        }),
+    );
+    Ok(())
+}
