@@ -655,6 +655,41 @@ fn write_layer(
     Ok(())
 }
 
+/// `layers/incidents.geojson`, streamed feature by feature (a million
+/// incidents would need gigabytes as one in-memory collection). Same format as
+/// `hotspot::output::write_geojson`: RFC 7946, lon/lat rounded to 7 decimals.
+fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()> {
+    use std::io::Write;
+    let p = run.s.out.join("layers").join("incidents.geojson");
+    let f = std::fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    let r7 = |v: f64| (v * 1e7).round() / 1e7;
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for i in 0..run.inc.len() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        let [x, y] = run.inc.position(i);
+        let [lon, lat] = run.projector.to_lonlat(x, y)?;
+        let feat = json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r7(lon), r7(lat)]},
+            "properties": {
+                "id": run.inc.ids()[i],
+                "category": run.inc.category(i),
+                "area": run.cls.area(i).id(),
+                "time": run.inc.times()[i].as_ref().map(|t| t.to_display_string()),
+            },
+        });
+        serde_json::to_writer(&mut w, &feat)?;
+    }
+    w.write_all(b"]}")?;
+    w.flush()
+        .with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
 fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs
         .iter()
@@ -1040,24 +1075,9 @@ fn build(
         .collect();
     write_layer(run, "count_grid", &grid_features, written)?;
     if !run.s.public {
-        let feats: Vec<OutFeature> = (0..run.inc.len())
-            .map(|i| {
-                let [x, y] = run.inc.position(i);
-                OutFeature {
-                    geometry: geo::Point::new(x, y).into(),
-                    properties: props(&[
-                        ("id", json!(run.inc.ids()[i])),
-                        ("category", json!(run.inc.category(i))),
-                        ("area", json!(run.cls.area(i).id())),
-                        (
-                            "time",
-                            json!(run.inc.times()[i].as_ref().map(|t| t.to_display_string())),
-                        ),
-                    ]),
-                }
-            })
-            .collect();
-        write_layer(run, "incidents", &feats, written)?;
+        step(ctx, tr.t("step.layers"), || {
+            write_incidents_layer(run, written)
+        })?;
     }
     if !run.schools.is_empty() {
         let feats: Vec<OutFeature> = run

@@ -13,6 +13,11 @@ use hotspot_render::Locale;
 const TEXTS: &[(&str, &str, &str)] = &[
     ("title.default", "Lägesbild", "Situation report"),
     (
+        "step.layers",
+        "skriver händelselagret",
+        "writing the incident layer",
+    ),
+    (
         "sub.gi",
         "Statistiskt säkerställda koncentrationer (Gi*)",
         "Statistically significant clusters (Gi*)",
