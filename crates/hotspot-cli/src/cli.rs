@@ -20,11 +20,14 @@ pub struct Cli {
 
 /// The subcommands.
 // Parsed once per run: the size difference between variants costs nothing.
+// Parsed once per process: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Write a situation report ("lägesbild"): HTML with maps and charts, GeoJSON layers, CSV tables, summary.json and a manifest.
+    Report(crate::cmd::report::Args),
     /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
     #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
     Sample(crate::cmd::sample::Args),

@@ -6,6 +6,7 @@ pub mod inspect;
 pub mod kde;
 pub mod near_repeat;
 pub mod patrol;
+pub mod report;
 pub mod sample;
 pub mod schools;
 pub mod stats;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Sample(a) => sample::run(&ctx, a),
         Command::Kde(a) => kde::run(&ctx, a),
         Command::Cluster(a) => cluster::run(&ctx, a),
