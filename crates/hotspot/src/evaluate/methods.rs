@@ -121,3 +121,44 @@ where
         (self.f)(spec, split)
     }
 }
+
+/// Parameters of the built-in methods, each `None` for its documented default.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MethodOptions {
+    /// KDE bandwidth in metres.
+    pub bandwidth_m: Option<f64>,
+    /// DBSCAN neighbourhood radius in metres.
+    pub eps_m: Option<f64>,
+    /// DBSCAN minimum points (the point itself included).
+    pub min_points: Option<usize>,
+    /// HDBSCAN minimum cluster size.
+    pub min_cluster_size: Option<usize>,
+    /// Gi* distance band in metres.
+    pub band_m: Option<f64>,
+}
+
+/// Names accepted by [`builtin`], in the order of the issue.
+pub const METHOD_NAMES: [&str; 6] = ["kde", "dbscan", "hdbscan", "gistar", "grid", "previous"];
+
+/// A built-in method by name (`kde`, `dbscan`, `hdbscan`, `gistar`, `grid`, `previous`).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] naming `method` for an unknown name or a method whose
+/// module is not available in this build, or for a bad parameter.
+pub fn builtin(name: &str, opts: &MethodOptions) -> Result<Box<dyn HotspotMethod>> {
+    let _ = opts;
+    match name {
+        "grid" => Ok(Box::new(GridCounts)),
+        "previous" => Ok(Box::new(PreviousPeriod)),
+        "kde" | "dbscan" | "hdbscan" | "gistar" => Err(Error::invalid(
+            "method",
+            name,
+            "this method's module is not in this build yet; available: grid, previous",
+        )),
+        _ => Err(Error::invalid(
+            "method",
+            name,
+            format!("unknown method; use one of {}", METHOD_NAMES.join(", ")),
+        )),
+    }
+}

@@ -38,7 +38,9 @@
 mod methods;
 mod period;
 
-pub use methods::{GridCounts, HotspotMethod, PreviousPeriod, ScoreFn};
+pub use methods::{
+    GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
+};
 pub use period::Period;
 
 use crate::error::{Error, Result};
