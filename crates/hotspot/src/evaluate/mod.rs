@@ -35,9 +35,11 @@
 //!
 //! Test incidents outside the study-area cells are not counted in `N`.
 
+mod compare;
 mod methods;
 mod period;
 
+pub use compare::{Zone, ZoneCounts, count_zones};
 pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };
