@@ -1,6 +1,17 @@
 //! `hotspot inspect`: what a user checks first about an incident file.
+//!
+//! Prints rows read, rows rejected by reason (with first lines), detected
+//! columns, the CRS chosen and why, extent in lon/lat and metres, categories
+//! with counts, time span and resolution. `--json` prints the same as one
+//! JSON object with the keys `file`, `format`, `rows_read`, `accepted`,
+//! `rejected`, `rejected_by_reason`, `columns`, `coordinates`, `crs`,
+//! `crs_reason`, `extent_lonlat`, `extent_m`, `categories`, `time_span`,
+//! `time_resolution`, `notes`.
 
-use crate::common::Context;
+use crate::common::{Context, IngestArgs, load};
+use hotspot::ingest::Ingested;
+use serde_json::{Value, json};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Flags of `hotspot inspect`.
@@ -8,9 +19,181 @@ use std::path::PathBuf;
 pub struct Args {
     /// Incident file (CSV or GeoJSON).
     pub input: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Ingest flags.
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+}
+
+fn round(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f
+}
+
+/// Extent `[min_lon, min_lat, max_lon, max_lat]`: from the original lon/lat, or
+/// (projected input) from every position converted back.
+fn extent_lonlat(d: &Ingested) -> Option<[f64; 4]> {
+    let inc = &d.incidents;
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    let mut any = false;
+    for i in 0..inc.len() {
+        let ll = match inc.lonlat()[i] {
+            Some(ll) => Some(ll),
+            None => d.projector.to_lonlat(inc.x()[i], inc.y()[i]).ok(),
+        };
+        if let Some([lon, lat]) = ll {
+            any = true;
+            b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+        }
+    }
+    any.then_some(b)
+}
+
+/// The inspection as JSON (the `--json` output).
+pub fn to_json(d: &Ingested) -> Value {
+    let r = &d.report;
+    let inc = &d.incidents;
+    let by_reason: serde_json::Map<String, Value> = r
+        .rejected_by_reason()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let counts = inc.category_counts();
+    let categories: serde_json::Map<String, Value> = inc
+        .category_names()
+        .iter()
+        .zip(&counts)
+        .map(|(n, c)| (n.clone(), json!(c)))
+        .collect();
+    let ext_ll = extent_lonlat(d).map(|b| b.map(|v| round(v, 7)));
+    let ext_m = inc.bbox().map(|b| b.map(|v| round(v, 3)));
+    let span = inc
+        .time_span()
+        .map(|(a, b)| json!([a.to_string(), b.to_string()]));
+    json!({
+        "file": r.source.display().to_string(),
+        "format": r.format.describe(),
+        "rows_read": r.rows_read,
+        "accepted": r.accepted,
+        "rejected": r.rejected(),
+        "rejected_by_reason": by_reason,
+        "columns": r.columns,
+        "coordinates": r.coordinates,
+        "crs": r.crs.name(),
+        "crs_reason": r.crs_reason,
+        "extent_lonlat": ext_ll,
+        "extent_m": ext_m,
+        "categories": categories,
+        "time_span": span,
+        "time_resolution": inc.time_resolution().map(|t| t.as_str()),
+        "notes": r.notes,
+    })
+}
+
+/// The inspection as text.
+pub fn to_text(d: &Ingested) -> String {
+    let r = &d.report;
+    let inc = &d.incidents;
+    let mut s = String::new();
+    let mut line = |k: &str, v: String| s.push_str(&format!("{k:<12}{v}\n"));
+    line(
+        "file",
+        format!("{} ({})", r.source.display(), r.format.describe()),
+    );
+    line(
+        "rows",
+        format!(
+            "{} read, {} accepted, {} rejected",
+            r.rows_read,
+            r.accepted,
+            r.rejected()
+        ),
+    );
+    let word = r.format.row_word();
+    for (reason, n) in r.rejected_by_reason() {
+        let lines: Vec<String> = r
+            .rejections
+            .iter()
+            .filter(|x| x.reason == reason)
+            .take(5)
+            .map(|x| x.line.to_string())
+            .collect();
+        let more = if n > 5 { ", ..." } else { "" };
+        line(
+            "  rejected",
+            format!("{reason}: {n} ({word}s {}{more})", lines.join(", ")),
+        );
+    }
+    let cols: Vec<String> = r
+        .columns
+        .iter()
+        .map(|(k, v)| format!("{k}={v:?}"))
+        .collect();
+    line("columns", cols.join(" "));
+    line("crs", format!("{} ({})", r.crs, r.crs_reason));
+    if let Some([a, b, c, e]) = extent_lonlat(d) {
+        line(
+            "extent",
+            format!("lon {a:.5} .. {c:.5}, lat {b:.5} .. {e:.5}"),
+        );
+    }
+    if let Some([a, b, c, e]) = inc.bbox() {
+        line(
+            "",
+            format!(
+                "x {a:.1} .. {c:.1} m, y {b:.1} .. {e:.1} m ({:.2} x {:.2} km)",
+                (c - a) / 1000.0,
+                (e - b) / 1000.0
+            ),
+        );
+    }
+    let counts = inc.category_counts();
+    let mut cats: Vec<(&String, usize)> = inc.category_names().iter().zip(counts).collect();
+    cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    line("categories", format!("{}", cats.len()));
+    for (name, n) in cats.iter().take(20) {
+        let shown = if name.is_empty() {
+            "(none)"
+        } else {
+            name.as_str()
+        };
+        line("", format!("{n:>8}  {shown}"));
+    }
+    if cats.len() > 20 {
+        line("", format!("... and {} more (see --json)", cats.len() - 20));
+    }
+    match inc.time_span() {
+        Some((a, b)) => {
+            let res = inc.time_resolution().map(|t| t.as_str()).unwrap_or("-");
+            let without = inc.times().iter().filter(|t| t.is_none()).count();
+            line("time", format!("{a} .. {b}, resolution {res}"));
+            if without > 0 {
+                line("", format!("{without} incidents have no time"));
+            }
+        }
+        None => line("time", "none".into()),
+    }
+    for n in &r.notes {
+        line("note", n.clone());
+    }
+    s
 }
 
 /// Runs `hotspot inspect`.
-pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("inspect: ingest not built yet ({})", args.input.display())
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let data = load(ctx, &args.ingest, &args.input)?;
+    let out = if args.json {
+        format!("{}\n", serde_json::to_string_pretty(&to_json(&data))?)
+    } else {
+        to_text(&data)
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
 }

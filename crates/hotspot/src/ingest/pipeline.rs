@@ -1,0 +1,375 @@
+//! The format-independent second half of ingest: row checks, CRS choice, projection, outlier and study-area checks.
+
+use super::columns::CoordinateKind;
+use super::options::ReadOptions;
+use super::report::{IngestReport, InputFormat, RawRow, Rejection};
+use super::{Ingested, RejectReason};
+use crate::crs::{Crs, Projector};
+use crate::error::{Error, Result};
+use crate::incident::{IncidentRecord, IncidentsBuilder};
+use crate::time::IncidentTime;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A row that passed the per-row checks.
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub line: u64,
+    pub raw: RawRow,
+    /// Longitude or easting.
+    pub a: f64,
+    /// Latitude or northing.
+    pub b: f64,
+    pub weight: f64,
+    pub category: String,
+    pub time: Option<IncidentTime>,
+    pub id: String,
+}
+
+/// Everything a reader hands to [`finish`].
+pub(crate) struct Parsed {
+    pub source: PathBuf,
+    pub format: InputFormat,
+    pub kind: CoordinateKind,
+    /// For projected input: the CRS of the coordinates, and why.
+    pub input_crs: Option<(Crs, String)>,
+    pub columns: BTreeMap<&'static str, String>,
+    pub notes: Vec<String>,
+    pub rows: Vec<Row>,
+    pub rejections: Vec<Rejection>,
+}
+
+/// Result of checking one coordinate pair on its own.
+pub(crate) fn check_coordinates(
+    kind: CoordinateKind,
+    a: f64,
+    b: f64,
+) -> std::result::Result<(), (RejectReason, String)> {
+    if !a.is_finite() || !b.is_finite() {
+        return Err((RejectReason::NonFinite, format!("coordinates ({a}, {b})")));
+    }
+    if a == 0.0 && b == 0.0 {
+        return Err((RejectReason::NullIsland, "coordinates 0,0".into()));
+    }
+    if kind == CoordinateKind::LonLat {
+        let (lon, lat) = (a, b);
+        if !(-90.0..=90.0).contains(&lat) {
+            if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                return Err((
+                    RejectReason::SwappedLatLon,
+                    format!(
+                        "latitude {lat} is outside -90..90 and longitude {lon} would be a valid latitude"
+                    ),
+                ));
+            }
+            return Err((
+                RejectReason::LatitudeOutOfRange,
+                format!("latitude {lat} is outside -90..90"),
+            ));
+        }
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err((
+                RejectReason::LongitudeOutOfRange,
+                format!("longitude {lon} is outside -180..180"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses a coordinate or weight: `.` decimals, and `,` decimals when `decimal_comma`.
+pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
+    if decimal_comma && s.contains(',') {
+        if s.contains('.') {
+            return None;
+        }
+        return s.replacen(',', ".", 1).parse().ok();
+    }
+    s.parse().ok()
+}
+
+/// Median of the values (mean of the two middle ones for an even count); `None` when empty.
+pub(crate) fn median(mut v: Vec<f64>) -> Option<f64> {
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    let (_, &mut hi, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return Some(hi);
+    }
+    let lo = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some(0.5 * (lo + hi))
+}
+
+fn first_rejection_error(source: &std::path::Path, rejections: &[Rejection]) -> Option<Error> {
+    rejections
+        .iter()
+        .min_by_key(|r| r.line)
+        .map(|r| Error::Rejected {
+            path: source.to_path_buf(),
+            line: r.line,
+            reason: r.reason,
+            detail: r.detail.clone(),
+        })
+}
+
+/// Chooses the working CRS, projects, applies the outlier and study-area checks and builds the incidents.
+pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
+    let Parsed {
+        source,
+        format,
+        kind,
+        input_crs,
+        columns,
+        notes,
+        rows,
+        mut rejections,
+    } = p;
+    let rows_read = (rows.len() + rejections.len()) as u64;
+    if rows.is_empty() {
+        if opts.strict
+            && let Some(e) = first_rejection_error(&source, &rejections)
+        {
+            return Err(e);
+        }
+        let mut by: BTreeMap<RejectReason, u64> = BTreeMap::new();
+        for r in &rejections {
+            *by.entry(r.reason).or_default() += 1;
+        }
+        let reasons: Vec<String> = by.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        return Err(Error::InsufficientData(format!(
+            "{}: none of the {rows_read} rows has usable coordinates ({})",
+            source.display(),
+            reasons.join(", ")
+        )));
+    }
+
+    // Working CRS.
+    let mut notes = notes;
+    if columns.contains_key("time")
+        && opts.timezone == chrono_tz::Europe::Stockholm
+        && kind == CoordinateKind::LonLat
+    {
+        let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
+        let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
+        if Crs::default_for_lonlat(lon, lat) != Crs::SWEREF99_TM {
+            notes.push(format!(
+                "times without an offset were read in the default zone Europe/Stockholm, but the data lie at ({lon:.3}, {lat:.3}), outside Sweden: give their zone with --timezone (e.g. America/Chicago, Europe/London)"
+            ));
+        }
+    }
+    let (crs, crs_reason) = match kind {
+        CoordinateKind::Projected => match input_crs {
+            Some(c) => c,
+            None => {
+                return Err(Error::Parse {
+                    path: source,
+                    line: None,
+                    message: "projected coordinates need their CRS: give it with --crs EPSG:NNNN (e.g. EPSG:3006 for SWEREF 99 TM)".into(),
+                });
+            }
+        },
+        CoordinateKind::LonLat => match opts.crs {
+            Some(c) => (c, "given with --crs".to_string()),
+            None => {
+                let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
+                let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
+                let c = Crs::default_for_lonlat(lon, lat);
+                let why = if c == Crs::SWEREF99_TM {
+                    format!("SWEREF 99 TM: the median position ({lon:.4}, {lat:.4}) lies in Sweden")
+                } else {
+                    format!("WGS84 UTM zone of the median position ({lon:.4}, {lat:.4})")
+                };
+                (c, why)
+            }
+        },
+    };
+    let projector = Projector::new(crs)?;
+    let lonlat = kind == CoordinateKind::LonLat;
+
+    // Project, in parallel, keeping order.
+    let pos: Vec<Result<[f64; 2]>> = if lonlat {
+        rows.par_iter()
+            .with_min_len(4096)
+            .map(|r| projector.to_metres(r.a, r.b))
+            .collect()
+    } else {
+        rows.iter().map(|r| Ok([r.a, r.b])).collect()
+    };
+
+    // Centre for the outlier check: the median position, projected.
+    let centre = if lonlat {
+        let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
+        let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
+        projector.to_metres(lon, lat).ok()
+    } else {
+        None
+    };
+    let centre = match centre {
+        Some(c) => c,
+        None => {
+            let ok: Vec<[f64; 2]> = pos
+                .iter()
+                .filter_map(|p| p.as_ref().ok().copied())
+                .collect();
+            [
+                median(ok.iter().map(|p| p[0]).collect()).unwrap_or(0.0),
+                median(ok.iter().map(|p| p[1]).collect()).unwrap_or(0.0),
+            ]
+        }
+    };
+
+    let study_area = opts
+        .boundary
+        .as_ref()
+        .map(|b| b.to_study_area(&projector))
+        .transpose()?;
+    let max_d = opts.max_distance_m;
+    let placed = |p: [f64; 2]| -> Option<(RejectReason, String)> {
+        if let Some(sa) = &study_area
+            && !sa.contains(p[0], p[1])
+        {
+            return Some((
+                RejectReason::OutsideStudyArea,
+                "outside the study area".to_string(),
+            ));
+        }
+        if let Some(m) = max_d {
+            let d = ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt();
+            if !(d <= m) {
+                return Some((
+                    RejectReason::FarFromData,
+                    format!(
+                        "{:.1} km from the median position (limit {} km)",
+                        d / 1000.0,
+                        m / 1000.0
+                    ),
+                ));
+            }
+        }
+        None
+    };
+    let verdicts: Vec<Option<(RejectReason, String)>> = rows
+        .par_iter()
+        .zip(pos.par_iter())
+        .with_min_len(4096)
+        .map(|(r, p)| match p {
+            Err(e) => Some((
+                RejectReason::FarFromData,
+                format!("cannot be projected to {crs}: {e}"),
+            )),
+            Ok(p) => {
+                let bad = placed(*p)?;
+                if lonlat
+                    && check_coordinates(kind, r.b, r.a).is_ok()
+                    && let Ok(q) = projector.to_metres(r.b, r.a)
+                    && placed(q).is_none()
+                {
+                    return Some((
+                        RejectReason::SwappedLatLon,
+                        format!(
+                            "lat {} lon {} lie {}; swapped they fit the data",
+                            r.b,
+                            r.a,
+                            if bad.0 == RejectReason::OutsideStudyArea {
+                                "outside the study area"
+                            } else {
+                                "far from the rest"
+                            }
+                        ),
+                    ));
+                }
+                Some(bad)
+            }
+        })
+        .collect();
+
+    let mut b = IncidentsBuilder::new(crs)?;
+    b.reserve(rows.len());
+    for ((row, p), v) in rows.into_iter().zip(pos).zip(verdicts) {
+        match (v, p) {
+            (None, Ok([x, y])) => b.push(IncidentRecord {
+                x,
+                y,
+                weight: row.weight,
+                category: &row.category,
+                time: row.time,
+                id: row.id,
+                lonlat: lonlat.then_some([row.a, row.b]),
+            })?,
+            (v, _) => {
+                let (reason, detail) =
+                    v.unwrap_or((RejectReason::FarFromData, "cannot be projected".into()));
+                rejections.push(Rejection {
+                    line: row.line,
+                    reason,
+                    detail,
+                    raw: row.raw,
+                });
+            }
+        }
+    }
+    rejections.sort_by_key(|r| r.line);
+    if opts.strict
+        && let Some(e) = first_rejection_error(&source, &rejections)
+    {
+        return Err(e);
+    }
+    let incidents = b.build();
+    let report = IngestReport {
+        source,
+        format,
+        rows_read,
+        accepted: incidents.len() as u64,
+        rejections,
+        columns,
+        coordinates: kind,
+        crs,
+        crs_reason,
+        notes,
+    };
+    Ok(Ingested {
+        incidents,
+        report,
+        projector,
+        study_area,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_odd_even_and_empty() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(vec![]), None);
+    }
+
+    #[test]
+    fn numbers_with_decimal_commas() {
+        assert_eq!(parse_number("59,045", true), Some(59.045));
+        assert_eq!(parse_number("59,045", false), None);
+        assert_eq!(parse_number("1,234.5", true), None);
+        assert_eq!(parse_number("-15.87", true), Some(-15.87));
+        assert!(parse_number("NaN", false).is_some_and(f64::is_nan));
+        assert_eq!(parse_number("abc", false), None);
+    }
+
+    #[test]
+    fn coordinate_checks() {
+        let ll = CoordinateKind::LonLat;
+        assert!(check_coordinates(ll, 15.87, 59.04).is_ok());
+        let r = |a, b| check_coordinates(ll, a, b).unwrap_err().0;
+        assert_eq!(r(0.0, 0.0), RejectReason::NullIsland);
+        assert_eq!(r(f64::NAN, 1.0), RejectReason::NonFinite);
+        assert_eq!(r(1.0, f64::INFINITY), RejectReason::NonFinite);
+        assert_eq!(r(59.0, 95.0), RejectReason::SwappedLatLon);
+        assert_eq!(r(100.0, 95.0), RejectReason::LatitudeOutOfRange);
+        assert_eq!(r(190.0, 59.0), RejectReason::LongitudeOutOfRange);
+        assert!(check_coordinates(CoordinateKind::Projected, 549_917.0, 6_545_387.0).is_ok());
+    }
+}
