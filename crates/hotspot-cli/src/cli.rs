@@ -23,4 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Fit hotspot methods on a training period and judge them on a test period: hit rate, PAI, PEI*, RRI per area coverage.
+    Evaluate(crate::cmd::evaluate::Args),
+    /// Emerging hot spots: space-time cube, Gi* per bin, Mann-Kendall trend, ArcGIS pattern per cell (GeoJSON).
+    Emerging(crate::cmd::emerging::Args),
 }

@@ -48,7 +48,12 @@ pub struct Args {
     #[arg(long, value_name = "P", default_value_t = 0.05)]
     pub trend_alpha: f64,
     /// Output GeoJSON of classified cells.
-    #[arg(long, short = 'o', value_name = "FILE", default_value = "emerging.geojson")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "emerging.geojson"
+    )]
     pub out: PathBuf,
     /// Print the per-pattern summary as JSON.
     #[arg(long)]
@@ -67,7 +72,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .map(|p| Period::parse("--period", p))
         .transpose()?;
     let band = args.band.unwrap_or(1.5 * args.cell);
-    let params = EmergingParams::new(band, args.time_window, args.alpha, !args.no_fdr, args.trend_alpha)?;
+    let params = EmergingParams::new(
+        band,
+        args.time_window,
+        args.alpha,
+        !args.no_fdr,
+        args.trend_alpha,
+    )?;
     let data = load(ctx, &args.ingest, &args.input)?;
     let inc = &data.incidents;
     let extent = match &data.study_area {
@@ -90,8 +101,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         spec.rows,
         spec.cell_m,
         cube.n_steps(),
-        cube.steps.first().map(|p| p.start.to_string()).unwrap_or_default(),
-        cube.steps.last().map(|p| p.end.to_string()).unwrap_or_default(),
+        cube.steps
+            .first()
+            .map(|p| p.start.to_string())
+            .unwrap_or_default(),
+        cube.steps
+            .last()
+            .map(|p| p.end.to_string())
+            .unwrap_or_default(),
         args.time_window
     ));
     pb.set_message("Gi* per bin, trends and classes");
@@ -161,7 +178,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
     }
-    ctx.note(format!("wrote {} ({} cells)", args.out.display(), features.len()));
+    ctx.note(format!(
+        "wrote {} ({} cells)",
+        args.out.display(),
+        features.len()
+    ));
     Ok(())
 }
 

@@ -34,9 +34,14 @@ pub struct Args {
     pub coverage: String,
     /// Methods to compare: kde, dbscan, hdbscan, gistar, grid, previous
     /// (`previous` = counts in the last test-length of the training period).
-    #[arg(long, value_name = "LIST", default_value = "kde,dbscan,hdbscan,gistar,grid,previous")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "kde,dbscan,hdbscan,gistar,grid,previous"
+    )]
     pub methods: String,
-    /// Rolling-origin evaluation: `monthly` fits on the training length before each test month.
+    /// Rolling-origin evaluation: `monthly` judges each test month on a map fitted on the
+    /// whole months just before it, as many as --train spans.
     #[arg(long, value_name = "MODE")]
     pub rolling: Option<String>,
     /// Side of the common grid's cells, metres.
@@ -81,7 +86,11 @@ pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
             t.parse::<f64>()
         };
         let v = v.map_err(|_| {
-            hotspot::Error::invalid("--coverage", t, "write shares as 5% or 0.05, comma separated")
+            hotspot::Error::invalid(
+                "--coverage",
+                t,
+                "write shares as 5% or 0.05, comma separated",
+            )
         })?;
         out.push(v);
     }
@@ -160,7 +169,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         None => false,
         Some("monthly") => true,
         Some(other) => {
-            return Err(hotspot::Error::invalid("--rolling", other, "the only mode is `monthly`").into());
+            return Err(
+                hotspot::Error::invalid("--rolling", other, "the only mode is `monthly`").into(),
+            );
         }
     };
     if !rolling && train_p.overlaps(&test_p) {
@@ -210,7 +221,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let pb = ctx.spinner("fitting and judging methods");
     let mut rows: Vec<Map<String, Value>> = Vec::new();
     if rolling {
-        let steps = rolling_monthly(&grid, inc, train_p.days(), test_p, &method_refs, &coverages)?;
+        let steps = rolling_monthly(
+            &grid,
+            inc,
+            train_p.approx_months(),
+            test_p,
+            &method_refs,
+            &coverages,
+        )?;
         for s in &steps {
             let origin = s.test.start.format("%Y-%m").to_string();
             for m in &s.results {
@@ -254,7 +272,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .collect();
 
     if let Some(p) = &args.csv {
-        let mut w = csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
         w.write_record(COLUMNS)?;
         for r in &rows {
             w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
@@ -263,7 +282,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 v => v.to_string(),
             }))?;
         }
-        w.flush().with_context(|| format!("writing {}", p.display()))?;
+        w.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     let mut md = String::new();
     md.push_str(&format!("| {} |\n", shown.join(" | ")));
@@ -294,7 +314,10 @@ mod tests {
 
     #[test]
     fn coverages_parse_percent_and_shares() {
-        assert_eq!(parse_coverages("1%,5%, 10%").unwrap(), vec![0.01, 0.05, 0.1]);
+        assert_eq!(
+            parse_coverages("1%,5%, 10%").unwrap(),
+            vec![0.01, 0.05, 0.1]
+        );
         assert_eq!(parse_coverages("0.2").unwrap(), vec![0.2]);
         assert!(parse_coverages("0%").is_err());
         assert!(parse_coverages("five").is_err());

@@ -1,5 +1,7 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
+pub mod emerging;
+pub mod evaluate;
 pub mod inspect;
 
 use crate::cli::{Cli, Command};
@@ -9,6 +11,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Evaluate(a) => evaluate::run(&ctx, a),
+        Command::Emerging(a) => emerging::run(&ctx, a),
     })
 }
 

@@ -356,7 +356,7 @@ pub fn evaluate(
 /// One origin of a rolling evaluation: the test month and the results there.
 #[derive(Clone, Debug, Serialize)]
 pub struct RollingStep {
-    /// The training window (the `train_days` days before the test month).
+    /// The training window (the `train_months` months before the test month).
     pub train: Period,
     /// The test month.
     pub test: Period,
@@ -365,25 +365,26 @@ pub struct RollingStep {
 }
 
 /// Rolling-origin evaluation by month: for each calendar month `M` starting inside
-/// `test_span`, the methods are fitted on the `train_days` days just before `M`
-/// and judged on `M` (Tashman 2000, "Out-of-sample tests of forecasting accuracy").
+/// `test_span`, the methods are fitted on the `train_months` whole calendar months just
+/// before `M` and judged on `M` (a sliding-window rolling origin, Tashman 2000,
+/// "Out-of-sample tests of forecasting accuracy", *Int. J. Forecasting* 16:437-450).
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] when `train_days < 1` or `test_span` holds no month start;
+/// [`Error::InvalidParameter`] when `train_months < 1` or `test_span` holds no month start;
 /// method errors as in [`evaluate`].
 pub fn rolling_monthly(
     grid: &EvalGrid,
     incidents: &Incidents,
-    train_days: i64,
+    train_months: u32,
     test_span: Period,
     methods: &[&dyn HotspotMethod],
     coverages: &[f64],
 ) -> Result<Vec<RollingStep>> {
-    if train_days < 1 {
+    if train_months < 1 {
         return Err(Error::invalid(
-            "train_days",
-            train_days,
-            "the training window needs at least one day",
+            "train_months",
+            train_months,
+            "the training window needs at least one month",
         ));
     }
     let months = test_span.months();
@@ -396,7 +397,7 @@ pub fn rolling_monthly(
     }
     let mut out = Vec::with_capacity(months.len());
     for m in months {
-        let Some(tp) = m.preceding(train_days) else {
+        let Some(tp) = m.preceding_months(train_months) else {
             continue;
         };
         let train = incidents.subset(&tp.select(incidents));

@@ -127,6 +127,19 @@ impl Period {
         Some(Period { start, end })
     }
 
+    /// The `months` whole calendar months that end the day before `self.start`
+    /// (from the first of the month `months` months before `self.start`'s month).
+    pub fn preceding_months(&self, months: u32) -> Option<Period> {
+        let end = self.start.pred_opt()?;
+        let start = first_of_month(self.start).checked_sub_months(Months::new(months))?;
+        (start <= end).then_some(Period { start, end })
+    }
+
+    /// Whole calendar months spanned by the period, rounded to the nearest month (at least 1).
+    pub fn approx_months(&self) -> u32 {
+        ((self.days() as f64 / 30.436875).round() as u32).max(1)
+    }
+
     /// The last `days` days of the period (the whole period when it is shorter).
     pub fn last_days(&self, days: i64) -> Period {
         let days = days.clamp(1, self.days());
@@ -206,7 +219,18 @@ mod tests {
         assert_eq!(m[1], Period::new(d(2026, 3, 1), d(2026, 3, 10)).unwrap());
         let pre = m[0].preceding(31).unwrap();
         assert_eq!(pre, Period::new(d(2026, 1, 1), d(2026, 1, 31)).unwrap());
+        assert_eq!(
+            m[1].preceding_months(2).unwrap(),
+            Period::new(d(2026, 1, 1), d(2026, 2, 28)).unwrap()
+        );
+        assert_eq!(
+            Period::parse("p", "2025-01..2025-06")
+                .unwrap()
+                .approx_months(),
+            6
+        );
         let y = Period::parse("p", "2025").unwrap();
+        assert_eq!(y.approx_months(), 12);
         assert_eq!(y.last_days(30).start, d(2025, 12, 2));
         assert_eq!(y.last_days(1000), y);
     }

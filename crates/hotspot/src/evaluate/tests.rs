@@ -214,7 +214,7 @@ fn rolling_monthly_steps_through_months() {
         (0, 2026, 3, 3),
     ]);
     let span = Period::parse("test", "2026-02..2026-03").unwrap();
-    let steps = rolling_monthly(&line4(), &all, 31, span, &[&GridCounts], &[0.25]).unwrap();
+    let steps = rolling_monthly(&line4(), &all, 1, span, &[&GridCounts], &[0.25]).unwrap();
     assert_eq!(steps.len(), 2);
     assert_eq!(steps[0].test.to_string(), "2026-02-01..2026-02-28");
     assert_eq!(steps[0].train.to_string(), "2026-01-01..2026-01-31");
