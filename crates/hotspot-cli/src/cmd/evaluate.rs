@@ -62,6 +62,10 @@ pub struct Args {
     /// Gi* distance band in metres.
     #[arg(long, value_name = "M")]
     pub band: Option<f64>,
+    /// Harm table (category TOML, or `default` for the built-in table): adds harm-weighted
+    /// hit rate, PAI and PEI* (`harm_*` columns). Without it, a weight column gives them.
+    #[arg(long, value_name = "FILE|default")]
+    pub harm: Option<String>,
     /// Print a JSON array of row objects instead of the Markdown table.
     #[arg(long)]
     pub json: bool,
@@ -201,7 +205,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let method_refs: Vec<&dyn HotspotMethod> = methods.iter().map(|b| b.as_ref()).collect();
 
-    let data = load(ctx, &args.ingest, &args.input)?;
+    let mut data = load(ctx, &args.ingest, &args.input)?;
+    if let Some(h) = &args.harm {
+        let table = if h == "default" {
+            hotspot::categories::CategoryTable::default_table()
+        } else {
+            hotspot::categories::CategoryTable::read(std::path::Path::new(h))?
+        };
+        let cls = table.classify(&data.incidents);
+        if cls.unknown_total() > 0 {
+            ctx.note(format!(
+                "harm: {} incidents have a category not in the table (given the table's unknown harm)",
+                cls.unknown_total()
+            ));
+        }
+        data.incidents = data.incidents.clone().with_weights(cls.harms().to_vec())?;
+    }
     let inc = &data.incidents;
     if !inc.has_times() {
         return Err(hotspot::Error::InsufficientData(format!(
