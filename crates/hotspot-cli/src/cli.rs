@@ -27,4 +27,9 @@ pub enum Command {
     Evaluate(crate::cmd::evaluate::Args),
     /// Emerging hot spots: space-time cube, Gi* per bin, Mann-Kendall trend, ArcGIS pattern per cell (GeoJSON).
     Emerging(crate::cmd::emerging::Args),
+    /// Incidents before and after per zone (patrol zones, school zones, hotspots): rate ratios with exact intervals, beside the rest of the area.
+    Compare(crate::cmd::compare::Args),
+    /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
+    #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
+    Sample(crate::cmd::sample::Args),
 }

@@ -113,7 +113,9 @@ fn read_zones(path: &Path, field: &str, projector: &Projector) -> anyhow::Result
         let mp = match geom {
             geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,
-            _ => return Err(perr(format!("feature {fno} is not a Polygon or MultiPolygon")).into()),
+            _ => {
+                return Err(perr(format!("feature {fno} is not a Polygon or MultiPolygon")).into());
+            }
         };
         let degrees = mp.iter().all(|p| {
             p.exterior()
@@ -198,7 +200,11 @@ fn hotspot_zones(grid: &EvalGrid, before: &Incidents, coverage: f64) -> anyhow::
                 )
             })
             .collect();
-        zones.push(Zone::new(format!("hotspot {}", n + 1), "hotspot", geo::MultiPolygon(polys))?);
+        zones.push(Zone::new(
+            format!("hotspot {}", n + 1),
+            "hotspot",
+            geo::MultiPolygon(polys),
+        )?);
     }
     Ok(zones)
 }
@@ -222,9 +228,18 @@ fn row(c: &ZoneChange) -> Map<String, Value> {
     o.insert("control_ci_low".into(), f(c.control.ci_low));
     o.insert("control_ci_high".into(), f(c.control.ci_high));
     let r = c.relative;
-    o.insert("relative_ratio".into(), r.map_or(Value::Null, |r| f(r.ratio)));
-    o.insert("relative_ci_low".into(), r.map_or(Value::Null, |r| f(r.ci_low)));
-    o.insert("relative_ci_high".into(), r.map_or(Value::Null, |r| f(r.ci_high)));
+    o.insert(
+        "relative_ratio".into(),
+        r.map_or(Value::Null, |r| f(r.ratio)),
+    );
+    o.insert(
+        "relative_ci_low".into(),
+        r.map_or(Value::Null, |r| f(r.ci_low)),
+    );
+    o.insert(
+        "relative_ci_high".into(),
+        r.map_or(Value::Null, |r| f(r.ci_high)),
+    );
     o.insert("relative_p".into(), r.map_or(Value::Null, |r| f(r.p_value)));
     o.insert("before_days".into(), json!(k.before_days));
     o.insert("after_days".into(), json!(k.after_days));
@@ -316,10 +331,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         zones.len()
     ));
     if let Some(p) = &args.change_map {
-        write_change_map(p, &grid, &before_inc, &after_inc, before, after, &data.projector)?;
+        write_change_map(
+            p,
+            &grid,
+            &before_inc,
+            &after_inc,
+            before,
+            after,
+            &data.projector,
+        )?;
     }
     if let Some(p) = &args.csv {
-        let mut w = csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
         w.write_record(COLUMNS)?;
         for r in &rows {
             w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
@@ -328,7 +352,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 v => v.to_string(),
             }))?;
         }
-        w.flush().with_context(|| format!("writing {}", p.display()))?;
+        w.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -381,7 +406,8 @@ fn write_change_map(
             properties: p,
         });
     }
-    write_geojson(path, &feats, projector).with_context(|| format!("writing {}", path.display()))?;
+    write_geojson(path, &feats, projector)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
+pub mod compare;
 pub mod emerging;
 pub mod evaluate;
 pub mod inspect;
+pub mod sample;
 
 use crate::cli::{Cli, Command};
 
@@ -13,6 +15,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Evaluate(a) => evaluate::run(&ctx, a),
         Command::Emerging(a) => emerging::run(&ctx, a),
+        Command::Compare(a) => compare::run(&ctx, a),
+        Command::Sample(a) => sample::run(&ctx, a),
     })
 }
 

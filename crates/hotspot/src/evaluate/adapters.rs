@@ -53,7 +53,10 @@ impl HotspotMethod for KdeMethod {
             return Err(Error::invalid(
                 "grid",
                 format!("{} cells", s.raster.values.len()),
-                format!("the density surface must lie on the evaluation grid ({} cells)", spec.len()),
+                format!(
+                    "the density surface must lie on the evaluation grid ({} cells)",
+                    spec.len()
+                ),
             ));
         }
         Ok(s.raster.values)
@@ -62,14 +65,20 @@ impl HotspotMethod for KdeMethod {
 
 /// Ranks cells by (cluster density, clustered weight in the cell), as described in the module doc.
 fn cluster_scores(spec: &GridSpec, inc: &Incidents, labels: &[i32]) -> Vec<f64> {
-    let n_clusters = labels.iter().copied().max().map_or(0, |m| (m + 1).max(0) as usize);
+    let n_clusters = labels
+        .iter()
+        .copied()
+        .max()
+        .map_or(0, |m| (m + 1).max(0) as usize);
     let mut cell_of = vec![usize::MAX; inc.len()];
     let mut weight = vec![0.0; n_clusters];
     let mut cells_of: Vec<Vec<usize>> = vec![Vec::new(); n_clusters];
     let mut clustered = vec![0.0; spec.len()];
     for i in 0..inc.len() {
         let [x, y] = inc.position(i);
-        let Some((c, r)) = spec.cell_of(x, y) else { continue };
+        let Some((c, r)) = spec.cell_of(x, y) else {
+            continue;
+        };
         let k = spec.index(c, r);
         cell_of[i] = k;
         if labels[i] != NOISE && labels[i] >= 0 {
@@ -188,7 +197,8 @@ impl HotspotMethod for GiStarMethod {
         let res = hot_spots_on(fishnet, &GiStarParams::new(spec.cell_m, band)?)?;
         let mut s = vec![f64::NEG_INFINITY; spec.len()];
         for (k, z) in res.gi.z.iter().enumerate() {
-            s[spec.index(cols[k] as usize, rows[k] as usize)] = if z.is_finite() { *z } else { 0.0 };
+            s[spec.index(cols[k] as usize, rows[k] as usize)] =
+                if z.is_finite() { *z } else { 0.0 };
         }
         Ok(s)
     }
@@ -207,7 +217,9 @@ pub(super) fn analysis_method(name: &str, opts: &MethodOptions) -> Option<Box<dy
         "hdbscan" => Some(Box::new(HdbscanMethod {
             min_cluster_size: opts.min_cluster_size.unwrap_or(20),
         })),
-        "gistar" => Some(Box::new(GiStarMethod { band_m: opts.band_m })),
+        "gistar" => Some(Box::new(GiStarMethod {
+            band_m: opts.band_m,
+        })),
         _ => None,
     }
 }

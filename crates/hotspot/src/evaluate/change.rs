@@ -81,7 +81,8 @@ mod tests {
     }
 
     /// R documentation of `poisson.test`: `poisson.test(c(11, 6+8+7), c(800, 1083+1050+878))`
-    /// gives rate ratio 1.971488, 95% CI 0.8584264 .. 4.2772659 (Clopper-Pearson based).
+    /// gives rate ratio 1.971488, 95% CI 0.8584264 .. 4.2772659 (Clopper-Pearson based)
+    /// and expected count 6.7174.
     /// Here "after" = 11 over 800 units, "before" = 21 over 3011.
     #[test]
     fn zone_change_matches_r_poisson_test() {
@@ -90,7 +91,25 @@ mod tests {
         assert!((z.ratio - 1.971488).abs() < 1e-6, "{}", z.ratio);
         assert!((z.ci_low - 0.8584264).abs() < 1e-6, "{}", z.ci_low);
         assert!((z.ci_high - 4.2772659).abs() < 1e-6, "{}", z.ci_high);
-        assert!(z.p_value > 0.05 && z.p_value < 0.1, "{}", z.p_value);
+        assert!((z.expected_a - 6.7174).abs() < 1e-4, "{}", z.expected_a);
+        // R's p value (0.07967) sums the outcomes no more likely than the observed one;
+        // `stats::poisson` doubles the smaller tail. Check that by brute force:
+        // 2 P(X >= 11), X ~ Binomial(32, 800 / 3811), from the pmf written out.
+        let (n, p0) = (32u64, 800.0f64 / 3811.0);
+        let pmf = |k: u64| {
+            let mut c = 1.0f64;
+            for j in 0..k {
+                c *= (n - j) as f64 / (j + 1) as f64;
+            }
+            c * p0.powi(k as i32) * (1.0 - p0).powi((n - k) as i32)
+        };
+        let upper: f64 = (11..=n).map(pmf).sum();
+        assert!(
+            (z.p_value - 2.0 * upper).abs() < 1e-9,
+            "{} vs {}",
+            z.p_value,
+            2.0 * upper
+        );
     }
 
     #[test]
@@ -102,7 +121,10 @@ mod tests {
         let rel = c[0].relative.unwrap();
         assert!((rel.ratio - 1.0).abs() < 1e-12);
         assert!(rel.ci_low < 1.0 && rel.ci_high > 1.0);
-        assert!(c[0].zone.ci_high < 1.0, "a halving of 40 is significant on its own");
+        assert!(
+            c[0].zone.ci_high < 1.0,
+            "a halving of 40 is significant on its own"
+        );
         // No control incidents after: no relative ratio.
         let c = compare(&[counts(4, 2, 10, 0, 30, 30)], 0.95).unwrap();
         assert!(c[0].relative.is_none());

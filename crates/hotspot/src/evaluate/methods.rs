@@ -146,19 +146,15 @@ pub const METHOD_NAMES: [&str; 6] = ["kde", "dbscan", "hdbscan", "gistar", "grid
 /// [`Error::InvalidParameter`] naming `method` for an unknown name or a method whose
 /// module is not available in this build, or for a bad parameter.
 pub fn builtin(name: &str, opts: &MethodOptions) -> Result<Box<dyn HotspotMethod>> {
-    let _ = opts;
     match name {
         "grid" => Ok(Box::new(GridCounts)),
         "previous" => Ok(Box::new(PreviousPeriod)),
-        "kde" | "dbscan" | "hdbscan" | "gistar" => Err(Error::invalid(
-            "method",
-            name,
-            "this method's module is not in this build yet; available: grid, previous",
-        )),
-        _ => Err(Error::invalid(
-            "method",
-            name,
-            format!("unknown method; use one of {}", METHOD_NAMES.join(", ")),
-        )),
+        _ => super::adapters::analysis_method(name, opts).ok_or_else(|| {
+            Error::invalid(
+                "method",
+                name,
+                format!("unknown method; use one of {}", METHOD_NAMES.join(", ")),
+            )
+        }),
     }
 }

@@ -35,10 +35,14 @@
 //!
 //! Test incidents outside the study-area cells are not counted in `N`.
 
+mod adapters;
+mod change;
 mod compare;
 mod methods;
 mod period;
 
+pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
+pub use change::{ZoneChange, compare};
 pub use compare::{Zone, ZoneCounts, count_zones};
 pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,

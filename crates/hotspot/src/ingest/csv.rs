@@ -11,6 +11,7 @@
 //! - A UTF-8 byte-order mark is skipped. Text that is not UTF-8 (e.g. Latin-1
 //!   exports) is an error naming the line and column.
 //! - Rows whose field count differs from the header's are `malformed_row`.
+//! - Lines end in `\n` or `\r\n`; fields are trimmed of surrounding white space.
 
 use super::columns::{self, CoordColumns, CoordinateKind};
 use super::options::ReadOptions;
@@ -174,6 +175,9 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
             let s = field(w);
             match parse_number(s, plan.decimal_comma) {
                 Some(v) if v.is_finite() && v >= 0.0 => v,
+                _ if s.is_empty() => {
+                    return reject(RejectReason::InvalidWeight, "weight is empty".into());
+                }
                 _ => {
                     return reject(
                         RejectReason::InvalidWeight,
@@ -275,6 +279,10 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let source: Source = Cursor::new(head).chain(file);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        // `\n` ends a record; a `\r` before it stays in the last field and is
+        // trimmed away with the other surrounding white space. (With CRLF as
+        // terminator the csv crate reports the line before for each record.)
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .has_headers(true)
         .from_reader(source);

@@ -305,11 +305,13 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
                 match w {
                     Some(w) if w.is_finite() && w >= 0.0 => w,
                     _ => {
-                        reject(
-                            &mut rejections,
-                            RejectReason::InvalidWeight,
-                            format!("weight = {} (must be a number >= 0)", prop_text(v)),
-                        );
+                        let t = prop_text(v);
+                        let detail = if t.is_empty() {
+                            format!("weight property {k:?} is missing or empty")
+                        } else {
+                            format!("weight = {t} (must be a number >= 0)")
+                        };
+                        reject(&mut rejections, RejectReason::InvalidWeight, detail);
                         continue;
                     }
                 }

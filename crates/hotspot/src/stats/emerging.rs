@@ -56,7 +56,9 @@
 //! Complexity: `O(C·T·(K + τ))` for `C` cells, `T` steps, `K` cells in the distance
 //! band and `τ = time_window`; `O(C·T)` memory.
 
-use super::mann_kendall::{MannKendall, mann_kendall, two_sided_p};
+use super::fdr::benjamini_hochberg;
+use super::getis_ord::two_sided_p;
+use super::mann_kendall::{MannKendall, mann_kendall};
 use crate::error::{Error, Result};
 use crate::evaluate::Period;
 use crate::grid::GridSpec;
@@ -576,26 +578,14 @@ pub fn emerging_hot_spots(cube: SpaceTimeCube, params: &EmergingParams) -> Resul
     })
 }
 
-/// Which p values are significant at `alpha`, optionally with the Benjamini-Hochberg
-/// (1995) step-up procedure: reject the `k` smallest where `k` is the largest rank with `p_(k) <= k α / m`.
+/// Which p values are significant at `alpha`: `p < alpha`, or with `fdr` the
+/// Benjamini-Hochberg (1995) adjusted value `q <= alpha` ([`crate::stats::fdr`]).
 fn significant(p: &[f64], alpha: f64, fdr: bool) -> Vec<bool> {
-    if !fdr {
-        return p.iter().map(|&v| v < alpha).collect();
+    if fdr {
+        benjamini_hochberg(p).iter().map(|&q| q <= alpha).collect()
+    } else {
+        p.iter().map(|&v| v < alpha).collect()
     }
-    let m = p.len();
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
-    let mut k_max = 0;
-    for (r, &i) in order.iter().enumerate() {
-        if p[i] <= (r + 1) as f64 * alpha / m as f64 {
-            k_max = r + 1;
-        }
-    }
-    let mut out = vec![false; m];
-    for &i in &order[..k_max] {
-        out[i] = true;
-    }
-    out
 }
 
 #[cfg(test)]

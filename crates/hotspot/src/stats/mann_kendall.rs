@@ -14,9 +14,9 @@
 //!
 //! Complexity `O(n²)` time (the series are short: one value per time step), `O(n log n)` for the ties.
 
+use super::getis_ord::two_sided_p;
 use crate::error::{Error, Result};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// The result of a Mann-Kendall test.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -113,12 +113,6 @@ pub fn mann_kendall(x: &[f64]) -> Result<MannKendall> {
         p,
         tau: if pairs > 0.0 { s as f64 / pairs } else { 0.0 },
     })
-}
-
-/// Two-sided normal p value `2(1 − Φ(|z|))`.
-pub(crate) fn two_sided_p(z: f64) -> f64 {
-    let nd = Normal::standard();
-    (2.0 * nd.sf(z.abs())).min(1.0)
 }
 
 #[cfg(test)]
