@@ -3,7 +3,7 @@
 //! Zones come from `--zones` (a GeoJSON of polygons, one zone per feature, named by
 //! `--name-field`), from `--schools` (a circle of `--school-radius` around each
 //! school) and from `--hotspots` (groups of touching top cells of the *before*
-//! period at `--hotspot-coverage`). For each zone the table gives the counts
+//! period at `--hotspot-coverage`, with at least `--hotspot-min-count` incidents). For each zone the table gives the counts
 //! before and after, the rate ratio per day with its exact interval (conditional
 //! binomial test with the periods' lengths as exposures), the same for the control
 //! (the rest of the study area), and the zone's change relative to the control's.
@@ -47,6 +47,9 @@ pub struct Args {
     /// Share of the study area's cells taken as hotspot cells (with --hotspots).
     #[arg(long, value_name = "SHARE", default_value = "1%")]
     pub hotspot_coverage: String,
+    /// Smallest number of before-period incidents for a group of top cells to count as a hotspot.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub hotspot_min_count: usize,
     /// Cell side for hotspots and the change map, metres.
     #[arg(long, value_name = "M", default_value_t = 100.0)]
     pub cell: f64,
@@ -147,7 +150,12 @@ fn read_zones(path: &Path, field: &str, projector: &Projector) -> anyhow::Result
 }
 
 /// Groups of 8-connected top cells (by before-period counts) as zones, busiest first.
-fn hotspot_zones(grid: &EvalGrid, before: &Incidents, coverage: f64) -> anyhow::Result<Vec<Zone>> {
+fn hotspot_zones(
+    grid: &EvalGrid,
+    before: &Incidents,
+    coverage: f64,
+    min_count: usize,
+) -> anyhow::Result<Vec<Zone>> {
     let spec = *grid.spec();
     let counts = grid.counts(before, false);
     let ranked = grid.rank(&counts)?;
@@ -184,7 +192,9 @@ fn hotspot_zones(grid: &EvalGrid, before: &Incidents, coverage: f64) -> anyhow::
         }
         members.sort_unstable();
         let total: f64 = members.iter().map(|&i| counts[i]).sum();
-        groups.push((total, members[0], members));
+        if total >= min_count as f64 {
+            groups.push((total, members[0], members));
+        }
     }
     groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut zones = Vec::new();
@@ -319,7 +329,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let before_inc = inc.subset(&before.select(inc));
     let after_inc = inc.subset(&after.select(inc));
     if args.hotspots {
-        zones.extend(hotspot_zones(&grid, &before_inc, hot_cov[0])?);
+        zones.extend(hotspot_zones(
+            &grid,
+            &before_inc,
+            hot_cov[0],
+            args.hotspot_min_count,
+        )?);
     }
     let counts = count_zones(inc, before, after, &zones, data.study_area.as_ref())?;
     let changes = compare(&counts, args.confidence)?;

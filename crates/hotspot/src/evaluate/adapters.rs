@@ -2,7 +2,7 @@
 //!
 //! | method | score of a cell | default parameters |
 //! |---|---|---|
-//! | `kde` | the kernel density at the cell centre ([`crate::density`], quartic kernel) | bandwidth by the ArcGIS rule |
+//! | `kde` | the kernel density at the cell centre ([`crate::density`], quartic kernel) | bandwidth by the ArcGIS rule, at least one cell |
 //! | `dbscan` | rank of (density of the cell's densest cluster, the cell's clustered weight) | `min_points` 10, `eps` suggested from the k-distance curve |
 //! | `hdbscan` | as `dbscan` | `min_cluster_size` 20 |
 //! | `gistar` | the cell's Getis-Ord Gi* z-score ([`crate::stats::getis_ord`], binary distance band) | band 2 cells |
@@ -15,18 +15,31 @@
 
 use super::{HotspotMethod, MethodOptions, Split};
 use crate::cluster::{DbscanParams, HdbscanParams, NOISE, dbscan, hdbscan, suggest_eps};
-use crate::density::{Bandwidth, BandwidthRule, Extent, Kde, KdeOptions};
+use crate::density::bandwidth::rule_bandwidth;
+use crate::density::{BandwidthRule, Extent, Kde, KdeOptions, Kernel};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::incident::Incidents;
 use crate::stats::fishnet::Fishnet;
 use crate::stats::getis_ord::{GiStarParams, hot_spots_on};
+use std::sync::Mutex;
 
 /// `kde`: kernel density of the training incidents on the evaluation grid.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct KdeMethod {
-    /// Fixed bandwidth in metres; `None` for the ArcGIS rule.
-    pub bandwidth_m: Option<f64>,
+    bandwidth_m: Option<f64>,
+    used_m: Mutex<Option<f64>>,
+}
+
+impl KdeMethod {
+    /// A fixed bandwidth in metres, or `None` for the ArcGIS rule on the training data,
+    /// raised to one cell when the rule gives less (a surface needs at least that).
+    pub fn new(bandwidth_m: Option<f64>) -> Self {
+        Self {
+            bandwidth_m,
+            used_m: Mutex::new(None),
+        }
+    }
 }
 
 impl HotspotMethod for KdeMethod {
@@ -34,19 +47,30 @@ impl HotspotMethod for KdeMethod {
         "kde"
     }
     fn params(&self) -> String {
-        match self.bandwidth_m {
-            Some(b) => format!("kernel=quartic bandwidth_m={b}"),
-            None => "kernel=quartic bandwidth=arcgis rule".into(),
+        let used = self.used_m.lock().ok().and_then(|g| *g);
+        match (self.bandwidth_m, used) {
+            (Some(b), _) => format!("kernel=quartic bandwidth_m={b}"),
+            (None, Some(u)) => {
+                format!("kernel=quartic bandwidth_m={u:.0} (arcgis rule, >= 1 cell)")
+            }
+            (None, None) => "kernel=quartic bandwidth=arcgis rule, >= 1 cell".into(),
         }
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
         if split.train.is_empty() {
             return Ok(vec![0.0; spec.len()]);
         }
-        let mut o = KdeOptions::new(self.bandwidth_m.unwrap_or(1.0), spec.cell_m);
-        if self.bandwidth_m.is_none() {
-            o.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
+        let bw = match self.bandwidth_m {
+            Some(b) => b,
+            None => rule_bandwidth(split.train, BandwidthRule::Arcgis, Kernel::Quartic)
+                .map(|r| r.bandwidth_m)
+                .unwrap_or(spec.cell_m)
+                .max(spec.cell_m),
+        };
+        if let Ok(mut g) = self.used_m.lock() {
+            *g = Some(bw);
         }
+        let mut o = KdeOptions::new(bw, spec.cell_m);
         o.extent = Extent::Grid(*spec);
         let s = Kde::new(o)?.estimate(split.train)?;
         if s.raster.values.len() != spec.len() {
@@ -119,12 +143,23 @@ fn cluster_scores(spec: &GridSpec, inc: &Incidents, labels: &[i32]) -> Vec<f64> 
 }
 
 /// `dbscan`: DBSCAN clusters of the training incidents, ranked by density.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub struct DbscanMethod {
-    /// Radius in metres; `None` suggests one from the k-distance curve of the training data.
-    pub eps_m: Option<f64>,
-    /// Minimum points (the point itself included).
-    pub min_points: usize,
+    eps_m: Option<f64>,
+    min_points: usize,
+    used_eps: Mutex<Option<f64>>,
+}
+
+impl DbscanMethod {
+    /// Radius in metres (`None`: suggested from the k-distance curve of the training
+    /// data with `k = min_points`) and minimum points (the point itself included).
+    pub fn new(eps_m: Option<f64>, min_points: usize) -> Self {
+        Self {
+            eps_m,
+            min_points,
+            used_eps: Mutex::new(None),
+        }
+    }
 }
 
 impl HotspotMethod for DbscanMethod {
@@ -132,9 +167,11 @@ impl HotspotMethod for DbscanMethod {
         "dbscan"
     }
     fn params(&self) -> String {
-        match self.eps_m {
-            Some(e) => format!("eps_m={e} min_points={}", self.min_points),
-            None => format!("eps_m=suggested min_points={}", self.min_points),
+        let used = self.used_eps.lock().ok().and_then(|g| *g);
+        match (self.eps_m, used) {
+            (Some(e), _) => format!("eps_m={e} min_points={}", self.min_points),
+            (None, Some(u)) => format!("eps_m={u:.1} (suggested) min_points={}", self.min_points),
+            (None, None) => format!("eps_m=suggested min_points={}", self.min_points),
         }
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
@@ -145,6 +182,9 @@ impl HotspotMethod for DbscanMethod {
             Some(e) => e,
             None => suggest_eps(split.train, self.min_points)?.eps_m,
         };
+        if let Ok(mut g) = self.used_eps.lock() {
+            *g = Some(eps);
+        }
         let d = dbscan(split.train, &DbscanParams::new(eps, self.min_points)?)?;
         Ok(cluster_scores(spec, split.train, &d.labels))
     }
@@ -207,13 +247,11 @@ impl HotspotMethod for GiStarMethod {
 /// Builds a clustering or density method from options (the part of [`super::builtin`] that needs those modules).
 pub(super) fn analysis_method(name: &str, opts: &MethodOptions) -> Option<Box<dyn HotspotMethod>> {
     match name {
-        "kde" => Some(Box::new(KdeMethod {
-            bandwidth_m: opts.bandwidth_m,
-        })),
-        "dbscan" => Some(Box::new(DbscanMethod {
-            eps_m: opts.eps_m,
-            min_points: opts.min_points.unwrap_or(10),
-        })),
+        "kde" => Some(Box::new(KdeMethod::new(opts.bandwidth_m))),
+        "dbscan" => Some(Box::new(DbscanMethod::new(
+            opts.eps_m,
+            opts.min_points.unwrap_or(10),
+        ))),
         "hdbscan" => Some(Box::new(HdbscanMethod {
             min_cluster_size: opts.min_cluster_size.unwrap_or(20),
         })),
@@ -242,5 +280,56 @@ mod tests {
         // Order: cell 3 (density 4), cell 0 (density 3, weight 4), cell 1 (density 3, weight 2); cell 2 noise.
         assert!(s[3] > s[0] && s[0] > s[1] && s[1] > s[2]);
         assert_eq!(s[2], 0.0);
+    }
+
+    /// Every analysis method puts a planted dense spot at the top of its ranking.
+    #[test]
+    fn every_method_finds_a_planted_spot() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..300 {
+            // Planted spot in cell (12, 7) of a 20 x 20 grid of 50 m cells.
+            x.push(600.0 + rng.random::<f64>() * 50.0);
+            y.push(350.0 + rng.random::<f64>() * 50.0);
+        }
+        for _ in 0..150 {
+            // A second, smaller spot in cell (3, 15): HDBSCAN (scikit-learn defaults, no
+            // single cluster) only labels clusters when the tree splits.
+            x.push(150.0 + rng.random::<f64>() * 50.0);
+            y.push(750.0 + rng.random::<f64>() * 50.0);
+        }
+        for _ in 0..200 {
+            x.push(rng.random::<f64>() * 1000.0);
+            y.push(rng.random::<f64>() * 1000.0);
+        }
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap();
+        let spec = GridSpec::new(0.0, 0.0, 50.0, 20, 20).unwrap();
+        let grid = super::super::EvalGrid::new(spec, None).unwrap();
+        let split = Split {
+            train: &inc,
+            test: &inc,
+            train_period: None,
+            test_period: None,
+        };
+        let target = spec.index(12, 7);
+        for name in ["kde", "dbscan", "hdbscan", "gistar"] {
+            let m = analysis_method(name, &MethodOptions::default()).unwrap();
+            let ranked = grid.rank(&m.score(&spec, &split).unwrap()).unwrap();
+            assert!(ranked[..3].contains(&target), "{name}: {:?}", &ranked[..5]);
+        }
+        // Degenerate: no training incident gives a defined (all-zero or all-equal) ranking.
+        let empty = Incidents::empty(Crs::SWEREF99_TM).unwrap();
+        let none = Split {
+            train: &empty,
+            ..split
+        };
+        for name in ["kde", "dbscan", "hdbscan"] {
+            let m = analysis_method(name, &MethodOptions::default()).unwrap();
+            assert!(
+                m.score(&spec, &none).unwrap().iter().all(|&v| v == 0.0),
+                "{name}"
+            );
+        }
     }
 }
