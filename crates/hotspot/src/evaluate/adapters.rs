@@ -3,7 +3,7 @@
 //! | method | score of a cell | default parameters |
 //! |---|---|---|
 //! | `kde` | the kernel density at the cell centre ([`crate::density`], quartic kernel) | bandwidth by the ArcGIS rule, at least one cell |
-//! | `dbscan` | rank of (density of the cell's densest cluster, the cell's clustered weight) | `min_points` 10, `eps` suggested from the k-distance curve |
+//! | `dbscan` | rank of (density of the cell's densest cluster, the cell's clustered weight) | `min_points` 10, `eps` suggested from the k-distance curve (at least 1 m) |
 //! | `hdbscan` | as `dbscan` | `min_cluster_size` 20 |
 //! | `gistar` | the cell's Getis-Ord Gi* z-score ([`crate::stats::getis_ord`], binary distance band) | band 2 cells |
 //!
@@ -180,7 +180,8 @@ impl HotspotMethod for DbscanMethod {
         }
         let eps = match self.eps_m {
             Some(e) => e,
-            None => suggest_eps(split.train, self.min_points)?.eps_m,
+            // Many incidents at one address make the suggested radius 0: raise it to 1 m.
+            None => suggest_eps(split.train, self.min_points)?.eps_m.max(1.0),
         };
         if let Ok(mut g) = self.used_eps.lock() {
             *g = Some(eps);
