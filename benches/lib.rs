@@ -89,3 +89,4 @@ pub fn tight_clustered_scene(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     }
     (x, y)
 }
+pub mod scenes;

@@ -28,6 +28,12 @@ pub enum Command {
     Inspect(crate::cmd::inspect::Args),
     /// Write a situation report ("lägesbild"): HTML with maps and charts, GeoJSON layers, CSV tables, summary.json and a manifest.
     Report(crate::cmd::report::Args),
+    /// Fit hotspot methods on a training period and judge them on a test period: hit rate, PAI, PEI*, RRI per area coverage.
+    Evaluate(crate::cmd::evaluate::Args),
+    /// Emerging hot spots: space-time cube, Gi* per bin, Mann-Kendall trend, ArcGIS pattern per cell (GeoJSON).
+    Emerging(crate::cmd::emerging::Args),
+    /// Incidents before and after per zone (patrol zones, school zones, hotspots): rate ratios with exact intervals, beside the rest of the area.
+    Compare(crate::cmd::compare::Args),
     /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
     #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
     Sample(crate::cmd::sample::Args),

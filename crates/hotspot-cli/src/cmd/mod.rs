@@ -1,6 +1,9 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
 pub mod cluster;
+pub mod compare;
+pub mod emerging;
+pub mod evaluate;
 pub mod gistar;
 pub mod inspect;
 pub mod kde;
@@ -19,6 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Evaluate(a) => evaluate::run(&ctx, a),
+        Command::Emerging(a) => emerging::run(&ctx, a),
+        Command::Compare(a) => compare::run(&ctx, a),
         Command::Sample(a) => sample::run(&ctx, a),
         Command::Kde(a) => kde::run(&ctx, a),
         Command::Cluster(a) => cluster::run(&ctx, a),

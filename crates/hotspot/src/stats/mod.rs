@@ -4,10 +4,12 @@
 //! `docs/statistics.md`.
 
 pub mod centrography;
+pub mod emerging;
 pub mod fdr;
 pub mod fishnet;
 pub mod getis_ord;
 pub mod knox;
+pub mod mann_kendall;
 pub mod moran;
 pub mod near_repeat;
 pub mod nearest_neighbour;
