@@ -69,6 +69,13 @@ fn inspect_reads_every_data_file_without_flags() {
         ),
         ("john-snow/deaths.geojson", 578, 578, "EPSG:32630", None),
         (
+            "vingaker/incidents.csv",
+            4000,
+            4000,
+            "EPSG:3006",
+            Some("second"),
+        ),
+        (
             "sf-crime-2012/incidents.csv",
             13472,
             13472,
@@ -277,6 +284,19 @@ fn column_crs_and_boundary_flags() {
     std::fs::write(&f2, "lat,lon\n59.045,15.87\n59.10,15.95\n").unwrap();
     let j = inspect_json(&f2, &["--boundary", b.to_str().unwrap()]);
     assert_eq!(j["rejected_by_reason"]["outside_study_area"], 1);
+
+    // The real Vingåker boundary holds every sample incident.
+    let j = inspect_json(
+        &data("vingaker/incidents.csv"),
+        &[
+            "--boundary",
+            data("vingaker/boundary.geojson").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        (j["accepted"].as_u64(), j["rejected"].as_u64()),
+        (Some(4000), Some(0))
+    );
 }
 
 #[test]

@@ -756,3 +756,62 @@ fn west_yorkshire_style_police_csv() {
         .unwrap();
     assert!(d.incidents.ids()[i].parse::<u64>().is_ok());
 }
+
+#[test]
+fn geojson_projected_input_encoding_and_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    // A legacy `crs` member declares projected input: the working CRS is that CRS.
+    let p = write(
+        dir.path(),
+        "sweref.geojson",
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3006"}},
+           "features":[{"type":"Feature","properties":{"typ":"Klotter"},"geometry":{"type":"Point","coordinates":[549917.373,6545387.824]}}]}"#,
+    );
+    let d = read(&p);
+    assert_eq!(d.report.coordinates, CoordinateKind::Projected);
+    assert_eq!(d.incidents.crs(), Crs::SWEREF99_TM);
+    assert_eq!(d.incidents.position(0), [549_917.373, 6_545_387.824]);
+    assert!(
+        d.report.crs_reason.contains("crs"),
+        "{}",
+        d.report.crs_reason
+    );
+    // Metres without a `crs` member need --crs.
+    let p = write(
+        dir.path(),
+        "metres.geojson",
+        "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[549917.373,6545387.824]}}]}",
+    );
+    let e = read_path(&p, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not degrees") && e.contains("--crs"), "{e}");
+    let o = ReadOptions {
+        crs: Some(Crs::SWEREF99_TM),
+        ..ReadOptions::default()
+    };
+    assert_eq!(read_path(&p, &o).unwrap().incidents.len(), 1);
+    // Not UTF-8: the error names the line.
+    let mut bytes = b"{\"type\":\"FeatureCollection\",\n\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"typ\":\"Skadeg".to_vec();
+    bytes.push(0xF6);
+    bytes.extend_from_slice(
+        b"relse\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[15.87,59.045]}}]}",
+    );
+    let p = write(dir.path(), "latin1.geojson", bytes);
+    match read_path(&p, &ReadOptions::default()) {
+        Err(Error::Parse { line, message, .. }) => {
+            assert_eq!(line, Some(3));
+            assert!(message.contains("not UTF-8"), "{message}");
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    // Coordinate column flags make no sense for GeoJSON.
+    let o = ReadOptions {
+        columns: ColumnNames {
+            lat: Some("lat".into()),
+            ..ColumnNames::default()
+        },
+        ..ReadOptions::default()
+    };
+    assert!(read_path(&fixture("mixed_geometries.geojson"), &o).is_err());
+}

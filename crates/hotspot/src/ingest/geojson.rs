@@ -12,6 +12,8 @@
 //! - Properties are matched to roles by the same names as CSV columns; the
 //!   feature's own `id` is used when no id property is found, else the feature number.
 //! - "Line" numbers in reports are 1-based feature numbers.
+//! - The file is read into memory whole (GeoJSON has no streaming form that
+//!   `serde_json` could read feature by feature); for millions of incidents use CSV.
 
 use super::columns::{self, CoordinateKind};
 use super::options::ReadOptions;

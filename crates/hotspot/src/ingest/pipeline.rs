@@ -189,7 +189,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         let (lon, lat) = (med_a, med_b);
         if Crs::default_for_lonlat(lon, lat) != Crs::SWEREF99_TM {
             notes.push(format!(
-                "times without an offset were read in the default zone Europe/Stockholm, but the data lie at ({lon:.3}, {lat:.3}), outside Sweden: give their zone with --timezone (e.g. America/Chicago, Europe/London)"
+                "times without a UTC offset (if any) are read in the default zone Europe/Stockholm, but the data lie at ({lon:.3}, {lat:.3}), outside Sweden: give their zone with --timezone (e.g. America/Chicago, Europe/London)"
             ));
         }
     }
