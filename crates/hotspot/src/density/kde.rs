@@ -330,7 +330,6 @@ impl Kde {
                 ),
             ));
         }
-        let grid = self.grid_for(inc, report.support_radius_m)?;
         // The extent the user sees: the data's box, the study area, or the grid.
         let (w, hgt) = match &self.opts.extent {
             Extent::Data => match inc.bbox() {
@@ -358,7 +357,9 @@ impl Kde {
                 ),
             ));
         }
-        Ok(grid)
+        // Only now the grid (and its size limit): a bandwidth in km instead of m
+        // gets the message above, not a grid-size error.
+        self.grid_for(inc, report.support_radius_m)
     }
 
     /// Computes the density surface of `inc`.
