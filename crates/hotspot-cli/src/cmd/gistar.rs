@@ -139,7 +139,7 @@ fn summary(
     }
     writeln!(
         out,
-        "  cells: {} {} cells of {} m ({} incidents counted, {} outside the cells), distance band {} m, weights {:?}",
+        "  cells: {} {} cells of {} m ({} incidents counted, {} outside the cells), distance band {} m, weights {}",
         f.len(),
         match f.shape {
             CellShape::Square => "square",
@@ -149,7 +149,12 @@ fn summary(
         f.n_counted,
         f.n_outside,
         p.distance_m(),
-        p.weights()
+        match p.weights() {
+            WeightScheme::DistanceBand =>
+                "binary (centres within the band, cell itself included)".to_string(),
+            WeightScheme::InverseDistance => "inverse distance within the band".to_string(),
+            WeightScheme::KNearest { k } => format!("{k} nearest cells plus the cell itself"),
+        }
     )?;
     writeln!(
         out,
