@@ -14,7 +14,9 @@ fn points(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     };
-    let centres: Vec<(f64, f64)> = (0..20).map(|_| (next() * 10_000.0, next() * 10_000.0)).collect();
+    let centres: Vec<(f64, f64)> = (0..20)
+        .map(|_| (next() * 10_000.0, next() * 10_000.0))
+        .collect();
     let (mut x, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for i in 0..n {
         if i % 2 == 0 {
