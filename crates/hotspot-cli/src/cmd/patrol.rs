@@ -116,6 +116,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             hotspot::Error::invalid("plan_days", args.plan_days, "at most 366 days").into(),
         );
     }
+    if let (Some(f), Some(t)) = (args.from, args.to)
+        && f > t
+    {
+        return Err(hotspot::Error::invalid(
+            "from",
+            f,
+            format!("the period starts after it ends (--to {t})"),
+        )
+        .into());
+    }
     if args.force_top_school && args.schools.is_none() {
         anyhow::bail!("--force-top-school needs --schools FILE");
     }

@@ -272,7 +272,10 @@ fn row_props(props: &mut Map<String, Value>, prefix: &str, r: &ZoneRow) {
     props.insert(format!("{prefix}rate_ratio"), jnum(rr, 3));
     props.insert(format!("{prefix}ci_low"), jnum(lo, 3));
     props.insert(format!("{prefix}ci_high"), jnum(hi, 3));
-    props.insert(format!("{prefix}p"), jnum(p, 8));
+    props.insert(
+        format!("{prefix}p"),
+        if p.is_finite() { json!(p) } else { Value::Null },
+    );
     props.insert(format!("{prefix}excess"), jnum(r.excess, 2));
     props.insert(format!("{prefix}harm_excess"), jnum(r.harm_excess, 2));
     props.insert(format!("{prefix}rank"), json!(r.rank));
