@@ -5,7 +5,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hotspot::cluster::{DbscanParams, dbscan_xy};
-use hotspot_benches::clustered_scene;
+use hotspot_benches::tight_clustered_scene;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("dbscan");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     for &n in &[10_000usize, 100_000, 1_000_000] {
-        let (x, y) = clustered_scene(n, 42);
+        let (x, y) = tight_clustered_scene(n, 42);
         // Keep about the same neighbours per point across sizes: eps ∝ 1/√n.
         let eps_dense = 31.6 * (1_000_000.0 / n as f64).sqrt();
         for (name, eps) in [

@@ -12,7 +12,7 @@ fn main() -> std::io::Result<()> {
     }
     let n: usize = args[1].parse().unwrap_or(0);
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
-    let (x, y) = hotspot_benches::clustered_scene(n, seed);
+    let (x, y) = hotspot_benches::tight_clustered_scene(n, seed);
     let mut w = std::io::BufWriter::new(std::fs::File::create(&args[2])?);
     writeln!(w, "id,x,y")?;
     for i in 0..n {

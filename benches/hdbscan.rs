@@ -4,7 +4,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hotspot::cluster::{HdbscanParams, hdbscan_xy};
-use hotspot_benches::clustered_scene;
+use hotspot_benches::tight_clustered_scene;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     let p = HdbscanParams::new(50).unwrap_or_else(|e| panic!("{e}"));
     for &n in &[10_000usize, 100_000, 1_000_000] {
-        let (x, y) = clustered_scene(n, 42);
+        let (x, y) = tight_clustered_scene(n, 42);
         g.bench_with_input(BenchmarkId::new("hotspot", n), &n, |b, _| {
             b.iter(|| hdbscan_xy(black_box(&x), black_box(&y), &p))
         });

@@ -1,8 +1,52 @@
 //! Benchmarks for `hotspot`: one criterion file per analysis (`cargo bench -p hotspot-benches`),
 //! plus peer-comparison scripts in this folder.
-//!
-//! [`clustered_scene`] is the seeded point set of the clustering benches and of
-//! `gen-scene` (which writes it as CSV for whole-process runs and `peers.py`).
+
+/// SplitMix64 uniform in `[0, 1)`: a tiny seeded generator so benches do not depend on rand's versioning.
+pub fn splitmix(seed: u64) -> impl FnMut() -> f64 {
+    let mut s = seed;
+    move || {
+        s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// `n` clustered incidents in a `side_m` square with origin (0, 0), like a town
+/// scene: 70% in 40 Gaussian clusters (sd 150-600 m), 30% uniform background.
+/// Deterministic for a seed.
+pub fn clustered_scene(n: usize, side_m: f64, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut u = splitmix(seed);
+    let centres: Vec<(f64, f64, f64)> = (0..40)
+        .map(|_| {
+            (
+                side_m * (0.1 + 0.8 * u()),
+                side_m * (0.1 + 0.8 * u()),
+                150.0 + 450.0 * u(),
+            )
+        })
+        .collect();
+    let mut x = Vec::with_capacity(n);
+    let mut y = Vec::with_capacity(n);
+    while x.len() < n {
+        let (px, py) = if u() < 0.3 {
+            (side_m * u(), side_m * u())
+        } else {
+            let (cx, cy, sd) = centres[((u() * 40.0) as usize).min(39)];
+            // Box-Muller.
+            let (a, b) = (u().max(1e-300), u());
+            let r = (-2.0 * a.ln()).sqrt() * sd;
+            let t = 2.0 * std::f64::consts::PI * b;
+            (cx + r * t.cos(), cy + r * t.sin())
+        };
+        if (0.0..side_m).contains(&px) && (0.0..side_m).contains(&py) {
+            x.push(px);
+            y.push(py);
+        }
+    }
+    (x, y)
+}
 
 /// SplitMix64 in [0, 1): a tiny seeded generator so the benches do not depend on rand's versioning.
 pub struct SplitMix(pub u64);
@@ -22,7 +66,7 @@ impl SplitMix {
 /// hotspot centres (at least 10) with Gaussian spread, standard deviation
 /// 40 m, hotspot popularity skewed (quadratic), and 20 % uniform background.
 /// At 1M points, eps = 31.6 m gives about 100-200 neighbours per clustered point.
-pub fn clustered_scene(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+pub fn tight_clustered_scene(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     let mut r = SplitMix(seed);
     let k = (n / 1000).max(10);
     let centres: Vec<(f64, f64)> = (0..k)
@@ -45,3 +89,4 @@ pub fn clustered_scene(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     }
     (x, y)
 }
+pub mod scenes;

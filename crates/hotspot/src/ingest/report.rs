@@ -74,7 +74,8 @@ pub struct Rejection {
 /// What a reader did with its input: the diagnostics `hotspot inspect` prints.
 ///
 /// Invariant: `rows_read == accepted + rejections.len()`. For GeoJSON a "row"
-/// is one point: a MultiPoint feature with three points counts three.
+/// is one point: a MultiPoint feature with three points counts three, unless
+/// the whole feature is rejected (bad properties), which counts one.
 #[derive(Clone, Debug)]
 pub struct IngestReport {
     /// The file read.

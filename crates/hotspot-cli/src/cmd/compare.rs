@@ -1,0 +1,436 @@
+//! `hotspot compare`: incidents before and after per zone, rate ratios with exact intervals, and the control beside each zone.
+//!
+//! Zones come from `--zones` (a GeoJSON of polygons, one zone per feature, named by
+//! `--name-field`), from `--schools` (a circle of `--school-radius` around each
+//! school) and from `--hotspots` (groups of touching top cells of the *before*
+//! period at `--hotspot-coverage`, with at least `--hotspot-min-count` incidents). For each zone the table gives the counts
+//! before and after, the rate ratio per day with its exact interval (conditional
+//! binomial test with the periods' lengths as exposures), the same for the control
+//! (the rest of the study area), and the zone's change relative to the control's.
+//! `--change-map` writes the grid cells with counts before and after and the change.
+
+use crate::common::{Context, IngestArgs, load};
+use anyhow::Context as _;
+use hotspot::evaluate::{EvalGrid, Period, Zone, ZoneChange, compare, count_zones};
+use hotspot::output::{OutFeature, write_geojson};
+use hotspot::{GridSpec, Incidents, Projector};
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Flags of `hotspot compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Incident file (CSV or GeoJSON) with times.
+    pub input: PathBuf,
+    /// The before period: `2025-01-01..2025-06-30`, `2025-01..2025-06`, `2025-03` or `2025`.
+    #[arg(long, value_name = "PERIOD")]
+    pub before: String,
+    /// The after period (same forms; must not overlap --before).
+    #[arg(long, value_name = "PERIOD")]
+    pub after: String,
+    /// Patrol zones: GeoJSON polygons (lon/lat, or metres of the working CRS), one zone per feature.
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
+    /// Property holding a zone's name (default: `name`, else `namn`, `id`, else "zone N").
+    #[arg(long, value_name = "FIELD", default_value = "name")]
+    pub name_field: String,
+    /// Schools file (as for `hotspot schools`): one zone of --school-radius around each school.
+    #[arg(long, value_name = "FILE")]
+    pub schools: Option<PathBuf>,
+    /// Radius of a school zone, metres.
+    #[arg(long, value_name = "M", default_value_t = 300.0)]
+    pub school_radius: f64,
+    /// Also compare hotspots: groups of touching top cells of the before period.
+    #[arg(long)]
+    pub hotspots: bool,
+    /// Share of the study area's cells taken as hotspot cells (with --hotspots).
+    #[arg(long, value_name = "SHARE", default_value = "1%")]
+    pub hotspot_coverage: String,
+    /// Smallest number of before-period incidents for a group of top cells to count as a hotspot.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub hotspot_min_count: usize,
+    /// Cell side for hotspots and the change map, metres.
+    #[arg(long, value_name = "M", default_value_t = 100.0)]
+    pub cell: f64,
+    /// Confidence level of the intervals.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Print a JSON array (one object per zone) instead of the Markdown table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the table as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write a GeoJSON change map: cells with incidents before, after, and the change per 30 days.
+    #[arg(long, value_name = "FILE")]
+    pub change_map: Option<PathBuf>,
+    /// Ingest flags.
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+}
+
+fn feature_name(props: Option<&Map<String, Value>>, field: &str, k: usize) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    props
+        .and_then(|p| {
+            p.get(field)
+                .or_else(|| p.get("namn"))
+                .or_else(|| p.get("id"))
+                .and_then(text)
+        })
+        .unwrap_or_else(|| format!("zone {k}"))
+}
+
+/// Reads zones: one per Polygon/MultiPolygon feature. Coordinates in degrees are lon/lat
+/// (RFC 7946) and projected; others are taken as metres of the working CRS.
+fn read_zones(path: &Path, field: &str, projector: &Projector) -> anyhow::Result<Vec<Zone>> {
+    let text = std::fs::read_to_string(path).map_err(|e| hotspot::Error::io(path, e))?;
+    let gj: geojson::GeoJson = text.parse().map_err(|e| hotspot::Error::Parse {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("not GeoJSON: {e}"),
+    })?;
+    let feats: Vec<geojson::Feature> = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(g) => vec![geojson::Feature::from(g)],
+    };
+    let mut zones = Vec::new();
+    for (k, f) in feats.iter().enumerate() {
+        let fno = k as u64 + 1;
+        let perr = |message: String| hotspot::Error::Parse {
+            path: path.to_path_buf(),
+            line: Some(fno),
+            message,
+        };
+        let Some(g) = &f.geometry else { continue };
+        let geom: geo::Geometry<f64> = g
+            .clone()
+            .try_into()
+            .map_err(|e| perr(format!("feature {fno}: {e}")))?;
+        let mp = match geom {
+            geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+            geo::Geometry::MultiPolygon(mp) => mp,
+            _ => {
+                return Err(perr(format!("feature {fno} is not a Polygon or MultiPolygon")).into());
+            }
+        };
+        let degrees = mp.iter().all(|p| {
+            p.exterior()
+                .coords()
+                .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
+        });
+        let mp = if degrees {
+            use geo::MapCoords;
+            mp.try_map_coords(|c| {
+                projector
+                    .to_metres(c.x, c.y)
+                    .map(|[x, y]| geo::coord! { x: x, y: y })
+            })?
+        } else {
+            mp
+        };
+        let name = feature_name(f.properties.as_ref(), field, k + 1);
+        zones.push(Zone::new(name, "zone", mp).map_err(|e| perr(format!("feature {fno}: {e}")))?);
+    }
+    if zones.is_empty() {
+        return Err(hotspot::Error::Parse {
+            path: path.to_path_buf(),
+            line: None,
+            message: "no Polygon or MultiPolygon feature".into(),
+        }
+        .into());
+    }
+    Ok(zones)
+}
+
+/// Groups of 8-connected top cells (by before-period counts) as zones, busiest first.
+fn hotspot_zones(
+    grid: &EvalGrid,
+    before: &Incidents,
+    coverage: f64,
+    min_count: usize,
+) -> anyhow::Result<Vec<Zone>> {
+    let spec = *grid.spec();
+    let counts = grid.counts(before, false);
+    let ranked = grid.rank(&counts)?;
+    let k = grid.cells_for(coverage);
+    let mut sel = vec![false; spec.len()];
+    for &i in ranked[..k].iter().filter(|&&i| counts[i] > 0.0) {
+        sel[i] = true;
+    }
+    let mut seen = vec![false; spec.len()];
+    let mut groups: Vec<(f64, usize, Vec<usize>)> = Vec::new();
+    for start in 0..spec.len() {
+        if !sel[start] || seen[start] {
+            continue;
+        }
+        let mut stack = vec![start];
+        seen[start] = true;
+        let mut members = Vec::new();
+        while let Some(i) = stack.pop() {
+            members.push(i);
+            let (c, r) = spec.col_row(i);
+            for dr in -1i64..=1 {
+                for dc in -1i64..=1 {
+                    let (cc, rr) = (c as i64 + dc, r as i64 + dr);
+                    if cc < 0 || rr < 0 || cc >= spec.cols as i64 || rr >= spec.rows as i64 {
+                        continue;
+                    }
+                    let j = spec.index(cc as usize, rr as usize);
+                    if sel[j] && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        members.sort_unstable();
+        let total: f64 = members.iter().map(|&i| counts[i]).sum();
+        if total >= min_count as f64 {
+            groups.push((total, members[0], members));
+        }
+    }
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut zones = Vec::new();
+    for (n, (_, _, members)) in groups.into_iter().enumerate() {
+        let polys = members
+            .iter()
+            .map(|&i| {
+                let (c, r) = spec.col_row(i);
+                let [x0, y0, x1, y1] = spec.cell_bounds(c, r);
+                geo::Polygon::new(
+                    geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                    vec![],
+                )
+            })
+            .collect();
+        zones.push(Zone::new(
+            format!("hotspot {}", n + 1),
+            "hotspot",
+            geo::MultiPolygon(polys),
+        )?);
+    }
+    Ok(zones)
+}
+
+fn row(c: &ZoneChange) -> Map<String, Value> {
+    let f = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
+    let mut o = Map::new();
+    let k = &c.counts;
+    o.insert("kind".into(), json!(k.kind));
+    o.insert("zone".into(), json!(k.name));
+    o.insert("area_km2".into(), json!(k.area_km2));
+    o.insert("before".into(), json!(k.before));
+    o.insert("after".into(), json!(k.after));
+    o.insert("rate_ratio".into(), f(c.zone.ratio));
+    o.insert("ci_low".into(), f(c.zone.ci_low));
+    o.insert("ci_high".into(), f(c.zone.ci_high));
+    o.insert("p".into(), f(c.zone.p_value));
+    o.insert("control_before".into(), json!(k.control_before));
+    o.insert("control_after".into(), json!(k.control_after));
+    o.insert("control_ratio".into(), f(c.control.ratio));
+    o.insert("control_ci_low".into(), f(c.control.ci_low));
+    o.insert("control_ci_high".into(), f(c.control.ci_high));
+    let r = c.relative;
+    o.insert(
+        "relative_ratio".into(),
+        r.map_or(Value::Null, |r| f(r.ratio)),
+    );
+    o.insert(
+        "relative_ci_low".into(),
+        r.map_or(Value::Null, |r| f(r.ci_low)),
+    );
+    o.insert(
+        "relative_ci_high".into(),
+        r.map_or(Value::Null, |r| f(r.ci_high)),
+    );
+    o.insert("relative_p".into(), r.map_or(Value::Null, |r| f(r.p_value)));
+    o.insert("before_days".into(), json!(k.before_days));
+    o.insert("after_days".into(), json!(k.after_days));
+    o
+}
+
+const COLUMNS: [&str; 20] = [
+    "kind",
+    "zone",
+    "area_km2",
+    "before",
+    "after",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p",
+    "control_before",
+    "control_after",
+    "control_ratio",
+    "control_ci_low",
+    "control_ci_high",
+    "relative_ratio",
+    "relative_ci_low",
+    "relative_ci_high",
+    "relative_p",
+    "before_days",
+    "after_days",
+];
+
+fn md_cell(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    }
+}
+
+/// Runs `hotspot compare`.
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let before = Period::parse("--before", &args.before)?;
+    let after = Period::parse("--after", &args.after)?;
+    if before.overlaps(&after) {
+        return Err(hotspot::Error::invalid(
+            "--after",
+            after,
+            format!("the after period overlaps the before period {before}"),
+        )
+        .into());
+    }
+    let hot_cov = crate::cmd::evaluate::parse_coverages(&args.hotspot_coverage)?;
+    if args.zones.is_none() && args.schools.is_none() && !args.hotspots {
+        return Err(hotspot::Error::invalid(
+            "--zones",
+            "(none)",
+            "give --zones FILE, --schools FILE and/or --hotspots",
+        )
+        .into());
+    }
+    let data = load(ctx, &args.ingest, &args.input)?;
+    let inc = &data.incidents;
+    let mut zones = Vec::new();
+    if let Some(p) = &args.zones {
+        zones.extend(read_zones(p, &args.name_field, &data.projector)?);
+    }
+    if let Some(p) = &args.schools {
+        zones.extend(school_zones(p, args.school_radius, &data.projector)?);
+    }
+    let extent = match &data.study_area {
+        Some(a) => a.bbox(),
+        None => inc.bbox().ok_or_else(|| {
+            hotspot::Error::InsufficientData(format!("{}: no incidents", args.input.display()))
+        })?,
+    };
+    let spec = GridSpec::covering(extent, args.cell, 0.0)?;
+    let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
+    let before_inc = inc.subset(&before.select(inc));
+    let after_inc = inc.subset(&after.select(inc));
+    if args.hotspots {
+        zones.extend(hotspot_zones(
+            &grid,
+            &before_inc,
+            hot_cov[0],
+            args.hotspot_min_count,
+        )?);
+    }
+    let counts = count_zones(inc, before, after, &zones, data.study_area.as_ref())?;
+    let changes = compare(&counts, args.confidence)?;
+    let rows: Vec<Map<String, Value>> = changes.iter().map(row).collect();
+    ctx.note(format!(
+        "before {before}: {} incidents; after {after}: {} incidents; {} zones",
+        before_inc.len(),
+        after_inc.len(),
+        zones.len()
+    ));
+    if let Some(p) = &args.change_map {
+        write_change_map(
+            p,
+            &grid,
+            &before_inc,
+            &after_inc,
+            before,
+            after,
+            &data.projector,
+        )?;
+    }
+    if let Some(p) = &args.csv {
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        w.write_record(COLUMNS)?;
+        for r in &rows {
+            w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            }))?;
+        }
+        w.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let arr = Value::Array(rows.into_iter().map(Value::Object).collect());
+        writeln!(out, "{}", serde_json::to_string_pretty(&arr)?)?;
+    } else {
+        let shown = &COLUMNS[..18];
+        writeln!(out, "| {} |", shown.join(" | "))?;
+        writeln!(out, "|{}", shown.iter().map(|_| "---|").collect::<String>())?;
+        for r in &rows {
+            let cells: Vec<String> = shown.iter().map(|c| md_cell(&r[*c])).collect();
+            writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_change_map(
+    path: &Path,
+    grid: &EvalGrid,
+    before: &Incidents,
+    after: &Incidents,
+    bp: Period,
+    ap: Period,
+    projector: &Projector,
+) -> anyhow::Result<()> {
+    let spec = grid.spec();
+    let b = grid.counts(before, false);
+    let a = grid.counts(after, false);
+    let (bd, ad) = (bp.days() as f64, ap.days() as f64);
+    let mut feats = Vec::new();
+    for i in 0..spec.len() {
+        if !grid.is_active(i) || (a[i] == 0.0 && b[i] == 0.0) {
+            continue;
+        }
+        let (c, r) = spec.col_row(i);
+        let [x0, y0, x1, y1] = spec.cell_bounds(c, r);
+        let mut p = Map::new();
+        p.insert("col".into(), json!(c));
+        p.insert("row".into(), json!(r));
+        p.insert("before".into(), json!(b[i]));
+        p.insert("after".into(), json!(a[i]));
+        let change = (a[i] / ad - b[i] / bd) * 30.0;
+        p.insert("change_per_30d".into(), json!((change * 1e4).round() / 1e4));
+        feats.push(OutFeature {
+            geometry: geo::Geometry::Polygon(geo::Polygon::new(
+                geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            )),
+            properties: p,
+        });
+    }
+    write_geojson(path, &feats, projector)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn school_zones(path: &Path, radius: f64, projector: &Projector) -> anyhow::Result<Vec<Zone>> {
+    let schools = hotspot::schools::read_schools(path, projector)?;
+    let mut out = Vec::with_capacity(schools.len());
+    for s in &schools {
+        out.push(Zone::new(s.name.clone(), "school", s.buffer(radius))?);
+    }
+    Ok(out)
+}

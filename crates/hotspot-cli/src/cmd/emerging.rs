@@ -1,0 +1,192 @@
+//! `hotspot emerging`: emerging hot spot analysis on a space-time cube (ArcGIS classes).
+//!
+//! Writes a GeoJSON of the cells with data, each with its pattern (`class`, the
+//! snake-case name, and `pattern`, the ArcGIS label), counts, hot/cold step counts
+//! and the Mann-Kendall trend of its Gi* z-scores; prints the number of cells per
+//! pattern (Markdown, or `--json`).
+
+use crate::common::{Context, IngestArgs, load};
+use anyhow::Context as _;
+use hotspot::GridSpec;
+use hotspot::evaluate::Period;
+use hotspot::output::{OutFeature, write_geojson};
+use hotspot::stats::emerging::{
+    EmergingClass, EmergingParams, SpaceTimeCube, TimeStep, emerging_hot_spots,
+};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Flags of `hotspot emerging`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Incident file (CSV or GeoJSON) with times.
+    pub input: PathBuf,
+    /// Cell side of the cube, metres.
+    #[arg(long, value_name = "M", default_value_t = 250.0)]
+    pub cell: f64,
+    /// Time step of the cube: day, week (ISO, Monday first) or month.
+    #[arg(long, value_name = "STEP", default_value = "month")]
+    pub step: String,
+    /// Period covered by the cube (default: first to last incident), e.g. 2024-01..2025-12.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// Neighbourhood distance in metres between cell centres (default 1.5 cells: the 8 surrounding cells).
+    #[arg(long, value_name = "M")]
+    pub band: Option<f64>,
+    /// Previous time steps in each bin's neighbourhood (ArcGIS "neighborhood time step").
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub time_window: usize,
+    /// Significance level of a hot or cold bin (two-sided).
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Do not apply the Benjamini-Hochberg FDR correction to the bin p values.
+    #[arg(long)]
+    pub no_fdr: bool,
+    /// Significance level of the Mann-Kendall trend.
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub trend_alpha: f64,
+    /// Output GeoJSON of classified cells.
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "emerging.geojson"
+    )]
+    pub out: PathBuf,
+    /// Print the per-pattern summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Ingest flags.
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+}
+
+/// Runs `hotspot emerging`.
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let step: TimeStep = args.step.parse()?;
+    let period = args
+        .period
+        .as_deref()
+        .map(|p| Period::parse("--period", p))
+        .transpose()?;
+    let band = args.band.unwrap_or(1.5 * args.cell);
+    let params = EmergingParams::new(
+        band,
+        args.time_window,
+        args.alpha,
+        !args.no_fdr,
+        args.trend_alpha,
+    )?;
+    let data = load(ctx, &args.ingest, &args.input)?;
+    let inc = &data.incidents;
+    let extent = match &data.study_area {
+        Some(a) => a.bbox(),
+        None => inc.bbox().ok_or_else(|| {
+            hotspot::Error::InsufficientData(format!("{}: no incidents", args.input.display()))
+        })?,
+    };
+    let spec = GridSpec::covering(extent, args.cell, 0.0)?;
+    let pb = ctx.spinner("building the space-time cube");
+    let (cube, dropped) = SpaceTimeCube::build(inc, spec, step, period)?;
+    if dropped > 0 {
+        ctx.note(format!(
+            "{dropped} incidents without a time or outside the cube's period or extent were not counted"
+        ));
+    }
+    ctx.note(format!(
+        "cube: {} x {} cells of {} m, {} steps ({} .. {}), band {band} m, time window {}",
+        spec.cols,
+        spec.rows,
+        spec.cell_m,
+        cube.n_steps(),
+        cube.steps
+            .first()
+            .map(|p| p.start.to_string())
+            .unwrap_or_default(),
+        cube.steps
+            .last()
+            .map(|p| p.end.to_string())
+            .unwrap_or_default(),
+        args.time_window
+    ));
+    pb.set_message("Gi* per bin, trends and classes");
+    let res = emerging_hot_spots(cube, &params)?;
+    pb.finish_and_clear();
+    let mut features = Vec::with_capacity(res.cells.len());
+    let mut summary: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for c in &res.cells {
+        let (col, row) = spec.col_row(c.cell);
+        let [x0, y0, x1, y1] = spec.cell_bounds(col, row);
+        let poly = geo::Polygon::new(
+            geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+            vec![],
+        );
+        let mut p = Map::new();
+        let class = serde_json::to_value(c.class)?;
+        p.insert("class".into(), class);
+        p.insert("pattern".into(), json!(c.class.label()));
+        p.insert("col".into(), json!(col));
+        p.insert("row".into(), json!(row));
+        p.insert("incidents".into(), json!(c.total));
+        p.insert("hot_steps".into(), json!(c.hot_steps));
+        p.insert("cold_steps".into(), json!(c.cold_steps));
+        p.insert("trend_s".into(), json!(c.trend.s));
+        p.insert("trend_z".into(), json!(round(c.trend.z, 4)));
+        p.insert("trend_p".into(), json!(round(c.trend.p, 6)));
+        p.insert("last_gi_z".into(), json!(round(c.last_z, 4)));
+        features.push(OutFeature {
+            geometry: geo::Geometry::Polygon(poly),
+            properties: p,
+        });
+        *summary.entry(c.class.label()).or_default() += 1;
+    }
+    write_geojson(&args.out, &features, &data.projector)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    let mut out = std::io::stdout().lock();
+    let order = [
+        EmergingClass::NewHotSpot,
+        EmergingClass::ConsecutiveHotSpot,
+        EmergingClass::IntensifyingHotSpot,
+        EmergingClass::PersistentHotSpot,
+        EmergingClass::DiminishingHotSpot,
+        EmergingClass::SporadicHotSpot,
+        EmergingClass::OscillatingHotSpot,
+        EmergingClass::HistoricalHotSpot,
+        EmergingClass::NewColdSpot,
+        EmergingClass::ConsecutiveColdSpot,
+        EmergingClass::IntensifyingColdSpot,
+        EmergingClass::PersistentColdSpot,
+        EmergingClass::DiminishingColdSpot,
+        EmergingClass::SporadicColdSpot,
+        EmergingClass::OscillatingColdSpot,
+        EmergingClass::HistoricalColdSpot,
+        EmergingClass::NoPattern,
+    ];
+    if args.json {
+        let arr: Vec<Value> = order
+            .iter()
+            .map(|c| json!({"pattern": c.label(), "class": c, "cells": summary.get(c.label()).copied().unwrap_or(0)}))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&Value::Array(arr))?)?;
+    } else {
+        writeln!(out, "| pattern | cells |\n|---|---:|")?;
+        for c in order {
+            if let Some(n) = summary.get(c.label()) {
+                writeln!(out, "| {} | {n} |", c.label())?;
+            }
+        }
+    }
+    ctx.note(format!(
+        "wrote {} ({} cells)",
+        args.out.display(),
+        features.len()
+    ));
+    Ok(())
+}
+
+fn round(v: f64, d: i32) -> f64 {
+    let f = 10f64.powi(d);
+    (v * f).round() / f
+}

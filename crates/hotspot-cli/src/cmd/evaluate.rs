@@ -1,0 +1,345 @@
+//! `hotspot evaluate`: fit hotspot methods on a training period and judge them on a test period.
+//!
+//! Every method ranks the cells of one common grid (the study area's cells, or
+//! the cells covering all incidents); at each coverage the table gives hit rate,
+//! PAI, PEI*, RRI and the method's run time (see `hotspot::evaluate`). Output is a
+//! Markdown table on stdout (or `--json`: an array of objects with `method`,
+//! `coverage`, `hit_rate`, `pai`, `pei_star`, `rri`, `seconds` and more), and
+//! optionally a CSV file and a Markdown file.
+
+use crate::common::{Context, IngestArgs, load};
+use anyhow::Context as _;
+use hotspot::GridSpec;
+use hotspot::evaluate::{
+    CoverageResult, EvalGrid, HotspotMethod, MethodEvaluation, MethodOptions, Period, Split,
+    builtin, evaluate, rolling_monthly,
+};
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Flags of `hotspot evaluate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Incident file (CSV or GeoJSON) with times.
+    pub input: PathBuf,
+    /// Training period: `2025-01-01..2025-12-31` (days included), `2025-01..2025-12`, `2025-03` or `2025`.
+    #[arg(long, value_name = "PERIOD")]
+    pub train: String,
+    /// Test period, same forms as --train. With `--rolling monthly`: the span of test months.
+    #[arg(long, value_name = "PERIOD")]
+    pub test: String,
+    /// Area budgets as shares of the study area: `1%,5%,10%` or `0.01,0.05`.
+    #[arg(long, value_name = "LIST", default_value = "1%,5%,10%")]
+    pub coverage: String,
+    /// Methods to compare: kde, dbscan, hdbscan, gistar, grid, previous
+    /// (`previous` = counts in the last test-length of the training period).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "kde,dbscan,hdbscan,gistar,grid,previous"
+    )]
+    pub methods: String,
+    /// Rolling-origin evaluation: `monthly` judges each test month on a map fitted on the
+    /// whole months just before it, as many as --train spans.
+    #[arg(long, value_name = "MODE")]
+    pub rolling: Option<String>,
+    /// Side of the common grid's cells, metres.
+    #[arg(long, value_name = "M", default_value_t = 100.0)]
+    pub cell: f64,
+    /// KDE bandwidth in metres (default: the KDE module's rule).
+    #[arg(long, value_name = "M")]
+    pub bandwidth: Option<f64>,
+    /// DBSCAN radius in metres.
+    #[arg(long, value_name = "M")]
+    pub eps: Option<f64>,
+    /// DBSCAN minimum points.
+    #[arg(long, value_name = "N")]
+    pub min_points: Option<usize>,
+    /// HDBSCAN minimum cluster size.
+    #[arg(long, value_name = "N")]
+    pub min_cluster_size: Option<usize>,
+    /// Gi* distance band in metres.
+    #[arg(long, value_name = "M")]
+    pub band: Option<f64>,
+    /// Harm table (category TOML, or `default` for the built-in table): adds harm-weighted
+    /// hit rate, PAI and PEI* (`harm_*` columns). Without it, a weight column gives them.
+    #[arg(long, value_name = "FILE|default")]
+    pub harm: Option<String>,
+    /// Print a JSON array of row objects instead of the Markdown table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the table as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Also write the Markdown table to this file.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Ingest flags.
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+}
+
+/// Parses `1%,5%,10%` or `0.01,0.05` into shares.
+pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
+    let mut out = Vec::new();
+    for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let v = if let Some(p) = t.strip_suffix('%') {
+            p.trim().parse::<f64>().map(|v| v / 100.0)
+        } else {
+            t.parse::<f64>()
+        };
+        let v = v.map_err(|_| {
+            hotspot::Error::invalid(
+                "--coverage",
+                t,
+                "write shares as 5% or 0.05, comma separated",
+            )
+        })?;
+        out.push(v);
+    }
+    hotspot::evaluate::check_coverages(&out)?;
+    Ok(out)
+}
+
+const COLUMNS: [&str; 18] = [
+    "origin",
+    "method",
+    "coverage",
+    "coverage_requested",
+    "cells",
+    "area_km2",
+    "captured",
+    "total",
+    "hit_rate",
+    "pai",
+    "pei_star",
+    "rri",
+    "harm_hit_rate",
+    "harm_pai",
+    "harm_pei_star",
+    "seconds",
+    "params",
+    "train",
+];
+
+fn row(origin: &str, train: &str, m: &MethodEvaluation, r: &CoverageResult) -> Map<String, Value> {
+    let mut o = Map::new();
+    let f = |v: Option<f64>| v.map_or(Value::Null, |v| json!(v));
+    o.insert("origin".into(), json!(origin));
+    o.insert("method".into(), json!(m.method));
+    o.insert("coverage".into(), json!(r.coverage));
+    o.insert("coverage_requested".into(), json!(r.coverage_requested));
+    o.insert("cells".into(), json!(r.cells));
+    o.insert("area_km2".into(), json!(r.area_km2));
+    o.insert("captured".into(), json!(r.counts.captured));
+    o.insert("total".into(), json!(r.counts.total));
+    o.insert("hit_rate".into(), f(r.counts.hit_rate));
+    o.insert("pai".into(), f(r.counts.pai));
+    o.insert("pei_star".into(), f(r.counts.pei_star));
+    o.insert("rri".into(), f(r.rri));
+    o.insert("harm_hit_rate".into(), f(r.harm.and_then(|h| h.hit_rate)));
+    o.insert("harm_pai".into(), f(r.harm.and_then(|h| h.pai)));
+    o.insert("harm_pei_star".into(), f(r.harm.and_then(|h| h.pei_star)));
+    o.insert("seconds".into(), json!(m.seconds));
+    o.insert("params".into(), json!(m.params));
+    o.insert("train".into(), json!(train));
+    o
+}
+
+fn cell_text(v: &Value, key: &str) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Number(n) => match (key, n.as_f64()) {
+            ("cells" | "captured" | "total", Some(x)) => format!("{x}"),
+            ("seconds", Some(x)) => format!("{x:.3}"),
+            ("coverage" | "coverage_requested" | "hit_rate" | "harm_hit_rate", Some(x)) => {
+                format!("{:.2}%", 100.0 * x)
+            }
+            (_, Some(x)) => format!("{x:.3}"),
+            _ => n.to_string(),
+        },
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs `hotspot evaluate`.
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let coverages = parse_coverages(&args.coverage)?;
+    let train_p = Period::parse("--train", &args.train)?;
+    let test_p = Period::parse("--test", &args.test)?;
+    let rolling = match args.rolling.as_deref() {
+        None => false,
+        Some("monthly") => true,
+        Some(other) => {
+            return Err(
+                hotspot::Error::invalid("--rolling", other, "the only mode is `monthly`").into(),
+            );
+        }
+    };
+    if !rolling && train_p.overlaps(&test_p) {
+        return Err(hotspot::Error::invalid(
+            "--test",
+            test_p,
+            format!("the test period overlaps the training period {train_p}; a map must be judged on later data"),
+        )
+        .into());
+    }
+    let opts = MethodOptions {
+        bandwidth_m: args.bandwidth,
+        eps_m: args.eps,
+        min_points: args.min_points,
+        min_cluster_size: args.min_cluster_size,
+        band_m: args.band,
+    };
+    let names: Vec<&str> = args
+        .methods
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let methods: Vec<Box<dyn HotspotMethod>> = names
+        .iter()
+        .map(|n| builtin(n, &opts))
+        .collect::<Result<_, _>>()?;
+    let method_refs: Vec<&dyn HotspotMethod> = methods.iter().map(|b| b.as_ref()).collect();
+
+    let mut data = load(ctx, &args.ingest, &args.input)?;
+    if let Some(h) = &args.harm {
+        let table = if h == "default" {
+            hotspot::categories::CategoryTable::default_table()
+        } else {
+            hotspot::categories::CategoryTable::read(std::path::Path::new(h))?
+        };
+        let cls = table.classify(&data.incidents);
+        if cls.unknown_total() > 0 {
+            ctx.note(format!(
+                "harm: {} incidents have a category not in the table (given the table's unknown harm)",
+                cls.unknown_total()
+            ));
+        }
+        data.incidents = data.incidents.clone().with_weights(cls.harms().to_vec())?;
+    }
+    let inc = &data.incidents;
+    if !inc.has_times() {
+        return Err(hotspot::Error::InsufficientData(format!(
+            "{}: no incident has a time; evaluation splits by time (use --time COLUMN)",
+            args.input.display()
+        ))
+        .into());
+    }
+    let extent = match &data.study_area {
+        Some(a) => a.bbox(),
+        None => inc.bbox().ok_or_else(|| {
+            hotspot::Error::InsufficientData(format!("{}: no incidents", args.input.display()))
+        })?,
+    };
+    let spec = GridSpec::covering(extent, args.cell, 0.0)?;
+    let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
+    let pb = ctx.spinner("fitting and judging methods");
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    if rolling {
+        let steps = rolling_monthly(
+            &grid,
+            inc,
+            train_p.approx_months(),
+            test_p,
+            &method_refs,
+            &coverages,
+        )?;
+        for s in &steps {
+            let origin = s.test.start.format("%Y-%m").to_string();
+            for m in &s.results {
+                for r in &m.rows {
+                    rows.push(row(&origin, &s.train.to_string(), m, r));
+                }
+            }
+        }
+    } else {
+        let train = inc.subset(&train_p.select(inc));
+        let test = inc.subset(&test_p.select(inc));
+        ctx.note(format!(
+            "train {train_p}: {} incidents; test {test_p}: {} incidents; grid {} x {} cells of {} m ({} in the study area)",
+            train.len(),
+            test.len(),
+            spec.cols,
+            spec.rows,
+            spec.cell_m,
+            grid.n_active()
+        ));
+        let split = Split {
+            train: &train,
+            test: &test,
+            train_period: Some(train_p),
+            test_period: Some(test_p),
+        };
+        let res = evaluate(&grid, &split, &method_refs, &coverages)?;
+        for m in &res {
+            for r in &m.rows {
+                rows.push(row(&test_p.to_string(), &train_p.to_string(), m, r));
+            }
+        }
+    }
+    pb.finish_and_clear();
+    let weighted = rows.iter().any(|r| !r["harm_pai"].is_null());
+    let shown: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| weighted || !c.starts_with("harm_"))
+        .filter(|c| rolling || (*c != "origin" && *c != "train"))
+        .collect();
+
+    if let Some(p) = &args.csv {
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        w.write_record(COLUMNS)?;
+        for r in &rows {
+            w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            }))?;
+        }
+        w.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    let mut md = String::new();
+    md.push_str(&format!("| {} |\n", shown.join(" | ")));
+    md.push_str(&format!(
+        "|{}\n",
+        shown.iter().map(|_| "---|").collect::<String>()
+    ));
+    for r in &rows {
+        let cells: Vec<String> = shown.iter().map(|c| cell_text(&r[*c], c)).collect();
+        md.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    if let Some(p) = &args.markdown {
+        std::fs::write(p, &md).with_context(|| format!("writing {}", p.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let arr = Value::Array(rows.into_iter().map(Value::Object).collect());
+        writeln!(out, "{}", serde_json::to_string_pretty(&arr)?)?;
+    } else {
+        write!(out, "{md}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverages_parse_percent_and_shares() {
+        assert_eq!(
+            parse_coverages("1%,5%, 10%").unwrap(),
+            vec![0.01, 0.05, 0.1]
+        );
+        assert_eq!(parse_coverages("0.2").unwrap(), vec![0.2]);
+        assert!(parse_coverages("0%").is_err());
+        assert!(parse_coverages("five").is_err());
+        assert!(parse_coverages("").is_err());
+    }
+}

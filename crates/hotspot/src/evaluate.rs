@@ -1,1 +1,0 @@
-//! Judging hotspot methods on a later period: hit rate, PAI, PEI* and RRI at fixed area coverages.

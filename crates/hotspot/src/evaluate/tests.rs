@@ -1,0 +1,241 @@
+//! Hand-built cases for the evaluation measures, ranking and splits.
+
+use super::*;
+use crate::crs::Crs;
+use crate::incident::{IncidentRecord, IncidentsBuilder};
+use crate::time::{IncidentTime, TimeResolution};
+use chrono::{FixedOffset, TimeZone};
+
+/// Incidents at the centres of cells of a 10 m grid with origin (0, 0): `(col, row, count)`.
+fn at_cells(cells: &[(usize, usize, usize)]) -> Incidents {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for &(c, r, n) in cells {
+        for _ in 0..n {
+            x.push(c as f64 * 10.0 + 5.0);
+            y.push(r as f64 * 10.0 + 5.0);
+        }
+    }
+    Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap()
+}
+
+fn line4() -> EvalGrid {
+    EvalGrid::new(GridSpec::new(0.0, 0.0, 10.0, 4, 1).unwrap(), None).unwrap()
+}
+
+fn approx(a: Option<f64>, b: f64) {
+    let a = a.expect("value expected");
+    assert!((a - b).abs() < 1e-12, "{a} != {b}");
+}
+
+#[test]
+fn hit_rate_pai_pei_rri_by_hand() {
+    // Train counts per cell: 3 1 0 2 ; test counts: 2 0 5 1 (N = 8, N_train = 6).
+    let train = at_cells(&[(0, 0, 3), (1, 0, 1), (3, 0, 2)]);
+    let test = at_cells(&[(0, 0, 2), (2, 0, 5), (3, 0, 1)]);
+    let g = line4();
+    let split = Split {
+        train: &train,
+        test: &test,
+        train_period: None,
+        test_period: None,
+    };
+    let res = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5, 1.0]).unwrap();
+    assert_eq!(res[0].method, "grid");
+    let r = &res[0].rows;
+    // 25 %: cell 0 only. n = 2, hit 2/8, PAI (2/8)/(1/4) = 1, n* = 5, RRI (2/3)/(8/6) = 0.5.
+    assert_eq!(r[0].cells, 1);
+    approx(r[0].counts.hit_rate, 0.25);
+    approx(r[0].counts.pai, 1.0);
+    approx(r[0].counts.pei_star, 0.4);
+    approx(r[0].rri, 0.5);
+    // 50 %: cells 0 and 3. n = 3, hit 3/8, PAI 0.75, n* = 5 + 2 = 7, RRI (3/5)/(8/6) = 0.45.
+    assert_eq!(r[1].cells, 2);
+    approx(r[1].counts.hit_rate, 0.375);
+    approx(r[1].counts.pai, 0.75);
+    approx(r[1].counts.pei_star, 3.0 / 7.0);
+    approx(r[1].rri, 0.45);
+    // Everything: all measures 1.
+    approx(r[2].counts.hit_rate, 1.0);
+    approx(r[2].counts.pai, 1.0);
+    approx(r[2].counts.pei_star, 1.0);
+    approx(r[2].rri, 1.0);
+    assert!(r[0].harm.is_none());
+    assert_eq!(r[0].area_km2, 100.0 / 1e6);
+}
+
+#[test]
+fn ties_are_broken_by_cell_index_and_nan_ranks_last() {
+    let g = line4();
+    assert_eq!(g.rank(&[1.0, 1.0, 1.0, 1.0]).unwrap(), vec![0, 1, 2, 3]);
+    assert_eq!(g.rank(&[0.0, 2.0, 2.0, 5.0]).unwrap(), vec![3, 1, 2, 0]);
+    assert_eq!(
+        g.rank(&[f64::NAN, 1.0, f64::INFINITY, 0.0]).unwrap(),
+        vec![1, 3, 0, 2]
+    );
+    assert!(g.rank(&[1.0]).is_err());
+}
+
+#[test]
+fn pei_star_is_one_for_the_best_map_even_with_ties() {
+    // Test counts 4 4 1 0: any 1-cell pick of cell 0 or 1 is optimal.
+    let test = at_cells(&[(0, 0, 4), (1, 0, 4), (2, 0, 1)]);
+    let train = at_cells(&[(1, 0, 1)]);
+    let g = line4();
+    let ranked = g.rank(&g.counts(&train, false)).unwrap();
+    let r = measure(&g, &ranked, &train, &test, &[0.25]).unwrap();
+    approx(r[0].counts.pei_star, 1.0);
+    approx(r[0].counts.pai, (4.0 / 9.0) / 0.25);
+}
+
+#[test]
+fn study_area_mask_limits_cells_and_incidents() {
+    use geo::{MultiPolygon, polygon};
+    // Only cells 0 and 1 (centres 5 and 15) inside a 0..20 box.
+    let area = crate::study_area::StudyArea::new(MultiPolygon(vec![polygon![
+        (x: 0.0, y: 0.0), (x: 20.0, y: 0.0), (x: 20.0, y: 10.0), (x: 0.0, y: 10.0)
+    ]]))
+    .unwrap();
+    let g = EvalGrid::new(GridSpec::new(0.0, 0.0, 10.0, 4, 1).unwrap(), Some(&area)).unwrap();
+    assert_eq!(g.n_active(), 2);
+    let train = at_cells(&[(3, 0, 9), (1, 0, 1)]);
+    let test = at_cells(&[(1, 0, 3), (3, 0, 100), (0, 0, 1)]);
+    let ranked = g.rank(&g.counts(&train, false)).unwrap();
+    assert_eq!(ranked, vec![1, 0]);
+    let r = measure(&g, &ranked, &train, &test, &[0.5]).unwrap();
+    assert_eq!(r[0].counts.total, 4.0);
+    approx(r[0].counts.hit_rate, 0.75);
+    approx(r[0].counts.pai, 1.5);
+}
+
+#[test]
+fn harm_weights_give_weighted_measures() {
+    let train = at_cells(&[(0, 0, 1), (1, 0, 2)]);
+    // Test: cell 1 has 2 incidents of harm 1, cell 2 one incident of harm 10.
+    let test = at_cells(&[(1, 0, 2), (2, 0, 1)])
+        .with_weights(vec![1.0, 1.0, 10.0])
+        .unwrap();
+    let g = line4();
+    let ranked = g.rank(&g.counts(&train, false)).unwrap();
+    let r = measure(&g, &ranked, &train, &test, &[0.25]).unwrap();
+    approx(r[0].counts.hit_rate, 2.0 / 3.0);
+    let h = r[0].harm.expect("harm measures");
+    approx(h.hit_rate, 2.0 / 12.0);
+    approx(h.pei_star, 2.0 / 10.0);
+    approx(h.pai, (2.0 / 12.0) / 0.25);
+}
+
+#[test]
+fn degenerate_inputs_give_none_not_nan() {
+    let empty = Incidents::empty(Crs::SWEREF99_TM).unwrap();
+    let g = line4();
+    let ranked = g.rank(&[0.0; 4]).unwrap();
+    let r = measure(&g, &ranked, &empty, &empty, &[0.5]).unwrap();
+    assert_eq!(r[0].counts.hit_rate, None);
+    assert_eq!(r[0].counts.pei_star, None);
+    assert_eq!(r[0].rri, None);
+    assert!(measure(&g, &ranked, &empty, &empty, &[0.0]).is_err());
+    assert!(measure(&g, &ranked, &empty, &empty, &[1.5]).is_err());
+    assert!(measure(&g, &ranked, &empty, &empty, &[f64::NAN]).is_err());
+    // Coverage rounds to at least one cell.
+    assert_eq!(g.cells_for(0.0001), 1);
+    assert_eq!(g.cells_for(0.6), 2);
+}
+
+fn timed(cells: &[(usize, i32, u32, u32)]) -> Incidents {
+    let off = FixedOffset::east_opt(3600).unwrap();
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, &(c, y, m, d)) in cells.iter().enumerate() {
+        let t = off.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap();
+        b.push(IncidentRecord {
+            x: c as f64 * 10.0 + 5.0,
+            y: 5.0,
+            weight: 1.0,
+            category: "",
+            time: Some(IncidentTime::new(t, TimeResolution::Day)),
+            id: k.to_string(),
+            lonlat: None,
+        })
+        .unwrap();
+    }
+    b.build()
+}
+
+#[test]
+fn previous_uses_the_last_test_length_of_training() {
+    // Training year 2025: cell 0 busy in spring, cell 2 in December. Test: January 2026 (31 days).
+    let all = timed(&[
+        (0, 2025, 3, 1),
+        (0, 2025, 4, 1),
+        (0, 2025, 5, 1),
+        (2, 2025, 12, 1),
+        (2, 2025, 12, 31),
+        (1, 2025, 11, 30), // one day outside a 31-day window ending 31 Dec
+        (2, 2026, 1, 10),
+    ]);
+    let tp = Period::parse("train", "2025").unwrap();
+    let sp = Period::parse("test", "2026-01").unwrap();
+    assert_eq!(
+        PreviousPeriod::window(tp, sp).to_string(),
+        "2025-12-01..2025-12-31"
+    );
+    let train = all.subset(&tp.select(&all));
+    let test = all.subset(&sp.select(&all));
+    assert_eq!((train.len(), test.len()), (6, 1));
+    let split = Split {
+        train: &train,
+        test: &test,
+        train_period: Some(tp),
+        test_period: Some(sp),
+    };
+    let g = line4();
+    let s = PreviousPeriod.score(g.spec(), &split).unwrap();
+    assert_eq!(s, vec![0.0, 0.0, 2.0, 0.0]);
+    let res = evaluate(&g, &split, &[&PreviousPeriod, &GridCounts], &[0.25]).unwrap();
+    approx(res[0].rows[0].counts.hit_rate, 1.0);
+    approx(res[1].rows[0].counts.hit_rate, 0.0);
+    // Without periods `previous` says what it needs.
+    let nop = Split {
+        train_period: None,
+        test_period: None,
+        ..split
+    };
+    let e = PreviousPeriod.score(g.spec(), &nop).unwrap_err();
+    assert!(e.to_string().contains("previous"), "{e}");
+}
+
+#[test]
+fn rolling_monthly_steps_through_months() {
+    let all = timed(&[
+        (0, 2026, 1, 5),
+        (0, 2026, 1, 6),
+        (1, 2026, 2, 5),
+        (1, 2026, 2, 7),
+        (1, 2026, 3, 3),
+        (0, 2026, 3, 3),
+    ]);
+    let span = Period::parse("test", "2026-02..2026-03").unwrap();
+    let steps = rolling_monthly(&line4(), &all, 1, span, &[&GridCounts], &[0.25]).unwrap();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0].test.to_string(), "2026-02-01..2026-02-28");
+    assert_eq!(steps[0].train.to_string(), "2026-01-01..2026-01-31");
+    // February is predicted from January (cell 0): miss. March from Feb (cell 1): half.
+    approx(steps[0].results[0].rows[0].counts.hit_rate, 0.0);
+    approx(steps[1].results[0].rows[0].counts.hit_rate, 0.5);
+    assert!(rolling_monthly(&line4(), &all, 0, span, &[&GridCounts], &[0.25]).is_err());
+}
+
+#[test]
+fn same_input_same_result() {
+    let train = at_cells(&[(0, 0, 3), (1, 0, 3), (3, 0, 2)]);
+    let test = at_cells(&[(0, 0, 2), (2, 0, 5), (1, 0, 1)]);
+    let g = line4();
+    let split = Split {
+        train: &train,
+        test: &test,
+        train_period: None,
+        test_period: None,
+    };
+    let a = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5]).unwrap();
+    let b = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5]).unwrap();
+    assert_eq!(a[0].rows, b[0].rows);
+}

@@ -1,1 +1,0 @@
-//! Patrol zones chosen by harm-weighted maximal coverage, when to patrol them, and a route through them.

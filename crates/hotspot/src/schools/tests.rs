@@ -1,0 +1,326 @@
+use super::*;
+use crate::crs::Crs;
+use crate::incident::{IncidentRecord, IncidentsBuilder};
+use crate::time::{IncidentTime, TimeResolution};
+use chrono::{FixedOffset, TimeZone};
+use geo::polygon;
+
+fn t(y: i32, m: u32, d: u32, h: u32, res: TimeResolution) -> Option<IncidentTime> {
+    let off = FixedOffset::east_opt(3600).unwrap();
+    Some(IncidentTime::new(
+        off.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap(),
+        res,
+    ))
+}
+
+/// The constructed case (metres):
+/// study area 0..2000 × 0..1000 (2 km²); school A point (500,500), B point (800,500) (zones overlap),
+/// C grounds 1600..1700 × 400..600.
+fn case() -> (Incidents, ProblemAreas, Vec<School>, StudyArea) {
+    use TimeResolution::{Day, Minute};
+    let rows: Vec<(f64, f64, &str, Option<IncidentTime>)> = vec![
+        (400.0, 500.0, "vandalism", t(2025, 3, 11, 19, Minute)), // A; evening
+        (400.0, 500.0, "vandalism", t(2025, 3, 15, 2, Minute)),  // A; weekend
+        (650.0, 500.0, "violence", t(2025, 3, 11, 10, Minute)),  // A and B; school hours
+        (800.0, 600.0, "vandalism", t(2025, 3, 12, 0, Day)),     // B; time unknown
+        (1650.0, 500.0, "violence", t(2025, 2, 19, 23, Minute)), // C (inside); holiday
+        (1890.0, 500.0, "vandalism", t(2025, 3, 13, 23, Minute)), // C (190 m); night
+        (100.0, 100.0, "violence", None),                        // none, 566 m from A
+        (1200.0, 850.0, "vandalism", None),                      // none, 472 m from C
+        (2100.0, 500.0, "vandalism", None),                      // outside the study area
+    ];
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, (x, y, c, time)) in rows.iter().enumerate() {
+        b.push(IncidentRecord {
+            x: *x,
+            y: *y,
+            weight: 1.0,
+            category: c,
+            time: *time,
+            id: k.to_string(),
+            lonlat: None,
+        })
+        .unwrap();
+    }
+    let inc = b.build();
+    let names = vec!["vandalism".to_string(), "violence".to_string()];
+    let area_of: Vec<usize> = rows
+        .iter()
+        .map(|r| usize::from(r.2 == "violence"))
+        .collect();
+    let harm: Vec<f64> = area_of
+        .iter()
+        .map(|&a| if a == 1 { 5.0 } else { 2.0 })
+        .collect();
+    let areas = ProblemAreas::new(names, area_of, harm).unwrap();
+    let schools = vec![
+        School {
+            name: "A".into(),
+            level: Some("F-6".into()),
+            shape: SchoolShape::Point([500.0, 500.0]),
+        },
+        School {
+            name: "B".into(),
+            level: None,
+            shape: SchoolShape::Point([800.0, 500.0]),
+        },
+        School {
+            name: "C".into(),
+            level: None,
+            shape: SchoolShape::Area(MultiPolygon::new(vec![polygon![
+                (x: 1600.0, y: 400.0), (x: 1700.0, y: 400.0), (x: 1700.0, y: 600.0), (x: 1600.0, y: 600.0)
+            ]])),
+        },
+    ];
+    let study = StudyArea::new(MultiPolygon::new(vec![polygon![
+        (x: 0.0, y: 0.0), (x: 2000.0, y: 0.0), (x: 2000.0, y: 1000.0), (x: 0.0, y: 1000.0)
+    ]]))
+    .unwrap();
+    (inc, areas, schools, study)
+}
+
+fn row(rep: &SchoolReport, school: usize, area: Option<usize>) -> &ZoneRow {
+    rep.rows
+        .iter()
+        .find(|r| r.school == school && r.problem_area == area)
+        .unwrap()
+}
+
+fn binom_pmf(k: u64, n: u64, p: f64) -> f64 {
+    let mut c = 1.0;
+    for j in 0..k {
+        c *= (n - j) as f64 / (j + 1) as f64;
+    }
+    c * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32)
+}
+
+#[test]
+fn hand_checked_counts_areas_and_rate_ratios() {
+    let (inc, areas, schools, study) = case();
+    let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+    assert_eq!(rep.incidents_in_study_area, 8);
+    assert_eq!(rep.incidents_outside_study_area, 1);
+    assert_eq!(rep.zones.len(), 3);
+    assert_eq!(rep.zones[0].members, vec![0, 1, 2]);
+    assert_eq!(rep.zones[1].members, vec![2, 3]);
+    assert_eq!(rep.zones[2].members, vec![4, 5]);
+    let circle_km2 = std::f64::consts::PI * 0.09;
+    assert!(rep.zones[0].area_exact && (rep.zones[0].area_km2 - circle_km2).abs() < 1e-15);
+    // C: rectangle + perimeter strips + circle = 0.02 + 0.6·0.3 + π·0.09 km².
+    let c_exact = 0.02 + 0.18 + circle_km2;
+    assert!(!rep.zones[2].area_exact);
+    assert!(
+        (rep.zones[2].area_km2 - c_exact).abs() / c_exact < 5e-4,
+        "{}",
+        rep.zones[2].area_km2
+    );
+
+    // School A, all: 3 of 8 in 0.2827 of 2 km².
+    let a = row(&rep, 0, None);
+    assert_eq!((a.incidents, a.harm), (3, 9.0));
+    let rest = 2.0 - circle_km2;
+    let rr = (3.0 / circle_km2) / (5.0 / rest);
+    let t = a.test.unwrap();
+    assert!((t.ratio - rr).abs() < 1e-12, "{} vs {rr}", t.ratio);
+    assert!((a.rate_per_km2 - 3.0 / circle_km2).abs() < 1e-9);
+    let share = circle_km2 / 2.0;
+    assert!((a.excess - (3.0 - 8.0 * share)).abs() < 1e-12);
+    assert!((a.harm_excess - (9.0 - 25.0 * share)).abs() < 1e-12);
+    // p: 2 · P(X >= 3), X ~ Bin(8, share), summed by hand.
+    let upper: f64 = (3..=8).map(|k| binom_pmf(k, 8, share)).sum();
+    assert!(
+        (t.p_value - (2.0 * upper).min(1.0)).abs() < 1e-10,
+        "{} vs {}",
+        t.p_value,
+        2.0 * upper
+    );
+    // Vandalism at A: 2 of the 5 vandalism incidents.
+    let av = row(&rep, 0, Some(0));
+    assert_eq!(av.incidents, 2);
+    assert!((av.test.unwrap().ratio - (2.0 / circle_km2) / (3.0 / rest)).abs() < 1e-12);
+    // Ranking by harm excess: A (9), B (7, same area), C (7, larger area).
+    assert_eq!(
+        (a.rank, row(&rep, 1, None).rank, row(&rep, 2, None).rank),
+        (1, 2, 3)
+    );
+    // Rows come ordered by overall rank, `all` first.
+    assert_eq!(rep.rows[0].school, 0);
+    assert!(rep.rows[0].problem_area.is_none());
+    assert_eq!(rep.rows.len(), 9);
+}
+
+#[test]
+fn overlapping_zones_count_for_both_schools_once_in_totals() {
+    let (inc, areas, schools, study) = case();
+    let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+    let per_school: u64 = rep
+        .rows
+        .iter()
+        .filter(|r| r.problem_area.is_none())
+        .map(|r| r.incidents)
+        .sum();
+    assert_eq!(per_school, 7); // incident 2 counted for A and for B
+    let all = &rep.totals[0];
+    assert!(all.problem_area.is_none());
+    assert_eq!((all.incidents_study_area, all.incidents_in_zones), (8, 6));
+    // Union area: two circles r = 300 at distance 300 (lens 2r²acos(1/2) − 150·sqrt(270000)) plus C.
+    let r2 = 0.09;
+    let lens = 2.0 * r2 * (0.5f64).acos() - 0.15 * (0.27f64).sqrt();
+    let union = 2.0 * std::f64::consts::PI * r2 - lens + rep.zones[2].area_km2;
+    let t = all.test.unwrap();
+    assert!(
+        (t.exposure_a - union).abs() / union < 5e-4,
+        "{} vs {union}",
+        t.exposure_a
+    );
+    assert_eq!(t.count_a, 6);
+    assert_eq!(rep.totals[2].incidents_in_zones, 2); // violence: incidents 2 and 4
+}
+
+#[test]
+fn distance_rings_hand_checked() {
+    let (inc, areas, schools, study) = case();
+    let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+    let counts: Vec<u64> = rep.rings.iter().map(|r| r.incidents).collect();
+    assert_eq!(counts, vec![4, 2, 0, 1, 1]);
+    let total: f64 = rep.rings.iter().map(|r| r.area_km2).sum();
+    assert!((total - 2.0).abs() < 1e-9, "{total}");
+    // Innermost ring: ~ two disjoint 100 m circles plus C's 100 m buffer (0.02 + 0.06 + π·0.01).
+    let inner = 2.0 * std::f64::consts::PI * 0.01 + 0.02 + 0.06 + std::f64::consts::PI * 0.01;
+    assert!((rep.rings[0].area_km2 - inner).abs() / inner < 1e-3);
+    let study_rate = 8.0 / 2.0;
+    assert!(
+        (rep.rings[0].ratio_to_study_area - 4.0 / rep.rings[0].area_km2 / study_rate).abs() < 1e-9
+    );
+    assert!(rep.rings[4].to_m.is_infinite());
+}
+
+#[test]
+fn time_profile_hand_checked() {
+    let (inc, areas, schools, study) = case();
+    let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+    let (rows, hours) = time_profile(&inc, &areas, &rep, &SchoolCalendar::swedish_default());
+    let get = |s: usize, a: Option<usize>| {
+        rows.iter()
+            .find(|r| r.school == s && r.problem_area == a)
+            .unwrap()
+            .counts
+    };
+    // [school, evening, night, weekend, holiday, unknown]
+    assert_eq!(get(0, None), [1, 1, 0, 1, 0, 0]);
+    assert_eq!(get(0, Some(0)), [0, 1, 0, 1, 0, 0]);
+    assert_eq!(get(1, None), [1, 0, 0, 0, 0, 1]);
+    assert_eq!(get(2, None), [0, 0, 1, 0, 1, 0]);
+    let a = rows
+        .iter()
+        .find(|r| r.school == 0 && r.problem_area.is_none())
+        .unwrap();
+    assert!((a.out_of_hours_share() - 2.0 / 3.0).abs() < 1e-12);
+    // Dates 2025-02-19 .. 2025-03-15: 25 days = 600 hours.
+    assert_eq!(hours.iter().sum::<f64>(), 600.0);
+}
+
+#[test]
+fn degenerate_inputs() {
+    let (_, _, schools, study) = case();
+    let empty = Incidents::empty(Crs::SWEREF99_TM).unwrap();
+    let areas = ProblemAreas::new(vec!["x".into()], vec![], vec![]).unwrap();
+    let rep = analyse(&empty, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+    assert!(
+        rep.rows
+            .iter()
+            .all(|r| r.incidents == 0 && r.test.unwrap().p_value == 1.0)
+    );
+    assert!(rep.rows.iter().all(|r| r.test.unwrap().ratio.is_nan()));
+    // A school far away is listed, not analysed; none inside is an error.
+    let far = School {
+        name: "far".into(),
+        level: None,
+        shape: SchoolShape::Point([50_000.0, 50_000.0]),
+    };
+    let mut s2 = schools.clone();
+    s2.push(far.clone());
+    let rep = analyse(&empty, &areas, &s2, &study, &ZoneParams::default()).unwrap();
+    assert_eq!(rep.outside_study_area, vec!["far".to_string()]);
+    assert!(matches!(
+        analyse(&empty, &areas, &[far], &study, &ZoneParams::default()),
+        Err(Error::InsufficientData(_))
+    ));
+    assert!(analyse(&empty, &areas, &[], &study, &ZoneParams::default()).is_err());
+    // Parameters and problem areas are checked.
+    assert!(ZoneParams::new(0.0, vec![0.0, 100.0], 0.95).is_err());
+    assert!(ZoneParams::new(300.0, vec![0.0, 100.0, 100.0], 0.95).is_err());
+    assert!(ZoneParams::new(300.0, vec![10.0, 100.0], 0.95).is_err());
+    assert!(ProblemAreas::new(vec!["all".into()], vec![0], vec![1.0]).is_err());
+    assert!(ProblemAreas::new(vec!["a".into()], vec![1], vec![1.0]).is_err());
+    assert!(ProblemAreas::new(vec!["a".into()], vec![0], vec![-1.0]).is_err());
+    // A zone covering the whole study area has no test.
+    let tiny = StudyArea::new(MultiPolygon::new(vec![polygon![
+        (x: 450.0, y: 450.0), (x: 550.0, y: 450.0), (x: 550.0, y: 550.0), (x: 450.0, y: 550.0)
+    ]]))
+    .unwrap();
+    let rep = analyse(&empty, &areas, &schools[..1], &tiny, &ZoneParams::default()).unwrap();
+    assert!(rep.rows[0].test.is_none());
+    assert!((rep.zones[0].area_km2 - 0.01).abs() < 1e-9);
+}
+
+#[test]
+fn schools_from_geojson_points_and_polygons_with_named_errors() {
+    let p = Projector::new(Crs::SWEREF99_TM).unwrap();
+    let path = Path::new("schools.geojson");
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"Slottsskolan","level":"F-6"},"geometry":{"type":"Point","coordinates":[16.05,59.04]}},
+      {"type":"Feature","properties":{"namn":"Vingåkersskolan"},"geometry":{"type":"Polygon","coordinates":[[[16.06,59.04],[16.062,59.04],[16.062,59.041],[16.06,59.041],[16.06,59.04]]]}}
+    ]}"#;
+    let s = parse_schools(text, path, &p).unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].level.as_deref(), Some("F-6"));
+    assert!(matches!(s[0].shape, SchoolShape::Point(_)));
+    let SchoolShape::Area(mp) = &s[1].shape else {
+        panic!()
+    };
+    // 0.002° lon × 0.001° lat at 59° N ≈ 115 m × 111 m.
+    let a = mp.unsigned_area();
+    assert!(a > 11_000.0 && a < 14_000.0, "{a}");
+    let [x0, y0] = s[0].location();
+    assert!((s[0].distance_to(x0 + 30.0, y0 + 40.0) - 50.0).abs() < 1e-9);
+
+    let missing = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"X"},"geometry":{"type":"Point","coordinates":[16.05,59.04]}},
+      {"type":"Feature","properties":{"level":"7-9"},"geometry":{"type":"Point","coordinates":[16.05,59.04]}}]}"#;
+    let e = parse_schools(missing, path, &p).unwrap_err().to_string();
+    assert!(e.contains("feature 2") && e.contains("name"), "{e}");
+    let line = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"Y"},"geometry":{"type":"LineString","coordinates":[[16.05,59.04],[16.06,59.04]]}}]}"#;
+    let e = parse_schools(line, path, &p).unwrap_err().to_string();
+    assert!(
+        e.contains("feature 1 (Y)") && e.contains("LineString"),
+        "{e}"
+    );
+    let dup = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"Z"},"geometry":{"type":"Point","coordinates":[16.05,59.04]}},
+      {"type":"Feature","properties":{"name":"Z"},"geometry":{"type":"Point","coordinates":[16.06,59.04]}}]}"#;
+    assert!(
+        parse_schools(dup, path, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("repeats feature 1")
+    );
+    let metres = r#"{"type":"Feature","properties":{"name":"M"},"geometry":{"type":"Point","coordinates":[549000,6545000]}}"#;
+    assert!(
+        parse_schools(metres, path, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("lon/lat")
+    );
+    assert!(parse_schools("{}", path, &p).is_err());
+    assert!(parse_schools(r#"{"type":"FeatureCollection","features":[]}"#, path, &p).is_err());
+}
+
+#[test]
+fn circle_polygon_has_the_circle_area() {
+    let c = circle([10.0, 20.0], 300.0);
+    let a = c.unsigned_area();
+    let exact = std::f64::consts::PI * 90_000.0;
+    assert!((a - exact).abs() / exact < 1e-12, "{a} vs {exact}");
+}
