@@ -11,5 +11,7 @@ pub mod knox;
 pub mod moran;
 pub mod near_repeat;
 pub mod nearest_neighbour;
+pub mod optimized;
 pub mod poisson;
+pub mod ripley;
 pub mod weights;
