@@ -20,11 +20,14 @@ pub struct Cli {
 
 /// The subcommands.
 // Parsed once per run: the size difference between variants costs nothing.
+// Parsed once per process: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read an incident file and report what was found: columns, CRS, extent, categories, times, rejected rows.
     Inspect(crate::cmd::inspect::Args),
+    /// Write a situation report ("lägesbild"): HTML with maps and charts, GeoJSON layers, CSV tables, summary.json and a manifest.
+    Report(crate::cmd::report::Args),
     /// Fit hotspot methods on a training period and judge them on a test period: hit rate, PAI, PEI*, RRI per area coverage.
     Evaluate(crate::cmd::evaluate::Args),
     /// Emerging hot spots: space-time cube, Gi* per bin, Mann-Kendall trend, ArcGIS pattern per cell (GeoJSON).
@@ -34,4 +37,20 @@ pub enum Command {
     /// Write a synthetic, seeded Vingåker-like scene: incidents, schools, places, planted hotspots, boundary.
     #[command(long_about = crate::cmd::sample::LONG_ABOUT)]
     Sample(crate::cmd::sample::Args),
+    /// Kernel density surface (ESRI ASCII grid), hotspot polygons (GeoJSON), relative risk and Monte-Carlo thresholds.
+    Kde(crate::cmd::kde::Args),
+    /// Find clusters of incidents (DBSCAN or HDBSCAN): labels, cluster polygons and summaries; --suggest-eps helps choose eps.
+    Cluster(crate::cmd::cluster::Args),
+    /// Getis-Ord Gi* hot spots on a fishnet of counts (empty cells included), with FDR and ArcGIS bins.
+    Gistar(crate::cmd::gistar::Args),
+    /// The global statistical picture: centrography, nearest neighbour index, Moran's I, Knox (and Ripley's L).
+    Stats(crate::cmd::stats::Args),
+    /// Near-repeat analysis (Ratcliffe's calculator): pairs by distance band and time band against permutations.
+    NearRepeat(crate::cmd::near_repeat::Args),
+    /// School zones: incidents, harm and exact rate ratios per school and problem area, time of day
+    /// (school hours against evenings, nights, weekends, holidays) and distance decay.
+    Schools(crate::cmd::schools::Args),
+    /// Patrol zones chosen by harm-weighted maximal coverage, when to patrol them (2-hour windows, Koper
+    /// visit plan) and a route through them.
+    Patrol(crate::cmd::patrol::Args),
 }

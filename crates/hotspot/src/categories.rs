@@ -840,3 +840,33 @@ harm = 0.5
         assert!(c.unknown().is_empty(), "unmapped: {:?}", c.unknown());
     }
 }
+
+#[cfg(test)]
+mod real_data_tests {
+    use super::*;
+    use crate::ingest::{ReadOptions, read_path};
+
+    fn unknown_in(rel: &str) -> Vec<(String, usize)> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(rel);
+        let read = read_path(&path, &ReadOptions::default()).unwrap();
+        assert!(!read.incidents.is_empty());
+        CategoryTable::default_table()
+            .classify(&read.incidents)
+            .unknown()
+            .to_vec()
+    }
+
+    /// Every category in the real test data sets is mapped deliberately by the default table.
+    #[test]
+    fn default_table_knows_every_category_of_the_real_data_sets() {
+        for f in [
+            "polisen-events-sodermanland/events.csv",
+            "sf-crime-2012/incidents.csv",
+            "memphis-robberies/memphis_robberies.csv",
+        ] {
+            assert_eq!(unknown_in(f), vec![], "{f}");
+        }
+    }
+}

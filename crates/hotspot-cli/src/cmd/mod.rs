@@ -1,10 +1,18 @@
 //! Subcommands: each module holds its flags (`Args`) and its `run`.
 
+pub mod cluster;
 pub mod compare;
 pub mod emerging;
 pub mod evaluate;
+pub mod gistar;
 pub mod inspect;
+pub mod kde;
+pub mod near_repeat;
+pub mod patrol;
+pub mod report;
 pub mod sample;
+pub mod schools;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
 
@@ -13,10 +21,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = crate::common::Context::new(cli.threads, cli.quiet)?;
     ctx.install(|| match cli.command {
         Command::Inspect(a) => inspect::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Evaluate(a) => evaluate::run(&ctx, a),
         Command::Emerging(a) => emerging::run(&ctx, a),
         Command::Compare(a) => compare::run(&ctx, a),
         Command::Sample(a) => sample::run(&ctx, a),
+        Command::Kde(a) => kde::run(&ctx, a),
+        Command::Cluster(a) => cluster::run(&ctx, a),
+        Command::Gistar(a) => gistar::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a),
+        Command::NearRepeat(a) => near_repeat::run(&ctx, a),
+        Command::Schools(a) => schools::run(&ctx, a),
+        Command::Patrol(a) => patrol::run(&ctx, a),
     })
 }
 

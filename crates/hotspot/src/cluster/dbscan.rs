@@ -255,6 +255,10 @@ pub fn dbscan_xy(
         .into_par_iter()
         .map(|c| grid.sites_of(c).any(|s| site_core[s]))
         .collect();
+    let cell_box: Vec<[f64; 4]> = (0..ncell)
+        .into_par_iter()
+        .map(|c| grid.core_bbox(c, &site_core))
+        .collect();
     let uf = UnionFind::new(ncell);
     (0..ncell)
         .into_par_iter()
@@ -265,7 +269,7 @@ pub fn dbscan_xy(
                     if d <= c || !cell_has_core[d] || uf.find(c) == uf.find(d) {
                         continue;
                     }
-                    if grid.cells_connected(c, d, &site_core, eps2) {
+                    if grid.cells_connected(c, d, &site_core, &cell_box, eps2) {
                         uf.union(c as u32, d as u32);
                     }
                 }
@@ -450,14 +454,18 @@ impl Grid {
             let cy = ((y[i] - y0) / side).floor() as u64;
             (cx << 32) | cy
         };
-        let mut keyed: Vec<(u64, u32)> =
-            (0..n).into_par_iter().map(|i| (key(i), i as u32)).collect();
-        keyed.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| x[a.1 as usize].total_cmp(&x[b.1 as usize]))
-                .then_with(|| y[a.1 as usize].total_cmp(&y[b.1 as usize]))
-                .then(a.1.cmp(&b.1))
-        });
+        // Order-preserving integer image of an f64 (equal exactly when the bits are equal).
+        let ord = |v: f64| -> u64 {
+            let b = v.to_bits();
+            if b >> 63 == 1 { !b } else { b | (1 << 63) }
+        };
+        // Sorted by (cell, x, y, index): positions inline, so the sort streams memory.
+        let mut keyed: Vec<(u64, u64, u64, u32)> = (0..n)
+            .into_par_iter()
+            .map(|i| (key(i), ord(x[i]), ord(y[i]), i as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let keyed: Vec<(u64, u32)> = keyed.into_par_iter().map(|t| (t.0, t.3)).collect();
         let mut order = Vec::with_capacity(n);
         let mut site_pt_start = Vec::new();
         let mut sx = Vec::new();
@@ -582,41 +590,59 @@ impl Grid {
         }
     }
 
+    /// Bounding box of the core sites of cell `c` (empty box when none).
+    fn core_bbox(&self, c: usize, core: &[bool]) -> [f64; 4] {
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for s in self.sites_of(c).filter(|&s| core[s]) {
+            b[0] = b[0].min(self.sx[s]);
+            b[1] = b[1].min(self.sy[s]);
+            b[2] = b[2].max(self.sx[s]);
+            b[3] = b[3].max(self.sy[s]);
+        }
+        b
+    }
+
     /// Whether some core site of cell `c` is within `eps` of some core site of cell `d`.
-    fn cells_connected(&self, c: usize, d: usize, core: &[bool], eps2: f64) -> bool {
+    ///
+    /// Decided from the core bounding boxes when they are farther than `eps`
+    /// (no) or entirely within `eps` of each other (yes); otherwise pairs are
+    /// checked, each side pre-filtered to sites near the other's box, with an
+    /// early exit on the first pair found.
+    fn cells_connected(
+        &self,
+        c: usize,
+        d: usize,
+        core: &[bool],
+        bx: &[[f64; 4]],
+        eps2: f64,
+    ) -> bool {
+        let (bc, bd) = (&bx[c], &bx[d]);
+        let gap = |lo1: f64, hi1: f64, lo2: f64, hi2: f64| (lo2 - hi1).max(lo1 - hi2).max(0.0);
+        let gx = gap(bc[0], bc[2], bd[0], bd[2]);
+        let gy = gap(bc[1], bc[3], bd[1], bd[3]);
+        if gx * gx + gy * gy > eps2 {
+            return false;
+        }
+        let fx = (bc[2] - bd[0]).abs().max((bd[2] - bc[0]).abs());
+        let fy = (bc[3] - bd[1]).abs().max((bd[3] - bc[1]).abs());
+        if fx * fx + fy * fy <= eps2 {
+            return true;
+        }
         let eps = eps2.sqrt();
-        let bbox = |c: usize| {
-            let mut b = [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ];
-            for s in self.sites_of(c).filter(|&s| core[s]) {
-                b[0] = b[0].min(self.sx[s]);
-                b[1] = b[1].min(self.sy[s]);
-                b[2] = b[2].max(self.sx[s]);
-                b[3] = b[3].max(self.sy[s]);
-            }
-            b
-        };
         let near = |s: usize, b: &[f64; 4]| {
             self.sx[s] >= b[0] - eps
                 && self.sx[s] <= b[2] + eps
                 && self.sy[s] >= b[1] - eps
                 && self.sy[s] <= b[3] + eps
         };
-        let (bc, bd) = (bbox(c), bbox(d));
-        let sc: Vec<usize> = self
-            .sites_of(c)
-            .filter(|&s| core[s] && near(s, &bd))
-            .collect();
-        if sc.is_empty() {
-            return false;
-        }
-        for t in self.sites_of(d).filter(|&t| core[t] && near(t, &bc)) {
+        for t in self.sites_of(d).filter(|&t| core[t] && near(t, bc)) {
             let (tx, ty) = (self.sx[t], self.sy[t]);
-            for &s in &sc {
+            for s in self.sites_of(c).filter(|&s| core[s] && near(s, bd)) {
                 let dx = self.sx[s] - tx;
                 let dy = self.sy[s] - ty;
                 if dx * dx + dy * dy <= eps2 {

@@ -101,7 +101,8 @@ impl Ellipse {
         let az = self.azimuth_deg.to_radians();
         // Unit vectors of the major (along azimuth) and minor axes.
         let (ux, uy) = (az.sin(), az.cos());
-        let (vx, vy) = (uy, -ux);
+        // Minor axis: the major turned 90° anticlockwise, so the ring runs anticlockwise (RFC 7946).
+        let (vx, vy) = (-uy, ux);
         let (a, b) = (k * self.sd_major_m, k * self.sd_minor_m);
         let m = vertices.max(8);
         let mut ring: Vec<geo::Coord<f64>> = (0..m)
@@ -157,6 +158,20 @@ pub struct ClusterSummary {
 ///
 /// Complexity `O(n log n)` (hulls).
 pub fn summarize(incidents: &Incidents, labels: &[i32]) -> Result<Vec<ClusterSummary>> {
+    summarize_with(incidents, labels, true)
+}
+
+/// [`summarize`], computing concave hulls only when `concave_hull` is true
+/// (otherwise the field holds the convex hull). The concave hull is by far the
+/// most expensive part for large clusters (`geo`'s concaveman port).
+///
+/// # Errors
+/// As [`summarize`].
+pub fn summarize_with(
+    incidents: &Incidents,
+    labels: &[i32],
+    concave_hull: bool,
+) -> Result<Vec<ClusterSummary>> {
     if labels.len() != incidents.len() {
         return Err(Error::invalid(
             "labels",
@@ -179,11 +194,11 @@ pub fn summarize(incidents: &Incidents, labels: &[i32]) -> Result<Vec<ClusterSum
         .par_iter()
         .enumerate()
         .filter(|(_, m)| !m.is_empty())
-        .map(|(c, m)| summarize_one(incidents, c as i32, m))
+        .map(|(c, m)| summarize_one(incidents, c as i32, m, concave_hull))
         .collect())
 }
 
-fn summarize_one(inc: &Incidents, cluster: i32, m: &[usize]) -> ClusterSummary {
+fn summarize_one(inc: &Incidents, cluster: i32, m: &[usize], concave: bool) -> ClusterSummary {
     let xs: Vec<f64> = m.iter().map(|&i| inc.x()[i]).collect();
     let ys: Vec<f64> = m.iter().map(|&i| inc.y()[i]).collect();
     let n = m.len();
@@ -206,7 +221,7 @@ fn summarize_one(inc: &Incidents, cluster: i32, m: &[usize]) -> ClusterSummary {
     let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     pts.dedup();
-    let (convex_hull, concave_hull, area_m2) = hulls(&pts);
+    let (convex_hull, concave_hull, area_m2) = hulls(&pts, concave);
     let mut hour_profile = [0usize; 24];
     let mut weekday_profile = [0usize; 7];
     let mut first: Option<IncidentTime> = None;
@@ -246,7 +261,7 @@ fn summarize_one(inc: &Incidents, cluster: i32, m: &[usize]) -> ClusterSummary {
 }
 
 /// Convex hull, concave hull and convex area of distinct sorted points.
-fn hulls(pts: &[(f64, f64)]) -> (Geometry<f64>, Geometry<f64>, f64) {
+fn hulls(pts: &[(f64, f64)], concave: bool) -> (Geometry<f64>, Geometry<f64>, f64) {
     match pts.len() {
         0 => {
             let g = Geometry::MultiPoint(MultiPoint::new(vec![]));
@@ -266,7 +281,7 @@ fn hulls(pts: &[(f64, f64)]) -> (Geometry<f64>, Geometry<f64>, f64) {
                 let g = Geometry::LineString(LineString::from(vec![a, b]));
                 return (g.clone(), g, 0.0);
             }
-            let concave = if pts.len() >= 4 {
+            let concave = if concave && pts.len() >= 4 {
                 mp.concave_hull()
             } else {
                 convex.clone()
@@ -324,6 +339,12 @@ impl ClusterSummary {
     pub fn features(&self) -> Vec<OutFeature> {
         let mut out = Vec::with_capacity(4);
         let mut push = |shape: &str, g: Geometry<f64>| {
+            use geo::orient::{Direction, Orient};
+            // RFC 7946: exterior rings anticlockwise.
+            let g = match g {
+                Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
+                g => g,
+            };
             let mut p = self.properties();
             p.insert("shape".into(), json!(shape));
             out.push(OutFeature {

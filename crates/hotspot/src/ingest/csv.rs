@@ -15,7 +15,7 @@
 
 use super::columns::{self, CoordColumns, CoordinateKind};
 use super::options::ReadOptions;
-use super::pipeline::{self, Parsed, Row, check_coordinates, parse_number};
+use super::pipeline::{self, Interner, Parsed, Row, check_coordinates, parse_number};
 use super::report::{InputFormat, RawRow, Rejection, delimiter_name};
 use super::timeparse::parse_time;
 use super::{Ingested, RejectReason};
@@ -187,7 +187,6 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
             }
         }
     };
-    let category = plan.attrs.category.map(field).unwrap_or("").to_string();
     let id = match plan.attrs.id.map(field) {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => m.row.to_string(),
@@ -198,7 +197,8 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
         a,
         b,
         weight,
-        category,
+        // Interned by the caller, which still holds the record.
+        category: 0,
         time,
         id,
     })
@@ -375,6 +375,10 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
 
     let mut rows: Vec<Row> = Vec::new();
     let mut rejections: Vec<Rejection> = Vec::new();
+    let mut categories = Interner::default();
+    if plan.attrs.category.is_none() {
+        categories.id("");
+    }
     let mut next_recs: Vec<ByteRecord> = Vec::new();
     let mut next_meta: Vec<Meta> = Vec::new();
     let mut next_row = 1 + meta.len() as u64;
@@ -406,9 +410,19 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
             },
         );
         rows.reserve(outcomes.len());
-        for o in outcomes {
+        for (o, rec) in outcomes.into_iter().zip(&recs[..n]) {
             match o {
-                Outcome::Row(r) => rows.push(r),
+                Outcome::Row(mut r) => {
+                    if let Some(c) = plan.attrs.category {
+                        let name = rec
+                            .get(c)
+                            .and_then(|f| std::str::from_utf8(f).ok())
+                            .unwrap_or("")
+                            .trim();
+                        r.category = categories.id(name);
+                    }
+                    rows.push(r);
+                }
                 Outcome::Reject(r) => rejections.push(r),
                 Outcome::Fatal(e) => return Err(e),
             }
@@ -436,6 +450,7 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
             columns: column_names,
             notes,
             rows,
+            categories: categories.into_names(),
             rejections,
         },
         opts,

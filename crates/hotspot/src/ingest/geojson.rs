@@ -15,7 +15,7 @@
 
 use super::columns::{self, CoordinateKind};
 use super::options::ReadOptions;
-use super::pipeline::{self, Parsed, Row, check_coordinates};
+use super::pipeline::{self, Interner, Parsed, Row, check_coordinates};
 use super::report::{InputFormat, RawRow, Rejection};
 use super::timeparse::parse_time;
 use super::{Ingested, RejectReason};
@@ -214,6 +214,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
 
     let mut rows = Vec::new();
     let mut rejections = Vec::new();
+    let mut categories = Interner::default();
     for (i, fv) in feats.iter().enumerate() {
         let fno = i as u64 + 1;
         let reject = |rejections: &mut Vec<Rejection>, reason, detail: String| {
@@ -317,7 +318,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
                 }
             }
         };
-        let category = get(kcat);
+        let category = categories.id(&get(kcat));
         let mut id = get(kid);
         if id.is_empty() {
             id = match &feature.id {
@@ -348,7 +349,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
                 a,
                 b,
                 weight,
-                category: category.clone(),
+                category,
                 time,
                 id: if multi {
                     format!("{id}.{}", k + 1)
@@ -367,6 +368,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
             columns: column_names,
             notes,
             rows,
+            categories: categories.into_names(),
             rejections,
         },
         opts,

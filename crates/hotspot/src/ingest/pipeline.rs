@@ -22,7 +22,8 @@ pub(crate) struct Row {
     /// Latitude or northing.
     pub b: f64,
     pub weight: f64,
-    pub category: String,
+    /// Index into [`Parsed::categories`].
+    pub category: u32,
     pub time: Option<IncidentTime>,
     pub id: String,
 }
@@ -37,7 +38,34 @@ pub(crate) struct Parsed {
     pub columns: BTreeMap<&'static str, String>,
     pub notes: Vec<String>,
     pub rows: Vec<Row>,
+    /// Category names of the rows, indexed by [`Row::category`].
+    pub categories: Vec<String>,
     pub rejections: Vec<Rejection>,
+}
+
+/// Category names in order of first appearance, without an allocation per row.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    names: Vec<String>,
+    ids: std::collections::HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The id of `name`, adding it if new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.ids.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), i);
+        i
+    }
+
+    /// The names, indexed by id.
+    pub fn into_names(self) -> Vec<String> {
+        self.names
+    }
 }
 
 /// Result of checking one coordinate pair on its own.
@@ -125,6 +153,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         columns,
         notes,
         rows,
+        categories,
         mut rejections,
     } = p;
     let rows_read = (rows.len() + rejections.len()) as u64;
@@ -147,13 +176,17 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     }
 
     // Working CRS.
+    // Component-wise median of the rows that passed the per-row checks.
+    let (med_a, med_b) = rayon::join(
+        || median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0),
+        || median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0),
+    );
     let mut notes = notes;
     if columns.contains_key("time")
         && opts.timezone == chrono_tz::Europe::Stockholm
         && kind == CoordinateKind::LonLat
     {
-        let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
-        let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
+        let (lon, lat) = (med_a, med_b);
         if Crs::default_for_lonlat(lon, lat) != Crs::SWEREF99_TM {
             notes.push(format!(
                 "times without an offset were read in the default zone Europe/Stockholm, but the data lie at ({lon:.3}, {lat:.3}), outside Sweden: give their zone with --timezone (e.g. America/Chicago, Europe/London)"
@@ -174,8 +207,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         CoordinateKind::LonLat => match opts.crs {
             Some(c) => (c, "given with --crs".to_string()),
             None => {
-                let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
-                let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
+                let (lon, lat) = (med_a, med_b);
                 let c = Crs::default_for_lonlat(lon, lat);
                 let why = if c == Crs::SWEREF99_TM {
                     format!("SWEREF 99 TM: the median position ({lon:.4}, {lat:.4}) lies in Sweden")
@@ -199,13 +231,12 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         rows.iter().map(|r| Ok([r.a, r.b])).collect()
     };
 
-    // Centre for the outlier check: the median position, projected.
+    // Centre for the outlier check: the median position (for lon/lat input
+    // projected; if that fails, the median of the projected positions).
     let centre = if lonlat {
-        let lon = median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0);
-        let lat = median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0);
-        projector.to_metres(lon, lat).ok()
+        projector.to_metres(med_a, med_b).ok()
     } else {
-        None
+        Some([med_a, med_b])
     };
     let centre = match centre {
         Some(c) => c,
@@ -294,7 +325,10 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
                 x,
                 y,
                 weight: row.weight,
-                category: &row.category,
+                category: categories
+                    .get(row.category as usize)
+                    .map(String::as_str)
+                    .unwrap_or(""),
                 time: row.time,
                 id: row.id,
                 lonlat: lonlat.then_some([row.a, row.b]),

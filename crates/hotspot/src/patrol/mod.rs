@@ -239,6 +239,53 @@ pub fn candidates(
     Ok(out)
 }
 
+/// Reads candidate centres from a GeoJSON FeatureCollection of Points (RFC 7946 lon/lat), projected to
+/// metres with `projector` (e.g. density peaks or cluster centroids written by other commands).
+///
+/// # Errors
+/// [`Error::Io`] when unreadable; [`Error::Parse`] naming the feature for a non-point geometry or a
+/// coordinate that cannot be projected.
+pub fn read_points(
+    path: &std::path::Path,
+    projector: &crate::crs::Projector,
+) -> Result<Vec<[f64; 2]>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let gj: geojson::GeoJson = text.parse().map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("not valid GeoJSON: {e}"),
+    })?;
+    let features = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(_) => {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                line: None,
+                message: "expected a FeatureCollection of Point features".into(),
+            });
+        }
+    };
+    let mut out = Vec::with_capacity(features.len());
+    for (k, f) in features.iter().enumerate() {
+        let bad = |m: String| Error::Parse {
+            path: path.to_path_buf(),
+            line: Some(k as u64 + 1),
+            message: format!("feature {}: {m}", k + 1),
+        };
+        let g: Option<geo::Geometry<f64>> = f.geometry.clone().and_then(|g| g.try_into().ok());
+        match g {
+            Some(geo::Geometry::Point(p)) => out.push(
+                projector
+                    .to_metres(p.x(), p.y())
+                    .map_err(|e| bad(e.to_string()))?,
+            ),
+            _ => return Err(bad("candidate centres must be Point geometries".into())),
+        }
+    }
+    Ok(out)
+}
+
 /// A chosen set of centres.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selection {
@@ -485,12 +532,13 @@ impl CoverProblem {
         Ok(self.finish(chosen, gains))
     }
 
-    /// Exact optimum by branch and bound (forced candidates included), or `None` when more than
-    /// `node_limit` nodes would be needed. The greedy value is the starting incumbent.
+    /// Exact optimum by branch and bound (forced candidates included), or `None` when the search needs
+    /// more than `work_limit` units of work (one unit = one incident looked at while evaluating a gain;
+    /// about 1e8 units per second in a release build). The greedy value is the starting incumbent.
     ///
     /// # Errors
     /// As [`CoverProblem::greedy`].
-    pub fn exact(&self, k: usize, forced: &[usize], node_limit: u64) -> Result<Option<Selection>> {
+    pub fn exact(&self, k: usize, forced: &[usize], work_limit: u64) -> Result<Option<Selection>> {
         let greedy = self.greedy(k, forced)?;
         let mut best = (greedy.covered_weight, greedy.chosen.clone());
         let mut covered = vec![0u32; self.weights.len()];
@@ -504,35 +552,33 @@ impl CoverProblem {
                 covered[i as usize] += 1;
             }
         }
-        // Branch over candidates with positive initial gain, largest first.
-        let mut order: Vec<usize> = (0..self.len())
-            .filter(|c| !forced.contains(c))
-            .filter(|&c| {
-                self.covers[c]
-                    .iter()
-                    .any(|&i| self.weights[i as usize] > 0.0)
-            })
-            .collect();
+        // Branch over candidates with a positive gain after the forced zones, largest first.
         let init: Vec<f64> = (0..self.len())
             .map(|c| {
                 self.covers[c]
                     .iter()
+                    .filter(|&&i| covered[i as usize] == 0)
                     .map(|&i| self.weights[i as usize])
                     .sum()
             })
             .collect();
+        let mut order: Vec<usize> = (0..self.len())
+            .filter(|&c| !forced.contains(&c) && init[c] > 0.0)
+            .collect();
         order.sort_by(|&a, &b| init[b].total_cmp(&init[a]).then(a.cmp(&b)));
-        let mut nodes = 0u64;
+        let stand: Vec<f64> = order.iter().map(|&c| init[c]).collect();
+        let mut work = 0u64;
         let complete = self.branch(
             &order,
+            &stand,
             0,
             k,
             &mut chosen,
             &mut covered,
             value,
             &mut best,
-            &mut nodes,
-            node_limit,
+            &mut work,
+            work_limit,
         );
         if !complete {
             return Ok(None);
@@ -548,21 +594,26 @@ impl CoverProblem {
         Ok(Some(sel))
     }
 
+    /// Depth-first branch and bound over `order` (candidates sorted by decreasing stand-alone coverage
+    /// `stand[j]`, which bounds every later marginal gain by submodularity). At a node with value `v` and
+    /// `free` zones left, no completion from position `j` on can add more than `free · stand[j]`, nor more
+    /// than the sum of the next `free` stand-alone values: both prune.
     #[allow(clippy::too_many_arguments)]
     fn branch(
         &self,
         order: &[usize],
+        stand: &[f64],
         from: usize,
         k: usize,
         chosen: &mut Vec<usize>,
         covered: &mut [u32],
         value: f64,
         best: &mut (f64, Vec<usize>),
-        nodes: &mut u64,
+        work: &mut u64,
         limit: u64,
     ) -> bool {
-        *nodes += 1;
-        if *nodes > limit {
+        *work += 1;
+        if *work > limit {
             return false;
         }
         if value > best.0 + 1e-9 {
@@ -571,31 +622,28 @@ impl CoverProblem {
         if chosen.len() >= k {
             return true;
         }
-        // Submodular bound: value + the (k - |S|) largest marginal gains among the remaining candidates.
         let free = k - chosen.len();
-        let gain = |c: usize, covered: &[u32]| -> f64 {
-            self.covers[c]
-                .iter()
-                .filter(|&&i| covered[i as usize] == 0)
-                .map(|&i| self.weights[i as usize])
-                .sum()
-        };
-        let mut gs: Vec<f64> = order[from..]
-            .iter()
-            .filter(|&&c| self.compatible(c, chosen))
-            .map(|&c| gain(c, covered))
-            .collect();
-        gs.sort_by(|a, b| b.total_cmp(a));
-        let bound: f64 = value + gs.iter().take(free).sum::<f64>();
+        let bound: f64 = value + stand[from..].iter().take(free).sum::<f64>();
         if bound <= best.0 + 1e-9 {
             return true;
         }
         for j in from..order.len() {
+            if value + free as f64 * stand[j] <= best.0 + 1e-9 {
+                break;
+            }
             let c = order[j];
             if !self.compatible(c, chosen) {
                 continue;
             }
-            let g = gain(c, covered);
+            *work += self.covers[c].len() as u64 + 1;
+            if *work > limit {
+                return false;
+            }
+            let g: f64 = self.covers[c]
+                .iter()
+                .filter(|&&i| covered[i as usize] == 0)
+                .map(|&i| self.weights[i as usize])
+                .sum();
             if !(g > 0.0) {
                 continue;
             }
@@ -605,13 +653,14 @@ impl CoverProblem {
             chosen.push(c);
             let ok = self.branch(
                 order,
+                stand,
                 j + 1,
                 k,
                 chosen,
                 covered,
                 value + g,
                 best,
-                nodes,
+                work,
                 limit,
             );
             chosen.pop();

@@ -299,3 +299,30 @@ fn micro_degree_formatting() {
     assert_eq!(csv_field("Misshandel, grov"), "\"Misshandel, grov\"");
     assert_eq!(csv_field("Klotter"), "Klotter");
 }
+
+#[test]
+fn reading_the_committed_csv_gives_the_in_memory_incidents_with_no_rejection() {
+    use crate::ingest::{Boundary, ReadOptions, read_path};
+    let dir = data_dir();
+    let opts = ReadOptions {
+        boundary: Some(Boundary::read(&dir.join("boundary.geojson"), None).unwrap()),
+        ..ReadOptions::default()
+    };
+    let read = read_path(&dir.join("incidents.csv"), &opts).unwrap();
+    assert_eq!(read.report.rejected(), 0, "{}", read.report.summary());
+    let got = read.incidents;
+    let want = Scene::vingaker(COMMITTED_SEED)
+        .unwrap()
+        .generate(COMMITTED_N as usize)
+        .unwrap();
+    assert_eq!(got.crs(), want.crs());
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got.x(), want.x());
+    assert_eq!(got.y(), want.y());
+    assert_eq!(got.times(), want.times());
+    assert_eq!(got.ids(), want.ids());
+    assert_eq!(got.lonlat(), want.lonlat());
+    for i in 0..got.len() {
+        assert_eq!(got.category(i), want.category(i));
+    }
+}

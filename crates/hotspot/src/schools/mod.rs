@@ -31,6 +31,7 @@ pub mod calendar;
 
 pub use calendar::{CalendarConfig, SchoolCalendar, TimeClass};
 
+use crate::categories::{Classification, ProblemArea};
 use crate::crs::Projector;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
@@ -106,6 +107,28 @@ impl ProblemAreas {
             area_of,
             harm,
         })
+    }
+
+    /// The problem areas of the citizen promise ([`ProblemArea::ALL`] ids: `violence`, `youth`,
+    /// `vandalism`, `traffic`, `fraud`, `other`) and harm weights from a category table's classification.
+    pub fn from_classification(c: &Classification) -> Self {
+        Self {
+            names: ProblemArea::ALL
+                .iter()
+                .map(|a| a.id().to_string())
+                .collect(),
+            area_of: c.areas().iter().map(|a| a.index()).collect(),
+            harm: c.harms().to_vec(),
+        }
+    }
+
+    /// The same problem areas for the incidents at `indices` (e.g. after [`Incidents::subset`]).
+    pub fn subset(&self, indices: &[usize]) -> Self {
+        Self {
+            names: self.names.clone(),
+            area_of: indices.iter().map(|&i| self.area_of[i]).collect(),
+            harm: indices.iter().map(|&i| self.harm[i]).collect(),
+        }
     }
 
     /// Every raw category of `incidents` as its own problem area, harm = the incident weight.

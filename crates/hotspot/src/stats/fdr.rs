@@ -17,7 +17,7 @@
 /// use hotspot::stats::fdr::benjamini_hochberg;
 /// let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.5]);
 /// assert!((q[0] - 0.04).abs() < 1e-12);
-/// assert!((q[2] - 0.04).abs() < 1e-12);
+/// assert!((q[2] - 0.16 / 3.0).abs() < 1e-12);
 /// assert!((q[1] - 0.16 / 3.0).abs() < 1e-12);
 /// assert_eq!(q[3], 0.5);
 /// ```

@@ -289,7 +289,7 @@ pub fn knox(x: &[f64], y: &[f64], t: &[f64], params: &KnoxParams) -> Result<Knox
         p_poisson_gt,
         p_sim,
         permutations: params.permutations,
-        observed: [[xs, ns - xs], [nt - xs, pairs - ns - nt + xs]],
+        observed: [[xs, ns - xs], [nt - xs, pairs + xs - ns - nt]],
         expected_table: [
             [sf * tf / nf, sf * (nf - tf) / nf],
             [(nf - sf) * tf / nf, (nf - sf) * (nf - tf) / nf],
@@ -344,6 +344,17 @@ mod tests {
         assert_eq!(pairs_within_time(&t, 5.0), brute);
     }
 
+    fn p_at_least(x: u64, mean: f64) -> f64 {
+        // 1 - sum_{k < x} e^-m m^k / k!
+        let mut term = (-mean).exp();
+        let mut cdf = 0.0;
+        for k in 0..x {
+            cdf += term;
+            term *= mean / (k + 1) as f64;
+        }
+        1.0 - cdf
+    }
+
     #[test]
     fn degenerate_and_invalid() {
         let p = KnoxParams::new(1.0, 1.0, 9, 1).unwrap();
@@ -351,6 +362,10 @@ mod tests {
         let k = knox(&[0.0, 100.0], &[0.0, 0.0], &[0.0, 50.0], &p).unwrap();
         assert_eq!((k.statistic, k.p_poisson), (0, 1.0));
         assert_eq!(k.p_sim, Some(1.0));
+        // Every pair close in space and in time (n_s + n_t > N must not underflow).
+        let k = knox(&[0.0; 3], &[0.0; 3], &[1.0; 3], &p).unwrap();
+        assert_eq!(k.observed, [[3, 0], [0, 0]]);
+        assert!((k.p_poisson - p_at_least(3, 3.0)).abs() < 1e-12);
         assert!(KnoxParams::new(0.0, 1.0, 0, 0).is_err());
         assert!(KnoxParams::new(1.0, -1.0, 0, 0).is_err());
     }

@@ -13,5 +13,7 @@ pub mod mann_kendall;
 pub mod moran;
 pub mod near_repeat;
 pub mod nearest_neighbour;
+pub mod optimized;
 pub mod poisson;
+pub mod ripley;
 pub mod weights;

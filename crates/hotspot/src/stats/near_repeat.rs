@@ -194,7 +194,8 @@ pub fn near_repeat(
         // Beyond the largest spatial edge, by difference.
         for k in 0..nt {
             let near: u64 = (0..ns - 1).map(|s| c[s * nt + k]).sum();
-            c[(ns - 1) * nt + k] = time_totals[k] - near;
+            debug_assert!(time_totals[k] >= near);
+            c[(ns - 1) * nt + k] = time_totals[k].saturating_sub(near);
         }
         c
     };

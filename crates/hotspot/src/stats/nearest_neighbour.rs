@@ -181,10 +181,11 @@ pub struct NearestNeighbourIndex {
 /// # Example
 /// ```
 /// use hotspot::stats::nearest_neighbour::nearest_neighbour_index;
+/// use geo::polygon;
 /// // A regular 10 x 10 lattice of spacing 1 in a 10 x 10 study area: R = 1 / 0.5 * sqrt(1) = 2.
 /// let (mut x, mut y) = (vec![], vec![]);
 /// for i in 0..10 { for j in 0..10 { x.push(i as f64 + 0.5); y.push(j as f64 + 0.5); } }
-/// let sq = geo::polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
+/// let sq = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
 /// let area = hotspot::StudyArea::new(geo::MultiPolygon::new(vec![sq])).unwrap();
 /// let r = nearest_neighbour_index(&x, &y, Some(&area))?;
 /// assert!((r.ratio - 2.0).abs() < 1e-12);

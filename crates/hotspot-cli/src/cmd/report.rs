@@ -1,0 +1,1402 @@
+//! `hotspot report`: one run from input files to an output folder — a
+//! "lägesbild" for the citizen promise, in Swedish or English, as a
+//! self-contained `report.html` with maps (PNG and SVG), every layer as RFC
+//! 7946 GeoJSON, tables as CSV, `summary.json` and a run manifest.
+//!
+//! Steps: read the config, read and classify the incidents, count, run the
+//! analyses that are built into this version, draw the maps and charts, write
+//! the files. Public mode (`--public`) leaves out incident positions and
+//! suppresses counts below `min_count` everywhere; see `docs/report.md`.
+
+mod aggregate;
+mod analyses;
+mod config;
+mod html;
+mod i18n;
+mod sections;
+
+use crate::common::{Context, IngestArgs, load};
+use aggregate::{Counts, Suppress};
+use anyhow::Context as _;
+use config::{FileConfig, Lang, Settings};
+use geo::{LineString, MultiPolygon, Polygon};
+use hotspot::categories::{CategoryTable, Classification, ProblemArea};
+use hotspot::crs::Projector;
+use hotspot::output::{OutFeature, write_geojson};
+use hotspot::{Incidents, StudyArea};
+use hotspot_render::{
+    AreaLayer, Bar, BarChart, CellLayer, Chart, Class, Colour, ColourScale, HeatTable, Layer,
+    LineLayer, MapSpec, PointLayer, Series, Size, StackedBars, Symbol, palette,
+};
+use html::Block;
+use i18n::Tr;
+use serde_json::{Map, Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Flags of `hotspot report`. Every key of the config file is also a flag and wins over it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The report configuration (TOML; paths in it are relative to its folder).
+    pub config: PathBuf,
+    /// Output folder (created; existing files in it are overwritten). Default: `report/` beside the config.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Report language.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Public mode: no incident positions, counts below --min-count suppressed everywhere.
+    #[arg(long)]
+    pub public: bool,
+    /// Smallest count shown in public mode (smaller positive counts are suppressed).
+    #[arg(long, value_name = "N")]
+    pub min_count: Option<u64>,
+    /// Report title (default: translated "Situation report" with the place).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Place name shown in the title (e.g. Vingåker).
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Data source text for the subtitle and attribution.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Incident file (CSV or GeoJSON). Overrides `incidents` in the config.
+    #[arg(long, value_name = "FILE")]
+    pub incidents: Option<PathBuf>,
+    /// Schools (GeoJSON points with a `name` property).
+    #[arg(long, value_name = "FILE")]
+    pub schools: Option<PathBuf>,
+    /// Roads for the basemap (GeoJSON lines, lon/lat).
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Water for the basemap (GeoJSON polygons or lines, lon/lat).
+    #[arg(long, value_name = "FILE")]
+    pub water: Option<PathBuf>,
+    /// Category table (TOML) mapping categories to problem areas; default: the built-in table.
+    #[arg(long, value_name = "FILE")]
+    pub categories: Option<PathBuf>,
+    /// First day of the period (YYYY-MM-DD); earlier incidents are left out and counted.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Random seed for the analyses that simulate (recorded in the manifest).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cell size of density surfaces, metres.
+    #[arg(long, value_name = "M")]
+    pub cell_m: Option<f64>,
+    /// Kernel bandwidth, metres (default: chosen from the data).
+    #[arg(long, value_name = "M")]
+    pub bandwidth_m: Option<f64>,
+    /// Hotspots: the densest this percent of the study area.
+    #[arg(long, value_name = "PCT")]
+    pub hotspot_top_percent: Option<f64>,
+    /// Hotspots with fewer incidents than this are not reported.
+    #[arg(long, value_name = "N")]
+    pub hotspot_min_incidents: Option<u64>,
+    /// Cell size of the aggregated count grid (public maps), metres.
+    #[arg(long, value_name = "M")]
+    pub grid_m: Option<f64>,
+    /// School zone radius, metres.
+    #[arg(long, value_name = "M")]
+    pub school_radius_m: Option<f64>,
+    /// Number of patrol zones to recommend.
+    #[arg(long, value_name = "N")]
+    pub patrol_zones: Option<usize>,
+    /// Patrol zone radius, metres.
+    #[arg(long, value_name = "M")]
+    pub patrol_radius_m: Option<f64>,
+    /// Also write A4 300 dpi PNGs of the maps (`true`/`false`).
+    #[arg(long, value_name = "BOOL")]
+    pub print: Option<bool>,
+    /// Input flags (columns, CRS, boundary, ...).
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+}
+
+impl Args {
+    fn flags(&self) -> FileConfig {
+        FileConfig {
+            title: self.title.clone(),
+            place: self.place.clone(),
+            source: self.source.clone(),
+            incidents: self.incidents.clone(),
+            boundary: self.ingest.boundary.clone(),
+            schools: self.schools.clone(),
+            roads: self.roads.clone(),
+            water: self.water.clone(),
+            categories: self.categories.clone(),
+            out: self.out.clone(),
+            lang: self.lang,
+            public: self.public.then_some(true),
+            min_count: self.min_count,
+            from: self.from,
+            to: self.to,
+            seed: self.seed,
+            cell_m: self.cell_m,
+            bandwidth_m: self.bandwidth_m,
+            hotspot_top_percent: self.hotspot_top_percent,
+            hotspot_min_incidents: self.hotspot_min_incidents,
+            grid_m: self.grid_m,
+            school_radius_m: self.school_radius_m,
+            patrol_zones: self.patrol_zones,
+            patrol_radius_m: self.patrol_radius_m,
+            print: self.print,
+        }
+    }
+}
+
+/// Above this many incidents the maps show the count grid instead of one dot per incident.
+const MAX_DOTS: usize = 20_000;
+
+/// Runs one step under a spinner.
+fn step<T>(ctx: &Context, msg: &str, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    let pb = ctx.spinner(msg.to_string());
+    let t = Instant::now();
+    let r = f();
+    pb.finish_and_clear();
+    if r.is_ok() && ctx.show_progress() {
+        eprintln!("  {msg} ({:.1} s)", t.elapsed().as_secs_f64());
+    }
+    r
+}
+
+/// Files written, relative to the output folder, for the manifest and the report.
+#[derive(Default)]
+struct Written(Vec<String>);
+
+impl Written {
+    fn add(&mut self, out: &Path, p: &Path) {
+        let rel = p.strip_prefix(out).unwrap_or(p);
+        self.0.push(rel.to_string_lossy().replace('\\', "/"));
+    }
+}
+
+/// Everything the report is drawn from.
+struct Run {
+    s: Settings,
+    tr: Tr,
+    sup: Suppress,
+    inc: Incidents,
+    cls: Classification,
+    projector: Projector,
+    boundary: Option<MultiPolygon<f64>>,
+    roads: Vec<LineString<f64>>,
+    water: Vec<MultiPolygon<f64>>,
+    water_lines: Vec<LineString<f64>>,
+    schools: Vec<(String, [f64; 2])>,
+    school_list: Vec<hotspot::schools::School>,
+    study: Option<StudyArea>,
+    counts: Counts,
+    extent: [f64; 4],
+    rows_read: u64,
+    rejected: Vec<(String, u64)>,
+    outside_period: u64,
+    crs_name: String,
+    unknown_categories: Vec<(String, usize)>,
+    config_dir: PathBuf,
+}
+
+/// Runs `hotspot report`.
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let file = FileConfig::read(&args.config)?;
+    let s = Settings::resolve(file, args.flags(), &args.config)?;
+    let tr = Tr::new(s.lang);
+    let sup = Suppress {
+        public: s.public,
+        min: s.min_count,
+    };
+    std::fs::create_dir_all(&s.out)
+        .with_context(|| format!("cannot create the output folder {}", s.out.display()))?;
+    for sub in ["maps", "layers", "tables"] {
+        std::fs::create_dir_all(s.out.join(sub))
+            .with_context(|| format!("cannot create {}", s.out.join(sub).display()))?;
+    }
+
+    // 1. Incidents, boundary, categories.
+    let mut ingest = args.ingest.clone();
+    ingest.boundary = s.boundary.clone();
+    let data = load(ctx, &ingest, &s.incidents)?;
+    let projector = Projector::new(data.report.crs)?;
+    let table = match &s.categories {
+        Some(p) => CategoryTable::read(p)?,
+        None => CategoryTable::default_table(),
+    };
+    let (inc, outside_period) = filter_period(&data.incidents, s.from, s.to);
+    let cls = table.classify(&inc);
+    let boundary = data.study_area.as_ref().map(|a| a.polygons().clone());
+
+    // 2. Basemap and schools.
+    let (roads, water, water_lines, schools) = step(ctx, tr.t("step.basemap"), || {
+        let roads = match &s.roads {
+            Some(p) => read_lines(p, &projector)?.0,
+            None => Vec::new(),
+        };
+        let (wl, wp) = match &s.water {
+            Some(p) => read_lines(p, &projector)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let schools = match &s.schools {
+            Some(p) => hotspot::schools::read_schools(p, &projector)?,
+            None => Vec::new(),
+        };
+        Ok((roads, wp, wl, schools))
+    })?;
+
+    let counts = step(ctx, tr.t("step.count"), || {
+        Ok(aggregate::count(&inc, &cls, None))
+    })?;
+    let extent = boundary
+        .as_ref()
+        .and_then(|b| {
+            use geo::BoundingRect;
+            b.bounding_rect()
+                .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+        })
+        .or_else(|| inc.bbox())
+        .unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
+    let rejected = data
+        .report
+        .rejected_by_reason()
+        .into_iter()
+        .map(|(r, n)| (r.as_str().to_string(), n))
+        .collect();
+    let run = Run {
+        crs_name: crs_label(data.report.crs),
+        rows_read: data.report.rows_read,
+        rejected,
+        outside_period,
+        unknown_categories: cls.unknown().to_vec(),
+        config_dir: args
+            .config
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        s,
+        tr,
+        sup,
+        inc,
+        cls,
+        projector,
+        boundary,
+        roads,
+        water,
+        water_lines,
+        schools: schools
+            .iter()
+            .map(|s| (s.name.clone(), s.location()))
+            .collect(),
+        school_list: schools,
+        study: data.study_area.clone(),
+        counts,
+        extent,
+    };
+    let mut written = Written::default();
+    let mut analyses_json = Map::new();
+    let blocks = build(ctx, &run, &mut written, &mut analyses_json)?;
+
+    // Summary, manifest, HTML.
+    let out = run.s.out.clone();
+    step(ctx, run.tr.t("step.write"), || {
+        let summary = summary_json(&run, analyses_json);
+        let p = out.join("summary.json");
+        std::fs::write(&p, serde_json::to_string_pretty(&summary)?)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+        written.add(&out, &p);
+        let p = out.join("report.html");
+        written.add(&out, &p);
+        let p_manifest = out.join("manifest.json");
+        written.add(&out, &p_manifest);
+        let mut blocks = blocks;
+        blocks.push(Block::Heading("files".into(), run.tr.t("sec.files").into()));
+        blocks.push(Block::Para(run.tr.t("files.intro").into()));
+        blocks.push(Block::List(written.0.clone()));
+        let html = html::document(
+            run.s.lang.code(),
+            &title(&run),
+            &subtitle(&run),
+            run.tr.t(if run.s.public {
+                "mode.public"
+            } else {
+                "mode.internal"
+            }),
+            run.tr.t("toc"),
+            &blocks,
+            &format!(
+                "{} hotspot {}",
+                run.tr.t("footer.made_with"),
+                env!("CARGO_PKG_VERSION")
+            ),
+        );
+        std::fs::write(&p, html).with_context(|| format!("cannot write {}", p.display()))?;
+        let manifest = manifest_json(&run, &args.config, &written.0)?;
+        std::fs::write(&p_manifest, serde_json::to_string_pretty(&manifest)?)
+            .with_context(|| format!("cannot write {}", p_manifest.display()))?;
+        Ok(())
+    })?;
+    ctx.note(format!(
+        "{} {} ({:.1} s)",
+        run.tr.t("done.written"),
+        out.join("report.html").display(),
+        t0.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Keeps incidents inside `[from, to]` (by local date); incidents without a
+/// date are kept when no period is set and left out (counted) otherwise.
+fn filter_period(
+    inc: &Incidents,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> (Incidents, u64) {
+    if from.is_none() && to.is_none() {
+        return (inc.clone(), 0);
+    }
+    let keep: Vec<usize> = (0..inc.len())
+        .filter(|&i| {
+            let Some(t) = &inc.times()[i] else {
+                return false;
+            };
+            let d = t.instant().date_naive();
+            from.is_none_or(|f| d >= f) && to.is_none_or(|e| d <= e)
+        })
+        .collect();
+    let dropped = (inc.len() - keep.len()) as u64;
+    (inc.subset(&keep), dropped)
+}
+
+fn title(run: &Run) -> String {
+    match &run.s.title {
+        Some(t) => t.clone(),
+        None if run.s.place.is_empty() => run.tr.t("title.default").to_string(),
+        None => format!("{} {}", run.tr.t("title.default"), run.s.place),
+    }
+}
+
+fn period_text(run: &Run) -> String {
+    let span = run.inc.time_span();
+    let from = run.s.from.or(span.as_ref().and_then(|(a, _)| a.date()));
+    let to = run.s.to.or(span.as_ref().and_then(|(_, b)| b.date()));
+    match (from, to) {
+        (Some(a), Some(b)) => format!("{} – {}", run.tr.date(a), run.tr.date(b)),
+        _ => run.tr.t("period.unknown").to_string(),
+    }
+}
+
+fn subtitle(run: &Run) -> String {
+    let mut parts = vec![format!(
+        "{}: {}",
+        run.tr.t("label.period"),
+        period_text(run)
+    )];
+    if !run.s.source.is_empty() {
+        parts.push(format!("{}: {}", run.tr.t("label.source"), run.s.source));
+    }
+    parts.push(format!("{}: {}", run.tr.t("label.crs"), run.crs_name));
+    parts.join(" · ")
+}
+
+fn area_name(tr: &Tr, a: ProblemArea) -> &'static str {
+    match tr.lang {
+        Lang::Sv => a.name_sv(),
+        Lang::En => a.name_en(),
+    }
+}
+
+/// A count as text, or the suppression marker.
+fn count_text(run: &Run, c: u64) -> String {
+    match run.sup.count(c) {
+        Some(v) => run.tr.loc.int(v),
+        None => format!("<{}", run.s.min_count),
+    }
+}
+
+fn count_value(run: &Run, c: u64) -> Value {
+    match run.sup.count(c) {
+        Some(v) => json!(v),
+        None => Value::Null,
+    }
+}
+
+fn basemap_layers(run: &Run) -> Vec<Layer> {
+    let tr = &run.tr;
+    let mut layers = Vec::new();
+    if let Some(b) = &run.boundary {
+        layers.push(Layer::Area(AreaLayer::new(
+            tr.t("legend.boundary"),
+            vec![b.clone()],
+            Some(Colour::rgb(250, 250, 246)),
+            Some(palette::BOUNDARY),
+        )));
+    }
+    if !run.water.is_empty() {
+        layers.push(Layer::Area(AreaLayer::new(
+            tr.t("legend.water"),
+            run.water.clone(),
+            Some(palette::WATER),
+            None,
+        )));
+    }
+    if !run.water_lines.is_empty() {
+        layers.push(Layer::Lines(LineLayer {
+            legend: if run.water.is_empty() {
+                tr.t("legend.water").into()
+            } else {
+                String::new()
+            },
+            lines: run.water_lines.clone(),
+            colour: Colour::hex(0x6baed6),
+            width_pt: 0.8,
+        }));
+    }
+    if !run.roads.is_empty() {
+        layers.push(Layer::Lines(LineLayer {
+            legend: tr.t("legend.roads").into(),
+            lines: run.roads.clone(),
+            colour: palette::ROAD,
+            width_pt: 0.7,
+        }));
+    }
+    layers
+}
+
+fn school_layer(run: &Run) -> Option<Layer> {
+    if run.schools.is_empty() {
+        return None;
+    }
+    Some(Layer::Points(PointLayer {
+        title: String::new(),
+        points: run.schools.iter().map(|s| s.1).collect(),
+        class: vec![0; run.schools.len()],
+        classes: vec![Class::new(run.tr.t("legend.school"), palette::SCHOOL)],
+        radius_pt: 3.2,
+        symbol: Symbol::Square,
+        labels: run.schools.iter().map(|s| s.0.clone()).collect(),
+    }))
+}
+
+fn area_classes(tr: &Tr) -> Vec<Class> {
+    ProblemArea::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            Class::new(
+                area_name(tr, *a),
+                palette::QUALITATIVE[if k == 5 { 7 } else { k }],
+            )
+        })
+        .collect()
+}
+
+/// The count grid as a classed cell layer; in public mode cells below the threshold are left out.
+fn grid_layer(run: &Run, spec: hotspot::grid::GridSpec, counts: &[u64]) -> Option<Layer> {
+    let min = if run.s.public {
+        run.s.min_count.max(1)
+    } else {
+        1
+    };
+    let vals: Vec<u64> = counts.iter().copied().filter(|c| *c >= min).collect();
+    if vals.is_empty() {
+        return None;
+    }
+    let max = vals.iter().copied().max().unwrap_or(min);
+    // Class bounds: min, then doubling steps up to the max (at most 6 classes).
+    let mut bounds = vec![min];
+    while bounds.len() < 6 {
+        let next = (bounds[bounds.len() - 1] * 2).max(bounds[bounds.len() - 1] + 1);
+        if next > max {
+            break;
+        }
+        bounds.push(next);
+    }
+    let colours = ColourScale::YlOrRd.classes(bounds.len());
+    let classes: Vec<Class> = bounds
+        .iter()
+        .enumerate()
+        .map(|(k, lo)| {
+            let label = match bounds.get(k + 1) {
+                Some(hi) if *hi - 1 > *lo => {
+                    format!("{}–{}", run.tr.loc.int(*lo), run.tr.loc.int(hi - 1))
+                }
+                Some(_) => run.tr.loc.int(*lo),
+                None => format!("≥ {}", run.tr.loc.int(*lo)),
+            };
+            Class::new(label, colours[k].with_alpha(0.9).over_white())
+        })
+        .collect();
+    let cells = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c >= min)
+        .map(|(i, c)| {
+            let (col, row) = spec.col_row(i);
+            (col, row, bounds.partition_point(|b| b <= c) - 1)
+        })
+        .collect();
+    Some(Layer::Cells(CellLayer {
+        title: format!(
+            "{} ({} × {} m)",
+            run.tr.t("legend.grid"),
+            run.tr.loc.num(spec.cell_m, 0),
+            run.tr.loc.num(spec.cell_m, 0)
+        ),
+        spec,
+        cells,
+        classes,
+    }))
+}
+
+fn base_map(run: &Run, title: String) -> MapSpec {
+    let attribution = if run.s.source.is_empty() {
+        run.tr.t("map.attribution").to_string()
+    } else {
+        format!(
+            "{}: {}. {}",
+            run.tr.t("label.source"),
+            run.s.source,
+            run.tr.t("map.attribution")
+        )
+    };
+    MapSpec {
+        title,
+        subtitle: subtitle(run),
+        attribution,
+        legend_title: run.tr.t("legend.title").into(),
+        extent: run.extent,
+        layers: basemap_layers(run),
+        north: "N".into(),
+        note: if run.s.public {
+            run.tr
+                .fmt("map.public_note", &[("n", &run.s.min_count.to_string())])
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Renders a map to SVG (returned, for the HTML) and PNG (screen, and A4 when `print`).
+fn render_map(
+    run: &Run,
+    name: &str,
+    map: &MapSpec,
+    written: &mut Written,
+) -> anyhow::Result<String> {
+    let out = &run.s.out;
+    let (svg, _) = map.render_svg(Size::SCREEN)?;
+    let p = out.join("maps").join(format!("{name}.svg"));
+    std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(out, &p);
+    let p = out.join("maps").join(format!("{name}.png"));
+    map.render_png(Size::SCREEN, &p)?;
+    written.add(out, &p);
+    if run.s.print {
+        let p = out.join("maps").join(format!("{name}_a4.png"));
+        map.render_png(Size::A4_LANDSCAPE_300DPI, &p)?;
+        written.add(out, &p);
+    }
+    Ok(svg)
+}
+
+fn render_chart(
+    run: &Run,
+    name: &str,
+    chart: &Chart,
+    written: &mut Written,
+) -> anyhow::Result<String> {
+    let out = &run.s.out;
+    let size = chart.suggested_size(Size::CHART_SCREEN);
+    let svg = chart.render_svg(size)?;
+    let p = out.join("maps").join(format!("{name}.svg"));
+    std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(out, &p);
+    let p = out.join("maps").join(format!("{name}.png"));
+    chart.render_png(size, &p)?;
+    written.add(out, &p);
+    Ok(svg)
+}
+
+fn write_csv(
+    run: &Run,
+    name: &str,
+    head: &[&str],
+    rows: &[Vec<String>],
+    written: &mut Written,
+) -> anyhow::Result<()> {
+    let p = run.s.out.join("tables").join(format!("{name}.csv"));
+    let mut w =
+        csv::Writer::from_path(&p).with_context(|| format!("cannot write {}", p.display()))?;
+    w.write_record(head)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.flush()?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
+/// CSV cells carry plain numbers (no locale) so spreadsheets and scripts read them; suppressed = empty.
+fn csv_count(run: &Run, c: u64) -> String {
+    run.sup.count(c).map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn write_layer(
+    run: &Run,
+    name: &str,
+    features: &[OutFeature],
+    written: &mut Written,
+) -> anyhow::Result<()> {
+    let p = run.s.out.join("layers").join(format!("{name}.geojson"));
+    write_geojson(&p, features, &run.projector)?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
+/// `layers/incidents.geojson`, streamed feature by feature (a million
+/// incidents would need gigabytes as one in-memory collection). Same format as
+/// `hotspot::output::write_geojson`: RFC 7946, lon/lat rounded to 7 decimals.
+fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()> {
+    use std::io::Write;
+    let p = run.s.out.join("layers").join("incidents.geojson");
+    let f = std::fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    let r7 = |v: f64| (v * 1e7).round() / 1e7;
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for i in 0..run.inc.len() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        let [x, y] = run.inc.position(i);
+        let [lon, lat] = run.projector.to_lonlat(x, y)?;
+        let feat = json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r7(lon), r7(lat)]},
+            "properties": {
+                "id": run.inc.ids()[i],
+                "category": run.inc.category(i),
+                "area": run.cls.area(i).id(),
+                "time": run.inc.times()[i].as_ref().map(|t| t.to_display_string()),
+            },
+        });
+        serde_json::to_writer(&mut w, &feat)?;
+    }
+    w.write_all(b"]}")?;
+    w.flush()
+        .with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
+fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// Builds every section, writing maps, charts, tables and layers as it goes.
+fn build(
+    ctx: &Context,
+    run: &Run,
+    written: &mut Written,
+    analyses_json: &mut Map<String, Value>,
+) -> anyhow::Result<Vec<Block>> {
+    let tr = &run.tr;
+    let c = &run.counts;
+    let mut b = Vec::new();
+
+    // Summary figures.
+    b.push(Block::Heading("summary".into(), tr.t("sec.summary").into()));
+    let top_area = ProblemArea::PROMISE
+        .iter()
+        .max_by_key(|a| (c.by_area[a.index()], std::cmp::Reverse(a.index())))
+        .copied();
+    b.push(Block::Figures(vec![
+        (tr.t("fig.incidents").into(), count_text(run, c.total)),
+        (
+            tr.t("fig.rejected").into(),
+            count_text(run, run.rejected.iter().map(|r| r.1).sum()),
+        ),
+        (tr.t("fig.promise_share").into(), {
+            let promise: u64 = ProblemArea::PROMISE
+                .iter()
+                .map(|a| c.by_area[a.index()])
+                .sum();
+            if c.total > 0 {
+                format!(
+                    "{} %",
+                    tr.loc.num(100.0 * promise as f64 / c.total as f64, 0)
+                )
+            } else {
+                "–".into()
+            }
+        }),
+        (
+            tr.t("fig.top_area").into(),
+            top_area
+                .map(|a| area_name(tr, a).to_string())
+                .unwrap_or_default(),
+        ),
+    ]));
+    b.push(Block::Para(tr.fmt(
+        "summary.text",
+        &[
+            ("period", &period_text(run)),
+            ("n", &count_text(run, c.total)),
+        ],
+    )));
+    if run.s.public {
+        b.push(Block::Note(
+            tr.fmt("public.banner", &[("n", &run.s.min_count.to_string())]),
+        ));
+    }
+
+    // Data and what was rejected.
+    b.push(Block::Heading("data".into(), tr.t("sec.data").into()));
+    b.push(Block::Para(
+        tr.fmt(
+            "data.text",
+            &[
+                (
+                    "file",
+                    &run.s
+                        .incidents
+                        .file_name()
+                        .map(|f| f.to_string_lossy().to_string())
+                        .unwrap_or_default(),
+                ),
+                ("read", &tr.loc.int(run.rows_read)),
+                (
+                    "accepted",
+                    &tr.loc
+                        .int(run.rows_read - run.rejected.iter().map(|r| r.1).sum::<u64>()),
+                ),
+                ("crs", &run.crs_name),
+            ],
+        ),
+    ));
+    let rej_rows: Vec<Vec<String>> = run
+        .rejected
+        .iter()
+        .map(|(r, n)| vec![tr.t_or(&format!("reject.{r}"), r), count_text(run, *n)])
+        .collect();
+    if rej_rows.is_empty() {
+        b.push(Block::Para(tr.t("data.none_rejected").into()));
+    } else {
+        b.push(Block::Table {
+            head: vec![tr.t("col.reason").into(), tr.t("col.rows").into()],
+            rows: rej_rows,
+            numeric: vec![false, true],
+        });
+    }
+    write_csv(
+        run,
+        "rejected",
+        &["reason", "rows"],
+        &run.rejected
+            .iter()
+            .map(|(r, n)| vec![r.clone(), csv_count(run, *n)])
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+    if run.outside_period > 0 {
+        b.push(Block::Para(tr.fmt(
+            "data.outside_period",
+            &[("n", &count_text(run, run.outside_period))],
+        )));
+    }
+    if c.without_time > 0 || c.without_hour > 0 {
+        b.push(Block::Para(tr.fmt(
+            "data.time_gaps",
+            &[
+                ("none", &count_text(run, c.without_time)),
+                ("nohour", &count_text(run, c.without_hour)),
+            ],
+        )));
+    }
+    if !run.unknown_categories.is_empty() {
+        let n: usize = run.unknown_categories.iter().map(|u| u.1).sum();
+        b.push(Block::Para(tr.fmt(
+            "data.unknown_categories",
+            &[
+                ("k", &run.unknown_categories.len().to_string()),
+                ("n", &count_text(run, n as u64)),
+            ],
+        )));
+    }
+
+    // Problem areas.
+    b.push(Block::Heading("areas".into(), tr.t("sec.areas").into()));
+    b.push(Block::Para(tr.t("areas.intro").into()));
+    let area_rows: Vec<Vec<String>> = ProblemArea::ALL
+        .iter()
+        .map(|a| {
+            let n = c.by_area[a.index()];
+            let share = if c.total > 0 && run.sup.count(n).is_some() {
+                format!("{} %", tr.loc.num(100.0 * n as f64 / c.total as f64, 1))
+            } else {
+                "–".into()
+            };
+            vec![area_name(tr, *a).to_string(), count_text(run, n), share]
+        })
+        .collect();
+    b.push(Block::Table {
+        head: vec![
+            tr.t("col.area").into(),
+            tr.t("col.incidents").into(),
+            tr.t("col.share").into(),
+        ],
+        rows: area_rows,
+        numeric: vec![false, true, true],
+    });
+    write_csv(
+        run,
+        "problem_areas",
+        &["area", "name", "incidents"],
+        &ProblemArea::ALL
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id().to_string(),
+                    area_name(tr, *a).to_string(),
+                    csv_count(run, c.by_area[a.index()]),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+
+    let svg = step(ctx, tr.t("step.charts"), || {
+        let months: Vec<String> = c
+            .months
+            .iter()
+            .map(|(y, m)| tr.month_short(*y, *m))
+            .collect();
+        let series = ProblemArea::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, a)| Series {
+                name: area_name(tr, *a).to_string(),
+                colour: palette::QUALITATIVE[if k == 5 { 7 } else { k }],
+                values: c
+                    .monthly
+                    .iter()
+                    .map(|m| run.sup.count(m[a.index()]).map(|v| v as f64))
+                    .collect(),
+            })
+            .filter(|s| s.values.iter().any(|v| v.is_none_or(|x| x > 0.0)))
+            .collect();
+        let monthly = Chart::StackedBars(StackedBars {
+            title: tr.t("chart.monthly").into(),
+            x_labels: months,
+            series,
+            y_label: tr.t("chart.incidents").into(),
+            note: if run.s.public {
+                tr.fmt(
+                    "chart.suppressed_note",
+                    &[("n", &run.s.min_count.to_string())],
+                )
+            } else {
+                String::new()
+            },
+            locale: tr.loc,
+        });
+        let monthly_svg = render_chart(run, "chart_monthly", &monthly, written)?;
+        let top: Vec<&(String, ProblemArea, u64)> = c.by_category.iter().take(15).collect();
+        let cats = Chart::Bars(BarChart {
+            title: tr.t("chart.categories").into(),
+            bars: top
+                .iter()
+                .map(|(name, a, n)| Bar {
+                    label: name.clone(),
+                    value: run.sup.count(*n).map(|v| v as f64),
+                    colour: palette::QUALITATIVE[if a.index() == 5 { 7 } else { a.index() }],
+                })
+                .collect(),
+            suppressed: format!("<{}", run.s.min_count),
+            note: if c.by_category.len() > 15 {
+                tr.fmt(
+                    "chart.top_categories",
+                    &[("k", &c.by_category.len().to_string())],
+                )
+            } else {
+                String::new()
+            },
+            locale: tr.loc,
+        });
+        let cats_svg = render_chart(run, "chart_categories", &cats, written)?;
+        let heat = heat_chart(run, tr.t("chart.heat"), &c.hour_weekday);
+        let heat_svg = render_chart(run, "chart_hour_weekday", &heat, written)?;
+        Ok((monthly_svg, cats_svg, heat_svg))
+    })?;
+    b.push(Block::Figure {
+        svg: svg.1,
+        caption: tr.t("cap.categories").into(),
+    });
+    write_csv(
+        run,
+        "categories",
+        &["category", "area", "incidents"],
+        &c.by_category
+            .iter()
+            .map(|(n, a, k)| vec![n.clone(), a.id().to_string(), csv_count(run, *k)])
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+    b.push(Block::Sub(tr.t("sub.time").into()));
+    b.push(Block::Figure {
+        svg: svg.0,
+        caption: tr.t("cap.monthly").into(),
+    });
+    let mut rows = Vec::new();
+    for (k, (y, m)) in c.months.iter().enumerate() {
+        let mut r = vec![format!("{y:04}-{m:02}")];
+        r.extend(
+            ProblemArea::ALL
+                .iter()
+                .map(|a| csv_count(run, c.monthly[k][a.index()])),
+        );
+        rows.push(r);
+    }
+    let mut head = vec!["month"];
+    head.extend(ProblemArea::ALL.iter().map(|a| a.id()));
+    write_csv(run, "monthly", &head, &rows, written)?;
+    b.push(Block::Figure {
+        svg: svg.2,
+        caption: tr.t("cap.heat").into(),
+    });
+    let mut rows = Vec::new();
+    for (d, hours) in c.hour_weekday.iter().enumerate() {
+        let mut r = vec![tr.weekday_short(d).to_string()];
+        r.extend(hours.iter().map(|v| csv_count(run, *v)));
+        rows.push(r);
+    }
+    let hh: Vec<String> = (0..24).map(|h| format!("h{h:02}")).collect();
+    let mut head = vec!["weekday"];
+    head.extend(hh.iter().map(|s| s.as_str()));
+    write_csv(run, "hour_weekday", &head, &rows, written)?;
+
+    // Overview map.
+    b.push(Block::Heading("map".into(), tr.t("sec.map").into()));
+    let (gspec, gcounts) = aggregate::grid_counts(&run.inc, run.extent, run.s.grid_m)?;
+    let dots = !run.s.public && run.inc.len() <= MAX_DOTS;
+    let (svg, centre_svg) = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(
+            run,
+            tr.t(if dots {
+                "map.overview"
+            } else {
+                "map.overview_grid"
+            })
+            .into(),
+        );
+        if dots {
+            map.layers.push(Layer::Points(PointLayer {
+                title: tr.t("legend.incidents").into(),
+                points: (0..run.inc.len()).map(|i| run.inc.position(i)).collect(),
+                class: (0..run.inc.len())
+                    .map(|i| run.cls.area(i).index())
+                    .collect(),
+                classes: area_classes(tr),
+                radius_pt: if run.inc.len() > 2000 { 1.2 } else { 1.8 },
+                symbol: Symbol::Dot,
+                labels: Vec::new(),
+            }));
+        } else if let Some(l) = grid_layer(run, gspec, &gcounts) {
+            map.layers.push(l);
+        }
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        let overview = render_map(run, "overview", &map, written)?;
+        // The densest part at a closer scale: 4 km x 2.8 km around the busiest grid cell.
+        let centre = match centre_extent(&gspec, &gcounts) {
+            Some(e) if (run.extent[2] - run.extent[0]) > 6000.0 => {
+                map.extent = e;
+                map.title = format!("{} – {}", map.title, tr.t("map.centre"));
+                Some(render_map(run, "centre", &map, written)?)
+            }
+            _ => None,
+        };
+        Ok((overview, centre))
+    })?;
+    let cap = tr.t(if dots {
+        "cap.overview_dots"
+    } else {
+        "cap.overview_grid"
+    });
+    b.push(Block::Figure {
+        svg,
+        caption: cap.into(),
+    });
+    if let Some(svg) = centre_svg {
+        b.push(Block::Figure {
+            svg,
+            caption: format!("{} {}", tr.t("cap.centre"), cap),
+        });
+    }
+
+    // Layers: boundary, schools, count grid, incidents (internal only).
+    if let Some(bd) = &run.boundary {
+        write_layer(
+            run,
+            "boundary",
+            &[OutFeature {
+                geometry: bd.clone().into(),
+                properties: Map::new(),
+            }],
+            written,
+        )?;
+    }
+    let min = if run.s.public {
+        run.s.min_count.max(1)
+    } else {
+        1
+    };
+    let grid_features: Vec<OutFeature> = gcounts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c >= min)
+        .map(|(i, c)| {
+            let (col, row) = gspec.col_row(i);
+            let [x0, y0, x1, y1] = gspec.cell_bounds(col, row);
+            let poly = Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            );
+            OutFeature {
+                geometry: poly.into(),
+                properties: props(&[("incidents", json!(c)), ("cell_m", json!(gspec.cell_m))]),
+            }
+        })
+        .collect();
+    write_layer(run, "count_grid", &grid_features, written)?;
+    if !run.s.public {
+        step(ctx, tr.t("step.layers"), || {
+            write_incidents_layer(run, written)
+        })?;
+    }
+    if !run.schools.is_empty() {
+        let feats: Vec<OutFeature> = run
+            .schools
+            .iter()
+            .map(|(n, p)| OutFeature {
+                geometry: geo::Point::new(p[0], p[1]).into(),
+                properties: props(&[("name", json!(n))]),
+            })
+            .collect();
+        write_layer(run, "schools", &feats, written)?;
+    }
+
+    // Hotspots (kernel density).
+    b.push(Block::Heading(
+        "hotspots".into(),
+        tr.t("sec.hotspots").into(),
+    ));
+    let dens = step(ctx, tr.t("step.kde"), || {
+        Ok(analyses::density(&run.s, &run.inc, run.study.as_ref())?)
+    });
+    let dens = match dens {
+        Ok(d) => Some(d),
+        Err(e) => {
+            b.push(Block::Note(tr.fmt("kde.failed", &[("e", &e.to_string())])));
+            None
+        }
+    };
+    if let Some(d) = &dens {
+        sections::hotspots(ctx, run, d, &mut b, written, analyses_json)?;
+    }
+    if !run.inc.is_empty() {
+        match step(ctx, tr.t("step.gi"), || {
+            Ok(analyses::gi_star(&run.s, &run.inc, run.study.as_ref())?)
+        }) {
+            Ok(g) => sections::gi_star(ctx, run, &g, &mut b, written, analyses_json)?,
+            Err(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", &e.to_string())]))),
+        }
+    }
+
+    // Schools.
+    b.push(Block::Heading("schools".into(), tr.t("sec.schools").into()));
+    match (&run.study, run.school_list.is_empty()) {
+        (_, true) => b.push(Block::Para(tr.t("schools.none").into())),
+        (None, false) => b.push(Block::Note(tr.t("schools.no_boundary").into())),
+        (Some(study), false) => {
+            let rep = step(ctx, tr.t("step.schools"), || {
+                Ok(analyses::schools(
+                    &run.s,
+                    &run.inc,
+                    &run.cls,
+                    &run.school_list,
+                    study,
+                )?)
+            })?;
+            sections::schools(
+                ctx,
+                run,
+                &rep,
+                dens.as_ref(),
+                &mut b,
+                written,
+                analyses_json,
+            )?;
+        }
+    }
+
+    // Patrol zones.
+    b.push(Block::Heading("patrol".into(), tr.t("sec.patrol").into()));
+    let study = run.study.clone().or_else(|| {
+        run.inc.bbox().and_then(|[x0, y0, x1, y1]| {
+            StudyArea::new(MultiPolygon(vec![Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            )]))
+        })
+    });
+    match study {
+        Some(study) if !run.inc.is_empty() => {
+            let pat = step(ctx, tr.t("step.patrol"), || {
+                Ok(analyses::patrol(&run.s, &run.inc, &run.cls, &study)?)
+            })?;
+            sections::patrol(
+                ctx,
+                run,
+                &pat,
+                dens.as_ref(),
+                &mut b,
+                written,
+                analyses_json,
+            )?;
+        }
+        _ => b.push(Block::Para(tr.t("patrol.none").into())),
+    }
+
+    // Methods and privacy.
+    b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));
+    b.push(Block::List(vec![
+        tr.t("method.ingest").into(),
+        tr.t("method.categories").into(),
+        tr.fmt("method.grid", &[("m", &tr.loc.num(run.s.grid_m, 0))]),
+        tr.t("method.kde").into(),
+        tr.t("method.gi").into(),
+        tr.t("method.schools").into(),
+        tr.t("method.patrol").into(),
+        tr.t("method.colours").into(),
+    ]));
+    b.push(Block::Heading("privacy".into(), tr.t("sec.privacy").into()));
+    if run.s.public {
+        b.push(Block::Para(
+            tr.fmt("privacy.public", &[("n", &run.s.min_count.to_string())]),
+        ));
+    } else {
+        b.push(Block::Note(tr.t("privacy.internal").into()));
+    }
+    Ok(b)
+}
+
+/// A 4 km x 2.8 km extent centred on the cell with the most incidents.
+fn centre_extent(spec: &hotspot::grid::GridSpec, counts: &[u64]) -> Option<[f64; 4]> {
+    let (best, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i)))?;
+    if *n == 0 {
+        return None;
+    }
+    let (c, r) = spec.col_row(best);
+    let [x, y] = spec.centre(c, r);
+    Some([x - 2000.0, y - 1400.0, x + 2000.0, y + 1400.0])
+}
+
+fn crs_label(crs: hotspot::Crs) -> String {
+    match crs.epsg() {
+        3006 => "SWEREF 99 TM (EPSG:3006)".to_string(),
+        4326 => "WGS 84 (EPSG:4326)".to_string(),
+        _ => crs.name(),
+    }
+}
+
+fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
+    let tr = &run.tr;
+    Chart::Heat(HeatTable {
+        title: title.to_string(),
+        row_labels: (0..7).map(|d| tr.weekday_short(d).to_string()).collect(),
+        col_labels: (0..24).map(|h| format!("{h:02}")).collect(),
+        values: hw
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| run.sup.count(*v).map(|x| x as f64))
+                    .collect()
+            })
+            .collect(),
+        suppressed: "·".into(),
+        note: if run.s.public {
+            tr.fmt(
+                "chart.heat_note_public",
+                &[("n", &run.s.min_count.to_string())],
+            )
+        } else {
+            tr.t("chart.heat_note").into()
+        },
+        locale: tr.loc,
+    })
+}
+
+fn summary_json(run: &Run, analyses: Map<String, Value>) -> Value {
+    let c = &run.counts;
+    json!({
+        "tool": "hotspot",
+        "version": env!("CARGO_PKG_VERSION"),
+        "mode": if run.s.public { "public" } else { "internal" },
+        "parameters": params_json(run),
+        "period": {
+            "from": run.inc.time_span().and_then(|s| s.0.date()).map(|d| d.to_string()),
+            "to": run.inc.time_span().and_then(|s| s.1.date()).map(|d| d.to_string()),
+        },
+        "crs": run.crs_name,
+        "counts": {
+            "rows_read": count_value(run, run.rows_read),
+            "incidents": count_value(run, c.total),
+            "rejected": run.rejected.iter().map(|(r, n)| (r.clone(), count_value(run, *n))).collect::<Map<String, Value>>(),
+            "outside_period": count_value(run, run.outside_period),
+            "without_time": count_value(run, c.without_time),
+            "without_hour": count_value(run, c.without_hour),
+            "by_area": ProblemArea::ALL.iter().map(|a| (a.id().to_string(), count_value(run, c.by_area[a.index()]))).collect::<Map<String, Value>>(),
+            "by_category": c.by_category.iter().map(|(n, a, k)| json!({"category": n, "area": a.id(), "incidents": count_value(run, *k)})).collect::<Vec<_>>(),
+        },
+        "analyses": analyses,
+        "suppression": {
+            "public": run.s.public,
+            "min_count": run.s.min_count,
+        },
+    })
+}
+
+/// The settings for summary.json and the manifest, with input paths relative to
+/// the config's folder and without the output folder, so two runs of the same
+/// config into different folders write identical files.
+fn params_json(run: &Run) -> Value {
+    let mut v = serde_json::to_value(&run.s).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.remove("out");
+        for (_, x) in m.iter_mut() {
+            if let Some(p) = x.as_str().map(PathBuf::from)
+                && let Ok(rel) = p.strip_prefix(&run.config_dir)
+            {
+                *x = json!(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    v
+}
+
+fn sha256_file(p: &Path) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", p.display()))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<Value> {
+    let mut inputs = Map::new();
+    let s = &run.s;
+    for (role, p) in [
+        ("config", Some(config.to_path_buf())),
+        ("incidents", Some(s.incidents.clone())),
+        ("boundary", s.boundary.clone()),
+        ("schools", s.schools.clone()),
+        ("roads", s.roads.clone()),
+        ("water", s.water.clone()),
+        ("categories", s.categories.clone()),
+    ] {
+        if let Some(p) = p {
+            inputs.insert(
+                role.to_string(),
+                json!({"file": p.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha256_file(&p)?}),
+            );
+        }
+    }
+    Ok(json!({
+        "tool": "hotspot",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "report",
+        "seed": s.seed,
+        "parameters": params_json(run),
+        "inputs": inputs,
+        "outputs": files,
+    }))
+}
+
+/// Lines and polygons of a basemap file.
+type LinesAndAreas = (Vec<LineString<f64>>, Vec<MultiPolygon<f64>>);
+
+/// Reads lines (and polygons) from a GeoJSON file in lon/lat.
+fn read_lines(p: &Path, projector: &Projector) -> anyhow::Result<LinesAndAreas> {
+    let mut lines = Vec::new();
+    let mut polys = Vec::new();
+    for (k, g) in read_geometries(p, projector)?.into_iter().enumerate() {
+        match g {
+            geo::Geometry::LineString(l) => lines.push(l),
+            geo::Geometry::MultiLineString(m) => lines.extend(m.0),
+            geo::Geometry::Polygon(q) => polys.push(MultiPolygon(vec![q])),
+            geo::Geometry::MultiPolygon(m) => polys.push(m),
+            _ => anyhow::bail!(
+                "{}: feature {} is not a line or polygon",
+                p.display(),
+                k + 1
+            ),
+        }
+    }
+    Ok((lines, polys))
+}
+
+fn read_geometries(p: &Path, projector: &Projector) -> anyhow::Result<Vec<geo::Geometry<f64>>> {
+    use geo::MapCoords;
+    let text =
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+    let gj: geojson::GeoJson = text
+        .parse()
+        .with_context(|| format!("{} is not GeoJSON", p.display()))?;
+    let geoms: Vec<geojson::Geometry> = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => {
+            fc.features.into_iter().filter_map(|f| f.geometry).collect()
+        }
+        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
+        geojson::GeoJson::Geometry(g) => vec![g],
+    };
+    let mut out = Vec::with_capacity(geoms.len());
+    for (k, g) in geoms.into_iter().enumerate() {
+        let g: geo::Geometry<f64> = g
+            .try_into()
+            .with_context(|| format!("{}: feature {}", p.display(), k + 1))?;
+        let g = g
+            .try_map_coords(|c| {
+                projector
+                    .to_metres(c.x, c.y)
+                    .map(|[x, y]| geo::coord! { x: x, y: y })
+            })
+            .with_context(|| {
+                format!(
+                    "{}: feature {} (coordinates must be lon/lat, RFC 7946)",
+                    p.display(),
+                    k + 1
+                )
+            })?;
+        out.push(g);
+    }
+    Ok(out)
+}

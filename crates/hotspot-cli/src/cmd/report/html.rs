@@ -1,0 +1,232 @@
+//! The self-contained `report.html`: blocks (headings, paragraphs, tables,
+//! figures with inline SVG) written with inline CSS, no scripts, no external
+//! URL, laid out for the screen and for A4 print.
+
+/// One piece of the report.
+#[derive(Clone, Debug)]
+pub enum Block {
+    /// Section heading (`h2`) with an anchor id.
+    Heading(String, String),
+    /// Sub-heading (`h3`).
+    Sub(String),
+    /// Paragraph (plain text, escaped).
+    Para(String),
+    /// Highlighted note (public mode, missing analyses).
+    Note(String),
+    /// Key figures: label, value.
+    Figures(Vec<(String, String)>),
+    /// Table: header, rows; numeric columns right-aligned when `numeric[i]`.
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+        numeric: Vec<bool>,
+    },
+    /// Figure: inline SVG document and caption.
+    Figure { svg: String, caption: String },
+    /// Bulleted list.
+    List(Vec<String>),
+}
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Makes a plotters SVG document embeddable: drops the XML namespace URL
+/// (not needed inside HTML5) and fixed size, keeping the viewBox so it scales.
+pub fn inline_svg(svg: &str, label: &str) -> String {
+    let Some(start) = svg.find("<svg") else {
+        return String::new();
+    };
+    let Some(end) = svg[start..].find('>') else {
+        return String::new();
+    };
+    let tag = &svg[start..start + end];
+    let attr = |name: &str| -> Option<&str> {
+        let k = format!("{name}=\"");
+        let i = tag.find(&k)? + k.len();
+        let j = tag[i..].find('"')?;
+        Some(&tag[i..i + j])
+    };
+    let w = attr("width").unwrap_or("100");
+    let h = attr("height").unwrap_or("100");
+    format!(
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">{}",
+        esc(label),
+        &svg[start + end + 1..]
+    )
+}
+
+const CSS: &str = r#"
+:root { --ink:#1a1a1a; --muted:#5a5a5a; --rule:#d0d0d0; --accent:#542788; --note:#fff4d6; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
+       max-width: 60rem; margin: 0 auto; padding: 1.5rem; line-height: 1.45; font-size: 15px; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 1rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem 0; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin-top: 1.3rem; }
+.sub { color: var(--muted); margin: 0 0 .6rem 0; }
+.mode { display: inline-block; padding: .1rem .5rem; border-radius: .3rem; font-size: .85rem;
+        background: var(--accent); color: white; }
+.note { background: var(--note); border-left: 4px solid #e6a700; padding: .5rem .8rem; margin: .8rem 0; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .6rem; margin: 1rem 0; }
+.figures div { border: 1px solid var(--rule); border-radius: .4rem; padding: .5rem .7rem; }
+.figures b { display: block; font-size: 1.35rem; }
+.figures span { color: var(--muted); font-size: .85rem; }
+table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem 0; font-size: .9rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1rem 0; }
+figure svg { width: 100%; height: auto; border: 1px solid var(--rule); }
+figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
+nav ol { columns: 2; font-size: .9rem; }
+footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-before: auto; break-after: avoid; }
+  figure, table, .figures { break-inside: avoid; }
+  nav { display: none; }
+  figure svg { border: none; }
+}
+"#;
+
+/// Writes the document.
+pub fn document(
+    lang: &str,
+    title: &str,
+    subtitle: &str,
+    mode: &str,
+    toc_title: &str,
+    blocks: &[Block],
+    footer: &str,
+) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n<p><span class=\"mode\">{}</span></p>\n</header>\n",
+        esc(title),
+        esc(title),
+        esc(subtitle),
+        esc(mode)
+    ));
+    let toc: Vec<(&str, &str)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(id, t) => Some((id.as_str(), t.as_str())),
+            _ => None,
+        })
+        .collect();
+    if !toc.is_empty() {
+        o.push_str(&format!("<nav><b>{}</b><ol>\n", esc(toc_title)));
+        for (id, t) in toc {
+            o.push_str(&format!("<li><a href=\"#{id}\">{}</a></li>\n", esc(t)));
+        }
+        o.push_str("</ol></nav>\n");
+    }
+    for b in blocks {
+        match b {
+            Block::Heading(id, t) => o.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", esc(t))),
+            Block::Sub(t) => o.push_str(&format!("<h3>{}</h3>\n", esc(t))),
+            Block::Para(t) => o.push_str(&format!("<p>{}</p>\n", esc(t))),
+            Block::Note(t) => o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(t))),
+            Block::Figures(f) => {
+                o.push_str("<div class=\"figures\">\n");
+                for (label, value) in f {
+                    o.push_str(&format!(
+                        "<div><b>{}</b><span>{}</span></div>\n",
+                        esc(value),
+                        esc(label)
+                    ));
+                }
+                o.push_str("</div>\n");
+            }
+            Block::Table {
+                head,
+                rows,
+                numeric,
+            } => {
+                let cls = |i: usize| {
+                    if numeric.get(i).copied().unwrap_or(false) {
+                        " class=\"n\""
+                    } else {
+                        ""
+                    }
+                };
+                o.push_str("<table>\n<thead><tr>");
+                for (i, h) in head.iter().enumerate() {
+                    o.push_str(&format!("<th{}>{}</th>", cls(i), esc(h)));
+                }
+                o.push_str("</tr></thead>\n<tbody>\n");
+                for r in rows {
+                    o.push_str("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        o.push_str(&format!("<td{}>{}</td>", cls(i), esc(c)));
+                    }
+                    o.push_str("</tr>\n");
+                }
+                o.push_str("</tbody>\n</table>\n");
+            }
+            Block::Figure { svg, caption } => {
+                o.push_str("<figure>\n");
+                o.push_str(&inline_svg(svg, caption));
+                o.push_str(&format!(
+                    "\n<figcaption>{}</figcaption>\n</figure>\n",
+                    esc(caption)
+                ));
+            }
+            Block::List(items) => {
+                o.push_str("<ul>\n");
+                for i in items {
+                    o.push_str(&format!("<li>{}</li>\n", esc(i)));
+                }
+                o.push_str("</ul>\n");
+            }
+        }
+    }
+    o.push_str(&format!(
+        "<footer>{}</footer>\n</body>\n</html>\n",
+        esc(footer)
+    ));
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_loses_namespace_url_and_keeps_its_view_box() {
+        let s = "<svg width=\"300\" height=\"200\" viewBox=\"0 0 300 200\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/></svg>";
+        let i = inline_svg(s, "a < b");
+        assert!(!i.contains("http"));
+        assert!(i.starts_with("<svg viewBox=\"0 0 300 200\" role=\"img\" aria-label=\"a &lt; b\""));
+        assert!(i.ends_with("<rect/></svg>"));
+        let d = document(
+            "sv",
+            "T & T",
+            "s",
+            "m",
+            "toc",
+            &[
+                Block::Heading("a".into(), "A".into()),
+                Block::Para("<x>".into()),
+            ],
+            "f",
+        );
+        assert!(d.contains("<h1>T &amp; T</h1>"));
+        assert!(d.contains("<p>&lt;x&gt;</p>"));
+        assert!(d.contains("href=\"#a\""));
+    }
+}

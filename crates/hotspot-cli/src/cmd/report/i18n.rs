@@ -1,0 +1,803 @@
+//! Swedish and English texts of the report: one key table with both
+//! languages side by side, number formats ([`Locale`]) and dates.
+//!
+//! Every visible label and sentence is looked up here; a test checks that
+//! every key has both languages and that every key the report code uses is in
+//! the table. Placeholders in texts are written `{name}` and filled by
+//! [`Tr::fmt`].
+
+use super::config::Lang;
+use hotspot_render::Locale;
+
+/// `(key, Swedish, English)`.
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("title.default", "Lägesbild", "Situation report"),
+    (
+        "step.layers",
+        "skriver händelselagret",
+        "writing the incident layer",
+    ),
+    (
+        "sub.gi",
+        "Statistiskt säkerställda koncentrationer (Gi*)",
+        "Statistically significant clusters (Gi*)",
+    ),
+    (
+        "gi.text",
+        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än kommunen i genomsnitt, blå signifikant färre.",
+        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the municipal average, blue significantly fewer.",
+    ),
+    (
+        "gi.failed",
+        "Gi*-analysen kunde inte göras: {e}",
+        "The Gi* analysis could not be run: {e}",
+    ),
+    (
+        "gi.hot99",
+        "Hot spot, 99 % konfidens",
+        "Hot spot, 99 % confidence",
+    ),
+    (
+        "gi.hot95",
+        "Hot spot, 95 % konfidens",
+        "Hot spot, 95 % confidence",
+    ),
+    (
+        "gi.hot90",
+        "Hot spot, 90 % konfidens",
+        "Hot spot, 90 % confidence",
+    ),
+    (
+        "gi.cold99",
+        "Cold spot, 99 % konfidens",
+        "Cold spot, 99 % confidence",
+    ),
+    (
+        "gi.cold95",
+        "Cold spot, 95 % konfidens",
+        "Cold spot, 95 % confidence",
+    ),
+    (
+        "gi.cold90",
+        "Cold spot, 90 % konfidens",
+        "Cold spot, 90 % confidence",
+    ),
+    (
+        "map.gi",
+        "Hot spots och cold spots (Gi*)",
+        "Hot and cold spots (Gi*)",
+    ),
+    ("legend.gi", "Gi*, FDR-justerat", "Gi*, FDR-adjusted"),
+    (
+        "cap.gi",
+        "Rutor där händelserna i grannskapet är signifikant fler (röda) eller färre (blå) än väntat.",
+        "Cells where incidents in the neighbourhood are significantly more (red) or fewer (blue) than expected.",
+    ),
+    ("col.class", "Klass", "Class"),
+    ("col.cells", "Rutor", "Cells"),
+    ("step.gi", "beräknar Gi*", "computing Gi*"),
+    (
+        "method.gi",
+        "Gi*: Getis & Ord (1992), Ord & Getis (1995), klasser som ArcGIS Hot Spot Analysis, p-värden justerade med Benjamini & Hochberg (1995).",
+        "Gi*: Getis & Ord (1992), Ord & Getis (1995), classes as in ArcGIS Hot Spot Analysis, p-values adjusted by Benjamini & Hochberg (1995).",
+    ),
+    (
+        "method.kde",
+        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986); bandbredd enligt ArcGIS-regeln (ESRI, Kernel Density) om ingen anges; hotspot-områden som de tätaste rutorna, konturerade med marching squares.",
+        "Density: kernel density with a quartic kernel (Silverman 1986); bandwidth by the ArcGIS rule (ESRI, Kernel Density) unless given; hotspot areas as the densest cells, outlined by marching squares.",
+    ),
+    (
+        "method.schools",
+        "Skolzoner: händelser inom radien från varje skola jämförs med resten av kommunen med ett exakt villkorligt test för kvoten mellan två Poisson-intensiteter (Breslow & Day 1987).",
+        "School zones: incidents within the radius of each school are compared with the rest of the municipality by an exact conditional test for the ratio of two Poisson rates (Breslow & Day 1987).",
+    ),
+    (
+        "method.patrol",
+        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt.",
+        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt.",
+    ),
+    (
+        "cap.hotspots",
+        "Täthetsyta (kerneltäthet) med hotspot-områdena inritade. Färgklasserna är satta vid 1/8, 1/4, 1/2, 1 och 2 gånger hotspot-tröskeln.",
+        "Density surface (kernel density) with the hotspot areas outlined. Colour classes are set at 1/8, 1/4, 1/2, 1 and 2 times the hotspot threshold.",
+    ),
+    (
+        "cap.patrol",
+        "Rekommenderade patrullområden med rangnummer, de dagar och tider då flest händelser inträffat, och en rundslinga mellan dem.",
+        "Recommended patrol zones with their rank, the days and times with most incidents, and a round trip between them.",
+    ),
+    (
+        "cap.rr",
+        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i övriga kommunen.",
+        "Ratio of the incident rate in the school zone to the rest of the municipality, with 95 % confidence intervals (exact, Poisson). Above 1 = more incidents per km² than elsewhere.",
+    ),
+    (
+        "cap.rr_vandalism",
+        "Samma kvot för skadegörelse, klotter och nedskräpning – medborgarlöftets område med särskilt fokus på skolor.",
+        "The same ratio for vandalism, graffiti and littering – the area of the citizen promise with a particular focus on schools.",
+    ),
+    (
+        "cap.schools",
+        "Skolzonerna och händelser inom skadegörelse, klotter och nedskräpning.",
+        "School zones and incidents of vandalism, graffiti and littering.",
+    ),
+    (
+        "chart.heat_zone",
+        "Patrullområde {k}: händelser per veckodag och timme",
+        "Patrol zone {k}: incidents by weekday and hour",
+    ),
+    (
+        "chart.rr_all",
+        "Skolzoner: alla händelser",
+        "School zones: all incidents",
+    ),
+    (
+        "chart.rr_axis",
+        "Kvot mot övriga kommunen (logaritmisk skala)",
+        "Ratio to the rest of the municipality (log scale)",
+    ),
+    (
+        "chart.rr_note",
+        "Fyrkant = skattning, linje = 95 % konfidensintervall. Röd: signifikant högre, blå: signifikant lägre.",
+        "Square = estimate, line = 95 % confidence interval. Red: significantly higher, blue: significantly lower.",
+    ),
+    (
+        "chart.rr_vandalism",
+        "Skolzoner: skadegörelse, klotter och nedskräpning",
+        "School zones: vandalism, graffiti and littering",
+    ),
+    ("col.days", "Dagar", "Days"),
+    ("col.harm", "Skadevärde", "Harm"),
+    ("col.harm_excess", "Skadeöverskott", "Excess harm"),
+    ("col.hotspot", "Hotspot", "Hotspot"),
+    ("col.p", "p-värde", "p-value"),
+    ("col.pai", "PAI", "PAI"),
+    (
+        "col.peak",
+        "Högsta täthet (per km²)",
+        "Peak density (per km²)",
+    ),
+    ("col.rank", "Rang", "Rank"),
+    ("col.rr", "Kvot (95 % KI)", "Ratio (95 % CI)"),
+    ("col.school", "Skola", "School"),
+    ("col.times", "Tider", "Times"),
+    (
+        "col.top_categories",
+        "Vanligaste kategorier",
+        "Most frequent categories",
+    ),
+    ("col.zone", "Område", "Zone"),
+    ("col.area_km2", "Yta (km²)", "Area (km²)"),
+    (
+        "kde.failed",
+        "Täthetsytan kunde inte beräknas: {e}",
+        "The density surface could not be computed: {e}",
+    ),
+    (
+        "kde.public",
+        "Publik version: de delar av täthetsytan som vilar på färre än {n} händelser visas inte.",
+        "Public version: the parts of the density surface resting on fewer than {n} incidents are not shown.",
+    ),
+    (
+        "kde.small",
+        "{k} små toppar med färre än {n} händelser redovisas inte som hotspots.",
+        "{k} small peaks with fewer than {n} incidents are not reported as hotspots.",
+    ),
+    (
+        "kde.text",
+        "Kerneltäthet med kvartisk kärna, bandbredd {b} m (regel: {rule}) på rutor om {c} m. Hotspot-områden är de tätaste {p} % av rutorna: {k} områden som rymmer {share} av händelserna.",
+        "Kernel density with a quartic kernel, bandwidth {b} m (rule: {rule}) on cells of {c} m. Hotspot areas are the densest {p} % of the cells: {k} areas holding {share} of the incidents.",
+    ),
+    (
+        "legend.density",
+        "Täthet, händelser per km²",
+        "Density, incidents per km²",
+    ),
+    (
+        "legend.hotspots",
+        "Hotspot (tätaste {p} %)",
+        "Hotspot (densest {p} %)",
+    ),
+    (
+        "legend.patrol",
+        "Patrullområde med rang",
+        "Patrol zone with rank",
+    ),
+    (
+        "legend.route",
+        "Föreslagen rundslinga",
+        "Suggested round trip",
+    ),
+    (
+        "legend.school_zone",
+        "Skolzon ({r} m)",
+        "School zone ({r} m)",
+    ),
+    (
+        "map.hotspots",
+        "Täthet och hotspot-områden",
+        "Density and hotspot areas",
+    ),
+    (
+        "map.patrol",
+        "Rekommenderade patrullområden",
+        "Recommended patrol zones",
+    ),
+    (
+        "map.schools",
+        "Skolor och skolzoner",
+        "Schools and school zones",
+    ),
+    (
+        "patrol.none",
+        "Inga händelser att välja patrullområden efter.",
+        "No incidents to choose patrol zones from.",
+    ),
+    (
+        "patrol.text",
+        "{k} patrullområden med radie {r} m valda så att de tillsammans täcker så mycket skadeviktade händelser inom de fem problemområdena som möjligt (maximal täckning, girig algoritm): {share} av skadevärdet. Rundslingan mellan områdena är {km} km.",
+        "{k} patrol zones of radius {r} m chosen to cover as much harm-weighted incidents in the five problem areas as possible (maximal covering, greedy): {share} of the harm. The round trip between them is {km} km.",
+    ),
+    (
+        "patrol.times_note",
+        "Tider: de minsta tvåtimmarsfönster som rymmer hälften av områdets händelser med klockslag. Dagar: de veckodagar med flest händelser. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
+        "Times: the smallest two-hour windows holding half of the zone's incidents with a time of day. Days: the weekdays with most incidents. PAI = share of incidents / share of area (Chainey et al. 2008).",
+    ),
+    (
+        "schools.caveat",
+        "p-värdena är inte justerade för antalet skolor och områden; läs dem som screening. En händelse i två överlappande zoner räknas för båda skolorna.",
+        "The p-values are not adjusted for the number of schools and areas; read them as screening values. An incident in two overlapping zones counts for both schools.",
+    ),
+    (
+        "schools.no_boundary",
+        "Skolzonsanalysen behöver en kommungräns (boundary) för att kunna jämföra med resten av kommunen; ingen angavs.",
+        "The school-zone analysis needs a boundary to compare with the rest of the municipality; none was given.",
+    ),
+    (
+        "schools.text",
+        "{k} skolor med zoner om {r} m. Rangordningen bygger på skadeviktat överskott: skadevärdet i zonen minus det som väntas om händelserna vore jämnt fördelade över kommunens yta.",
+        "{k} schools with zones of {r} m. The ranking uses the harm-weighted excess: the harm in the zone minus what is expected if incidents were spread evenly over the municipality's area.",
+    ),
+    (
+        "step.kde",
+        "beräknar täthetsyta och hotspots",
+        "computing density and hotspots",
+    ),
+    (
+        "step.patrol",
+        "väljer patrullområden",
+        "choosing patrol zones",
+    ),
+    (
+        "step.schools",
+        "analyserar skolzoner",
+        "analysing school zones",
+    ),
+    (
+        "sub.zone_times",
+        "När i varje patrullområde",
+        "When in each patrol zone",
+    ),
+    ("toc", "Innehåll", "Contents"),
+    (
+        "mode.internal",
+        "Intern version – innehåller uppgifter om enskilda händelser",
+        "Internal version – contains single-incident data",
+    ),
+    (
+        "mode.public",
+        "Publik version – små antal undertryckta",
+        "Public version – small counts suppressed",
+    ),
+    ("footer.made_with", "Framtagen med", "Made with"),
+    ("label.period", "Period", "Period"),
+    ("label.source", "Källa", "Source"),
+    ("label.crs", "Koordinatsystem", "Coordinate system"),
+    (
+        "period.unknown",
+        "okänd (händelserna saknar tid)",
+        "unknown (the incidents have no time)",
+    ),
+    ("sec.summary", "Sammanfattning", "Summary"),
+    (
+        "sec.data",
+        "Underlag och bortfall",
+        "Data and rejected rows",
+    ),
+    (
+        "sec.areas",
+        "De fem problemområdena",
+        "The five problem areas",
+    ),
+    ("sec.map", "Karta över händelserna", "Map of the incidents"),
+    (
+        "sec.hotspots",
+        "Brottskoncentrationer (hotspots)",
+        "Hotspots",
+    ),
+    ("sec.schools", "Skolor", "Schools"),
+    (
+        "sec.patrol",
+        "Rekommenderade patrullområden och tider",
+        "Recommended patrol zones and times",
+    ),
+    ("sec.methods", "Metoder och källor", "Methods and sources"),
+    (
+        "sec.privacy",
+        "Sekretess och vad rapporten visar",
+        "Privacy and what this report reveals",
+    ),
+    (
+        "sec.files",
+        "Filer i rapportmappen",
+        "Files in the report folder",
+    ),
+    ("sub.time", "Över tid", "Over time"),
+    (
+        "fig.incidents",
+        "händelser i perioden",
+        "incidents in the period",
+    ),
+    (
+        "fig.rejected",
+        "rader avvisade vid inläsning",
+        "rows rejected on reading",
+    ),
+    (
+        "fig.promise_share",
+        "andel inom medborgarlöftets fem områden",
+        "share within the five areas of the citizen promise",
+    ),
+    (
+        "fig.top_area",
+        "vanligaste problemområdet",
+        "most frequent problem area",
+    ),
+    (
+        "summary.text",
+        "Lägesbilden omfattar {n} händelser under perioden {period}. Den beskriver var och när händelserna inom medborgarlöftets fem problemområden inträffat, och är underlag för gemensamma insatser mellan kommun och polis.",
+        "This situation report covers {n} incidents in the period {period}. It shows where and when incidents in the five problem areas of the citizen promise happened, as a basis for joint work by the municipality and the police.",
+    ),
+    (
+        "public.banner",
+        "Publik version: inga enskilda händelser visas och antal under {n} redovisas som \"<{n}\" i alla tabeller, diagram, kartor och filer.",
+        "Public version: no single incidents are shown and counts below {n} are given as \"<{n}\" in every table, chart, map and file.",
+    ),
+    (
+        "data.text",
+        "Filen {file} innehöll {read} rader; {accepted} lästes in. Positionerna räknades om till {crs}.",
+        "The file {file} held {read} rows; {accepted} were read. Positions were converted to {crs}.",
+    ),
+    (
+        "data.none_rejected",
+        "Inga rader avvisades.",
+        "No rows were rejected.",
+    ),
+    (
+        "data.outside_period",
+        "{n} händelser låg utanför den valda perioden och ingår inte.",
+        "{n} incidents fell outside the chosen period and are left out.",
+    ),
+    (
+        "data.time_gaps",
+        "{none} händelser saknar tid och {nohour} saknar klockslag; de ingår i kartor och antal men inte i tidsdiagrammen där tiden fattas.",
+        "{none} incidents have no time and {nohour} have no time of day; they are in the maps and counts but not in the time charts where the time is missing.",
+    ),
+    (
+        "data.unknown_categories",
+        "{k} kategorier ({n} händelser) finns inte i kategoritabellen och redovisas under Övrigt.",
+        "{k} categories ({n} incidents) are not in the category table and are counted as Other.",
+    ),
+    ("col.reason", "Orsak", "Reason"),
+    ("col.rows", "Rader", "Rows"),
+    ("col.area", "Problemområde", "Problem area"),
+    ("col.incidents", "Händelser", "Incidents"),
+    ("col.share", "Andel", "Share"),
+    (
+        "reject.missing_coordinate",
+        "Koordinat saknas",
+        "Coordinate missing",
+    ),
+    (
+        "reject.not_a_number",
+        "Koordinat är inte ett tal",
+        "Coordinate is not a number",
+    ),
+    (
+        "reject.non_finite",
+        "Koordinat är inte ändlig",
+        "Coordinate is not finite",
+    ),
+    (
+        "reject.latitude_out_of_range",
+        "Latitud utanför −90…90",
+        "Latitude outside −90…90",
+    ),
+    (
+        "reject.longitude_out_of_range",
+        "Longitud utanför −180…180",
+        "Longitude outside −180…180",
+    ),
+    (
+        "reject.swapped_lat_lon",
+        "Latitud och longitud förväxlade",
+        "Latitude and longitude swapped",
+    ),
+    (
+        "reject.null_island",
+        "Position 0,0 (platshållare)",
+        "Position 0,0 (placeholder)",
+    ),
+    (
+        "reject.far_from_data",
+        "Långt från övriga data",
+        "Far from the other data",
+    ),
+    (
+        "reject.outside_study_area",
+        "Utanför kommungränsen",
+        "Outside the study area",
+    ),
+    (
+        "reject.unreadable_time",
+        "Tiden kunde inte läsas",
+        "Time could not be read",
+    ),
+    ("reject.invalid_weight", "Ogiltig vikt", "Invalid weight"),
+    (
+        "reject.unsupported_geometry",
+        "Geometrin är inte en punkt",
+        "Geometry is not a point",
+    ),
+    (
+        "reject.malformed_row",
+        "Raden kunde inte tolkas",
+        "Row could not be parsed",
+    ),
+    (
+        "areas.intro",
+        "Händelserna förs till medborgarlöftets problemområden med kategoritabellen (se Metoder). Övrigt är händelser utanför de fem områdena.",
+        "Incidents are assigned to the problem areas of the citizen promise with the category table (see Methods). Other covers incidents outside the five areas.",
+    ),
+    (
+        "chart.monthly",
+        "Händelser per månad och problemområde",
+        "Incidents per month by problem area",
+    ),
+    ("chart.incidents", "Händelser", "Incidents"),
+    (
+        "chart.categories",
+        "Vanligaste kategorierna",
+        "Most frequent categories",
+    ),
+    (
+        "chart.top_categories",
+        "De 15 vanligaste av {k} kategorier; alla finns i tables/categories.csv.",
+        "The 15 most frequent of {k} categories; all are in tables/categories.csv.",
+    ),
+    (
+        "chart.suppressed_note",
+        "* = en eller flera staplar med färre än {n} händelser är undertryckta.",
+        "* = one or more segments with fewer than {n} incidents are suppressed.",
+    ),
+    (
+        "chart.heat",
+        "Händelser per veckodag och timme",
+        "Incidents by weekday and hour",
+    ),
+    (
+        "chart.heat_note",
+        "Lokal tid. Händelser utan klockslag ingår inte.",
+        "Local time. Incidents without a time of day are not included.",
+    ),
+    (
+        "chart.heat_note_public",
+        "Lokal tid. · = färre än {n} händelser (undertryckt).",
+        "Local time. · = fewer than {n} incidents (suppressed).",
+    ),
+    (
+        "cap.categories",
+        "Antal händelser per kategori, färgade efter problemområde.",
+        "Incidents per category, coloured by problem area.",
+    ),
+    (
+        "cap.monthly",
+        "Händelser per månad, staplade efter problemområde.",
+        "Incidents per month, stacked by problem area.",
+    ),
+    (
+        "cap.heat",
+        "När händelserna inträffar: veckodag (rader) och timme (kolumner).",
+        "When incidents happen: weekday (rows) by hour (columns).",
+    ),
+    (
+        "cap.overview_dots",
+        "Varje punkt är en händelse, färgad efter problemområde.",
+        "Each dot is one incident, coloured by problem area.",
+    ),
+    (
+        "cap.overview_grid",
+        "Antal händelser per rutcell; rutor med få händelser visas inte.",
+        "Incidents per grid cell; cells with few incidents are not shown.",
+    ),
+    (
+        "map.overview",
+        "Händelser efter problemområde",
+        "Incidents by problem area",
+    ),
+    (
+        "map.overview_grid",
+        "Händelser per ruta",
+        "Incidents per grid cell",
+    ),
+    ("map.centre", "centralorten", "town centre"),
+    (
+        "cap.centre",
+        "Utsnitt 4 × 2,8 km kring den tätaste rutan.",
+        "Close-up of 4 × 2.8 km around the densest cell.",
+    ),
+    (
+        "map.attribution",
+        "Karta: hotspot. Gräns och skolor enligt indata.",
+        "Map: hotspot. Boundary and schools from the input files.",
+    ),
+    (
+        "map.public_note",
+        "Publik version: antal under {n} visas inte.",
+        "Public version: counts below {n} are not shown.",
+    ),
+    ("legend.title", "Teckenförklaring", "Legend"),
+    ("legend.boundary", "Kommungräns", "Municipal boundary"),
+    ("legend.water", "Vatten", "Water"),
+    ("legend.roads", "Vägar", "Roads"),
+    ("legend.school", "Skola", "School"),
+    (
+        "legend.incidents",
+        "Händelser efter problemområde",
+        "Incidents by problem area",
+    ),
+    ("legend.grid", "Händelser per ruta", "Incidents per cell"),
+    (
+        "schools.none",
+        "Ingen skolfil angavs.",
+        "No schools file was given.",
+    ),
+    (
+        "schools.listed",
+        "{k} skolor är utmärkta på kartan.",
+        "{k} schools are marked on the map.",
+    ),
+    (
+        "missing.kde",
+        "Täthetsytan och hotspot-områdena (kernel density) ingår inte i den här versionen av verktyget; avsnittet lämnas tomt hellre än att visa en uppskattning som inte är framtagen med den dokumenterade metoden.",
+        "The density surface and hotspot areas (kernel density) are not part of this version of the tool; the section is left empty rather than showing an estimate not made with the documented method.",
+    ),
+    (
+        "missing.schools",
+        "Skolzonsanalysen (antal och kvoter per skola med konfidensintervall) ingår inte i den här versionen av verktyget.",
+        "The school-zone analysis (counts and rate ratios per school with confidence intervals) is not part of this version of the tool.",
+    ),
+    (
+        "missing.patrol",
+        "Urvalet av patrullområden och tider ingår inte i den här versionen av verktyget.",
+        "The selection of patrol zones and times is not part of this version of the tool.",
+    ),
+    (
+        "method.ingest",
+        "Inläsning: rader utan giltig position, med omöjlig tid eller utanför studieområdet avvisas och redovisas per orsak; positioner räknas om till ett metriskt koordinatsystem (SWEREF 99 TM i Sverige).",
+        "Reading: rows without a valid position, with an impossible time or outside the study area are rejected and counted by reason; positions are converted to a metric coordinate system (SWEREF 99 TM in Sweden).",
+    ),
+    (
+        "method.categories",
+        "Problemområden: polisens händelsetyper och brottskategorier förs till medborgarlöftets fem områden med en kategoritabell (TOML) som kan granskas och ändras.",
+        "Problem areas: police event types and offence categories are mapped to the five areas of the citizen promise with a category table (TOML) that can be reviewed and changed.",
+    ),
+    (
+        "method.grid",
+        "Rutnät: händelserna räknas i kvadratiska rutor om {m} m, justerade mot koordinatsystemets hela multipler.",
+        "Grid: incidents are counted in square cells of {m} m, aligned to whole multiples in the coordinate system.",
+    ),
+    (
+        "method.colours",
+        "Färger: sekventiell gul–orange–röd skala (ColorBrewer YlOrRd, Brewer 2003) och färgblindsäker palett för problemområden (Okabe & Ito 2008).",
+        "Colours: sequential yellow–orange–red scale (ColorBrewer YlOrRd, Brewer 2003) and a colour-blind-safe palette for problem areas (Okabe & Ito 2008).",
+    ),
+    (
+        "privacy.internal",
+        "Intern version: kartor och lager visar enskilda händelsers positioner, och tabellerna innehåller även små antal. Brottsuppgifter är personuppgifter – sprid inte den här versionen utanför polisen och de som ingår i samverkan. Skapa en publik version med --public.",
+        "Internal version: maps and layers show the positions of single incidents, and tables include small counts. Crime records are personal data – do not share this version beyond the police and the partners in the joint work. Make a public version with --public.",
+    ),
+    (
+        "privacy.public",
+        "Publik version: inga enskilda händelsers positioner eller id finns i någon fil; kartor visar bara rutor med minst {n} händelser; alla antal mellan 1 och {n} minus ett redovisas som \"<{n}\" (tomma celler i CSV, null i JSON). Summor visas; i en rad med en enda undertryckt cell kan den räknas fram ur summan.",
+        "Public version: no single incident's position or id is in any file; maps show only grid cells with at least {n} incidents; every count from 1 to {n} minus one is given as \"<{n}\" (empty in CSV, null in JSON). Totals are shown; in a row with a single suppressed cell it can be worked out from the total.",
+    ),
+    (
+        "files.intro",
+        "Kartor (PNG och SVG) finns i maps/, lager som GeoJSON (WGS 84) för QGIS i layers/, tabeller som CSV i tables/. summary.json innehåller parametrar och resultat, manifest.json verktygsversion, parametrar och kontrollsummor (SHA-256) för indatafilerna.",
+        "Maps (PNG and SVG) are in maps/, layers as GeoJSON (WGS 84) for QGIS in layers/, tables as CSV in tables/. summary.json holds parameters and results, manifest.json the tool version, parameters and checksums (SHA-256) of the input files.",
+    ),
+    (
+        "step.basemap",
+        "läser baskarta och skolor",
+        "reading basemap and schools",
+    ),
+    ("step.count", "räknar händelser", "counting incidents"),
+    ("step.charts", "ritar diagram", "drawing charts"),
+    ("step.maps", "ritar kartor", "drawing maps"),
+    ("step.write", "skriver rapporten", "writing the report"),
+    ("done.written", "Rapporten är klar:", "Report written:"),
+];
+
+const MONTHS_SV: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS_SV: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
+const DAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Translator for one language.
+#[derive(Clone, Debug)]
+pub struct Tr {
+    /// The language.
+    pub lang: Lang,
+    /// Its number format.
+    pub loc: Locale,
+}
+
+impl Tr {
+    /// Texts in `lang`.
+    pub fn new(lang: Lang) -> Self {
+        let loc = match lang {
+            Lang::Sv => Locale::SV,
+            Lang::En => Locale::EN,
+        };
+        Self { lang, loc }
+    }
+
+    fn lookup(&self, key: &str) -> Option<&'static str> {
+        TEXTS.iter().find(|e| e.0 == key).map(|e| match self.lang {
+            Lang::Sv => e.1,
+            Lang::En => e.2,
+        })
+    }
+
+    /// The text for `key`; an unknown key comes back marked `⟦key⟧` (tests look for it).
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lookup(key).unwrap_or("⟦missing text⟧")
+    }
+
+    /// The text for `key`, or `fallback` (for keys built from data, e.g. reject reasons).
+    pub fn t_or(&self, key: &str, fallback: &str) -> String {
+        self.lookup(key)
+            .map(str::to_string)
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// The text for `key` with `{name}` placeholders filled.
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// A date: `3 mars 2025` / `3 March 2025`.
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let m = d.month0() as usize;
+        match self.lang {
+            Lang::Sv => format!("{} {} {}", d.day(), MONTHS_SV[m], d.year()),
+            Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+        }
+    }
+
+    /// A short month label: `mar 2025` / `Mar 2025`.
+    pub fn month_short(&self, year: i32, month: u32) -> String {
+        let m = (month.clamp(1, 12) - 1) as usize;
+        let name = match self.lang {
+            Lang::Sv => MONTHS_SV[m],
+            Lang::En => MONTHS_EN[m],
+        };
+        format!("{} {}", name.chars().take(3).collect::<String>(), year)
+    }
+
+    /// Weekday abbreviation, Monday = 0.
+    pub fn weekday_short(&self, d: usize) -> &'static str {
+        match self.lang {
+            Lang::Sv => DAYS_SV[d % 7],
+            Lang::En => DAYS_EN[d % 7],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (k, sv, en) in TEXTS {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{k}");
+            // Placeholders match between the languages.
+            let ph = |s: &str| {
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|x| x.0.to_string()))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            assert_eq!(ph(sv), ph(en), "placeholders of {k}");
+        }
+    }
+
+    #[test]
+    fn every_key_used_by_the_report_is_in_the_table() {
+        let src = [include_str!("../report.rs"), include_str!("sections.rs")].concat();
+        let prefixes = [
+            "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
+            "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
+            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi",
+        ];
+        let mut used = 0;
+        for part in src.split('"').skip(1).step_by(2) {
+            let is_key = part == "toc"
+                || part.split_once('.').is_some_and(|(p, rest)| {
+                    prefixes.contains(&p)
+                        && !rest.is_empty()
+                        && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
+            if is_key && part != "summary.json" {
+                used += 1;
+                for lang in [Lang::Sv, Lang::En] {
+                    assert!(
+                        Tr::new(lang).lookup(part).is_some(),
+                        "key {part} has no {lang:?} text"
+                    );
+                }
+            }
+        }
+        assert!(used > 50, "only {used} keys found: the scan is broken");
+    }
+
+    #[test]
+    fn dates_and_numbers_follow_the_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+        assert_eq!(Tr::new(Lang::Sv).date(d), "3 mars 2025");
+        assert_eq!(Tr::new(Lang::En).date(d), "3 March 2025");
+        assert_eq!(Tr::new(Lang::Sv).loc.num(1234.5, 1), "1\u{a0}234,5");
+        assert_eq!(Tr::new(Lang::En).loc.num(1234.5, 1), "1,234.5");
+        assert_eq!(Tr::new(Lang::Sv).month_short(2025, 5), "maj 2025");
+        assert_eq!(Tr::new(Lang::Sv).t("no.such.key"), "⟦missing text⟧");
+    }
+}

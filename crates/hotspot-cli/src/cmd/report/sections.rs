@@ -1,0 +1,914 @@
+//! The analysis sections of the report: hotspots, schools and patrol zones.
+//! Each writes its map(s), chart(s), CSV table, GeoJSON layer(s) and
+//! `summary.json` entry, applying public-mode suppression throughout.
+
+use super::analyses::{Density, Patrol};
+use super::html::Block;
+use super::{
+    Run, Written, area_name, base_map, count_text, count_value, csv_count, heat_chart, props,
+    render_chart, render_map, school_layer, step, write_csv, write_layer,
+};
+use crate::common::Context;
+use geo::{LineString, MultiPolygon};
+use hotspot::categories::ProblemArea;
+use hotspot::output::OutFeature;
+use hotspot::schools::SchoolReport;
+use hotspot_render::{
+    AreaLayer, Chart, ColourScale, ForestPlot, ForestRow, Layer, PatrolLayer, PatrolZone,
+    PointLayer, SurfaceLayer, Symbol, palette,
+};
+use serde_json::{Map, Value, json};
+
+/// The density surface in 5 classes at 1/8, 1/4, 1/2, 1 and 2 times the hotspot
+/// threshold, so the hotspot outlines follow a class boundary.
+fn surface_layer(run: &Run, d: &Density) -> Option<Layer> {
+    let t = d.hotspots.threshold;
+    if !(t > 0.0) {
+        return None;
+    }
+    let max = d.surface.raster.max().unwrap_or(t);
+    let mut breaks: Vec<f64> = [0.125, 0.25, 0.5, 1.0, 2.0]
+        .iter()
+        .map(|k| k * t)
+        .filter(|b| *b <= max)
+        .collect();
+    if breaks.is_empty() {
+        breaks.push(t);
+    }
+    let colours = ColourScale::YlOrRd
+        .classes(5)
+        .into_iter()
+        .take(breaks.len())
+        .map(|c| c.with_alpha(0.85).over_white())
+        .collect();
+    let dec = if t < 10.0 { 1 } else { 0 };
+    let labels = (0..breaks.len())
+        .map(|k| match breaks.get(k + 1) {
+            Some(hi) => format!(
+                "{} – {}",
+                run.tr.loc.num(breaks[k], dec),
+                run.tr.loc.num(*hi, dec)
+            ),
+            None => format!("≥ {}", run.tr.loc.num(breaks[k], dec)),
+        })
+        .collect();
+    Some(Layer::Surface(SurfaceLayer {
+        title: run.tr.t("legend.density").into(),
+        raster: d.surface.raster.clone(),
+        breaks,
+        colours,
+        labels,
+    }))
+}
+
+fn hotspot_layer(run: &Run, d: &Density) -> Layer {
+    Layer::Area(AreaLayer {
+        legend: run.tr.fmt(
+            "legend.hotspots",
+            &[("p", &run.tr.loc.num(run.s.hotspot_top_percent, 0))],
+        ),
+        areas: d
+            .hotspots
+            .hotspots
+            .iter()
+            .map(|h| h.geometry.clone())
+            .collect(),
+        fill: None,
+        stroke: Some(palette::HOTSPOT),
+        stroke_pt: 1.4,
+        labels: d
+            .hotspots
+            .hotspots
+            .iter()
+            .map(|h| format!("H{}", h.rank))
+            .collect(),
+    })
+}
+
+/// Hotspots section.
+pub fn hotspots(
+    ctx: &Context,
+    run: &Run,
+    d: &Density,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    let bw = &d.surface.bandwidth;
+    let hs = &d.hotspots.hotspots;
+    let inside: usize = hs.iter().map(|h| h.incidents).sum();
+    let share = if run.inc.is_empty() {
+        0.0
+    } else {
+        inside as f64 / run.inc.len() as f64
+    };
+    b.push(Block::Para(tr.fmt(
+        "kde.text",
+        &[
+            ("b", &tr.loc.num(bw.bandwidth_m, 0)),
+            ("rule", bw.method),
+            ("c", &tr.loc.num(run.s.cell_m, 0)),
+            ("p", &tr.loc.num(run.s.hotspot_top_percent, 0)),
+            ("k", &hs.len().to_string()),
+            ("share", &format!("{} %", tr.loc.num(100.0 * share, 0))),
+        ],
+    )));
+    if d.hotspots_suppressed > 0 {
+        b.push(Block::Para(tr.fmt(
+            "kde.small",
+            &[
+                ("k", &d.hotspots_suppressed.to_string()),
+                ("n", &run.s.hotspot_min_incidents.to_string()),
+            ],
+        )));
+    }
+    if run.s.public && d.cells_masked > 0 {
+        b.push(Block::Note(tr.fmt(
+            "kde.public",
+            &[
+                ("k", &d.hotspots_suppressed.to_string()),
+                ("n", &run.s.min_count.to_string()),
+            ],
+        )));
+    }
+    let svg = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(run, tr.t("map.hotspots").into());
+        if let Some(l) = surface_layer(run, d) {
+            map.layers.push(l);
+        }
+        map.layers.push(hotspot_layer(run, d));
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        render_map(run, "hotspots", &map, written)
+    })?;
+    b.push(Block::Figure {
+        svg,
+        caption: tr.t("cap.hotspots").into(),
+    });
+    let rows: Vec<Vec<String>> = hs
+        .iter()
+        .map(|h| {
+            let cats: Vec<String> = h
+                .categories
+                .iter()
+                .filter(|(_, n)| run.sup.count(*n as u64).is_some())
+                .take(3)
+                .map(|(c, n)| format!("{c} ({})", count_text(run, *n as u64)))
+                .collect();
+            vec![
+                format!("H{}", h.rank),
+                count_text(run, h.incidents as u64),
+                tr.loc.num(h.area_km2, 2),
+                tr.loc.num(h.peak_density, 0),
+                format!("{} %", tr.loc.num(100.0 * h.share, 1)),
+                cats.join(", "),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        b.push(Block::Table {
+            head: vec![
+                tr.t("col.hotspot").into(),
+                tr.t("col.incidents").into(),
+                tr.t("col.area_km2").into(),
+                tr.t("col.peak").into(),
+                tr.t("col.share").into(),
+                tr.t("col.top_categories").into(),
+            ],
+            rows,
+            numeric: vec![false, true, true, true, true, false],
+        });
+    }
+    write_csv(
+        run,
+        "hotspots",
+        &[
+            "rank",
+            "incidents",
+            "area_km2",
+            "peak_density_per_km2",
+            "share",
+        ],
+        &hs.iter()
+            .map(|h| {
+                vec![
+                    h.rank.to_string(),
+                    csv_count(run, h.incidents as u64),
+                    format!("{:.4}", h.area_km2),
+                    format!("{:.3}", h.peak_density),
+                    format!("{:.4}", h.share),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+    let feats: Vec<OutFeature> = hs
+        .iter()
+        .map(|h| OutFeature {
+            geometry: h.geometry.clone().into(),
+            properties: props(&[
+                ("rank", json!(h.rank)),
+                ("incidents", count_value(run, h.incidents as u64)),
+                ("area_km2", json!(h.area_km2)),
+                ("peak_density_per_km2", json!(h.peak_density)),
+            ]),
+        })
+        .collect();
+    write_layer(run, "hotspots", &feats, written)?;
+    let p = run.s.out.join("layers").join("density.asc");
+    hotspot::raster_io::write_ascii_grid(&p, &d.surface.raster, run.projector.crs())?;
+    written.add(&run.s.out, &p);
+    written.add(&run.s.out, &hotspot::raster_io::prj_path(&p));
+    json_out.insert(
+        "density".into(),
+        json!({
+            "kernel": bw.kernel,
+            "bandwidth_m": bw.bandwidth_m,
+            "bandwidth_method": bw.method,
+            "support_radius_m": bw.support_radius_m,
+            "cell_m": d.surface.raster.spec.cell_m,
+            "units": d.surface.units.name(),
+            "cells_masked_public": d.cells_masked,
+        }),
+    );
+    json_out.insert(
+        "hotspots".into(),
+        json!({
+            "rule": d.hotspots.rule,
+            "threshold": d.hotspots.threshold,
+            "units": d.hotspots.units,
+            "suppressed_public": d.hotspots_suppressed,
+            "hotspots": hs.iter().map(|h| json!({
+                "rank": h.rank,
+                "incidents": count_value(run, h.incidents as u64),
+                "area_km2": h.area_km2,
+                "peak_density": h.peak_density,
+            })).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(())
+}
+
+/// Rate ratio text `1,8 (1,2–2,6)`, or `–`.
+fn rr_text(run: &Run, t: &hotspot::stats::poisson::RateRatio) -> String {
+    let f = |v: f64| {
+        if v.is_finite() {
+            run.tr.loc.num(v, 2)
+        } else {
+            "∞".into()
+        }
+    };
+    if !t.ratio.is_finite() {
+        return "–".into();
+    }
+    format!("{} ({}–{})", f(t.ratio), f(t.ci_low), f(t.ci_high))
+}
+
+fn forest(run: &Run, rep: &SchoolReport, area: Option<usize>, title: String) -> Chart {
+    let mut rows: Vec<&hotspot::schools::ZoneRow> =
+        rep.rows.iter().filter(|r| r.problem_area == area).collect();
+    rows.sort_by_key(|r| r.rank);
+    Chart::Forest(ForestPlot {
+        title,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let name = run.school_list[r.school].name.clone();
+                let shown = run.sup.count(r.incidents).is_some();
+                match (&r.test, shown) {
+                    (Some(t), true) if t.ratio.is_finite() && t.ratio > 0.0 && t.ci_low > 0.0 => {
+                        ForestRow {
+                            label: name,
+                            estimate: Some(t.ratio),
+                            lo: t.ci_low,
+                            hi: t.ci_high,
+                            text: rr_text(run, t),
+                        }
+                    }
+                    (Some(t), true) => ForestRow {
+                        label: name,
+                        estimate: None,
+                        lo: f64::NAN,
+                        hi: f64::NAN,
+                        text: rr_text(run, t),
+                    },
+                    _ => ForestRow {
+                        label: name,
+                        estimate: None,
+                        lo: f64::NAN,
+                        hi: f64::NAN,
+                        text: count_text(run, r.incidents),
+                    },
+                }
+            })
+            .collect(),
+        x_label: run.tr.t("chart.rr_axis").into(),
+        note: run.tr.t("chart.rr_note").into(),
+        locale: run.tr.loc,
+    })
+}
+
+/// Schools section.
+pub fn schools(
+    ctx: &Context,
+    run: &Run,
+    rep: &SchoolReport,
+    d: Option<&Density>,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    b.push(Block::Para(tr.fmt(
+        "schools.text",
+        &[
+            ("k", &run.school_list.len().to_string()),
+            ("r", &tr.loc.num(run.s.school_radius_m, 0)),
+        ],
+    )));
+    let vand = ProblemArea::VandalismGraffitiLittering.index();
+    let (svg_map, svg_all, svg_vand) = step(ctx, tr.t("step.maps"), || {
+        // No density surface here: the vandalism dots must stand out on a plain background.
+        let mut map = base_map(run, tr.t("map.schools").into());
+        if let Some(d) = d {
+            map.layers.push(hotspot_layer(run, d));
+        }
+        map.layers.push(Layer::Area(AreaLayer {
+            legend: tr.fmt(
+                "legend.school_zone",
+                &[("r", &tr.loc.num(run.s.school_radius_m, 0))],
+            ),
+            areas: rep.zones.iter().map(|z| z.geometry.clone()).collect(),
+            fill: Some(palette::SCHOOL.with_alpha(0.08)),
+            stroke: Some(palette::SCHOOL),
+            stroke_pt: 1.2,
+            labels: Vec::new(),
+        }));
+        if !run.s.public && run.inc.len() <= super::MAX_DOTS {
+            let idx: Vec<usize> = (0..run.inc.len())
+                .filter(|&i| run.cls.area(i).index() == vand)
+                .collect();
+            map.layers.push(Layer::Points(PointLayer {
+                title: String::new(),
+                points: idx.iter().map(|&i| run.inc.position(i)).collect(),
+                class: vec![0; idx.len()],
+                classes: vec![hotspot_render::Class::new(
+                    area_name(tr, ProblemArea::VandalismGraffitiLittering),
+                    palette::QUALITATIVE[2],
+                )],
+                radius_pt: 1.3,
+                symbol: Symbol::Dot,
+                labels: Vec::new(),
+            }));
+        }
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        if let Some(e) = schools_extent(run, rep) {
+            map.extent = e;
+        }
+        let m = render_map(run, "schools", &map, written)?;
+        let all = render_chart(
+            run,
+            "chart_school_rate_ratios",
+            &forest(run, rep, None, tr.t("chart.rr_all").into()),
+            written,
+        )?;
+        let v = render_chart(
+            run,
+            "chart_school_rate_ratios_vandalism",
+            &forest(run, rep, Some(vand), tr.t("chart.rr_vandalism").into()),
+            written,
+        )?;
+        Ok((m, all, v))
+    })?;
+    b.push(Block::Figure {
+        svg: svg_map,
+        caption: tr.t("cap.schools").into(),
+    });
+    b.push(Block::Figure {
+        svg: svg_all,
+        caption: tr.t("cap.rr").into(),
+    });
+    b.push(Block::Figure {
+        svg: svg_vand,
+        caption: tr.t("cap.rr_vandalism").into(),
+    });
+    let mut all_rows: Vec<&hotspot::schools::ZoneRow> = rep
+        .rows
+        .iter()
+        .filter(|r| r.problem_area.is_none())
+        .collect();
+    all_rows.sort_by_key(|r| r.rank);
+    b.push(Block::Table {
+        head: vec![
+            tr.t("col.rank").into(),
+            tr.t("col.school").into(),
+            tr.t("col.incidents").into(),
+            tr.t("col.rr").into(),
+            tr.t("col.p").into(),
+            tr.t("col.harm_excess").into(),
+        ],
+        rows: all_rows
+            .iter()
+            .map(|r| {
+                let shown = run.sup.count(r.incidents).is_some();
+                vec![
+                    r.rank.to_string(),
+                    run.school_list[r.school].name.clone(),
+                    count_text(run, r.incidents),
+                    match (&r.test, shown) {
+                        (Some(t), true) => rr_text(run, t),
+                        _ => "–".into(),
+                    },
+                    match (&r.test, shown) {
+                        (Some(t), true) => tr.loc.num(t.p_value, 3),
+                        _ => "–".into(),
+                    },
+                    if shown {
+                        tr.loc.num(r.harm_excess, 0)
+                    } else {
+                        "–".into()
+                    },
+                ]
+            })
+            .collect(),
+        numeric: vec![true, false, true, true, true, true],
+    });
+    b.push(Block::Para(tr.t("schools.caveat").into()));
+    let mut csv_rows = Vec::new();
+    for r in &rep.rows {
+        let shown = run.sup.count(r.incidents).is_some();
+        let t = r.test.as_ref().filter(|_| shown);
+        csv_rows.push(vec![
+            run.school_list[r.school].name.clone(),
+            r.problem_area
+                .map(|a| ProblemArea::ALL[a].id().to_string())
+                .unwrap_or_else(|| "all".into()),
+            csv_count(run, r.incidents),
+            t.map(|t| format!("{:.4}", t.ratio)).unwrap_or_default(),
+            t.map(|t| format!("{:.4}", t.ci_low)).unwrap_or_default(),
+            t.map(|t| format!("{:.4}", t.ci_high)).unwrap_or_default(),
+            t.map(|t| format!("{:.4}", t.p_value)).unwrap_or_default(),
+            if shown {
+                format!("{:.2}", r.harm_excess)
+            } else {
+                String::new()
+            },
+            r.rank.to_string(),
+        ]);
+    }
+    write_csv(
+        run,
+        "schools",
+        &[
+            "school",
+            "area",
+            "incidents",
+            "rate_ratio",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "harm_excess",
+            "rank",
+        ],
+        &csv_rows,
+        written,
+    )?;
+    let feats: Vec<OutFeature> = rep
+        .zones
+        .iter()
+        .map(|z| {
+            let n = z.members.len() as u64;
+            OutFeature {
+                geometry: z.geometry.clone().into(),
+                properties: props(&[
+                    ("school", json!(run.school_list[z.school].name)),
+                    ("radius_m", json!(run.s.school_radius_m)),
+                    ("area_km2", json!(z.area_km2)),
+                    ("incidents", count_value(run, n)),
+                ]),
+            }
+        })
+        .collect();
+    write_layer(run, "school_zones", &feats, written)?;
+    json_out.insert(
+        "schools".into(),
+        json!({
+            "radius_m": run.s.school_radius_m,
+            "confidence": 0.95,
+            "ranking": all_rows.iter().map(|r| {
+                let shown = run.sup.count(r.incidents).is_some();
+                json!({
+                    "rank": r.rank,
+                    "school": run.school_list[r.school].name,
+                    "incidents": count_value(run, r.incidents),
+                    "rate_ratio": r.test.as_ref().filter(|_| shown).map(|t| t.ratio).filter(|v| v.is_finite()),
+                    "p_value": r.test.as_ref().filter(|_| shown).map(|t| t.p_value),
+                })
+            }).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(())
+}
+
+/// The schools' bounding box grown by 600 m (at least 3 km wide).
+fn schools_extent(run: &Run, rep: &SchoolReport) -> Option<[f64; 4]> {
+    let mut e = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for z in &rep.zones {
+        let [x, y] = run.school_list[z.school].location();
+        e = [e[0].min(x), e[1].min(y), e[2].max(x), e[3].max(y)];
+    }
+    if !e[0].is_finite() {
+        return None;
+    }
+    let pad = 600.0;
+    Some([e[0] - pad, e[1] - pad, e[2] + pad, e[3] + pad])
+}
+
+/// Zone centre for output: in public mode snapped to a 50 m grid so that no
+/// incident position (candidate centres include incident locations) leaves.
+fn shown_centre(run: &Run, c: [f64; 2]) -> [f64; 2] {
+    if run.s.public {
+        [(c[0] / 50.0).round() * 50.0, (c[1] / 50.0).round() * 50.0]
+    } else {
+        c
+    }
+}
+
+fn days_text(run: &Run, days: &[usize]) -> String {
+    days.iter()
+        .map(|d| run.tr.weekday_short(*d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Patrol section.
+pub fn patrol(
+    ctx: &Context,
+    run: &Run,
+    p: &Patrol,
+    d: Option<&Density>,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    if p.zones.is_empty() {
+        b.push(Block::Para(tr.t("patrol.none").into()));
+        return Ok(());
+    }
+    b.push(Block::Para(tr.fmt(
+        "patrol.text",
+        &[
+            ("k", &p.zones.len().to_string()),
+            ("r", &tr.loc.num(run.s.patrol_radius_m, 0)),
+            (
+                "share",
+                &format!("{} %", tr.loc.num(100.0 * p.covered_share, 0)),
+            ),
+            ("km", &tr.loc.num(p.route_m / 1000.0, 1)),
+        ],
+    )));
+    let circles: Vec<MultiPolygon<f64>> = p
+        .zones
+        .iter()
+        .map(|z| {
+            MultiPolygon(vec![hotspot::schools::circle(
+                shown_centre(run, z.centre),
+                run.s.patrol_radius_m,
+            )])
+        })
+        .collect();
+    let times = |z: &super::analyses::Zone| -> String {
+        let w = z.windows.label();
+        if w.is_empty() {
+            "–".into()
+        } else {
+            w.replace('-', "–")
+        }
+    };
+    let svg = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(run, tr.t("map.patrol").into());
+        if let Some(d) = d {
+            map.layers.push(hotspot_layer(run, d));
+        }
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        let route: Vec<(f64, f64)> = p
+            .route
+            .iter()
+            .chain(p.route.first())
+            .map(|&k| {
+                let c = shown_centre(run, p.zones[k].centre);
+                (c[0], c[1])
+            })
+            .collect();
+        map.layers.push(Layer::Patrol(PatrolLayer {
+            legend: tr.t("legend.patrol").into(),
+            zones: p
+                .zones
+                .iter()
+                .zip(&circles)
+                .map(|(z, c)| PatrolZone {
+                    area: c.clone(),
+                    rank: z.rank as u32,
+                    label: format!(
+                        "{} {}",
+                        days_text(run, &z.top_days[..z.top_days.len().min(2)]),
+                        times(z)
+                    ),
+                })
+                .collect(),
+            route: (route.len() > 2).then(|| LineString::from(route)),
+            route_legend: tr.t("legend.route").into(),
+            colour: palette::PATROL,
+        }));
+        // Close in on the zones: their bounding box grown by 1 km.
+        let mut e = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for z in &p.zones {
+            let c = z.centre;
+            e = [
+                e[0].min(c[0]),
+                e[1].min(c[1]),
+                e[2].max(c[0]),
+                e[3].max(c[1]),
+            ];
+        }
+        map.extent = [e[0] - 1000.0, e[1] - 1000.0, e[2] + 1000.0, e[3] + 1000.0];
+        let m = render_map(run, "patrol", &map, written)?;
+        let mut heats = Vec::new();
+        for z in &p.zones {
+            let title = tr.fmt("chart.heat_zone", &[("k", &z.rank.to_string())]);
+            heats.push(render_chart(
+                run,
+                &format!("chart_patrol_zone_{}", z.rank),
+                &heat_chart(run, &title, &z.week),
+                written,
+            )?);
+        }
+        Ok((m, heats))
+    })?;
+    b.push(Block::Figure {
+        svg: svg.0,
+        caption: tr.t("cap.patrol").into(),
+    });
+    b.push(Block::Table {
+        head: vec![
+            tr.t("col.zone").into(),
+            tr.t("col.incidents").into(),
+            tr.t("col.harm").into(),
+            tr.t("col.pai").into(),
+            tr.t("col.days").into(),
+            tr.t("col.times").into(),
+        ],
+        rows: p
+            .zones
+            .iter()
+            .map(|z| {
+                vec![
+                    z.rank.to_string(),
+                    count_text(run, z.members.len() as u64),
+                    tr.loc.num(z.harm, 0),
+                    tr.loc.num(z.pai, 1),
+                    days_text(run, &z.top_days),
+                    times(z),
+                ]
+            })
+            .collect(),
+        numeric: vec![true, true, true, true, false, false],
+    });
+    b.push(Block::Para(tr.t("patrol.times_note").into()));
+    b.push(Block::Sub(tr.t("sub.zone_times").into()));
+    for (z, svg) in p.zones.iter().zip(svg.1) {
+        b.push(Block::Figure {
+            svg,
+            caption: tr.fmt("chart.heat_zone", &[("k", &z.rank.to_string())]),
+        });
+    }
+    write_csv(
+        run,
+        "patrol_zones",
+        &[
+            "rank",
+            "incidents",
+            "harm",
+            "pai",
+            "share_incidents",
+            "days",
+            "windows",
+            "route_order",
+        ],
+        &p.zones
+            .iter()
+            .map(|z| {
+                vec![
+                    z.rank.to_string(),
+                    csv_count(run, z.members.len() as u64),
+                    format!("{:.2}", z.harm),
+                    format!("{:.3}", z.pai),
+                    format!("{:.4}", z.share_incidents),
+                    z.top_days
+                        .iter()
+                        .map(|d| run.tr.weekday_short(*d))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    z.windows.label(),
+                    (p.route.iter().position(|&k| k + 1 == z.rank).unwrap_or(0) + 1).to_string(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+    let feats: Vec<OutFeature> = p
+        .zones
+        .iter()
+        .zip(&circles)
+        .map(|(z, c)| OutFeature {
+            geometry: c.clone().into(),
+            properties: props(&[
+                ("rank", json!(z.rank)),
+                ("incidents", count_value(run, z.members.len() as u64)),
+                ("pai", json!(z.pai)),
+                ("windows", json!(z.windows.label())),
+            ]),
+        })
+        .collect();
+    write_layer(run, "patrol_zones", &feats, written)?;
+    let route: Vec<(f64, f64)> = p
+        .route
+        .iter()
+        .chain(p.route.first())
+        .map(|&k| {
+            let c = shown_centre(run, p.zones[k].centre);
+            (c[0], c[1])
+        })
+        .collect();
+    if route.len() >= 2 {
+        write_layer(
+            run,
+            "patrol_route",
+            &[OutFeature {
+                geometry: LineString::from(route).into(),
+                properties: props(&[("length_m", json!(p.route_m))]),
+            }],
+            written,
+        )?;
+    }
+    json_out.insert(
+        "patrol".into(),
+        json!({
+            "radius_m": run.s.patrol_radius_m,
+            "covered_harm_share": p.covered_share,
+            "route_m": p.route_m,
+            "route_order": p.route.iter().map(|k| k + 1).collect::<Vec<_>>(),
+            "zones": p.zones.iter().map(|z| json!({
+                "rank": z.rank,
+                "incidents": count_value(run, z.members.len() as u64),
+                "harm": z.harm,
+                "pai": z.pai,
+                "windows": z.windows.label(),
+                "days": z.top_days.iter().map(|d| run.tr.weekday_short(*d)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(())
+}
+
+/// Gi* section (inside the hotspot chapter): a map of the significant cells and their counts.
+pub fn gi_star(
+    ctx: &Context,
+    run: &Run,
+    r: &hotspot::stats::getis_ord::GiStarResult,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    b.push(Block::Sub(tr.t("sub.gi").into()));
+    b.push(Block::Para(tr.fmt(
+        "gi.text",
+        &[
+            ("c", &tr.loc.num(run.s.grid_m, 0)),
+            ("d", &tr.loc.num(2.0 * run.s.grid_m, 0)),
+        ],
+    )));
+    // Bins 3, 2, 1 (hot) and -3, -2, -1 (cold) → classes 0..6.
+    let class_of = |bin: i8| -> Option<usize> {
+        match bin {
+            3 => Some(0),
+            2 => Some(1),
+            1 => Some(2),
+            -3 => Some(3),
+            -2 => Some(4),
+            -1 => Some(5),
+            _ => None,
+        }
+    };
+    let labels = [
+        "gi.hot99",
+        "gi.hot95",
+        "gi.hot90",
+        "gi.cold99",
+        "gi.cold95",
+        "gi.cold90",
+    ];
+    let colours = [
+        palette::GI_HOT[0],
+        palette::GI_HOT[1],
+        palette::GI_HOT[2],
+        palette::GI_COLD[0],
+        palette::GI_COLD[1],
+        palette::GI_COLD[2],
+    ];
+    let mut n_class = [0usize; 6];
+    let cells: Vec<(usize, usize, usize)> = (0..r.bin.len())
+        .filter_map(|k| {
+            let c = class_of(r.bin[k])?;
+            n_class[c] += 1;
+            Some((r.fishnet.col[k] as usize, r.fishnet.row[k] as usize, c))
+        })
+        .collect();
+    let svg = step(ctx, tr.t("step.maps"), || {
+        let mut map = base_map(run, tr.t("map.gi").into());
+        map.layers.push(Layer::Cells(hotspot_render::CellLayer {
+            title: tr.t("legend.gi").into(),
+            spec: r.fishnet.frame,
+            cells: cells.clone(),
+            classes: labels
+                .iter()
+                .zip(colours)
+                .map(|(l, c)| hotspot_render::Class::new(tr.t(l), c))
+                .collect(),
+        }));
+        if let Some(l) = school_layer(run) {
+            map.layers.push(l);
+        }
+        render_map(run, "gi_star", &map, written)
+    })?;
+    b.push(Block::Figure {
+        svg,
+        caption: tr.t("cap.gi").into(),
+    });
+    b.push(Block::Table {
+        head: vec![tr.t("col.class").into(), tr.t("col.cells").into()],
+        rows: labels
+            .iter()
+            .zip(n_class)
+            .map(|(l, n)| vec![tr.t(l).to_string(), tr.loc.int(n as u64)])
+            .collect(),
+        numeric: vec![false, true],
+    });
+    let feats: Vec<OutFeature> = (0..r.bin.len())
+        .filter(|&k| r.bin[k] != 0)
+        .map(|k| {
+            let [x0, y0, x1, y1] = r
+                .fishnet
+                .frame
+                .cell_bounds(r.fishnet.col[k] as usize, r.fishnet.row[k] as usize);
+            let poly = geo::Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            );
+            OutFeature {
+                geometry: poly.into(),
+                properties: props(&[
+                    ("gi_bin", json!(r.bin[k])),
+                    ("z", json!(r.gi.z[k])),
+                    ("p_fdr", json!(r.gi.p_fdr[k])),
+                    (
+                        "incidents",
+                        count_value(run, r.fishnet.count[k].round() as u64),
+                    ),
+                ]),
+            }
+        })
+        .collect();
+    write_layer(run, "gi_star", &feats, written)?;
+    json_out.insert(
+        "gi_star".into(),
+        json!({
+            "cell_m": run.s.grid_m,
+            "distance_band_m": 2.0 * run.s.grid_m,
+            "fdr": true,
+            "cells": r.bin.len(),
+            "hot_99": n_class[0], "hot_95": n_class[1], "hot_90": n_class[2],
+            "cold_99": n_class[3], "cold_95": n_class[4], "cold_90": n_class[5],
+            "note": r.note(),
+        }),
+    );
+    Ok(())
+}

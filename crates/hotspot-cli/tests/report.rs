@@ -1,0 +1,354 @@
+//! `hotspot report` end to end: the real binary on a small synthetic scene in
+//! a temp dir. Checks structure (files, legend and scale-bar texts, languages)
+//! and the public-mode guarantees (no incident coordinate anywhere, no count
+//! below the threshold in any table, layer or summary, no external URL).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Synthetic incidents around Vingåker: two clusters, scattered points, and
+/// a rare category with 2 incidents (to be suppressed in public mode).
+fn scene(dir: &Path) -> (PathBuf, Vec<(String, String)>) {
+    let mut csv = String::from("id,datetime,latitude,longitude,category\n");
+    let mut coords = Vec::new();
+    let cats = [
+        "Skadegörelse",
+        "Misshandel",
+        "Klotter",
+        "Hastighetsöverträdelse",
+        "Bedrägeri",
+        "Stöld",
+    ];
+    let mut k = 0u64;
+    let mut push =
+        |lat: f64, lon: f64, cat: &str, month: u32, day: u32, hour: u32, csv: &mut String| {
+            k += 1;
+            let (la, lo) = (format!("{lat:.6}"), format!("{lon:.6}"));
+            csv.push_str(&format!(
+                "{k},2025-{month:02}-{day:02}T{hour:02}:17:00+01:00,{la},{lo},{cat}\n"
+            ));
+            coords.push((la, lo));
+        };
+    for i in 0..240u32 {
+        let a = i as f64 * 2.399_963;
+        let r = 0.0009 * (i as f64).sqrt() / 4.0;
+        let (clat, clon) = if i % 3 == 0 {
+            (59.0459, 15.8731)
+        } else {
+            (59.0421, 15.8904)
+        };
+        push(
+            clat + r * a.sin(),
+            clon + 2.0 * r * a.cos(),
+            cats[(i % 6) as usize],
+            1 + i % 12,
+            1 + i % 28,
+            (i * 7) % 24,
+            &mut csv,
+        );
+    }
+    for i in 0..40u32 {
+        push(
+            59.02 + 0.001 * (i * 37 % 50) as f64,
+            15.80 + 0.003 * (i * 53 % 60) as f64,
+            "Stöld",
+            1 + i % 12,
+            2,
+            12,
+            &mut csv,
+        );
+    }
+    push(59.04812, 15.88123, "Olaga hot", 3, 3, 22, &mut csv);
+    push(59.04133, 15.86771, "Olaga hot", 4, 4, 23, &mut csv);
+    std::fs::write(dir.join("incidents.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("boundary.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Test"},"geometry":{"type":"Polygon","coordinates":[[[15.75,58.99],[16.0,58.99],[16.0,59.1],[15.75,59.1],[15.75,58.99]]]}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("schools.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Testskolan"},"geometry":{"type":"Point","coordinates":[15.8735,59.0462]}},{"type":"Feature","properties":{"name":"Bäckskolan"},"geometry":{"type":"Point","coordinates":[15.8890,59.0425]}}]}"#,
+    )
+    .unwrap();
+    let cfg = dir.join("report.toml");
+    std::fs::write(
+        &cfg,
+        "place = \"Testby\"\nsource = \"syntetiska testdata\"\nincidents = \"incidents.csv\"\nboundary = \"boundary.geojson\"\nschools = \"schools.geojson\"\nprint = false\n",
+    )
+    .unwrap();
+    (cfg, coords)
+}
+
+fn hotspot(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hotspot"))
+        .args(args)
+        .output()
+        .expect("run hotspot")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    files(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "png"))
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect()
+}
+
+#[test]
+fn internal_report_has_every_part_in_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = scene(dir.path());
+    let out = dir.path().join("out");
+    let o = hotspot(&[
+        "report",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("report.html"), "total-time line: {stderr}");
+    for f in [
+        "report.html",
+        "summary.json",
+        "manifest.json",
+        "maps/overview.svg",
+        "maps/overview.png",
+        "maps/chart_monthly.svg",
+        "maps/chart_hour_weekday.png",
+        "layers/incidents.geojson",
+        "layers/boundary.geojson",
+        "layers/count_grid.geojson",
+        "tables/problem_areas.csv",
+        "tables/categories.csv",
+        "tables/monthly.csv",
+        "tables/hour_weekday.csv",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    assert!(
+        !out.join("maps/overview_a4.png").exists(),
+        "print = false in the config"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"sv\">"));
+    assert!(html.contains("Lägesbild Testby"));
+    assert!(html.contains("Våld, hot och trakasserier"));
+    assert!(!html.contains("⟦"), "untranslated key");
+    // Self-contained: no URL, no external resource.
+    for bad in ["http://", "https://", " src=", "url(", "@import"] {
+        assert!(!html.contains(bad), "report.html holds {bad}");
+    }
+    assert!(html.matches("href=\"").count() == html.matches("href=\"#").count());
+    // The map SVG: legend entries, scale bar, school labels.
+    let svg = std::fs::read_to_string(out.join("maps/overview.svg")).unwrap();
+    for t in [
+        "Teckenförklaring",
+        "Kommungräns",
+        "Skola",
+        "Testskolan",
+        "Bäckskolan",
+        "Händelser efter problemområde",
+    ] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "overview.svg lacks {t}"
+        );
+    }
+    assert!(
+        svg.contains(" km\n</text>") || svg.contains("00 m\n</text>"),
+        "scale bar text"
+    );
+    // PNG dimensions (screen size).
+    let png = std::fs::read(out.join("maps/overview.png")).unwrap();
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 1131);
+    // Summary counts add up; the manifest hashes the inputs.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["counts"]["incidents"], 282);
+    let by_area: u64 = s["counts"]["by_area"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_area, 282);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        m["inputs"]["incidents"]["sha256"].as_str().unwrap().len(),
+        64
+    );
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    // Same run again: byte-identical outputs.
+    let out2 = dir.path().join("out2");
+    let o = hotspot(&[
+        "report",
+        cfg.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "--quiet prints nothing");
+    for f in [
+        "report.html",
+        "summary.json",
+        "maps/overview.svg",
+        "maps/overview.png",
+        "tables/monthly.csv",
+    ] {
+        assert!(
+            std::fs::read(out.join(f)).unwrap() == std::fs::read(out2.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn public_english_report_reveals_no_incident_and_no_small_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, coords) = scene(dir.path());
+    let out = dir.path().join("pub");
+    let o = hotspot(&[
+        "report",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--public",
+        "--lang",
+        "en",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("layers/incidents.geojson").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Situation report Testby"));
+    assert!(html.contains("Public version"));
+    assert!(
+        html.contains("&lt;5"),
+        "the report says what was suppressed"
+    );
+    assert!(!html.contains("⟦"));
+    for bad in ["http://", "https://", " src=", "url("] {
+        assert!(!html.contains(bad));
+    }
+    let texts = text_files(&out);
+    // No incident coordinate (as written in the input) in any file.
+    for (p, t) in &texts {
+        for (la, lo) in &coords {
+            if p.extension().is_some_and(|e| e == "geojson") {
+                // GeoJSON writes [lon, lat] with 7 decimals: look for the pair.
+                for (pos, _) in t.match_indices(lo.as_str()) {
+                    let rest = t[pos + lo.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+                    assert!(
+                        !rest.starts_with(&format!(",{la}")),
+                        "{} holds incident position {la},{lo}",
+                        p.display()
+                    );
+                }
+            } else {
+                assert!(
+                    !(t.contains(la.as_str()) && t.contains(lo.as_str())),
+                    "{} holds incident coordinate {la},{lo}",
+                    p.display()
+                );
+            }
+        }
+    }
+    // No count between 1 and 4 in any table.
+    let min = 5;
+    for p in files(&out.join("tables")) {
+        let mut r = csv::Reader::from_path(&p).unwrap();
+        // Ranks and orders are not counts.
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        for rec in r.records() {
+            for (k, cell) in rec.unwrap().iter().enumerate() {
+                if head[k] == "rank" || head[k].ends_with("_order") {
+                    continue;
+                }
+                if let Ok(v) = cell.parse::<u64>() {
+                    assert!(v == 0 || v >= min, "{} holds count {v}", p.display());
+                }
+            }
+        }
+    }
+    // Nor in the layers' properties or the summary.
+    let grid: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("layers/count_grid.geojson")).unwrap(),
+    )
+    .unwrap();
+    for f in grid["features"].as_array().unwrap() {
+        assert!(f["properties"]["incidents"].as_u64().unwrap() >= min);
+    }
+    fn walk(v: &serde_json::Value, min: u64, path: &str) {
+        match v {
+            serde_json::Value::Number(n) => {
+                if let Some(x) = n.as_u64() {
+                    assert!(x == 0 || x >= min, "summary {path} = {x}");
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, min, path)),
+            serde_json::Value::Object(o) => o
+                .iter()
+                .for_each(|(k, x)| walk(x, min, &format!("{path}.{k}"))),
+            _ => {}
+        }
+    }
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    walk(&s["counts"], min, "counts");
+    assert!(
+        s["counts"]["by_category"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["incidents"].is_null()),
+        "the 2 'Olaga hot' are suppressed"
+    );
+    assert_eq!(s["mode"], "public");
+    // The English map has English texts and no incident dots legend.
+    let svg = std::fs::read_to_string(out.join("maps/overview.svg")).unwrap();
+    assert!(svg.contains("\nLegend\n</text>"));
+    assert!(svg.contains("\nIncidents per cell (250 × 250 m)\n</text>"));
+    assert!(!svg.contains("\nIncidents by problem area\n</text>\n<circle"));
+}
+
+#[test]
+fn bad_config_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = scene(dir.path());
+    std::fs::write(&cfg, "incidents = \"incidents.csv\"\ncell_size = 5\n").unwrap();
+    let o = hotspot(&["report", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("cell_size") && e.contains("report.toml"), "{e}");
+    std::fs::write(&cfg, "incidents = \"nope.csv\"\n").unwrap();
+    let o = hotspot(&["report", cfg.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.csv"));
+}
