@@ -390,3 +390,28 @@ fn first_position(f: &Value) -> Option<[f64; 2]> {
     }
     None
 }
+
+/// The features of a GeoJSON text: a FeatureCollection's features, or a lone
+/// Feature. A bare geometry is an error saying that `expected` (e.g. "a
+/// FeatureCollection of Point features") was wanted; `path` names the file in errors.
+pub(crate) fn parse_features(
+    text: &str,
+    path: &std::path::Path,
+    expected: &str,
+) -> crate::Result<Vec<geojson::Feature>> {
+    let parse_error = |message: String| crate::Error::Parse {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+    };
+    match text
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| parse_error(format!("not valid GeoJSON: {e}")))?
+    {
+        geojson::GeoJson::FeatureCollection(fc) => Ok(fc.features),
+        geojson::GeoJson::Feature(f) => Ok(vec![f]),
+        geojson::GeoJson::Geometry(_) => Err(parse_error(format!(
+            "expected {expected}, found a bare geometry"
+        ))),
+    }
+}

@@ -43,7 +43,7 @@
 mod boundary;
 mod columns;
 mod csv;
-mod geojson;
+pub(crate) mod geojson;
 mod options;
 mod pipeline;
 mod report;

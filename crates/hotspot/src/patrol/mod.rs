@@ -250,22 +250,11 @@ pub fn read_points(
     projector: &crate::crs::Projector,
 ) -> Result<Vec<[f64; 2]>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let gj: geojson::GeoJson = text.parse().map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("not valid GeoJSON: {e}"),
-    })?;
-    let features = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        geojson::GeoJson::Feature(f) => vec![f],
-        geojson::GeoJson::Geometry(_) => {
-            return Err(Error::Parse {
-                path: path.to_path_buf(),
-                line: None,
-                message: "expected a FeatureCollection of Point features".into(),
-            });
-        }
-    };
+    let features = crate::ingest::geojson::parse_features(
+        &text,
+        path,
+        "a FeatureCollection of Point features",
+    )?;
     let mut out = Vec::with_capacity(features.len());
     for (k, f) in features.iter().enumerate() {
         let bad = |m: String| Error::Parse {

@@ -285,22 +285,11 @@ pub fn read_schools(path: &Path, projector: &Projector) -> Result<Vec<School>> {
 /// # Errors
 /// As [`read_schools`].
 pub fn parse_schools(text: &str, path: &Path, projector: &Projector) -> Result<Vec<School>> {
-    let gj: geojson::GeoJson = text.parse().map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("not valid GeoJSON: {e}"),
-    })?;
-    let features = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        geojson::GeoJson::Feature(f) => vec![f],
-        geojson::GeoJson::Geometry(_) => {
-            return Err(Error::Parse {
-                path: path.to_path_buf(),
-                line: None,
-                message: "expected a FeatureCollection of schools with a `name` property, found a bare geometry".into(),
-            });
-        }
-    };
+    let features = crate::ingest::geojson::parse_features(
+        text,
+        path,
+        "a FeatureCollection of schools with a `name` property",
+    )?;
     if features.is_empty() {
         return Err(Error::Parse {
             path: path.to_path_buf(),
