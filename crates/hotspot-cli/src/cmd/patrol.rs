@@ -139,12 +139,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         },
     };
     if sources.schools && args.schools.is_none() {
-        anyhow::bail!("--candidate-sources schools needs --schools FILE");
+        return Err(hotspot::Error::invalid(
+            "candidate_sources",
+            "schools",
+            "the schools source needs --schools FILE",
+        )
+        .into());
     }
     let cell_params = match args.zone_shape {
         ZoneShape::Circle => {
             if args.cell_m.is_some() || args.zone_cells.is_some() {
-                anyhow::bail!("--cell-m and --zone-cells need --zone-shape cells");
+                return Err(hotspot::Error::invalid(
+                    "zone_shape",
+                    "circle",
+                    "--cell-m and --zone-cells apply to --zone-shape cells",
+                )
+                .into());
             }
             None
         }
