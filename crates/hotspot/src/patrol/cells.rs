@@ -303,13 +303,27 @@ impl CellZones {
         self.spec.cell_of(x, y).map(|(c, r)| self.spec.index(c, r))
     }
 
-    /// Seed cell centres of the zones (their reference points, e.g. for the route).
-    pub fn seed_centres(&self) -> Vec<[f64; 2]> {
+    /// Reference point of each zone (its reported centre and route stop): the centre of the zone's cell
+    /// nearest the mean position of its cells (ties to the lower index), so it lies inside the zone.
+    pub fn anchors(&self) -> Vec<[f64; 2]> {
         self.zones
             .iter()
             .map(|z| {
-                let (c, r) = self.spec.col_row(z.seed);
-                self.spec.centre(c, r)
+                let pos: Vec<(u32, [f64; 2])> = z
+                    .cells
+                    .iter()
+                    .map(|&k| {
+                        let (c, r) = self.spec.col_row(k as usize);
+                        (k, self.spec.centre(c, r))
+                    })
+                    .collect();
+                let n = pos.len() as f64;
+                let mx = pos.iter().map(|p| p.1[0]).sum::<f64>() / n;
+                let my = pos.iter().map(|p| p.1[1]).sum::<f64>() / n;
+                let d2 = |p: &[f64; 2]| (p[0] - mx).powi(2) + (p[1] - my).powi(2);
+                pos.iter()
+                    .min_by(|a, b| d2(&a.1).total_cmp(&d2(&b.1)).then(a.0.cmp(&b.0)))
+                    .map_or([mx, my], |p| p.1)
             })
             .collect()
     }

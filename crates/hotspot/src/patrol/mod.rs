@@ -250,7 +250,7 @@ impl CoverProblem {
 
     /// Builds the instance over grid-cell zones: zone `j` covers the positive-weight incidents in its
     /// cells; zones may share at most `max_overlap` of the smaller zone's cells (the radius in `params` is
-    /// not used). The zones' reference points ([`CoverProblem::centre`]) are their seed-cell centres.
+    /// not used). The zones' reference points ([`CoverProblem::centre`]) are [`CellZones::anchors`].
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the slices differ in length or a weight is negative or not finite.
@@ -283,7 +283,7 @@ impl CoverProblem {
             })
             .collect();
         Ok(Self {
-            centres: zones.seed_centres(),
+            centres: zones.anchors(),
             covers,
             weights: weights.to_vec(),
             shape: Shape::Cells {
@@ -293,7 +293,7 @@ impl CoverProblem {
         })
     }
 
-    /// Reference point of candidate `c` (circle centre or seed-cell centre), metres.
+    /// Reference point of candidate `c` (circle centre or cell-zone anchor), metres.
     pub fn centre(&self, c: usize) -> [f64; 2] {
         self.centres[c]
     }
@@ -619,7 +619,7 @@ impl CoverProblem {
 pub struct ZoneStats {
     /// 1-based rank (order of choice).
     pub rank: usize,
-    /// Centre in metres (circle centre, or the seed-cell centre of a cell zone).
+    /// Centre in metres (circle centre, or the anchor cell centre of a cell zone, see [`CellZones::anchors`]).
     pub centre: [f64; 2],
     /// Incidents inside this zone (each zone counts its own; overlaps count for each).
     pub members: Vec<usize>,

@@ -485,6 +485,8 @@ fn cell_zones_hand_checked() {
     // A's zone (12), then disjoint from it: E (2) (C's zone shares B with A's).
     assert_eq!(g.gains, vec![12.0, 2.0]);
     assert_eq!(g, problem.greedy_plain(2, &[]).unwrap());
+    // A's zone {A, B, D}: mean cell position (1/3, 1/3) from A, nearest cell A, so the anchor is A's centre.
+    assert_eq!(problem.centre(g.chosen[0]), [50.0, 50.0]);
     let study = StudyArea::new(MultiPolygon::new(vec![polygon![
         (x: 0.0, y: 0.0), (x: 1000.0, y: 0.0), (x: 1000.0, y: 1000.0), (x: 0.0, y: 1000.0)
     ]]))
