@@ -384,7 +384,7 @@ fn patrol_candidate_sources_and_cell_zones() {
     counts.sort();
     assert_eq!(counts, ["12", "8"]);
 
-    // Cell zones: 100 m cells, at most 4 cells per zone.
+    // Cell zones: 100 m cells, 4 cells per zone.
     let out = d.join("cells");
     let o = run(
         &[

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 pub enum ZoneShape {
     /// A circle of --radius around the centre.
     Circle,
-    /// A connected cluster of up to --zone-cells grid cells of --cell-m, grown from a seed cell.
+    /// A connected cluster of --zone-cells grid cells of --cell-m, grown from a seed cell.
     Cells,
 }
 
@@ -70,15 +70,16 @@ pub struct Args {
     /// peaks,clusters,grid, plus schools when --schools is given.
     #[arg(long, value_name = "LIST")]
     pub candidate_sources: Option<String>,
-    /// Zone shape: circle (radius --radius) or cells (a connected set of up to --zone-cells grid cells of
-    /// --cell-m metres, grown greedily by harm from a seed cell within a square block).
+    /// Zone shape: circle (radius --radius) or cells (a connected set of --zone-cells grid cells of
+    /// --cell-m metres, grown greedily by cell harm from a seed cell within a square block; seeds are the
+    /// cells of the candidate centres, and with the grid source every cell holding harm).
     #[arg(long, value_enum, default_value_t = ZoneShape::Circle)]
     pub zone_shape: ZoneShape,
     /// Cell side for --zone-shape cells, metres (default: radius/2).
     #[arg(long, value_name = "M")]
     pub cell_m: Option<f64>,
-    /// Largest number of cells in a zone for --zone-shape cells (1-100; default: the circle's area in
-    /// cells, round(pi radius^2 / cell^2), 13 with the default cell).
+    /// Number of cells in a zone for --zone-shape cells (1-100; default: the circle's area in cells,
+    /// round(pi radius^2 / cell^2), 13 with the default cell).
     #[arg(long, value_name = "N")]
     pub zone_cells: Option<usize>,
     /// Share of a zone's incidents (with an hour) the 2-hour patrol windows must hold.
@@ -552,7 +553,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             match &cell_params {
                 None => format!("circles of radius {} m", args.radius),
                 Some(cp) => format!(
-                    "connected clusters of up to {} cells of {} m",
+                    "connected clusters of {} cells of {} m",
                     cp.max_cells(),
                     cp.cell_m()
                 ),

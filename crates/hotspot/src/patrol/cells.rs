@@ -1,4 +1,4 @@
-//! Grid-cell-cluster patrol zones: a zone is a 4-connected set of up to `m` square grid cells.
+//! Grid-cell-cluster patrol zones: a zone is a 4-connected set of `m` square grid cells.
 //!
 //! # Formulation
 //! Square cells of side `c` (aligned to multiples of `c`, as [`crate::grid::GridSpec::covering`]) hold the
@@ -23,9 +23,10 @@
 //! cell count of the smaller zone (0 = disjoint).
 //!
 //! Defaults ([`CellZoneParams::for_radius`]): `c = r / 2` and `m = round(π r² / c²) = 13`, so a zone has
-//! at most the area of a circle of radius `r` and fits in a 5 × 5 block (`d = 2`).
+//! about the area of a circle of radius `r` (203,125 m² against 196,350 m² for r = 250 m) and fits in a
+//! 5 × 5 block (`d = 2`).
 //!
-//! Complexity: O(n log n) to bin the incidents, O(m² ) per seed to grow zones, then as for circles.
+//! Complexity: O(n log n) to bin the incidents, O(m²) per seed to grow zones, then as for circles.
 
 use super::candidates::{Candidate, CandidateSource, MAX_CANDIDATES};
 use crate::error::{Error, Result};
@@ -44,7 +45,8 @@ pub struct CellZoneParams {
 }
 
 impl CellZoneParams {
-    /// Cells of `cell_m` metres (> 0, <= 5000), zones of at most `max_cells` cells (1..=100).
+    /// Cells of `cell_m` metres (> 0, <= 5000), zones of `max_cells` cells (1..=100; every zone has exactly
+    /// this many, see the module doc).
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming `cell_m` or `zone_cells`.
@@ -66,7 +68,7 @@ impl CellZoneParams {
         Ok(Self { cell_m, max_cells })
     }
 
-    /// Defaults for zones comparable to circles of radius `radius_m`: cells of `r/2`, at most
+    /// Defaults for zones comparable to circles of radius `radius_m`: cells of `r/2`,
     /// `round(π r² / (r/2)²) = 13` cells.
     ///
     /// # Errors
@@ -82,7 +84,7 @@ impl CellZoneParams {
         self.cell_m
     }
 
-    /// Largest number of cells in a zone.
+    /// Number of cells in a zone.
     pub fn max_cells(&self) -> usize {
         self.max_cells
     }

@@ -23,7 +23,7 @@
 //! count towards `k`.
 //!
 //! **Zone shapes.** Circles of radius `r` ([`CoverProblem::new`]) or grid-cell clusters
-//! ([`CoverProblem::from_cells`], see the [`cells`] module): connected sets of up to `m` cells grown from a
+//! ([`CoverProblem::from_cells`], see the [`cells`] module): connected sets of `m` cells grown from a
 //! seed cell; the covering and the greedy are the same, over these fixed sets.
 //!
 //! Per zone ([`zone_stats`]): incidents and harm inside (a zone's own circle, so incidents in an overlap

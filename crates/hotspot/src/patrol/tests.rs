@@ -423,7 +423,7 @@ fn default_set_never_worse_than_grid_where_optimum_is_obvious() {
 
 #[test]
 fn cell_zones_hand_checked() {
-    // Cells of 100 m, zones of up to 3 cells (block half-width 1). Harm per cell (col, row):
+    // Cells of 100 m, zones of 3 cells (block half-width 1). Harm per cell (col, row):
     // A(0,0) = 5, B(1,0) = 3, C(2,0) = 1, D(0,1) = 4, E(3,3) = 2.
     let mut x = Vec::new();
     let mut y = Vec::new();
@@ -515,14 +515,27 @@ fn cell_zone_greedy_against_brute_force() {
         let params = CellZoneParams::new(100.0, 4).unwrap();
         for overlap in [1.0, 0.0] {
             let zones = CellZones::build(&x, &y, &w, &params, &[], true).unwrap();
-            // Every zone is connected (4-neighbours), within the block and at most 4 cells.
+            // Every zone has 4 cells including its seed, within the seed's 3 x 3 block, 4-connected.
             for z in &zones.zones {
-                assert!(z.cells.len() <= 4 && z.cells.contains(&(z.seed as u32)));
+                assert!(z.cells.len() == 4 && z.cells.contains(&(z.seed as u32)));
                 let (sc, sr) = zones.spec.col_row(z.seed);
                 for &c in &z.cells {
                     let (cc, rr) = zones.spec.col_row(c as usize);
                     assert!(cc.abs_diff(sc) <= 1 && rr.abs_diff(sr) <= 1);
                 }
+                let mut reached = vec![z.seed as u32];
+                let mut at = 0;
+                while at < reached.len() {
+                    let (c, r) = zones.spec.col_row(reached[at] as usize);
+                    at += 1;
+                    for &o in &z.cells {
+                        let (oc, or) = zones.spec.col_row(o as usize);
+                        if oc.abs_diff(c) + or.abs_diff(r) == 1 && !reached.contains(&o) {
+                            reached.push(o);
+                        }
+                    }
+                }
+                assert_eq!(reached.len(), 4, "zone not connected: {z:?}");
             }
             let p = CoverProblem::from_cells(&x, &y, &w, zones, overlap).unwrap();
             assert!(p.len() <= 36);
