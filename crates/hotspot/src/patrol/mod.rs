@@ -17,7 +17,7 @@
 //! general; [`CoverProblem::exact`] (branch and bound with the submodular bound
 //! `f(S ∪ T) ≤ f(S) + Σ_{t∈T} Δ(t | S)`) gives the optimum on small cases, to show the gap.
 //!
-//! **Candidates** ([`candidates`] module, [`candidate_set`]): kernel-density peaks, DBSCAN cluster centroids
+//! **Candidates** ([`mod@candidates`] module, [`candidate_set`]): kernel-density peaks, DBSCAN cluster centroids
 //! and a grid of spacing `r/2` by default (issue 6), optionally incident locations, schools and the
 //! caller's points, deduplicated by position. Forced centres (e.g. the top school) are chosen first and
 //! count towards `k`.
