@@ -1,7 +1,12 @@
-//! Patrol zones: candidate generation and lazy vs plain greedy maximal covering, over sizes.
+//! Patrol zones: candidate generation (grid + incidents, and the default set of density peaks, cluster
+//! centroids and grid), lazy vs plain greedy maximal covering, and grid-cell-cluster zones, over sizes.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use hotspot::patrol::{CoverProblem, PatrolParams, candidates};
+use hotspot::patrol::{
+    CandidateSources, CellZoneParams, CellZones, CoverProblem, PatrolParams, candidate_set,
+    candidates,
+};
+use hotspot::{Crs, Incidents};
 use std::hint::black_box;
 
 /// Seeded clustered points in a 10 km square: half around 20 centres (sd ~150 m), half uniform.
@@ -58,6 +63,22 @@ fn bench_patrol(c: &mut Criterion) {
                 b.iter(|| black_box(&p).greedy_plain(5, &[]))
             });
         }
+        // The default candidate set: KDE peaks + DBSCAN centroids + grid.
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap_or_else(|e| panic!("{e}"));
+        let sources = CandidateSources::default();
+        g.bench_with_input(BenchmarkId::new("candidate_set_default", n), &n, |b, _| {
+            b.iter(|| candidate_set(black_box(&inc), &w, 250.0, &sources, &[]))
+        });
+        // Cell zones (125 m cells, up to 13 cells): grow one zone per cell with harm, then lazy greedy.
+        let cp = CellZoneParams::for_radius(250.0).unwrap_or_else(|e| panic!("{e}"));
+        g.bench_with_input(BenchmarkId::new("cell_zones_build", n), &n, |b, _| {
+            b.iter(|| CellZones::build(black_box(&x), &y, &w, &cp, &[], true))
+        });
+        let zones = CellZones::build(&x, &y, &w, &cp, &[], true).unwrap_or_else(|e| panic!("{e}"));
+        let pc = CoverProblem::from_cells(&x, &y, &w, zones, 0.0).unwrap_or_else(|e| panic!("{e}"));
+        g.bench_with_input(BenchmarkId::new("cell_greedy_lazy_k5", n), &n, |b, _| {
+            b.iter(|| black_box(&pc).greedy(5, &[]))
+        });
     }
     g.finish();
 }

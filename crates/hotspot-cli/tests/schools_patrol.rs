@@ -319,3 +319,134 @@ fn bad_inputs_give_clear_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn patrol_candidate_sources_and_cell_zones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_case(d);
+    let inc = d.join("incidents.csv");
+    let boundary = d.join("boundary.geojson");
+    let schools = d.join("schools.geojson");
+    let run = |extra: &[&str], out: &Path| {
+        let mut args = vec![
+            "patrol",
+            inc.to_str().unwrap(),
+            "--zones",
+            "2",
+            "--boundary",
+            boundary.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        hotspot(&args)
+    };
+    // All sources by name: every chosen zone names one of them.
+    let out = d.join("all");
+    let o = run(
+        &[
+            "--candidate-sources",
+            "peaks,clusters,grid,incidents,schools",
+            "--schools",
+            schools.to_str().unwrap(),
+        ],
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("sources peaks,clusters,grid,incidents,schools"),
+        "{stdout}"
+    );
+    let (h, rows) = read_csv(&out.join("patrol_zones.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), 2);
+    let mut counts: Vec<&str> = rows.iter().map(|r| r[col("incidents")].as_str()).collect();
+    counts.sort();
+    assert_eq!(counts, ["12", "8"]);
+    for r in &rows {
+        assert!(
+            ["peak", "cluster", "grid", "incident", "school"].contains(&r[col("source")].as_str()),
+            "{r:?}"
+        );
+        assert_eq!(r[col("shape")], "circle");
+        assert_eq!(r[col("radius_m")], "250");
+    }
+    // Default sources: the two clusters' centroids (12 vandalism incidents on a 40 m ring round the school,
+    // 8 assaults in a 70 m line) are candidates; the zones still hold 12 and 8.
+    let out = d.join("default");
+    let o = run(&[], &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("sources peaks,clusters,grid)"));
+    let (_, rows) = read_csv(&out.join("patrol_zones.csv"));
+    let mut counts: Vec<&str> = rows.iter().map(|r| r[col("incidents")].as_str()).collect();
+    counts.sort();
+    assert_eq!(counts, ["12", "8"]);
+
+    // Cell zones: 100 m cells, 4 cells per zone.
+    let out = d.join("cells");
+    let o = run(
+        &[
+            "--zone-shape",
+            "cells",
+            "--cell-m",
+            "100",
+            "--zone-cells",
+            "4",
+        ],
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (h, rows) = read_csv(&out.join("patrol_zones.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    for name in [
+        "source",
+        "shape",
+        "cells",
+        "cell_m",
+        "area_m2",
+        "share_area",
+        "pai",
+    ] {
+        assert!(h.contains(&name.to_string()), "missing column {name}");
+    }
+    let mut counts: Vec<&str> = rows.iter().map(|r| r[col("incidents")].as_str()).collect();
+    counts.sort();
+    assert_eq!(counts, ["12", "8"]);
+    for r in &rows {
+        assert_eq!(r[col("shape")], "cells");
+        assert_eq!(r[col("cells")], "4");
+        assert_eq!(r[col("cell_m")], "100.0");
+        assert_eq!(r[col("area_m2")], "40000");
+        assert_eq!(r[col("radius_m")], "");
+        // 4 cells of 1 ha in a study area of about 16 km2 (the boundary is drawn in degrees).
+        let share: f64 = r[col("share_area")].parse().unwrap();
+        assert!((share - 0.0025).abs() < 0.0025 * 0.01, "{share}");
+    }
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("patrol_zones.geojson")).unwrap())
+            .unwrap();
+    let f = &gj["features"][0];
+    assert!(["Polygon", "MultiPolygon"].contains(&f["geometry"]["type"].as_str().unwrap()));
+    for key in [
+        "rank", "source", "shape", "cells", "cell_m", "area_m2", "pai", "windows",
+    ] {
+        assert!(f["properties"].get(key).is_some(), "missing property {key}");
+    }
+
+    // Bad values name the flag.
+    let o = run(&["--candidate-sources", "peaks,blobs"], &d.join("bad"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("candidate_sources"));
+    let o = run(&["--candidate-sources", "schools"], &d.join("bad"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--cell-m", "100"], &d.join("bad"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        &["--zone-shape", "cells", "--zone-cells", "0"],
+        &d.join("bad"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("zone_cells"));
+}

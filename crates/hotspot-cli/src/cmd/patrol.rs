@@ -1,6 +1,7 @@
 //! `hotspot patrol`: k patrol zones by harm-weighted maximal coverage, when to patrol them and a route.
 //!
-//! Writes to `--out DIR`: `patrol_zones.csv` and `patrol_zones.geojson` (one circle per zone),
+//! Writes to `--out DIR`: `patrol_zones.csv` and `patrol_zones.geojson` (one circle, or one union of grid
+//! cells with `--zone-shape cells`, per zone),
 //! `patrol_when.csv` (zone × weekday × hour counts), `patrol_plan.csv` (Koper visit plan) and, with a start
 //! point, `patrol_route.geojson` (closed route through the zone centres).
 
@@ -10,12 +11,21 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::patrol::{
-    CoverProblem, PatrolParams, candidates, plan_route, smallest_windows, visit_plan, week_table,
-    zone_stats,
+    Candidate, CandidateSource, CandidateSources, CellZoneParams, CellZones, CoverProblem,
+    PatrolParams, candidate_set, plan_route, smallest_windows, visit_plan, week_table, zone_stats,
 };
 use hotspot::schools::{School, ZoneParams};
 use serde_json::{Map, json};
 use std::path::PathBuf;
+
+/// Shape of a patrol zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ZoneShape {
+    /// A circle of --radius around the centre.
+    Circle,
+    /// A connected cluster of --zone-cells grid cells of --cell-m, grown from a seed cell.
+    Cells,
+}
 
 /// Flags of `hotspot patrol`.
 #[derive(Debug, clap::Args)]
@@ -50,9 +60,28 @@ pub struct Args {
     /// Radius of the school zones used to rank schools for --force-top-school, metres.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub school_radius: f64,
-    /// Extra candidate centres (GeoJSON points in lon/lat, e.g. density peaks or cluster centroids).
+    /// Extra candidate centres (GeoJSON points in lon/lat), always added (source `file`).
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
+    /// Where candidate zone centres come from, comma-separated: peaks (local maxima of a quartic kernel
+    /// density of the harm, bandwidth = --radius, cells of radius/5, above 5% of the maximum), clusters
+    /// (centroids of DBSCAN clusters, eps = radius/2, min 5 incidents), grid (points every radius/2),
+    /// incidents (every incident location), schools (needs --schools). Default:
+    /// peaks,clusters,grid, plus schools when --schools is given.
+    #[arg(long, value_name = "LIST")]
+    pub candidate_sources: Option<String>,
+    /// Zone shape: circle (radius --radius) or cells (a connected set of --zone-cells grid cells of
+    /// --cell-m metres, grown greedily by cell harm from a seed cell within a square block; seeds are the
+    /// cells of the candidate centres, and with the grid source every cell holding harm).
+    #[arg(long, value_enum, default_value_t = ZoneShape::Circle)]
+    pub zone_shape: ZoneShape,
+    /// Cell side for --zone-shape cells, metres (default: radius/2).
+    #[arg(long, value_name = "M")]
+    pub cell_m: Option<f64>,
+    /// Number of cells in a zone for --zone-shape cells (1-100; default: the circle's area in cells,
+    /// round(pi radius^2 / cell^2), 13 with the default cell).
+    #[arg(long, value_name = "N")]
+    pub zone_cells: Option<usize>,
     /// Share of a zone's incidents (with an hour) the 2-hour patrol windows must hold.
     #[arg(long, value_name = "SHARE", default_value_t = 0.6)]
     pub window_share: f64,
@@ -103,6 +132,44 @@ fn parse_lonlat(text: &str) -> anyhow::Result<[f64; 2]> {
 /// Runs `hotspot patrol`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let params = PatrolParams::new(args.zones, args.radius, args.max_overlap)?;
+    let sources = match &args.candidate_sources {
+        Some(text) => CandidateSources::parse(text)?,
+        None => CandidateSources {
+            schools: args.schools.is_some(),
+            ..CandidateSources::default()
+        },
+    };
+    if sources.schools && args.schools.is_none() {
+        return Err(hotspot::Error::invalid(
+            "candidate_sources",
+            "schools",
+            "the schools source needs --schools FILE",
+        )
+        .into());
+    }
+    let cell_params = match args.zone_shape {
+        ZoneShape::Circle => {
+            if args.cell_m.is_some() || args.zone_cells.is_some() {
+                return Err(hotspot::Error::invalid(
+                    "zone_shape",
+                    "circle",
+                    "--cell-m and --zone-cells apply to --zone-shape cells",
+                )
+                .into());
+            }
+            None
+        }
+        ZoneShape::Cells => {
+            let cell = args.cell_m.unwrap_or(args.radius / 2.0);
+            let m = match args.zone_cells {
+                Some(m) => m,
+                None => (std::f64::consts::PI * args.radius * args.radius / (cell * cell))
+                    .round()
+                    .clamp(1.0, 100.0) as usize,
+            };
+            Some(CellZoneParams::new(cell, m)?)
+        }
+    };
     if !(args.window_share > 0.0 && args.window_share <= 1.0) {
         return Err(hotspot::Error::invalid(
             "window_share",
@@ -201,8 +268,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         args.radius,
     )?;
 
-    // Candidates: the forced top school first, given points, schools, incident locations, grid.
-    let mut given: Vec<[f64; 2]> = Vec::new();
+    // Candidates: the forced top school first, file points, schools, then peaks, clusters, incident
+    // locations, grid (see hotspot::patrol::candidates).
+    let mut given: Vec<Candidate> = Vec::new();
+    let tag = |pos: [f64; 2], source: CandidateSource| Candidate { pos, source };
     let mut forced_school: Option<usize> = None;
     if args.force_top_school {
         let zp = ZoneParams::new(args.school_radius, vec![0.0, args.school_radius], 0.95)?;
@@ -213,17 +282,48 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .find(|r| r.problem_area.is_none() && r.rank == 1)
         {
             forced_school = Some(r.school);
-            given.push(schools[r.school].location());
+            given.push(tag(schools[r.school].location(), CandidateSource::Forced));
         }
     }
     if let Some(p) = &args.candidates {
-        given.extend(hotspot::patrol::read_points(p, &data.projector)?);
+        let pts = hotspot::patrol::read_points(p, &data.projector)?;
+        given.extend(pts.into_iter().map(|q| tag(q, CandidateSource::File)));
     }
-    given.extend(school_locs.iter().copied());
+    if sources.schools {
+        given.extend(school_locs.iter().map(|&q| tag(q, CandidateSource::School)));
+    }
     let pb = ctx.spinner("choosing patrol zones");
-    let cands = candidates(inc.x(), inc.y(), areas.harm(), args.radius, &given)?;
-    let centres: Vec<[f64; 2]> = cands.iter().map(|c| c.pos).collect();
-    let problem = CoverProblem::new(inc.x(), inc.y(), areas.harm(), &centres, &params)?;
+    let harm = areas.harm();
+    let (problem, sources_of): (CoverProblem, Vec<CandidateSource>) = match &cell_params {
+        None => {
+            let cands = candidate_set(&inc, harm, args.radius, &sources, &given)?;
+            let centres: Vec<[f64; 2]> = cands.iter().map(|c| c.pos).collect();
+            (
+                CoverProblem::new(inc.x(), inc.y(), harm, &centres, &params)?,
+                cands.iter().map(|c| c.source).collect(),
+            )
+        }
+        Some(cp) => {
+            // Seeds: the given points, peaks, clusters (and incidents) by position; the grid source
+            // seeds every cell holding harm (done by CellZones::build).
+            let no_grid = CandidateSources {
+                grid: false,
+                ..sources
+            };
+            let seeds = candidate_set(&inc, harm, args.radius, &no_grid, &given)?;
+            let zones = CellZones::build(inc.x(), inc.y(), harm, cp, &seeds, sources.grid)?;
+            let src = zones.zones.iter().map(|z| z.source).collect();
+            (
+                CoverProblem::from_cells(inc.x(), inc.y(), harm, zones, args.max_overlap)?,
+                src,
+            )
+        }
+    };
+    if forced_school.is_some() && sources_of.first() != Some(&CandidateSource::Forced) {
+        anyhow::bail!(
+            "the top school lies outside the cell grid of the zones; use --zone-shape circle or drop --force-top-school"
+        );
+    }
     let forced: Vec<usize> = if forced_school.is_some() {
         vec![0]
     } else {
@@ -287,8 +387,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "nearest_school",
         "school_distance_m",
         "source",
+        "shape",
+        "cells",
+        "cell_m",
+        "area_m2",
     ])?;
     let mut feats = Vec::new();
+    let (shape, radius, cell_m) = match &cell_params {
+        None => ("circle", Some(args.radius), None),
+        Some(cp) => ("cells", None, Some(cp.cell_m())),
+    };
     for (k, z) in stats.iter().enumerate() {
         let [lon, lat] = data.projector.to_lonlat(z.centre[0], z.centre[1])?;
         let mut cat = vec![0usize; areas.names().len()];
@@ -311,17 +419,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .iter()
             .map(|s| (s.distance_to(z.centre[0], z.centre[1]), &s.name))
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        let source = if forced_school.is_some() && sel.chosen[k] == 0 {
-            "top school (forced)"
-        } else {
-            cands[sel.chosen[k]].source.as_str()
-        };
+        let source = sources_of[sel.chosen[k]].as_str();
         let wl = windows[k].label();
         w.write_record([
             z.rank.to_string(),
             num(lon, 6),
             num(lat, 6),
-            num(args.radius, 0),
+            radius.map(|r| num(r, 0)).unwrap_or_default(),
             z.members.len().to_string(),
             num(z.harm, 2),
             num(z.share_incidents, 4),
@@ -335,12 +439,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             nearest.map(|n| n.1.clone()).unwrap_or_default(),
             nearest.map(|n| num(n.0, 0)).unwrap_or_default(),
             source.to_string(),
+            shape.to_string(),
+            z.cells.to_string(),
+            cell_m.map(|c| num(c, 1)).unwrap_or_default(),
+            num(z.area_m2, 0),
         ])?;
         let mut props = Map::new();
         props.insert("rank".into(), json!(z.rank));
         props.insert("lon".into(), jnum(lon, 6));
         props.insert("lat".into(), jnum(lat, 6));
-        props.insert("radius_m".into(), json!(args.radius));
+        props.insert("radius_m".into(), json!(radius));
         props.insert("incidents".into(), json!(z.members.len()));
         props.insert("harm".into(), jnum(z.harm, 2));
         props.insert("share_incidents".into(), jnum(z.share_incidents, 4));
@@ -360,8 +468,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             json!(nearest.map(|n| n.0.round())),
         );
         props.insert("source".into(), json!(source));
+        props.insert("shape".into(), json!(shape));
+        props.insert("cells".into(), json!(z.cells));
+        props.insert("cell_m".into(), json!(cell_m));
+        props.insert("area_m2".into(), jnum(z.area_m2, 0));
+        let geometry = match z.geometry.0.as_slice() {
+            [one] => geo::Geometry::Polygon(one.clone()),
+            _ => geo::Geometry::MultiPolygon(z.geometry.clone()),
+        };
         feats.push(OutFeature {
-            geometry: geo::Geometry::Polygon(hotspot::schools::circle(z.centre, args.radius)),
+            geometry,
             properties: props,
         });
     }
@@ -431,10 +547,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let total = inc.len();
         let total_harm: f64 = areas.harm().iter().sum();
         println!(
-            "Patrol zones: {} of {} requested, radius {} m, max overlap {:.0}% ({} incidents analysed{}{})",
+            "Patrol zones: {} of {} requested, {}, max overlap {:.0}% ({} incidents analysed{}{})",
             stats.len(),
             args.zones,
-            args.radius,
+            match &cell_params {
+                None => format!("circles of radius {} m", args.radius),
+                Some(cp) => format!(
+                    "connected clusters of {} cells of {} m",
+                    cp.max_cells(),
+                    cp.cell_m()
+                ),
+            },
             100.0 * args.max_overlap,
             total,
             if args.areas.is_empty() {
@@ -449,6 +572,33 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     f.map_or("start".into(), |d| d.to_string()),
                     t.map_or("end".into(), |d| d.to_string())
                 ),
+            }
+        );
+        let mut per_source: Vec<(CandidateSource, usize)> = Vec::new();
+        for s in &sources_of {
+            match per_source.iter_mut().find(|(k, _)| k == s) {
+                Some(e) => e.1 += 1,
+                None => per_source.push((*s, 1)),
+            }
+        }
+        println!(
+            "Candidate {}: {} ({}; sources {}{})",
+            if cell_params.is_some() {
+                "zones (one per seed cell)"
+            } else {
+                "centres"
+            },
+            sources_of.len(),
+            per_source
+                .iter()
+                .map(|(s, n)| format!("{} {n}", s.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sources.label(),
+            if args.candidates.is_some() {
+                ", plus the --candidates file"
+            } else {
+                ""
             }
         );
         println!(
@@ -481,8 +631,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         println!(
-            "\n{:>4} {:>10} {:>10} {:>9} {:>8} {:>7} {:>6}  {:<22} {:<28} nearest school",
-            "rank", "lon", "lat", "incidents", "harm", "share", "PAI", "windows", "categories"
+            "\n{:>4} {:>10} {:>10} {:>9} {:>8} {:>7} {:>6}  {:<8} {:<22} {:<28} nearest school",
+            "rank",
+            "lon",
+            "lat",
+            "incidents",
+            "harm",
+            "share",
+            "PAI",
+            "source",
+            "windows",
+            "categories"
         );
         for (k, z) in stats.iter().enumerate() {
             let [lon, lat] = data.projector.to_lonlat(z.centre[0], z.centre[1])?;
@@ -519,7 +678,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 )
             };
             println!(
-                "{:>4} {:>10.5} {:>10.5} {:>9} {:>8.1} {:>6.1}% {:>6.1}  {:<22} {:<28} {}",
+                "{:>4} {:>10.5} {:>10.5} {:>9} {:>8.1} {:>6.1}% {:>6.1}  {:<8} {:<22} {:<28} {}",
                 z.rank,
                 lon,
                 lat,
@@ -527,6 +686,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 z.harm,
                 100.0 * z.share_incidents,
                 z.pai,
+                sources_of[sel.chosen[k]].as_str(),
                 wl,
                 cats,
                 nearest

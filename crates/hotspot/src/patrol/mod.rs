@@ -17,9 +17,14 @@
 //! general; [`CoverProblem::exact`] (branch and bound with the submodular bound
 //! `f(S ∪ T) ≤ f(S) + Σ_{t∈T} Δ(t | S)`) gives the optimum on small cases, to show the gap.
 //!
-//! **Candidates** ([`candidates`]): the caller's points (density peaks, cluster centroids), every distinct
-//! incident location and the centres of a grid of spacing `r/2` over the incidents, kept only where they
-//! cover something. Forced centres (e.g. the top school) are chosen first and count towards `k`.
+//! **Candidates** ([`mod@candidates`] module, [`candidate_set`]): kernel-density peaks, DBSCAN cluster centroids
+//! and a grid of spacing `r/2` by default (issue 6), optionally incident locations, schools and the
+//! caller's points, deduplicated by position. Forced centres (e.g. the top school) are chosen first and
+//! count towards `k`.
+//!
+//! **Zone shapes.** Circles of radius `r` ([`CoverProblem::new`]) or grid-cell clusters
+//! ([`CoverProblem::from_cells`], see the [`cells`] module): connected sets of `m` cells grown from a
+//! seed cell; the covering and the greedy are the same, over these fixed sets.
 //!
 //! Per zone ([`zone_stats`]): incidents and harm inside (a zone's own circle, so incidents in an overlap
 //! count for each zone), shares of incidents and of the study area, and the prediction accuracy index
@@ -28,9 +33,16 @@
 //! Complexity: building the coverage lists is O(C·(log n + m)) for C candidates with m incidents each;
 //! lazy greedy needs O(C log C) heap work plus the refreshed gains, usually a small multiple of k·m.
 
+pub mod candidates;
+pub mod cells;
 pub mod route;
 pub mod when;
 
+pub use candidates::{
+    Candidate, CandidateSource, CandidateSources, MAX_CANDIDATES, candidate_set, candidates,
+    cluster_centroids, density_peaks, raster_peaks, read_points,
+};
+pub use cells::{CellZoneParams, CellZones};
 pub use route::{Route, plan_route};
 pub use when::{Visit, WeekTable, Windows, smallest_windows, visit_plan, week_table};
 
@@ -129,152 +141,6 @@ fn min_separation(r: f64, max_overlap: f64) -> f64 {
     hi
 }
 
-/// Where a candidate centre came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CandidateSource {
-    /// Given by the caller (density peak, cluster centroid, school).
-    Given,
-    /// An incident location.
-    Incident,
-    /// A grid centre.
-    Grid,
-}
-
-impl CandidateSource {
-    /// Name used in outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CandidateSource::Given => "given",
-            CandidateSource::Incident => "incident",
-            CandidateSource::Grid => "grid",
-        }
-    }
-}
-
-/// A candidate centre in metres.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Candidate {
-    /// `[x, y]` in metres.
-    pub pos: [f64; 2],
-    /// Origin.
-    pub source: CandidateSource,
-}
-
-/// Largest number of candidate centres (grid + incidents + given); checked before the coverage lists are built.
-pub const MAX_CANDIDATES: usize = 200_000;
-
-/// Candidate centres: `given` first, then distinct incident locations, then grid centres of spacing
-/// `radius_m / 2` over the incidents' bounding box, each kept only if it covers an incident with positive
-/// weight (given points are always kept). Deterministic order.
-///
-/// # Errors
-/// [`Error::LimitExceeded`] when the grid would exceed [`MAX_CANDIDATES`] points (give fewer incidents or a
-/// larger radius).
-pub fn candidates(
-    x: &[f64],
-    y: &[f64],
-    weights: &[f64],
-    radius_m: f64,
-    given: &[[f64; 2]],
-) -> Result<Vec<Candidate>> {
-    let index = SpatialIndex::from_xy(x, y);
-    let covers = |p: [f64; 2]| {
-        let mut any = false;
-        index.for_each_within(p[0], p[1], radius_m, |i, _| any |= weights[i] > 0.0);
-        any
-    };
-    let mut out: Vec<Candidate> = given
-        .iter()
-        .map(|&pos| Candidate {
-            pos,
-            source: CandidateSource::Given,
-        })
-        .collect();
-    let mut pts: Vec<[f64; 2]> = (0..x.len())
-        .filter(|&i| weights[i] > 0.0)
-        .map(|i| [x[i], y[i]])
-        .collect();
-    pts.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
-    pts.dedup();
-    out.extend(pts.iter().map(|&pos| Candidate {
-        pos,
-        source: CandidateSource::Incident,
-    }));
-    if !pts.is_empty() {
-        let (mut x0, mut y0, mut x1, mut y1) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for p in &pts {
-            x0 = x0.min(p[0]);
-            y0 = y0.min(p[1]);
-            x1 = x1.max(p[0]);
-            y1 = y1.max(p[1]);
-        }
-        let step = radius_m / 2.0;
-        let nx = ((x1 - x0) / step).floor() as u64 + 1;
-        let ny = ((y1 - y0) / step).floor() as u64 + 1;
-        if nx.saturating_mul(ny) + out.len() as u64 > MAX_CANDIDATES as u64 {
-            return Err(Error::LimitExceeded {
-                what: "patrol candidate centres",
-                requested: nx.saturating_mul(ny) + out.len() as u64,
-                limit: MAX_CANDIDATES as u64,
-                hint: "use a larger --radius or a smaller area/period".into(),
-            });
-        }
-        for r in 0..ny {
-            for c in 0..nx {
-                let pos = [x0 + c as f64 * step, y0 + r as f64 * step];
-                if covers(pos) {
-                    out.push(Candidate {
-                        pos,
-                        source: CandidateSource::Grid,
-                    });
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Reads candidate centres from a GeoJSON FeatureCollection of Points (RFC 7946 lon/lat), projected to
-/// metres with `projector` (e.g. density peaks or cluster centroids written by other commands).
-///
-/// # Errors
-/// [`Error::Io`] when unreadable; [`Error::Parse`] naming the feature for a non-point geometry or a
-/// coordinate that cannot be projected.
-pub fn read_points(
-    path: &std::path::Path,
-    projector: &crate::crs::Projector,
-) -> Result<Vec<[f64; 2]>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let features = crate::ingest::geojson::parse_features(
-        &text,
-        path,
-        "a FeatureCollection of Point features",
-    )?;
-    let mut out = Vec::with_capacity(features.len());
-    for (k, f) in features.iter().enumerate() {
-        let bad = |m: String| Error::Parse {
-            path: path.to_path_buf(),
-            line: Some(k as u64 + 1),
-            message: format!("feature {}: {m}", k + 1),
-        };
-        let g: Option<geo::Geometry<f64>> = f.geometry.clone().and_then(|g| g.try_into().ok());
-        match g {
-            Some(geo::Geometry::Point(p)) => out.push(
-                projector
-                    .to_metres(p.x(), p.y())
-                    .map_err(|e| bad(e.to_string()))?,
-            ),
-            _ => return Err(bad("candidate centres must be Point geometries".into())),
-        }
-    }
-    Ok(out)
-}
-
 /// A chosen set of centres.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selection {
@@ -294,7 +160,37 @@ pub struct CoverProblem {
     centres: Vec<[f64; 2]>,
     covers: Vec<Vec<u32>>,
     weights: Vec<f64>,
-    min_sep: f64,
+    shape: Shape,
+}
+
+/// Zone shape and what the overlap limit means for it.
+#[derive(Clone, Debug)]
+enum Shape {
+    /// Circles: centres at least `min_sep` apart.
+    Circles { min_sep: f64 },
+    /// Cell zones sharing at most `max_overlap` of the smaller zone's cells.
+    Cells {
+        zones: Box<CellZones>,
+        max_overlap: f64,
+    },
+}
+
+fn check_weights(x: &[f64], y: &[f64], weights: &[f64]) -> Result<()> {
+    if x.len() != y.len() || x.len() != weights.len() {
+        return Err(Error::invalid(
+            "weights",
+            format!("{} / {} / {}", x.len(), y.len(), weights.len()),
+            "x, y and weights need one value per incident",
+        ));
+    }
+    if let Some(w) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+        return Err(Error::invalid(
+            "weights",
+            w,
+            "harm weights must be finite and >= 0",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(PartialEq)]
@@ -329,20 +225,7 @@ impl CoverProblem {
         centres: &[[f64; 2]],
         params: &PatrolParams,
     ) -> Result<Self> {
-        if x.len() != y.len() || x.len() != weights.len() {
-            return Err(Error::invalid(
-                "weights",
-                format!("{} / {} / {}", x.len(), y.len(), weights.len()),
-                "x, y and weights need one value per incident",
-            ));
-        }
-        if let Some(w) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
-            return Err(Error::invalid(
-                "weights",
-                w,
-                "harm weights must be finite and >= 0",
-            ));
-        }
+        check_weights(x, y, weights)?;
         let index = SpatialIndex::from_xy(x, y);
         let covers = centres
             .iter()
@@ -359,8 +242,68 @@ impl CoverProblem {
             centres: centres.to_vec(),
             covers,
             weights: weights.to_vec(),
-            min_sep: params.min_separation_m(),
+            shape: Shape::Circles {
+                min_sep: params.min_separation_m(),
+            },
         })
+    }
+
+    /// Builds the instance over grid-cell zones: zone `j` covers the positive-weight incidents in its
+    /// cells; zones may share at most `max_overlap` of the smaller zone's cells (the radius in `params` is
+    /// not used). The zones' reference points ([`CoverProblem::centre`]) are [`CellZones::anchors`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the slices differ in length or a weight is negative or not finite.
+    pub fn from_cells(
+        x: &[f64],
+        y: &[f64],
+        weights: &[f64],
+        zones: CellZones,
+        max_overlap: f64,
+    ) -> Result<Self> {
+        check_weights(x, y, weights)?;
+        // Positive-weight incidents sorted by cell, then each zone gathers its cells' runs.
+        let mut binned: Vec<(u32, u32)> = (0..x.len())
+            .filter(|&i| weights[i] > 0.0)
+            .filter_map(|i| zones.cell_of(x[i], y[i]).map(|k| (k as u32, i as u32)))
+            .collect();
+        binned.sort_unstable();
+        let covers = zones
+            .zones
+            .iter()
+            .map(|z| {
+                let mut v: Vec<u32> = Vec::new();
+                for &k in &z.cells {
+                    let from = binned.partition_point(|&(c, _)| c < k);
+                    let to = binned.partition_point(|&(c, _)| c <= k);
+                    v.extend(binned[from..to].iter().map(|&(_, i)| i));
+                }
+                v.sort_unstable();
+                v
+            })
+            .collect();
+        Ok(Self {
+            centres: zones.anchors(),
+            covers,
+            weights: weights.to_vec(),
+            shape: Shape::Cells {
+                zones: Box::new(zones),
+                max_overlap,
+            },
+        })
+    }
+
+    /// Reference point of candidate `c` (circle centre or cell-zone anchor), metres.
+    pub fn centre(&self, c: usize) -> [f64; 2] {
+        self.centres[c]
+    }
+
+    /// The cell zones, when the zones are grid-cell clusters.
+    pub fn cell_zones(&self) -> Option<&CellZones> {
+        match &self.shape {
+            Shape::Cells { zones, .. } => Some(zones),
+            Shape::Circles { .. } => None,
+        }
     }
 
     /// Number of candidates.
@@ -387,10 +330,17 @@ impl CoverProblem {
     }
 
     fn compatible(&self, c: usize, chosen: &[usize]) -> bool {
-        chosen.iter().all(|&s| {
-            let (a, b) = (self.centres[c], self.centres[s]);
-            s != c && (a[0] - b[0]).hypot(a[1] - b[1]) >= self.min_sep - 1e-9
-        })
+        match &self.shape {
+            Shape::Circles { min_sep, .. } => chosen.iter().all(|&s| {
+                let (a, b) = (self.centres[c], self.centres[s]);
+                s != c && (a[0] - b[0]).hypot(a[1] - b[1]) >= min_sep - 1e-9
+            }),
+            Shape::Cells { zones, max_overlap } => chosen.iter().all(|&s| {
+                let (a, b) = (&zones.zones[c].cells, &zones.zones[s].cells);
+                let shared = cells::shared_cells(a, b) as f64;
+                s != c && shared <= max_overlap * a.len().min(b.len()) as f64 + 1e-9
+            }),
+        }
     }
 
     /// Coverage `f(S)` and covered count of a set of candidates.
@@ -669,9 +619,9 @@ impl CoverProblem {
 pub struct ZoneStats {
     /// 1-based rank (order of choice).
     pub rank: usize,
-    /// Centre in metres.
+    /// Centre in metres (circle centre, or the anchor cell centre of a cell zone, see [`CellZones::anchors`]).
     pub centre: [f64; 2],
-    /// Incidents inside this zone's circle (each zone counts its own; overlaps count for each).
+    /// Incidents inside this zone (each zone counts its own; overlaps count for each).
     pub members: Vec<usize>,
     /// Their harm.
     pub harm: f64,
@@ -683,10 +633,18 @@ pub struct ZoneStats {
     pub pai: f64,
     /// Marginal harm added when chosen.
     pub marginal_harm: f64,
+    /// The zone's shape in metres (circle as a 64-gon, or the union of its cells), not clipped.
+    pub geometry: MultiPolygon<f64>,
+    /// Zone area inside the study area, m2.
+    pub area_m2: f64,
+    /// Number of grid cells (0 for a circle).
+    pub cells: usize,
 }
 
 /// Per-zone statistics for a selection: `x`, `y`, `harm` of the analysed incidents, the study area (for
-/// the area share; circles are clipped to it).
+/// the area share; zones are clipped to it). For circles `radius_m` is the radius (as in the problem);
+/// for cell zones it is not used, members are the incidents in the zone's cells and the area is that of
+/// the cells.
 pub fn zone_stats(
     x: &[f64],
     y: &[f64],
@@ -704,10 +662,25 @@ pub fn zone_stats(
         .enumerate()
         .map(|(k, &c)| {
             let centre = problem.centres[c];
-            let members = index.within(centre[0], centre[1], radius_m);
+            let (members, geometry, cells) = match problem.cell_zones() {
+                None => (
+                    index.within(centre[0], centre[1], radius_m),
+                    MultiPolygon::new(vec![crate::schools::circle(centre, radius_m)]),
+                    0,
+                ),
+                Some(z) => {
+                    let own = &z.zones[c].cells;
+                    let members = (0..x.len())
+                        .filter(|&i| {
+                            z.cell_of(x[i], y[i])
+                                .is_some_and(|cell| own.binary_search(&(cell as u32)).is_ok())
+                        })
+                        .collect();
+                    (members, z.polygon(c), own.len())
+                }
+            };
             let h: f64 = members.iter().map(|&i| harm[i]).sum();
-            let circle = MultiPolygon::new(vec![crate::schools::circle(centre, radius_m)]);
-            let area = circle.intersection(study.polygons()).unsigned_area();
+            let area = geometry.intersection(study.polygons()).unsigned_area();
             let share_incidents = members.len() as f64 / n;
             let share_area = area / study.area_m2();
             ZoneStats {
@@ -719,6 +692,9 @@ pub fn zone_stats(
                 pai: share_incidents / share_area,
                 marginal_harm: selection.gains.get(k).copied().unwrap_or(f64::NAN),
                 members,
+                geometry,
+                area_m2: area,
+                cells,
             }
         })
         .collect()

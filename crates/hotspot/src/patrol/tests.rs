@@ -195,3 +195,411 @@ fn degenerate_inputs() {
     assert!(p.greedy(3, &[999]).is_err());
     assert!(CoverProblem::new(&[1.0], &[1.0], &[-1.0], &[], &params).is_err());
 }
+
+// ---- Candidate sources: density peaks, cluster centroids, the default set ----
+
+fn raster(cols: usize, rows: usize, values: Vec<f64>) -> crate::grid::Raster {
+    crate::grid::Raster {
+        spec: crate::grid::GridSpec::new(0.0, 0.0, 10.0, cols, rows).unwrap(),
+        values,
+    }
+}
+
+#[test]
+fn raster_peaks_hand_built() {
+    // Row 0 is the first line (south). 6 x 4 cells.
+    #[rustfmt::skip]
+    let v = vec![
+        9.0, 1.0, 1.0, 1.0, 1.0, 1.0, // (0,0) = 9: a peak on the corner
+        1.0, 1.0, 5.0, 1.0, 1.0, 4.0, // (2,1) = 5: interior peak; (5,1) = 4: east edge peak
+        1.0, 1.0, 1.0, 1.0, 3.0, 3.0, // (4,2)-(5,2) = 3 next to 4: plateau that is not a peak
+        1.0, 2.0, 2.0, 0.5, 1.0, 1.0, // (1,3)-(2,3) = 2: a plateau peak on the north edge
+    ];
+    let r = raster(6, 4, v.clone());
+    let idx = |c: usize, row: usize| row * 6 + c;
+    // Floor 0: every local maximum; the plateau (1,3)-(2,3) gives one cell, the lower index (tie on
+    // distance to the plateau mean).
+    assert_eq!(
+        raster_peaks(&r, 0.0),
+        vec![idx(0, 0), idx(2, 1), idx(5, 1), idx(1, 3)]
+    );
+    // A floor of 4 drops the 2-plateau and keeps values above it only (4 is not > 4).
+    assert_eq!(raster_peaks(&r, 4.0), vec![idx(0, 0), idx(2, 1)]);
+    // A three-cell plateau: the representative is the middle cell (nearest the plateau mean).
+    let r3 = raster(5, 1, vec![0.0, 7.0, 7.0, 7.0, 0.0]);
+    assert_eq!(raster_peaks(&r3, 0.0), vec![2]);
+    // A flat raster is one plateau with nothing higher around it: one peak, at its middle.
+    let flat = raster(3, 3, vec![1.0; 9]);
+    assert_eq!(raster_peaks(&flat, 0.0), vec![4]);
+    // All zero: nothing above the floor. NaN is neither a peak nor blocks one.
+    assert!(raster_peaks(&raster(3, 3, vec![0.0; 9]), 0.0).is_empty());
+    let mut nan = vec![1.0; 9];
+    nan[4] = f64::NAN;
+    nan[0] = 2.0;
+    assert_eq!(raster_peaks(&raster(3, 3, nan), 0.0), vec![0]);
+}
+
+/// Two blobs of `n` incidents (a ring of radius `ring` plus nothing at the centre), far apart.
+fn two_blobs(c1: [f64; 2], c2: [f64; 2], n: usize, ring: f64) -> (Vec<f64>, Vec<f64>) {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for c in [c1, c2] {
+        for j in 0..n {
+            let a = std::f64::consts::TAU * j as f64 / n as f64;
+            x.push(c[0] + ring * a.cos());
+            y.push(c[1] + ring * a.sin());
+        }
+    }
+    (x, y)
+}
+
+fn incidents(x: &[f64], y: &[f64]) -> crate::Incidents {
+    crate::Incidents::from_xy(crate::Crs::SWEREF99_TM, x, y).unwrap()
+}
+
+#[test]
+fn cluster_centroids_land_on_blob_centres() {
+    let (c1, c2) = ([1037.0, 2011.0], [4003.0, 2950.0]);
+    let (x, y) = two_blobs(c1, c2, 16, 100.0);
+    let inc = incidents(&x, &y);
+    let c = cluster_centroids(&inc, &vec![1.0; x.len()], 250.0).unwrap();
+    assert_eq!(c.len(), 2);
+    for (got, want) in c.iter().zip([c1, c2]) {
+        assert!((got[0] - want[0]).abs() < 1e-9 && (got[1] - want[1]).abs() < 1e-9);
+    }
+    // Zero harm leaves incidents out: only the second blob is clustered.
+    let mut harm = vec![1.0; x.len()];
+    harm[..16].iter_mut().for_each(|h| *h = 0.0);
+    let c = cluster_centroids(&inc, &harm, 250.0).unwrap();
+    assert_eq!(c.len(), 1);
+    assert!((c[0][0] - c2[0]).abs() < 1e-9);
+    // Fewer than five incidents with harm: no cluster.
+    assert!(
+        cluster_centroids(&inc, &[&[1.0; 4][..], &[0.0; 28][..]].concat(), 250.0)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn density_peaks_on_two_blobs() {
+    // Two tight blobs (ring 20 m); the peaks are the density-grid cells at the blob centres: within
+    // half a cell diagonal (cell = 250 / 5 = 50 m).
+    let (c1, c2) = ([1037.0, 2011.0], [4003.0, 2950.0]);
+    let (x, y) = two_blobs(c1, c2, 12, 20.0);
+    let inc = incidents(&x, &y);
+    let mut harm = vec![1.0; x.len()];
+    let p = density_peaks(&inc, &harm, 250.0).unwrap();
+    assert_eq!(p.len(), 2, "{p:?}");
+    for (got, want) in p.iter().zip([c1, c2]) {
+        assert!(
+            (got[0] - want[0]).hypot(got[1] - want[1]) <= 25.0 * 2f64.sqrt() + 1e-9,
+            "{got:?} vs {want:?}"
+        );
+    }
+    // A blob with a twentieth of the other's harm falls under the 5 % floor.
+    harm[12..].iter_mut().for_each(|h| *h = 0.04);
+    assert_eq!(density_peaks(&inc, &harm, 250.0).unwrap().len(), 1);
+    // No harm: no peak. Everything within one bandwidth: the weighted mean.
+    assert!(
+        density_peaks(&inc, &vec![0.0; x.len()], 250.0)
+            .unwrap()
+            .is_empty()
+    );
+    let one = incidents(&[10.0, 30.0], &[0.0, 0.0]);
+    assert_eq!(
+        density_peaks(&one, &[1.0, 3.0], 250.0).unwrap(),
+        vec![[25.0, 0.0]]
+    );
+}
+
+#[test]
+fn candidate_set_union_is_deduplicated_and_holds_the_grid() {
+    let (x, y, w) = random_case(5, 150);
+    let inc = incidents(&x, &y);
+    let all = candidate_set(&inc, &w, 150.0, &CandidateSources::default(), &[]).unwrap();
+    let grid_only = CandidateSources::parse("grid").unwrap();
+    let grid = candidate_set(&inc, &w, 150.0, &grid_only, &[]).unwrap();
+    let key = |p: [f64; 2]| ((p[0] * 100.0).round() as i64, (p[1] * 100.0).round() as i64);
+    let keys: std::collections::HashSet<_> = all.iter().map(|c| key(c.pos)).collect();
+    assert_eq!(keys.len(), all.len(), "duplicates in the union");
+    assert!(grid.iter().all(|c| keys.contains(&key(c.pos))));
+    assert!(all.iter().any(|c| c.source == CandidateSource::Peak));
+    // Sources in order: peaks, then clusters, then grid.
+    let rank = |s: CandidateSource| match s {
+        CandidateSource::Peak => 0,
+        CandidateSource::Cluster => 1,
+        _ => 2,
+    };
+    assert!(
+        all.windows(2)
+            .all(|p| rank(p[0].source) <= rank(p[1].source))
+    );
+    // The grid part equals the old builder's grid part, and the incidents source its incident part.
+    let old = candidates(&x, &y, &w, 150.0, &[]).unwrap();
+    let old_grid: Vec<_> = old
+        .iter()
+        .filter(|c| c.source == CandidateSource::Grid)
+        .collect();
+    assert_eq!(old_grid.len(), grid.len());
+    assert!(old_grid.iter().zip(&grid).all(|(a, b)| a.pos == b.pos));
+    let inc_only = CandidateSources::parse("incidents").unwrap();
+    assert_eq!(
+        candidate_set(&inc, &w, 150.0, &inc_only, &[])
+            .unwrap()
+            .len(),
+        old.iter()
+            .filter(|c| c.source == CandidateSource::Incident)
+            .count()
+    );
+    // Given points come first and are kept even when they cover nothing.
+    let given = [Candidate {
+        pos: [-5000.0, -5000.0],
+        source: CandidateSource::School,
+    }];
+    let g = candidate_set(&inc, &w, 150.0, &grid_only, &given).unwrap();
+    assert_eq!(g[0], given[0]);
+    assert_eq!(g.len(), grid.len() + 1);
+    // Parsing.
+    assert_eq!(
+        CandidateSources::parse("default").unwrap(),
+        CandidateSources::default()
+    );
+    assert_eq!(CandidateSources::default().label(), "peaks,clusters,grid");
+    assert!(CandidateSources::parse("peaks,blobs").is_err());
+    assert!(CandidateSources::parse("").is_err());
+}
+
+#[test]
+fn default_set_never_worse_than_grid_where_optimum_is_obvious() {
+    // Rings of 32 incidents of radius 0.95 r around centres off the grid lattice: only a centre within
+    // 0.05 r of a ring's centre covers the whole ring. k = number of rings: the optimum covers all.
+    let r = 250.0;
+    for (seed, centres) in [
+        [[0.0, 0.0], [3000.0, 170.0], [1210.0, 2890.0]],
+        [[33.0, 71.0], [1500.0, 1500.0], [4000.0, -900.0]],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for (b, c) in centres.iter().enumerate() {
+            for j in 0..32 {
+                let a = std::f64::consts::TAU * (j as f64 + 0.3 * b as f64) / 32.0;
+                x.push(c[0] + 0.95 * r * a.cos());
+                y.push(c[1] + 0.95 * r * a.sin());
+            }
+        }
+        let w: Vec<f64> = (0..x.len()).map(|i| 1.0 + (i / 32) as f64).collect();
+        let inc = incidents(&x, &y);
+        let params = PatrolParams::new(3, r, 0.0).unwrap();
+        let solve = |sources: &str| {
+            let c = candidate_set(&inc, &w, r, &CandidateSources::parse(sources).unwrap(), &[])
+                .unwrap();
+            let centres: Vec<[f64; 2]> = c.iter().map(|c| c.pos).collect();
+            let p = CoverProblem::new(&x, &y, &w, &centres, &params).unwrap();
+            let g = p.greedy(3, &[]).unwrap();
+            (
+                g.covered_weight,
+                g.chosen.iter().map(|&i| c[i].source).collect::<Vec<_>>(),
+            )
+        };
+        let total: f64 = w.iter().sum();
+        let (all, src) = solve("default");
+        let (grid, _) = solve("grid");
+        assert_eq!(all, total, "case {seed}");
+        assert!(all >= grid, "case {seed}: {all} < {grid}");
+        assert!(
+            grid < total,
+            "case {seed}: the grid alone should miss ring points"
+        );
+        assert!(
+            src.iter().all(|s| *s == CandidateSource::Cluster),
+            "{src:?}"
+        );
+    }
+}
+
+// ---- Grid-cell-cluster zones ----
+
+#[test]
+fn cell_zones_hand_checked() {
+    // Cells of 100 m, zones of 3 cells (block half-width 1). Harm per cell (col, row):
+    // A(0,0) = 5, B(1,0) = 3, C(2,0) = 1, D(0,1) = 4, E(3,3) = 2.
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    let mut w = Vec::new();
+    for (c, r, h) in [(0, 0, 5), (1, 0, 3), (2, 0, 1), (0, 1, 4), (3, 3, 2)] {
+        for _ in 0..h {
+            x.push(c as f64 * 100.0 + 50.0);
+            y.push(r as f64 * 100.0 + 50.0);
+            w.push(1.0);
+        }
+    }
+    let params = CellZoneParams::new(100.0, 3).unwrap();
+    assert_eq!(params.reach(), 1);
+    let zones = CellZones::build(&x, &y, &w, &params, &[], true).unwrap();
+    let cell = |c: usize, r: usize| {
+        zones
+            .cell_of(c as f64 * 100.0 + 50.0, r as f64 * 100.0 + 50.0)
+            .unwrap() as u32
+    };
+    // Seeds: the five cells with harm, row-major.
+    assert_eq!(zones.zones.len(), 5);
+    // From A: D (4) then B (3); C is two columns away (outside the block) and smaller anyway.
+    let za = zones
+        .zones
+        .iter()
+        .find(|z| z.seed as u32 == cell(0, 0))
+        .unwrap();
+    let mut want = vec![cell(0, 0), cell(1, 0), cell(0, 1)];
+    want.sort();
+    assert_eq!(za.cells, want);
+    // From C: B (3); A is two columns from C (outside its block), so then the empty neighbour nearest C
+    // with the lowest index: the padding cell south of C.
+    let zc = zones
+        .zones
+        .iter()
+        .find(|z| z.seed as u32 == cell(2, 0))
+        .unwrap();
+    let south = cell(2, 0) - zones.spec.cols as u32;
+    let mut want = vec![south, cell(1, 0), cell(2, 0)];
+    want.sort();
+    assert_eq!(zc.cells, want);
+    // E is isolated: E and its two empty neighbours with the lowest index (south, then west).
+    let ze = zones
+        .zones
+        .iter()
+        .find(|z| z.seed as u32 == cell(3, 3))
+        .unwrap();
+    let mut want = vec![
+        cell(3, 3) - zones.spec.cols as u32,
+        cell(3, 3) - 1,
+        cell(3, 3),
+    ];
+    want.sort();
+    assert_eq!(ze.cells, want);
+    assert!(zones.zones.iter().all(|z| z.cells.len() == 3));
+
+    let problem = CoverProblem::from_cells(&x, &y, &w, zones, 0.0).unwrap();
+    let g = problem.greedy(2, &[]).unwrap();
+    // A's zone (12), then disjoint from it: E (2) (C's zone shares B with A's).
+    assert_eq!(g.gains, vec![12.0, 2.0]);
+    assert_eq!(g, problem.greedy_plain(2, &[]).unwrap());
+    // A's zone {A, B, D}: mean cell position (1/3, 1/3) from A, nearest cell A, so the anchor is A's centre.
+    assert_eq!(problem.centre(g.chosen[0]), [50.0, 50.0]);
+    let study = StudyArea::new(MultiPolygon::new(vec![polygon![
+        (x: 0.0, y: 0.0), (x: 1000.0, y: 0.0), (x: 1000.0, y: 1000.0), (x: 0.0, y: 1000.0)
+    ]]))
+    .unwrap();
+    let z = zone_stats(&x, &y, &w, &problem, &g, 0.0, &study);
+    assert_eq!(z[0].members.len(), 12);
+    assert_eq!(z[0].cells, 3);
+    assert!((z[0].area_m2 - 30_000.0).abs() < 1e-6);
+    assert!((z[0].share_area - 0.03).abs() < 1e-12);
+    assert!((z[0].pai - (12.0 / 15.0) / 0.03).abs() < 1e-9);
+    assert!((z[1].area_m2 - 30_000.0).abs() < 1e-6);
+    assert_eq!(z[1].members.len(), 2);
+    // With overlap allowed, C's zone (B + C = 4) still adds only C (1) after A's; E adds 2.
+    let zones = CellZones::build(&x, &y, &w, &params, &[], true).unwrap();
+    let p1 = CoverProblem::from_cells(&x, &y, &w, zones, 1.0).unwrap();
+    assert_eq!(p1.greedy(3, &[]).unwrap().gains, vec![12.0, 2.0, 1.0]);
+}
+
+#[test]
+fn cell_zone_greedy_against_brute_force() {
+    let bound = 1.0 - (-1.0f64).exp();
+    for seed in 0..12 {
+        let (x, y, w) = random_case(300 + seed, 30);
+        let x: Vec<f64> = x.iter().map(|v| v * 0.5).collect();
+        let y: Vec<f64> = y.iter().map(|v| v * 0.5).collect();
+        let params = CellZoneParams::new(100.0, 4).unwrap();
+        for overlap in [1.0, 0.0] {
+            let zones = CellZones::build(&x, &y, &w, &params, &[], true).unwrap();
+            // Every zone has 4 cells including its seed, within the seed's 3 x 3 block, 4-connected.
+            for z in &zones.zones {
+                assert!(z.cells.len() == 4 && z.cells.contains(&(z.seed as u32)));
+                let (sc, sr) = zones.spec.col_row(z.seed);
+                for &c in &z.cells {
+                    let (cc, rr) = zones.spec.col_row(c as usize);
+                    assert!(cc.abs_diff(sc) <= 1 && rr.abs_diff(sr) <= 1);
+                }
+                let mut reached = vec![z.seed as u32];
+                let mut at = 0;
+                while at < reached.len() {
+                    let (c, r) = zones.spec.col_row(reached[at] as usize);
+                    at += 1;
+                    for &o in &z.cells {
+                        let (oc, or) = zones.spec.col_row(o as usize);
+                        if oc.abs_diff(c) + or.abs_diff(r) == 1 && !reached.contains(&o) {
+                            reached.push(o);
+                        }
+                    }
+                }
+                assert_eq!(reached.len(), 4, "zone not connected: {z:?}");
+            }
+            let p = CoverProblem::from_cells(&x, &y, &w, zones, overlap).unwrap();
+            assert!(p.len() <= 36);
+            let opt = brute_force(&p, 3);
+            let g = p.greedy(3, &[]).unwrap();
+            assert_eq!(g, p.greedy_plain(3, &[]).unwrap(), "seed {seed}");
+            let e = p.exact(3, &[], 10_000_000).unwrap().unwrap();
+            assert!((e.covered_weight - opt).abs() < 1e-9, "seed {seed}");
+            assert!(g.covered_weight <= opt + 1e-9);
+            if overlap >= 1.0 {
+                assert!(g.covered_weight >= bound * opt - 1e-9, "seed {seed}");
+            } else {
+                let zs = p.cell_zones().unwrap();
+                for (i, &a) in g.chosen.iter().enumerate() {
+                    for &b in &g.chosen[..i] {
+                        assert_eq!(
+                            cells::shared_cells(&zs.zones[a].cells, &zs.zones[b].cells),
+                            0
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn cell_zone_seeds_and_degenerate_inputs() {
+    let params = CellZoneParams::for_radius(250.0).unwrap();
+    assert_eq!(
+        (params.cell_m(), params.max_cells(), params.reach()),
+        (125.0, 13, 2)
+    );
+    assert!(CellZoneParams::new(0.0, 3).is_err());
+    assert!(CellZoneParams::new(100.0, 0).is_err());
+    let z = CellZones::build(&[], &[], &[], &params, &[], true).unwrap();
+    assert!(z.zones.is_empty());
+    // Seeds: a school in an empty cell is kept (first) and a second seed in the same cell is dropped.
+    let x = vec![10.0, 10.0, 600.0];
+    let y = vec![10.0, 10.0, 10.0];
+    let w = vec![1.0, 1.0, 2.0];
+    let seeds = [
+        Candidate {
+            pos: [200.0, 150.0],
+            source: CandidateSource::School,
+        },
+        Candidate {
+            pos: [210.0, 160.0],
+            source: CandidateSource::Peak,
+        },
+    ];
+    let z = CellZones::build(&x, &y, &w, &params, &seeds, true).unwrap();
+    assert_eq!(z.zones.len(), 3);
+    assert_eq!(z.zones[0].source, CandidateSource::School);
+    assert!(
+        z.zones[1..]
+            .iter()
+            .all(|z| z.source == CandidateSource::Grid)
+    );
+    // Without grid seeds only the school's zone: from its empty cell it grows through the nearest empty
+    // cell (south) to the diagonal neighbour holding the two incidents at (10, 10); the one at 600 is
+    // three columns away, outside the 5 x 5 block.
+    let z = CellZones::build(&x, &y, &w, &params, &seeds, false).unwrap();
+    assert_eq!(z.zones.len(), 1);
+    let p = CoverProblem::from_cells(&x, &y, &w, z, 0.0).unwrap();
+    assert_eq!(p.greedy(2, &[0]).unwrap().covered_weight, 2.0);
+}

@@ -110,45 +110,6 @@ pub fn schools(
     schools::analyse(inc, &problem_areas(cls)?, list, study, &params)
 }
 
-/// Above this many incidents the patrol candidates are grid centres only
-/// (every distinct incident location would exceed the library's candidate limit).
-pub const LARGE: usize = 100_000;
-
-/// Candidate centres on an aligned grid of spacing `r/2`: the centres of cells
-/// holding positive harm, in row order (the grid part of `patrol::candidates`
-/// without the incident locations).
-fn grid_candidates(inc: &Incidents, harm: &[f64], r: f64) -> hotspot::Result<Vec<[f64; 2]>> {
-    let Some(bbox) = inc.bbox() else {
-        return Ok(Vec::new());
-    };
-    let spec = hotspot::GridSpec::covering(bbox, r / 2.0, 0.0)?;
-    let mut has = vec![false; spec.len()];
-    for (i, h) in harm.iter().enumerate() {
-        let [x, y] = inc.position(i);
-        if *h > 0.0
-            && let Some((c, row)) = spec.cell_of(x, y)
-        {
-            has[spec.index(c, row)] = true;
-        }
-    }
-    let out: Vec<[f64; 2]> = (0..spec.len())
-        .filter(|&k| has[k])
-        .map(|k| {
-            let (c, row) = spec.col_row(k);
-            spec.centre(c, row)
-        })
-        .collect();
-    if out.len() > patrol::MAX_CANDIDATES {
-        return Err(hotspot::Error::LimitExceeded {
-            what: "patrol candidate centres",
-            requested: out.len() as u64,
-            limit: patrol::MAX_CANDIDATES as u64,
-            hint: "use a larger --patrol-radius-m or a shorter period".into(),
-        });
-    }
-    Ok(out)
-}
-
 /// One recommended patrol zone.
 pub struct Zone {
     /// 1 = chosen first.
@@ -203,14 +164,13 @@ pub fn patrol(
         })
         .collect();
     let params = PatrolParams::new(s.patrol_zones, s.patrol_radius_m, 0.0)?;
-    let centres: Vec<[f64; 2]> = if inc.len() <= LARGE {
-        patrol::candidates(inc.x(), inc.y(), &harm, s.patrol_radius_m, &[])?
+    // The default candidate set of `hotspot patrol`: density peaks, cluster centroids and the grid.
+    let sources = patrol::CandidateSources::default();
+    let centres: Vec<[f64; 2]> =
+        patrol::candidate_set(inc, &harm, s.patrol_radius_m, &sources, &[])?
             .iter()
             .map(|c| c.pos)
-            .collect()
-    } else {
-        grid_candidates(inc, &harm, s.patrol_radius_m)?
-    };
+            .collect();
     let problem = CoverProblem::new(inc.x(), inc.y(), &harm, &centres, &params)?;
     let sel = problem.greedy(s.patrol_zones, &[])?;
     let stats = patrol::zone_stats(
