@@ -230,6 +230,32 @@ fn count_close_pairs(
     Ok(ends / 2)
 }
 
+/// Checks space-time events: `x`, `y`, `t` of one length, all finite, at least 2.
+/// Returns the number of events; `what` names the analysis in the error.
+pub(crate) fn check_events(x: &[f64], y: &[f64], t: &[f64], what: &str) -> Result<usize> {
+    let n = x.len();
+    if y.len() != n || t.len() != n {
+        return Err(Error::invalid(
+            "t",
+            format!("{} values", t.len()),
+            format!("x, y and t need {n} values each"),
+        ));
+    }
+    if let Some(i) = (0..n).find(|&i| !(x[i].is_finite() && y[i].is_finite() && t[i].is_finite())) {
+        return Err(Error::invalid(
+            "event",
+            i,
+            "coordinates and times must be finite",
+        ));
+    }
+    if n < 2 {
+        return Err(Error::InsufficientData(format!(
+            "{what} needs at least 2 events ({n} given)"
+        )));
+    }
+    Ok(n)
+}
+
 /// Pairs `(i, j)`, `i < j`, within `distance_m` of each other, in a fixed order.
 ///
 /// # Errors
@@ -280,26 +306,7 @@ pub(crate) fn pairs_within_time(t: &[f64], tau: f64) -> u64 {
 /// [`Error::InsufficientData`] for fewer than 2 events; [`Error::LimitExceeded`]
 /// for more than [`MAX_CLOSE_PAIRS`] close pairs.
 pub fn knox(x: &[f64], y: &[f64], t: &[f64], params: &KnoxParams) -> Result<Knox> {
-    let n = x.len();
-    if y.len() != n || t.len() != n {
-        return Err(Error::invalid(
-            "t",
-            format!("{} values", t.len()),
-            format!("x, y and t need {n} values each"),
-        ));
-    }
-    if let Some(i) = (0..n).find(|&i| !(x[i].is_finite() && y[i].is_finite() && t[i].is_finite())) {
-        return Err(Error::invalid(
-            "event",
-            i,
-            "coordinates and times must be finite",
-        ));
-    }
-    if n < 2 {
-        return Err(Error::InsufficientData(format!(
-            "the Knox test needs at least 2 events ({n} given)"
-        )));
-    }
+    let n = check_events(x, y, t, "the Knox test")?;
     let pairs = (n as u64) * (n as u64 - 1) / 2;
     let sp = close_pairs(x, y, params.distance_m)?;
     let count = |t: &[f64]| -> u64 {

@@ -18,7 +18,7 @@
 //! (permutations + 1)`, one-sided for an excess of pairs as in the calculator.
 
 use crate::error::{Error, Result};
-use crate::stats::knox::close_pairs;
+use crate::stats::knox::{check_events, close_pairs};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -139,26 +139,7 @@ pub fn near_repeat(
     t: &[f64],
     params: &NearRepeatParams,
 ) -> Result<NearRepeat> {
-    let n = x.len();
-    if y.len() != n || t.len() != n {
-        return Err(Error::invalid(
-            "t",
-            format!("{} values", t.len()),
-            format!("x, y and t need {n} values each"),
-        ));
-    }
-    if let Some(i) = (0..n).find(|&i| !(x[i].is_finite() && y[i].is_finite() && t[i].is_finite())) {
-        return Err(Error::invalid(
-            "event",
-            i,
-            "coordinates and times must be finite",
-        ));
-    }
-    if n < 2 {
-        return Err(Error::InsufficientData(format!(
-            "near-repeat analysis needs at least 2 events ({n} given)"
-        )));
-    }
+    let n = check_events(x, y, t, "near-repeat analysis")?;
     let se = &params.space_edges_m;
     let te = &params.time_edges_days;
     let (ns, nt) = (se.len() + 1, te.len() + 1);
