@@ -64,6 +64,8 @@ fn evaluate_json_csv_and_markdown() {
         ])
         .arg("--csv")
         .arg(&csv)
+        .arg("--chart")
+        .arg(dir.path().join("pai.chart"))
         .output()
         .unwrap();
     assert!(
@@ -74,6 +76,27 @@ fn evaluate_json_csv_and_markdown() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 4);
+    // The PAI chart: PNG of the chart size, SVG with one legend entry per method and the axis titles.
+    let png = std::fs::read(dir.path().join("pai.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1200);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 700);
+    let svg = std::fs::read_to_string(dir.path().join("pai.svg")).unwrap();
+    for t in [
+        "grid",
+        "previous",
+        "PAI",
+        "Area coverage (share of the study area)",
+        "50 %",
+    ] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "pai.svg lacks {t}"
+        );
+    }
+    // One marker (fill + outline) per defined point, plus one legend marker per method.
+    let defined = rows.iter().filter(|r| !r["pai"].is_null()).count();
+    assert_eq!(svg.matches("<circle").count(), 2 + 2 * defined);
     for key in [
         "method", "coverage", "hit_rate", "pai", "pei_star", "rri", "seconds",
     ] {

@@ -786,9 +786,10 @@ fn lines<DB: DrawingBackend>(cv: &Canvas<DB>, c: &LineChart) -> Result<()> {
     let xmax_data = pts().map(|p| p.0).fold(0.0, f64::max);
     let ymax_data = pts().filter_map(|p| p.1).fold(0.0, f64::max);
     let xstep = nice_step(xmax_data, 5.0);
-    let xmax = (xmax_data / xstep).ceil().max(1.0) * xstep;
+    // A value a hair above a tick (a coverage of 20.0003 %) does not add a whole step.
+    let xmax = (xmax_data / xstep - 1e-6).ceil().max(1.0) * xstep;
     let ystep = nice_step(ymax_data, 5.0);
-    let ymax = (ymax_data / ystep).ceil().max(1.0) * ystep;
+    let ymax = (ymax_data / ystep - 1e-6).ceil().max(1.0) * ystep;
     let ydec = decimals_for(ystep);
     let xdec = decimals_for(if c.x_percent { xstep * 100.0 } else { xstep });
     let xtext = |v: f64| {
