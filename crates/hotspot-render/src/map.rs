@@ -198,10 +198,11 @@ impl SurfaceLayer {
     }
 
     /// A diverging surface for changes (after minus before): seven classes
-    /// symmetric about zero, `< −3s`, `−3s – −2s`, `−2s – −s`, `−s – s`,
-    /// `s – 2s`, `2s – 3s`, `≥ 3s`, where the step `s` is the largest absolute
-    /// value divided by 4, rounded up to 1, 2, 2.5 or 5 × 10ⁿ (so the limits
-    /// `±4s` are symmetric and cover every value). Colours run blue (falls) –
+    /// symmetric about zero with doubling widths, `< −4s`, `−4s – −2s`,
+    /// `−2s – −s`, `−s – s`, `s – 2s`, `2s – 4s`, `≥ 4s`, where `s` is the
+    /// largest absolute value divided by 8, rounded up to 1, 2, 2.5 or 5 × 10ⁿ
+    /// (so the symmetric limits `±8s` cover every value, and small changes
+    /// still show next to one extreme cell). Colours run blue (falls) –
     /// white – red (rises) on [`ColourScale::BuRd`]; the centre class (no
     /// notable change) is transparent so the basemap shows through. NaN cells
     /// are not drawn. A surface with no non-zero finite value gets no classes
@@ -217,15 +218,15 @@ impl SurfaceLayer {
             .filter(|v| v.is_finite())
             .fold(0.0f64, |m, v| m.max(v.abs()));
         let (breaks, colours, labels) = if max_abs > 0.0 {
-            let s = nice_ceil(max_abs / 4.0);
+            let s = nice_ceil(max_abs / 8.0);
             let breaks = vec![
                 f64::NEG_INFINITY,
-                -3.0 * s,
+                -4.0 * s,
                 -2.0 * s,
                 -s,
                 s,
                 2.0 * s,
-                3.0 * s,
+                4.0 * s,
             ];
             let colours = (0..7)
                 .map(|k| {
@@ -241,8 +242,8 @@ impl SurfaceLayer {
                 .collect();
             let labels = (0..7)
                 .map(|k| match k {
-                    0 => format!("< {}", fmt(-3.0 * s)),
-                    6 => format!("≥ {}", fmt(3.0 * s)),
+                    0 => format!("< {}", fmt(-4.0 * s)),
+                    6 => format!("≥ {}", fmt(4.0 * s)),
                     _ => format!("{} – {}", fmt(breaks[k]), fmt(breaks[k + 1])),
                 })
                 .collect();
@@ -1287,27 +1288,29 @@ mod tests {
         let spec = hotspot::grid::GridSpec::new(0.0, 0.0, 10.0, 5, 1).unwrap();
         let r = Raster {
             spec,
-            values: vec![-3.0, -0.1, 0.0, 1.9, f64::NAN],
+            values: vec![-6.0, -0.1, 0.0, 1.9, f64::NAN],
         };
         let sf = SurfaceLayer::diverging("d", r, |v| format!("{v}"));
-        // max |v| = 3 -> step 3/4 rounded up to 1: breaks at ±1, ±2, ±3.
+        // max |v| = 6 -> step 6/8 rounded up to 1: breaks at ±1, ±2, ±4.
         assert_eq!(
             sf.breaks,
-            vec![f64::NEG_INFINITY, -3.0, -2.0, -1.0, 1.0, 2.0, 3.0]
+            vec![f64::NEG_INFINITY, -4.0, -2.0, -1.0, 1.0, 2.0, 4.0]
         );
-        assert_eq!(sf.class_of(-3.0), Some(1));
-        assert_eq!(sf.class_of(-3.5), Some(0));
+        assert_eq!(sf.class_of(-4.0), Some(1));
+        assert_eq!(sf.class_of(-6.0), Some(0));
         assert_eq!(sf.class_of(0.0), Some(3));
+        assert_eq!(sf.class_of(-0.1), Some(3));
         assert_eq!(sf.class_of(1.9), Some(4));
         assert_eq!(sf.class_of(f64::NAN), None);
-        assert_eq!(sf.labels[0], "< -3");
+        assert_eq!(sf.labels[0], "< -4");
         assert_eq!(sf.labels[3], "-1 – 1");
-        assert_eq!(sf.labels[6], "≥ 3");
+        assert_eq!(sf.labels[5], "2 – 4");
+        assert_eq!(sf.labels[6], "≥ 4");
         assert_eq!(sf.colours[3].a, 0.0, "no change is transparent");
         // Blue below zero, red above.
         assert!(sf.colours[1].b > sf.colours[1].r);
         assert!(sf.colours[5].r > sf.colours[5].b);
-        // Only the cells with a visible class count for the extent: -3 (cell 0) and 1.9 (cell 3).
+        // Only the cells with a visible class count for the extent: -6 (cell 0) and 1.9 (cell 3).
         assert_eq!(Layer::Surface(sf).bounds(), Some([0.0, 0.0, 40.0, 10.0]));
         let flat = SurfaceLayer::diverging(
             "d",
