@@ -221,14 +221,15 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     let projector = Projector::new(crs)?;
     let lonlat = kind == CoordinateKind::LonLat;
 
-    // Project, in parallel, keeping order.
-    let pos: Vec<Result<[f64; 2]>> = if lonlat {
+    // Project, in parallel, keeping order. `None` marks a failed projection (rare:
+    // its error is computed again for the rejection's message).
+    let pos: Vec<Option<[f64; 2]>> = if lonlat {
         rows.par_iter()
             .with_min_len(4096)
-            .map(|r| projector.to_metres(r.a, r.b))
+            .map(|r| projector.to_metres(r.a, r.b).ok())
             .collect()
     } else {
-        rows.iter().map(|r| Ok([r.a, r.b])).collect()
+        rows.iter().map(|r| Some([r.a, r.b])).collect()
     };
 
     // Centre for the outlier check: the median position (for lon/lat input
@@ -241,10 +242,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     let centre = match centre {
         Some(c) => c,
         None => {
-            let ok: Vec<[f64; 2]> = pos
-                .iter()
-                .filter_map(|p| p.as_ref().ok().copied())
-                .collect();
+            let ok: Vec<[f64; 2]> = pos.iter().flatten().copied().collect();
             [
                 median(ok.iter().map(|p| p[0]).collect()).unwrap_or(0.0),
                 median(ok.iter().map(|p| p[1]).collect()).unwrap_or(0.0),
@@ -282,16 +280,25 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         }
         None
     };
-    let verdicts: Vec<Option<(RejectReason, String)>> = rows
+    // Only the rejected rows get a verdict: (row index, reason, detail), in row order.
+    let verdicts: Vec<(usize, RejectReason, String)> = rows
         .par_iter()
         .zip(pos.par_iter())
+        .enumerate()
         .with_min_len(4096)
-        .map(|(r, p)| match p {
-            Err(e) => Some((
-                RejectReason::FarFromData,
-                format!("cannot be projected to {crs}: {e}"),
-            )),
-            Ok(p) => {
+        .filter_map(|(k, (r, p))| match p {
+            None => {
+                let why = match projector.to_metres(r.a, r.b) {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "projection failed".to_string(),
+                };
+                Some((
+                    k,
+                    RejectReason::FarFromData,
+                    format!("cannot be projected to {crs}: {why}"),
+                ))
+            }
+            Some(p) => {
                 let bad = placed(*p)?;
                 if lonlat
                     && check_coordinates(kind, r.b, r.a).is_ok()
@@ -299,6 +306,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
                     && placed(q).is_none()
                 {
                     return Some((
+                        k,
                         RejectReason::SwappedLatLon,
                         format!(
                             "lat {} lon {} lie {}; swapped they fit the data",
@@ -312,16 +320,18 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
                         ),
                     ));
                 }
-                Some(bad)
+                Some((k, bad.0, bad.1))
             }
         })
         .collect();
 
     let mut b = IncidentsBuilder::new(crs)?;
     b.reserve(rows.len());
-    for ((row, p), v) in rows.into_iter().zip(pos).zip(verdicts) {
+    let mut verdicts = verdicts.into_iter().peekable();
+    for (k, (row, p)) in rows.into_iter().zip(pos).enumerate() {
+        let v = verdicts.next_if(|v| v.0 == k).map(|(_, reason, detail)| (reason, detail));
         match (v, p) {
-            (None, Ok([x, y])) => b.push(IncidentRecord {
+            (None, Some([x, y])) => b.push(IncidentRecord {
                 x,
                 y,
                 weight: row.weight,

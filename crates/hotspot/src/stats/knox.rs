@@ -166,21 +166,78 @@ pub struct Knox {
     pub expected_table: [[f64; 2]; 2],
 }
 
+/// Events whose neighbourhoods are counted to estimate the number of close pairs
+/// before the exact count (see [`count_close_pairs`]).
+const PAIR_SAMPLE: usize = 2_000;
+
+/// Events counted per step of the exact count; the limit is checked after each step.
+const PAIR_CHUNK: usize = 1 << 15;
+
+/// Number of pairs `(i, j)`, `i < j`, within `distance_m`, or
+/// [`Error::LimitExceeded`] as soon as it is clear that there are more than `limit`.
+///
+/// Dense inputs can hold billions of close pairs (1M events in a town with a 100 m
+/// threshold: about 8e9), and counting them all only to refuse would take minutes.
+/// So the count stops early: first an estimate from [`PAIR_SAMPLE`] evenly spaced
+/// events (refused when it exceeds four times the limit), then the exact count in
+/// steps of [`PAIR_CHUNK`] events, refused as soon as the running total passes the
+/// limit. Both steps are deterministic (no random sample), so the same input always
+/// gives the same answer.
+fn count_close_pairs(
+    idx: &SpatialIndex,
+    x: &[f64],
+    y: &[f64],
+    distance_m: f64,
+    limit: u64,
+) -> Result<u64> {
+    let n = x.len();
+    let refuse = |requested: u64, what: &'static str| Error::LimitExceeded {
+        what,
+        requested,
+        limit,
+        hint:
+            "use a smaller spatial threshold or fewer events (a shorter period, one problem area)"
+                .into(),
+    };
+    if n > PAIR_SAMPLE {
+        let sample: u64 = (0..PAIR_SAMPLE)
+            .into_par_iter()
+            .map(|k| {
+                let i = k * n / PAIR_SAMPLE;
+                idx.count_within(x[i], y[i], distance_m).saturating_sub(1) as u64
+            })
+            .sum();
+        // Each pair is seen from both ends: pairs ~ mean neighbours * n / 2.
+        let estimate = (sample as f64 / PAIR_SAMPLE as f64 * n as f64 / 2.0) as u64;
+        if estimate > limit.saturating_mul(4) {
+            return Err(refuse(
+                estimate,
+                "close pairs (estimated from 2000 evenly spaced events)",
+            ));
+        }
+    }
+    let mut ends = 0u64;
+    for start in (0..n).step_by(PAIR_CHUNK) {
+        let end = (start + PAIR_CHUNK).min(n);
+        ends += (start..end)
+            .into_par_iter()
+            .map(|i| idx.count_within(x[i], y[i], distance_m).saturating_sub(1) as u64)
+            .sum::<u64>();
+        if ends / 2 > limit {
+            return Err(refuse(ends / 2, "close pairs (counted so far)"));
+        }
+    }
+    Ok(ends / 2)
+}
+
 /// Pairs `(i, j)`, `i < j`, within `distance_m` of each other, in a fixed order.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] for more than [`MAX_CLOSE_PAIRS`] pairs, found before
+/// they are collected (see [`count_close_pairs`]).
 pub(crate) fn close_pairs(x: &[f64], y: &[f64], distance_m: f64) -> Result<Vec<(u32, u32)>> {
     let idx = SpatialIndex::from_xy(x, y);
-    let total: u64 = (0..x.len())
-        .into_par_iter()
-        .map(|i| idx.count_within(x[i], y[i], distance_m) as u64)
-        .sum();
-    if total / 2 > MAX_CLOSE_PAIRS {
-        return Err(Error::LimitExceeded {
-            what: "close pairs",
-            requested: total / 2,
-            limit: MAX_CLOSE_PAIRS,
-            hint: "use a smaller spatial threshold or fewer events".into(),
-        });
-    }
+    count_close_pairs(&idx, x, y, distance_m, MAX_CLOSE_PAIRS)?;
     let per: Vec<Vec<(u32, u32)>> = (0..x.len())
         .into_par_iter()
         .map(|i| {
@@ -312,6 +369,43 @@ pub fn knox_incidents(incidents: &Incidents, params: &KnoxParams) -> Result<(Kno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn close_pair_count_matches_brute_force_and_stops_at_the_limit() {
+        // 3000 events on a 40 x 75 lattice of 1 m steps, many at the same spot.
+        let n = 3000;
+        let x: Vec<f64> = (0..n).map(|i| ((i * 7) % 40) as f64).collect();
+        let y: Vec<f64> = (0..n).map(|i| ((i * 13) % 75) as f64).collect();
+        let d = 2.5;
+        let mut brute = 0u64;
+        for i in 0..n {
+            for j in i + 1..n {
+                if (x[i] - x[j]).hypot(y[i] - y[j]) <= d {
+                    brute += 1;
+                }
+            }
+        }
+        let idx = SpatialIndex::from_xy(&x, &y);
+        assert_eq!(count_close_pairs(&idx, &x, &y, d, brute).unwrap(), brute);
+        assert_eq!(close_pairs(&x, &y, d).unwrap().len() as u64, brute);
+        // One pair over the limit: refused by the exact count.
+        match count_close_pairs(&idx, &x, &y, d, brute - 1) {
+            Err(Error::LimitExceeded { requested, .. }) => assert!(requested > brute - 1),
+            other => panic!("expected LimitExceeded, got {other:?}"),
+        }
+        // All at one spot: n(n-1)/2 = 4498500 pairs, refused from the sample estimate.
+        let z = vec![0.0; n];
+        let idx = SpatialIndex::from_xy(&z, &z);
+        match count_close_pairs(&idx, &z, &z, 1.0, 1_000_000) {
+            Err(Error::LimitExceeded {
+                what, requested, ..
+            }) => {
+                assert!(what.contains("estimated"), "{what}");
+                assert_eq!(requested, 4_498_500);
+            }
+            other => panic!("expected LimitExceeded, got {other:?}"),
+        }
+    }
 
     #[test]
     fn hand_worked_four_events() {

@@ -37,6 +37,15 @@ pub fn nearest_distances(x: &[f64], y: &[f64]) -> Result<Vec<f64>> {
             "nearest-neighbour distances need at least 2 points ({n} given)"
         )));
     }
+    // Bucket numbers are u32 and there are at most 4n buckets.
+    if n as u64 > u64::from(u32::MAX / 4) {
+        return Err(Error::LimitExceeded {
+            what: "points for nearest-neighbour distances",
+            requested: n as u64,
+            limit: u64::from(u32::MAX / 4),
+            hint: "split the input by area or period".into(),
+        });
+    }
     if let Some(i) = (0..n).find(|&i| !(x[i].is_finite() && y[i].is_finite())) {
         return Err(Error::invalid(
             "position",
@@ -60,24 +69,55 @@ pub fn nearest_distances(x: &[f64], y: &[f64]) -> Result<Vec<f64>> {
     if w == 0.0 && h == 0.0 {
         return Ok(vec![0.0; n]);
     }
-    // About one point per cell; degenerate (line-like) boxes get a 1-D bucketing.
+    // Cell size: first about one point per cell of the bounding box (degenerate,
+    // line-like boxes get a 1-D bucketing). Clustered data then crowd many points
+    // into few cells, and each query scans every point of 9 cells: so when a point
+    // shares its cell with more than 4 others on average (sum of squared counts / n),
+    // the cells shrink towards 2 per occupied cell, within 4n cells in all.
     let area = (w.max(h * 1e-9)) * (h.max(w * 1e-9));
-    let mut s = (area / n as f64).sqrt();
+    let dims = |s: f64| ((w / s).floor() + 1.0, (h / s).floor() + 1.0);
     let cap = 4.0 * n as f64;
-    while ((w / s).floor() + 1.0) * ((h / s).floor() + 1.0) > cap {
+    let mut s = (area / n as f64).sqrt();
+    while dims(s).0 * dims(s).1 > cap {
         s *= 1.5;
     }
-    let cols = (w / s).floor() as usize + 1;
-    let rows = (h / s).floor() as usize + 1;
-    let cell = |i: usize| -> usize {
-        let c = (((x[i] - x0) / s) as usize).min(cols - 1);
-        let r = (((y[i] - y0) / s) as usize).min(rows - 1);
-        r * cols + c
+    let bucket = |s: f64| -> (usize, usize, Vec<u32>) {
+        let (cols, rows) = (dims(s).0 as usize, dims(s).1 as usize);
+        let cells = (0..n)
+            .into_par_iter()
+            .with_min_len(8192)
+            .map(|i| {
+                let c = (((x[i] - x0) / s) as usize).min(cols - 1);
+                let r = (((y[i] - y0) / s) as usize).min(rows - 1);
+                (r * cols + c) as u32
+            })
+            .collect();
+        (cols, rows, cells)
     };
-    let cells: Vec<usize> = (0..n).map(cell).collect();
-    let mut start = vec![0usize; cols * rows + 1];
-    for &c in &cells {
-        start[c + 1] += 1;
+    let count = |cells: &[u32], len: usize| -> Vec<u32> {
+        let mut start = vec![0u32; len + 1];
+        for &c in cells {
+            start[c as usize + 1] += 1;
+        }
+        start
+    };
+    let (mut cols, mut rows, mut cells) = bucket(s);
+    let mut start = count(&cells, cols * rows);
+    let crowding = start
+        .iter()
+        .map(|&c| f64::from(c) * f64::from(c))
+        .sum::<f64>()
+        / n as f64;
+    if crowding > 4.0 {
+        let mut finer = s * (2.0 / crowding).sqrt();
+        while dims(finer).0 * dims(finer).1 > cap {
+            finer *= 1.1;
+        }
+        if finer < 0.8 * s {
+            s = finer;
+            (cols, rows, cells) = bucket(s);
+            start = count(&cells, cols * rows);
+        }
     }
     for k in 0..cols * rows {
         start[k + 1] += start[k];
@@ -85,17 +125,21 @@ pub fn nearest_distances(x: &[f64], y: &[f64]) -> Result<Vec<f64>> {
     let mut fill = start.clone();
     let mut order = vec![0u32; n];
     for (i, &c) in cells.iter().enumerate() {
-        order[fill[c]] = i as u32;
-        fill[c] += 1;
+        order[fill[c as usize] as usize] = i as u32;
+        fill[c as usize] += 1;
     }
     let sx: Vec<f64> = order.iter().map(|&i| x[i as usize]).collect();
     let sy: Vec<f64> = order.iter().map(|&i| y[i as usize]).collect();
-    let out: Vec<f64> = (0..n)
+    // Queries run in bucket order (neighbouring queries touch the same cells, so
+    // the scans stay in cache) and are scattered back to input order at the end.
+    let sorted_cells: Vec<usize> = order.iter().map(|&i| cells[i as usize] as usize).collect();
+    let by_bucket: Vec<f64> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let (px, py) = (x[i], y[i]);
-            let c = cells[i] % cols;
-            let r = cells[i] / cols;
+        .with_min_len(4096)
+        .map(|q| {
+            let (px, py) = (sx[q], sy[q]);
+            let c = sorted_cells[q] % cols;
+            let r = sorted_cells[q] / cols;
             let mut best = f64::INFINITY;
             let mut ring = 0usize;
             loop {
@@ -110,8 +154,8 @@ pub fn nearest_distances(x: &[f64], y: &[f64]) -> Result<Vec<f64>> {
                         let on_ring = edge_row || cc + ring == c || cc == c + ring;
                         if on_ring {
                             let k = rr * cols + cc;
-                            for t in start[k]..start[k + 1] {
-                                if order[t] as usize == i {
+                            for t in start[k] as usize..start[k + 1] as usize {
+                                if t == q {
                                     continue;
                                 }
                                 let d2 = (sx[t] - px).powi(2) + (sy[t] - py).powi(2);
@@ -137,6 +181,10 @@ pub fn nearest_distances(x: &[f64], y: &[f64]) -> Result<Vec<f64>> {
             best.sqrt()
         })
         .collect();
+    let mut out = vec![0.0; n];
+    for (q, &i) in order.iter().enumerate() {
+        out[i as usize] = by_bucket[q];
+    }
     Ok(out)
 }
 
@@ -254,8 +302,8 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
-        for case in 0..6 {
-            let n = 50 + case * 97;
+        for case in 0..7 {
+            let n = if case == 6 { 3000 } else { 50 + case * 97 };
             let (mut x, mut y) = (Vec::new(), Vec::new());
             for k in 0..n {
                 match case {
@@ -281,6 +329,17 @@ mod tests {
                         // coincident groups
                         x.push((k % 7) as f64 * 10.0);
                         y.push((k % 3) as f64 * 10.0);
+                    }
+                    6 => {
+                        // half uniform, half in a core 100 times denser: the
+                        // cells are refined (crowding > 4)
+                        let (o, w) = if k % 2 == 0 {
+                            (0.0, 2000.0)
+                        } else {
+                            (900.0, 200.0)
+                        };
+                        x.push(o + r() * w);
+                        y.push(o + r() * w);
                     }
                     _ => {
                         x.push(r() * 1e5);
