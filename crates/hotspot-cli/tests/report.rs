@@ -179,6 +179,14 @@ fn internal_report_has_every_part_in_swedish() {
         svg.contains(" km\n</text>") || svg.contains("00 m\n</text>"),
         "scale bar text"
     );
+    // The school map is framed on every zone: both schools keep their labels.
+    let svg = std::fs::read_to_string(out.join("maps/schools.svg")).unwrap();
+    for t in ["Testskolan", "Bäckskolan", "Skolzon (300 m)"] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "schools.svg lacks {t}"
+        );
+    }
     // Cluster hulls: a map with its legend entry and labels, a layer, a table, a section.
     let svg = std::fs::read_to_string(out.join("maps/clusters.svg")).unwrap();
     for t in ["Klustergräns (HDBSCAN, minst 20 händelser)", "K1", "K2"] {
