@@ -1204,7 +1204,7 @@ fn build(
         tr.t("method.gi").into(),
         tr.fmt(
             "method.clusters",
-            &[("m", &analyses::CLUSTER_MIN_SIZE.to_string())],
+            &[("m", &analyses::cluster_min_size(run.inc.len()).to_string())],
         ),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),

@@ -292,9 +292,17 @@ pub fn gi_star(
     hotspot::stats::getis_ord::hot_spots(inc, study, &params)
 }
 
-/// HDBSCAN's minimum cluster size in the report (the same default as
+/// HDBSCAN's smallest minimum cluster size in the report (the same default as
 /// `hotspot evaluate`'s `hdbscan` method).
 pub const CLUSTER_MIN_SIZE: usize = 20;
+
+/// The minimum cluster size for `n` incidents: [`CLUSTER_MIN_SIZE`], or 0.1 %
+/// of the incidents when that is more, so that a large data set is not split
+/// into hundreds of small groups of background incidents (at 100 000
+/// incidents a cluster needs 100).
+pub fn cluster_min_size(n: usize) -> usize {
+    CLUSTER_MIN_SIZE.max(n.div_ceil(1000))
+}
 
 /// One incident cluster with the hull the report draws.
 pub struct Cluster {
@@ -321,11 +329,12 @@ pub struct Clusters {
 }
 
 /// HDBSCAN clusters (Campello, Moulavi & Sander 2013; `hotspot::cluster`)
-/// with `min_cluster_size` [`CLUSTER_MIN_SIZE`], summarised by
+/// with `min_cluster_size` [`cluster_min_size`], summarised by
 /// `hotspot::cluster::summarize` (concave hulls).
 pub fn clusters(s: &Settings, inc: &Incidents) -> hotspot::Result<Clusters> {
     use geo::{ConvexHull, MultiPoint, Point};
-    let params = hotspot::cluster::HdbscanParams::new(CLUSTER_MIN_SIZE)?;
+    let min_cluster_size = cluster_min_size(inc.len());
+    let params = hotspot::cluster::HdbscanParams::new(min_cluster_size)?;
     let h = hotspot::cluster::hdbscan(inc, &params)?;
     let public = s.public;
     let summaries = hotspot::cluster::summarize_with(inc, &h.labels, !public)?;
@@ -375,6 +384,6 @@ pub fn clusters(s: &Settings, inc: &Incidents) -> hotspot::Result<Clusters> {
     Ok(Clusters {
         clusters: out,
         suppressed,
-        min_cluster_size: CLUSTER_MIN_SIZE,
+        min_cluster_size,
     })
 }
