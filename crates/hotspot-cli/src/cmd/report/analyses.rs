@@ -387,3 +387,17 @@ pub fn clusters(s: &Settings, inc: &Incidents) -> hotspot::Result<Clusters> {
         min_cluster_size,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_size_grows_with_the_data() {
+        assert_eq!(cluster_min_size(0), 20);
+        assert_eq!(cluster_min_size(4_000), 20);
+        assert_eq!(cluster_min_size(20_000), 20);
+        assert_eq!(cluster_min_size(20_001), 21);
+        assert_eq!(cluster_min_size(100_000), 100);
+    }
+}
