@@ -605,3 +605,55 @@ fn hdbscan_and_dbscan_agree_with_scikit_learn_on_tie_free_data() {
         canonical(&as_labels(col("d_eps20_min8")))
     );
 }
+
+/// Address points: most incidents at three exact spots (the case that used to be
+/// quadratic). Core distances and MST weights against brute force.
+#[test]
+fn kth_distances_and_mst_with_heavy_duplicates() {
+    let mut rng = Rng(23);
+    for case in 0..6 {
+        let n = 120 + 40 * case;
+        let spots = [(10.0, 10.0), (10.0, 10.5), (60.0, 40.0)];
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            if i % 5 < 3 {
+                let s = spots[i % 3];
+                x.push(s.0);
+                y.push(s.1);
+            } else {
+                x.push(rng.next() * 80.0);
+                y.push(rng.next() * 80.0);
+            }
+        }
+        let tree = hdbscan::KdTree::new(&x, &y);
+        for k in [1, 2, 5, 12, 40] {
+            let fast = tree.kth_distances(k);
+            for p in 0..n {
+                let i = tree.idx[p] as usize;
+                let mut d: Vec<f64> = (0..n)
+                    .map(|j| ((x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2)).sqrt())
+                    .collect();
+                d.sort_by(f64::total_cmp);
+                assert!(
+                    (fast[p] - d[k - 1]).abs() <= 1e-12,
+                    "case {case} k {k} point {i}"
+                );
+            }
+        }
+        let ms = 1 + case * 3;
+        let core = tree.kth_distances(ms);
+        let mut w: Vec<f64> = hdbscan::boruvka_mst(&tree, &core)
+            .iter()
+            .map(|e| e.w)
+            .collect();
+        w.sort_by(f64::total_cmp);
+        let want = prim_mst_weights(&x, &y, ms);
+        assert_eq!(w.len(), want.len(), "case {case}");
+        for (a, b) in w.iter().zip(&want) {
+            assert!(
+                (a - b).abs() <= 1e-12 * b.max(1.0),
+                "case {case}: {a} vs {b}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::ZoneCounts;
 use crate::error::Result;
-use crate::stats::poisson::{RateRatio, rate_ratio_test};
+use crate::stats::poisson::{RateRatio, RatioOfRatios, rate_ratio_test, ratio_of_rate_ratios};
 use serde::Serialize;
 
 /// The change in one zone and in its control.
@@ -17,12 +17,13 @@ pub struct ZoneChange {
     /// The same for the control (the rest of the study area).
     #[serde(skip)]
     pub control: RateRatio,
-    /// Zone change relative to the control change, `(after / control_after) / (before / control_before)`:
-    /// the conditional test with the control counts as exposures (period lengths cancel).
-    /// It treats the control counts as fixed, so its interval is narrower than one that
-    /// also allowed for the control's Poisson variation; `None` when a control count is 0.
+    /// Zone change relative to the control change, `(after / before) / (control_after / control_before)`
+    /// (period lengths cancel), with Fisher's exact conditional interval and p-value, which
+    /// allow for the Poisson variation of the control counts as well as the zone's
+    /// ([`ratio_of_rate_ratios`]); `None` when the table holds no information (a zone,
+    /// control, before or after total of 0).
     #[serde(skip)]
-    pub relative: Option<RateRatio>,
+    pub relative: Option<RatioOfRatios>,
 }
 
 /// Rate ratios with exact confidence intervals at level `confidence` for each zone's counts.
@@ -41,12 +42,16 @@ pub fn compare(counts: &[ZoneCounts], confidence: f64) -> Result<Vec<ZoneChange>
             let (ta, tb) = (c.after_days as f64, c.before_days as f64);
             let zone = rate_ratio_test(c.after, ta, c.before, tb, confidence)?;
             let control = rate_ratio_test(c.control_after, ta, c.control_before, tb, confidence)?;
-            let relative = if c.control_after > 0 && c.control_before > 0 {
-                Some(rate_ratio_test(
+            let informative = c.after + c.before > 0
+                && c.control_after + c.control_before > 0
+                && c.after + c.control_after > 0
+                && c.before + c.control_before > 0;
+            let relative = if informative {
+                Some(ratio_of_rate_ratios(
                     c.after,
-                    c.control_after as f64,
                     c.before,
-                    c.control_before as f64,
+                    c.control_after,
+                    c.control_before,
                     confidence,
                 )?)
             } else {
@@ -125,9 +130,29 @@ mod tests {
             c[0].zone.ci_high < 1.0,
             "a halving of 40 is significant on its own"
         );
-        // No control incidents after: no relative ratio.
-        let c = compare(&[counts(4, 2, 10, 0, 30, 30)], 0.95).unwrap();
+        // Zone 30 -> 10 against control 60 -> 40: the exact conditional interval is
+        // wider than the one that took the control's 40/60 as known. Reference: SciPy 1.17
+        // fisher_exact([[10, 30], [40, 60]]) p = 0.119000, odds_ratio(kind="conditional")
+        // 0.502385 with 95% CI 0.196450 - 1.201032.
+        let c = compare(&[counts(30, 10, 60, 40, 30, 30)], 0.95).unwrap();
+        let rel = c[0].relative.unwrap();
+        assert!((rel.ratio - 0.5).abs() < 1e-12);
+        assert!((rel.p_value - 0.119000126).abs() < 1e-8);
+        assert!((rel.conditional_mle - 0.502385335).abs() < 1e-6);
+        assert!((rel.ci_low - 0.196449984).abs() < 1e-6);
+        assert!((rel.ci_high - 1.201031995).abs() < 1e-6);
+        let fixed = rate_ratio_test(10, 40.0, 30, 60.0, 0.95).unwrap();
+        assert!(rel.ci_low < fixed.ci_low && rel.ci_high > fixed.ci_high);
+        // No control incidents at all: no relative ratio.
+        let c = compare(&[counts(4, 2, 0, 0, 30, 30)], 0.95).unwrap();
         assert!(c[0].relative.is_none());
+        // No control incidents after: still informative, open upper limit.
+        let c = compare(&[counts(4, 2, 10, 0, 30, 30)], 0.95).unwrap();
+        // SciPy 1.17: fisher_exact([[2, 4], [0, 10]]) p = 0.125; conditional CI 0.333333 - inf.
+        let rel = c[0].relative.unwrap();
+        assert!(rel.ci_high.is_infinite());
+        assert!((rel.ci_low - 1.0 / 3.0).abs() < 1e-6);
+        assert!((rel.p_value - 0.125).abs() < 1e-9);
         assert!(compare(&[counts(4, 2, 10, 5, 30, 30)], 1.5).is_err());
     }
 }

@@ -329,7 +329,9 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     b.reserve(rows.len());
     let mut verdicts = verdicts.into_iter().peekable();
     for (k, (row, p)) in rows.into_iter().zip(pos).enumerate() {
-        let v = verdicts.next_if(|v| v.0 == k).map(|(_, reason, detail)| (reason, detail));
+        let v = verdicts
+            .next_if(|v| v.0 == k)
+            .map(|(_, reason, detail)| (reason, detail));
         match (v, p) {
             (None, Some([x, y])) => b.push(IncidentRecord {
                 x,

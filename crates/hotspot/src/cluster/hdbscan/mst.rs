@@ -94,7 +94,10 @@ impl KdTree {
     fn knn_d2(&self, x: f64, y: f64, k: usize, best: &mut Vec<f64>) {
         let mut stack: Vec<(u32, f64)> = vec![(0, 0.0)];
         while let Some((ni, lb)) = stack.pop() {
-            if best.len() == k && lb > best[k - 1] {
+            // `>=`: a node no nearer than the current k-th cannot improve it. (With
+            // `>` an address holding thousands of incidents at one spot would be
+            // scanned in full by each of them: quadratic.)
+            if best.len() == k && lb >= best[k - 1] {
                 continue;
             }
             let nd = &self.nodes[ni as usize];
@@ -218,6 +221,44 @@ pub(crate) fn boruvka_mst(tree: &KdTree, core: &[f64]) -> Vec<Edge> {
         .map(|_| AtomicU64::new(f64::INFINITY.to_bits()))
         .collect();
     let mut n_comp = n;
+    // Incidents at exactly the same position share their core distance `c`, and
+    // `mrd` between them is `c`, no more than to any other point: join each to the
+    // lowest-numbered incident at its position with weight `c` before Borůvka
+    // starts. Its searches then skip such groups as one component instead of
+    // comparing thousands of equal, tied candidates (address points).
+    {
+        let mut by_pos: Vec<u32> = (0..n as u32).collect();
+        by_pos.par_sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            tree.px[a]
+                .total_cmp(&tree.px[b])
+                .then(tree.py[a].total_cmp(&tree.py[b]))
+                .then(tree.idx[a].cmp(&tree.idx[b]))
+        });
+        let mut g = 0;
+        while g < n {
+            let first = by_pos[g] as usize;
+            let mut h = g + 1;
+            while h < n
+                && tree.px[by_pos[h] as usize] == tree.px[first]
+                && tree.py[by_pos[h] as usize] == tree.py[first]
+            {
+                let q = by_pos[h];
+                parent[q as usize] = first as u32;
+                edges.push(Edge {
+                    a: tree.idx[first],
+                    b: tree.idx[q as usize],
+                    w: core[first].max(core[q as usize]),
+                });
+                n_comp -= 1;
+                h += 1;
+            }
+            g = h;
+        }
+        for p in 0..n {
+            comp[p] = find(&mut parent, p as u32);
+        }
+    }
     while n_comp > 1 {
         // Components per node.
         for ni in (0..nn).rev() {
