@@ -111,3 +111,114 @@ fn compare_zone_against_control() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("overlaps"));
 }
+
+/// `--map` and `--raster`: the density difference on the comparison grid with a
+/// symmetric diverging legend, the zone drawn, and the raster for QGIS.
+#[test]
+fn compare_change_map_and_raster() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inc, zones) = setup(dir.path());
+    let out = bin()
+        .args(["-q", "compare"])
+        .arg(&inc)
+        .args([
+            "--crs",
+            "EPSG:3006",
+            "--before",
+            "2025-01..2025-06",
+            "--after",
+            "2026-01..2026-06",
+            "--bandwidth",
+            "200",
+            "--cell",
+            "50",
+        ])
+        .arg("--zones")
+        .arg(&zones)
+        .arg("--map")
+        .arg(dir.path().join("change"))
+        .arg("--raster")
+        .arg(dir.path().join("diff.asc"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The raster: after minus before per 30 days. Zone A (20 -> 5) falls; the
+    // other place (40 -> 40 at the same positions, equal periods) is exactly 0.
+    let r = hotspot::raster_io::read_ascii_grid(&dir.path().join("diff.asc")).unwrap();
+    assert!(dir.path().join("diff.prj").is_file());
+    let at = |x: f64, y: f64| {
+        let (c, row) = r.spec.cell_of(x, y).unwrap();
+        r.values[r.spec.index(c, row)]
+    };
+    assert!(at(550_103.0, 6_545_050.0) < 0.0);
+    assert_eq!(at(551_503.0, 6_545_050.0), 0.0);
+    let max_abs = r
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    assert!(max_abs > 0.0);
+    // The map: PNG of screen size; SVG with the colour-scale labels symmetric
+    // about zero, the heading, the zone's legend entry and name, the scale bar.
+    let png = std::fs::read(dir.path().join("change.png")).unwrap();
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 1131);
+    let svg = std::fs::read_to_string(dir.path().join("change.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|x| x.1.trim()))
+        .collect();
+    for t in ["Legend", "Zone", "A", "Change in incident density"] {
+        assert!(texts.contains(&t), "change.svg lacks {t}: {texts:?}");
+    }
+    assert!(texts.iter().any(|t| t.starts_with("Change in density")));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.ends_with(" m") || t.ends_with(" km"))
+    );
+    let num = |s: &str| {
+        s.trim()
+            .replace(',', "")
+            .replace('−', "-")
+            .parse::<f64>()
+            .unwrap()
+    };
+    let top = texts
+        .iter()
+        .find_map(|t| t.strip_prefix("≥ "))
+        .map(num)
+        .unwrap();
+    let bottom = texts
+        .iter()
+        .find_map(|t| t.strip_prefix("&lt; "))
+        .map(num)
+        .unwrap();
+    assert_eq!(bottom, -top, "symmetric limits");
+    // The open classes start at half the limit: 4 steps of at least max/8.
+    assert!(
+        top >= max_abs / 2.0 && top < 1.25 * max_abs,
+        "{top} vs {max_abs}"
+    );
+    let centre = format!("{} – {}", fmt_neg(top / 4.0), fmt_pos(top / 4.0));
+    assert!(texts.iter().any(|t| *t == centre), "{centre} in {texts:?}");
+}
+
+fn fmt_pos(v: f64) -> String {
+    let d = if v < 1.0 {
+        2
+    } else if v < 10.0 {
+        1
+    } else {
+        0
+    };
+    format!("{v:.d$}")
+}
+
+fn fmt_neg(v: f64) -> String {
+    format!("−{}", fmt_pos(v))
+}

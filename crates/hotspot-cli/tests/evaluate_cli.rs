@@ -64,6 +64,8 @@ fn evaluate_json_csv_and_markdown() {
         ])
         .arg("--csv")
         .arg(&csv)
+        .arg("--chart")
+        .arg(dir.path().join("pai.chart"))
         .output()
         .unwrap();
     assert!(
@@ -74,6 +76,27 @@ fn evaluate_json_csv_and_markdown() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 4);
+    // The PAI chart: PNG of the chart size, SVG with one legend entry per method and the axis titles.
+    let png = std::fs::read(dir.path().join("pai.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1200);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 700);
+    let svg = std::fs::read_to_string(dir.path().join("pai.svg")).unwrap();
+    for t in [
+        "grid",
+        "previous",
+        "PAI",
+        "Area coverage (share of the study area)",
+        "50 %",
+    ] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "pai.svg lacks {t}"
+        );
+    }
+    // One marker (fill + outline) per defined point, plus one legend marker per method.
+    let defined = rows.iter().filter(|r| !r["pai"].is_null()).count();
+    assert_eq!(svg.matches("<circle").count(), 2 + 2 * defined);
     for key in [
         "method", "coverage", "hit_rate", "pai", "pei_star", "rri", "seconds",
     ] {
@@ -259,4 +282,102 @@ fn emerging_writes_cells_with_classes() {
         .unwrap();
     assert_eq!(out3.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out3.stderr).contains("at least 10"));
+}
+
+/// `emerging --map`: a 10 x 10 block of 250 m cells with one incident per cell
+/// and month, and one cell with 15 more every month (a persistent hot spot).
+/// The map's legend lists exactly the patterns present, in their colours.
+#[test]
+fn emerging_map_lists_the_patterns_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = String::from("id,x,y,date\n");
+    let mut k = 0;
+    for m in 1..=12 {
+        for c in 0..10 {
+            for r in 0..10 {
+                k += 1;
+                let (x, y) = (
+                    550_000.0 + 250.0 * c as f64 + 125.0,
+                    6_545_000.0 + 250.0 * r as f64 + 125.0,
+                );
+                s.push_str(&format!("{k},{x},{y},2025-{m:02}-10\n"));
+            }
+        }
+        for j in 0..15 {
+            k += 1;
+            s.push_str(&format!("{k},551260,6546260,2025-{m:02}-{:02}\n", 1 + j));
+        }
+    }
+    let input = dir.path().join("inc.csv");
+    std::fs::write(&input, s).unwrap();
+    let gj = dir.path().join("em.geojson");
+    let out = bin()
+        .args(["-q", "emerging"])
+        .arg(&input)
+        .args([
+            "--crs",
+            "EPSG:3006",
+            "--cell",
+            "250",
+            "--step",
+            "month",
+            "-o",
+        ])
+        .arg(&gj)
+        .arg("--map")
+        .arg(dir.path().join("patterns.png"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&gj).unwrap()).unwrap();
+    let present: std::collections::BTreeSet<String> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["pattern"].as_str().unwrap().to_string())
+        .filter(|p| p != "No Pattern Detected")
+        .collect();
+    assert!(
+        present.iter().any(|p| p.ends_with("Hot Spot")),
+        "the busy cell is a hot spot: {present:?}"
+    );
+    let png = std::fs::read(dir.path().join("patterns.png")).unwrap();
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 1131);
+    let svg = std::fs::read_to_string(dir.path().join("patterns.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|x| x.1.trim()))
+        .collect();
+    assert!(texts.contains(&"Emerging hot spots") && texts.contains(&"Pattern"));
+    let all = [
+        "New",
+        "Consecutive",
+        "Intensifying",
+        "Persistent",
+        "Diminishing",
+        "Sporadic",
+        "Oscillating",
+        "Historical",
+    ];
+    for kind in ["Hot", "Cold"] {
+        for a in all {
+            let name = format!("{a} {kind} Spot");
+            assert_eq!(
+                texts.contains(&name.as_str()),
+                present.contains(&name),
+                "legend entry {name}"
+            );
+        }
+    }
+    assert!(!texts.contains(&"No Pattern Detected"));
+    // Persistent hot spots in their colour (ColorBrewer red #EF6548).
+    if present.contains("Persistent Hot Spot") {
+        assert!(svg.contains("#EF6548"));
+    }
 }

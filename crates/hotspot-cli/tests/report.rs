@@ -179,6 +179,32 @@ fn internal_report_has_every_part_in_swedish() {
         svg.contains(" km\n</text>") || svg.contains("00 m\n</text>"),
         "scale bar text"
     );
+    // The school map is framed on every zone: both schools keep their labels.
+    let svg = std::fs::read_to_string(out.join("maps/schools.svg")).unwrap();
+    for t in ["Testskolan", "Bäckskolan", "Skolzon (300 m)"] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "schools.svg lacks {t}"
+        );
+    }
+    // Cluster hulls: a map with its legend entry and labels, a layer, a table, a section.
+    let svg = std::fs::read_to_string(out.join("maps/clusters.svg")).unwrap();
+    for t in ["Klustergräns (HDBSCAN, minst 20 händelser)", "K1", "K2"] {
+        assert!(
+            svg.contains(&format!("\n{t}\n</text>")),
+            "clusters.svg lacks {t}"
+        );
+    }
+    let hulls: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("layers/cluster_hulls.geojson")).unwrap(),
+    )
+    .unwrap();
+    let feats = hulls["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 2, "the two planted clusters");
+    assert_eq!(feats[0]["geometry"]["type"], "MultiPolygon");
+    assert_eq!(feats[0]["properties"]["incidents"], 160);
+    assert!(out.join("tables/clusters.csv").is_file());
+    assert!(html.contains("Kluster av händelser (HDBSCAN)"));
     // PNG dimensions (screen size).
     let png = std::fs::read(out.join("maps/overview.png")).unwrap();
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
@@ -331,6 +357,23 @@ fn public_english_report_reveals_no_incident_and_no_small_count() {
         "the 2 'Olaga hot' are suppressed"
     );
     assert_eq!(s["mode"], "public");
+    // Cluster hulls in public mode: from grid cells (corners on the 250 m
+    // grid), only clusters of at least 5 incidents.
+    let hulls: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("layers/cluster_hulls.geojson")).unwrap(),
+    )
+    .unwrap();
+    let feats = hulls["features"].as_array().unwrap();
+    assert!(!feats.is_empty());
+    for f in feats {
+        assert!(f["properties"]["incidents"].as_u64().unwrap() >= min);
+        assert_eq!(f["properties"]["hull"], "convex_hull_of_grid_cells");
+    }
+    let svg = std::fs::read_to_string(out.join("maps/clusters.svg")).unwrap();
+    assert!(
+        svg.contains("\nCluster outline (cells holding the cluster&apos;s incidents)\n</text>")
+    );
+    assert!(html.contains("Incident clusters (HDBSCAN)"));
     // The English map has English texts and no incident dots legend.
     let svg = std::fs::read_to_string(out.join("maps/overview.svg")).unwrap();
     assert!(svg.contains("\nLegend\n</text>"));

@@ -1,6 +1,7 @@
 //! Charts for the report: incidents per month by problem area (stacked bars),
 //! an hour-of-day × weekday heat table, a forest plot of rate ratios with
-//! confidence intervals on a log scale, and horizontal bars of category counts.
+//! confidence intervals on a log scale, horizontal bars of category counts,
+//! and line charts (PAI by area coverage, one line per method).
 //!
 //! Charts are drawn directly in pixel space with the embedded font; every text
 //! (titles, labels, number formats through [`Locale`]) comes from the caller.
@@ -117,6 +118,36 @@ pub struct BarChart {
     pub locale: Locale,
 }
 
+/// One line of a [`LineChart`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineSeries {
+    /// Legend text.
+    pub name: String,
+    /// Colour.
+    pub colour: Colour,
+    /// Points `(x, y)` in increasing `x`; `y = None` (not defined) breaks the line.
+    pub points: Vec<(f64, Option<f64>)>,
+}
+
+/// Lines with point markers on linear axes from zero (PAI by coverage).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineChart {
+    /// Title.
+    pub title: String,
+    /// The lines, drawn in order (legend in the same order).
+    pub series: Vec<LineSeries>,
+    /// X axis title.
+    pub x_label: String,
+    /// Y axis title.
+    pub y_label: String,
+    /// Write x tick values as percentages of 1 (`0.05` → `5 %`).
+    pub x_percent: bool,
+    /// Note under the chart.
+    pub note: String,
+    /// Number format.
+    pub locale: Locale,
+}
+
 /// A chart.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {
@@ -128,6 +159,8 @@ pub enum Chart {
     Forest(ForestPlot),
     /// Horizontal bars.
     Bars(BarChart),
+    /// Lines.
+    Lines(LineChart),
 }
 
 impl Chart {
@@ -178,6 +211,7 @@ impl Chart {
                 chrome + pt(4.0 + 8.0 * 3.2) + f.rows.len().max(1) as u32 * pt(22.0)
             }
             Chart::Bars(b) => chrome + b.bars.len().max(1) as u32 * pt(20.0),
+            Chart::Lines(_) => base.height,
         };
         Size {
             height: h.clamp(150, base.height.max(150)),
@@ -193,6 +227,7 @@ impl Chart {
             Chart::Heat(c) => heat(&cv, c),
             Chart::Forest(c) => forest(&cv, c),
             Chart::Bars(c) => bars(&cv, c),
+            Chart::Lines(c) => lines(&cv, c),
         }
     }
 }
@@ -705,6 +740,152 @@ fn bars<DB: DrawingBackend>(cv: &Canvas<DB>, c: &BarChart) -> Result<()> {
     Ok(())
 }
 
+fn lines<DB: DrawingBackend>(cv: &Canvas<DB>, c: &LineChart) -> Result<()> {
+    for s in &c.series {
+        if let Some(p) = s
+            .points
+            .iter()
+            .find(|(x, y)| !x.is_finite() || y.is_some_and(|y| !y.is_finite()))
+        {
+            return Err(RenderError::invalid(
+                "point",
+                format!("({}, {:?}) of {}", p.0, p.1, s.name),
+                "line chart points must be finite",
+            ));
+        }
+    }
+    let (top, bottom) = frame(cv, &c.title, &c.note)?;
+    let w = cv.size.width as f64;
+    let m = cv.px(10.0);
+    // Legend row(s) under the title: a line with a marker, then the name.
+    let mut lx = m;
+    let mut ly = top;
+    for s in &c.series {
+        let (tw, _) = cv.text_size(&s.name, 8.0, false)?;
+        if lx + cv.px(24.0) + tw > w - m {
+            lx = m;
+            ly += cv.px(8.0) * 1.5;
+        }
+        let cy = ly + cv.px(4.0);
+        cv.line(&[(lx, cy), (lx + cv.px(16.0), cy)], s.colour, 1.6)?;
+        cv.circle(lx + cv.px(8.0), cy, cv.px(2.5), Some(s.colour), None)?;
+        cv.text(
+            &s.name,
+            lx + cv.px(20.0),
+            ly,
+            8.0,
+            false,
+            INK,
+            H::Left,
+            V::Top,
+        )?;
+        lx += cv.px(30.0) + tw;
+    }
+    let plot_top = ly + cv.px(8.0) * 1.5 + cv.px(16.0);
+    let pts = || c.series.iter().flat_map(|s| s.points.iter());
+    let xmax_data = pts().map(|p| p.0).fold(0.0, f64::max);
+    let ymax_data = pts().filter_map(|p| p.1).fold(0.0, f64::max);
+    let xstep = nice_step(xmax_data, 5.0);
+    // A value a hair above a tick (a coverage of 20.0003 %) does not add a whole step.
+    let xmax = (xmax_data / xstep - 1e-6).ceil().max(1.0) * xstep;
+    let ystep = nice_step(ymax_data, 5.0);
+    let ymax = (ymax_data / ystep - 1e-6).ceil().max(1.0) * ystep;
+    let ydec = decimals_for(ystep);
+    let xdec = decimals_for(if c.x_percent { xstep * 100.0 } else { xstep });
+    let xtext = |v: f64| {
+        if c.x_percent {
+            format!("{} %", c.locale.num(100.0 * v, xdec))
+        } else {
+            c.locale.num(v, xdec)
+        }
+    };
+    let (ytw, _) = cv.text_size(&c.locale.num(ymax, ydec), 8.0, false)?;
+    let x0 = m + cv.px(14.0) + ytw;
+    let x1 = w - m - cv.px(10.0);
+    let y1 = bottom - cv.px(8.0) * 3.4;
+    let y0 = plot_top;
+    let xpx = |v: f64| x0 + (v / xmax) * (x1 - x0);
+    let ypx = |v: f64| y1 - (v / ymax) * (y1 - y0);
+    let mut t = 0.0;
+    while t <= ymax + ystep * 0.01 {
+        let y = ypx(t);
+        cv.line(&[(x0, y), (x1, y)], GRID, 0.5)?;
+        cv.text(
+            &c.locale.num(t, ydec),
+            x0 - cv.px(4.0),
+            y,
+            8.0,
+            false,
+            MUTED,
+            H::Right,
+            V::Center,
+        )?;
+        t += ystep;
+    }
+    let mut t = 0.0;
+    while t <= xmax + xstep * 0.01 {
+        let x = xpx(t);
+        cv.line(&[(x, y0), (x, y1)], GRID, 0.5)?;
+        cv.text(
+            &xtext(t),
+            x,
+            y1 + cv.px(3.0),
+            8.0,
+            false,
+            MUTED,
+            H::Center,
+            V::Top,
+        )?;
+        t += xstep;
+    }
+    if !c.y_label.is_empty() {
+        cv.text(
+            &c.y_label,
+            x0,
+            y0 - cv.px(2.0),
+            7.5,
+            false,
+            MUTED,
+            H::Left,
+            V::Bottom,
+        )?;
+    }
+    cv.text(
+        &c.x_label,
+        (x0 + x1) / 2.0,
+        y1 + cv.px(8.0) * 1.8,
+        8.0,
+        false,
+        INK,
+        H::Center,
+        V::Top,
+    )?;
+    cv.line(&[(x0, y1), (x1, y1)], INK, 0.8)?;
+    cv.line(&[(x0, y0), (x0, y1)], INK, 0.8)?;
+    for s in &c.series {
+        // Runs of defined points are joined; an undefined value breaks the line.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for p in s.points.iter().chain(std::iter::once(&(0.0, None))) {
+            match p.1 {
+                Some(y) => run.push((xpx(p.0), ypx(y))),
+                None => {
+                    cv.line(&run, s.colour, 1.6)?;
+                    for (x, y) in run.drain(..) {
+                        cv.circle(
+                            x,
+                            y,
+                            cv.px(2.5),
+                            Some(s.colour),
+                            Some((Colour::rgb(255, 255, 255), 0.5)),
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,5 +897,52 @@ mod tests {
         assert_eq!(nice_step(0.0, 5.0), 1.0);
         assert_eq!(log_ticks(0.5, 5.0), vec![0.5, 1.0, 2.0, 5.0]);
         assert_eq!(decimals_for(0.2), 1);
+    }
+
+    #[test]
+    fn line_chart_has_its_legend_and_ticks() {
+        let c = Chart::Lines(LineChart {
+            title: "PAI".into(),
+            series: vec![
+                LineSeries {
+                    name: "kde".into(),
+                    colour: Colour::hex(0xD55E00),
+                    points: vec![(0.01, Some(12.0)), (0.05, Some(6.5)), (0.1, None)],
+                },
+                LineSeries {
+                    name: "grid".into(),
+                    colour: Colour::hex(0x0072B2),
+                    points: vec![(0.01, Some(9.0)), (0.05, Some(5.0)), (0.1, Some(3.2))],
+                },
+            ],
+            x_label: "Area".into(),
+            y_label: "PAI".into(),
+            x_percent: true,
+            note: String::new(),
+            locale: Locale::EN,
+        });
+        let svg = c.render_svg(Size::CHART_SCREEN).unwrap();
+        for t in [
+            "\nkde\n</text>",
+            "\ngrid\n</text>",
+            "\n10 %\n</text>",
+            "\n15\n</text>",
+        ] {
+            assert!(svg.contains(t), "{t}");
+        }
+        // 2 legend markers; 5 point markers (fill and outline; the undefined point has none).
+        assert_eq!(svg.matches("<circle").count(), 2 + 2 * 5);
+        let bad = Chart::Lines(LineChart {
+            series: vec![LineSeries {
+                name: "x".into(),
+                colour: Colour::hex(0),
+                points: vec![(f64::NAN, Some(1.0))],
+            }],
+            ..match c {
+                Chart::Lines(l) => l,
+                _ => unreachable!(),
+            }
+        });
+        assert!(bad.render_svg(Size::CHART_SCREEN).is_err());
     }
 }

@@ -37,10 +37,13 @@ mod labels;
 pub mod map;
 pub mod style;
 
-pub use chart::{Bar, BarChart, Chart, ForestPlot, ForestRow, HeatTable, Series, StackedBars};
+pub use chart::{
+    Bar, BarChart, Chart, ForestPlot, ForestRow, HeatTable, LineChart, LineSeries, Series,
+    StackedBars,
+};
 pub use error::{RenderError, Result};
 pub use map::{
     AreaLayer, CellLayer, Class, Layer, LineLayer, MapSpec, PatrolLayer, PatrolZone, PointLayer,
-    RenderStats, SurfaceLayer, Symbol,
+    RenderStats, SurfaceLayer, Symbol, layers_extent,
 };
 pub use style::{Colour, ColourScale, Locale, Size, palette};

@@ -197,12 +197,85 @@ impl SurfaceLayer {
         })
     }
 
+    /// A diverging surface for changes (after minus before): seven classes
+    /// symmetric about zero with doubling widths, `< −4s`, `−4s – −2s`,
+    /// `−2s – −s`, `−s – s`, `s – 2s`, `2s – 4s`, `≥ 4s`, where `s` is the
+    /// largest absolute value divided by 8, rounded up to 1, 2, 2.5 or 5 × 10ⁿ
+    /// (so the symmetric limits `±8s` cover every value, and small changes
+    /// still show next to one extreme cell). Colours run blue (falls) –
+    /// white – red (rises) on [`ColourScale::BuRd`]; the centre class (no
+    /// notable change) is transparent so the basemap shows through. NaN cells
+    /// are not drawn. A surface with no non-zero finite value gets no classes
+    /// (nothing drawn, no legend entry). `fmt` writes a break value.
+    pub fn diverging(
+        title: impl Into<String>,
+        raster: Raster,
+        fmt: impl Fn(f64) -> String,
+    ) -> Self {
+        let max_abs = raster
+            .values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let (breaks, colours, labels) = if max_abs > 0.0 {
+            let s = nice_ceil(max_abs / 8.0);
+            let breaks = vec![
+                f64::NEG_INFINITY,
+                -4.0 * s,
+                -2.0 * s,
+                -s,
+                s,
+                2.0 * s,
+                4.0 * s,
+            ];
+            let colours = (0..7)
+                .map(|k| {
+                    if k == 3 {
+                        Colour::rgb(255, 255, 255).with_alpha(0.0)
+                    } else {
+                        ColourScale::BuRd
+                            .at(k as f64 / 6.0)
+                            .with_alpha(0.9)
+                            .over_white()
+                    }
+                })
+                .collect();
+            let labels = (0..7)
+                .map(|k| match k {
+                    0 => format!("< {}", fmt(-4.0 * s)),
+                    6 => format!("≥ {}", fmt(4.0 * s)),
+                    _ => format!("{} – {}", fmt(breaks[k]), fmt(breaks[k + 1])),
+                })
+                .collect();
+            (breaks, colours, labels)
+        } else {
+            (Vec::new(), Vec::new(), Vec::new())
+        };
+        Self {
+            title: title.into(),
+            raster,
+            breaks,
+            colours,
+            labels,
+        }
+    }
+
     fn class_of(&self, v: f64) -> Option<usize> {
         if v.is_nan() || self.breaks.is_empty() || v < self.breaks[0] {
             return None;
         }
         Some(self.breaks.partition_point(|b| *b <= v).saturating_sub(1))
     }
+}
+
+/// The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above `v > 0`.
+fn nice_ceil(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|k| k * p)
+        .find(|c| *c >= v * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p)
 }
 
 /// Classified grid cells (Gi* hot and cold spots): `(col, row, class)`.
@@ -259,6 +332,120 @@ pub enum Layer {
     Cells(CellLayer),
     /// Patrol zones and route.
     Patrol(PatrolLayer),
+}
+
+/// Running bounding box `[min_x, min_y, max_x, max_y]`.
+#[derive(Clone, Copy)]
+struct Bounds([f64; 4]);
+
+impl Bounds {
+    fn new() -> Self {
+        Self([
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ])
+    }
+    fn add(&mut self, x: f64, y: f64) {
+        if x.is_finite() && y.is_finite() {
+            let b = &mut self.0;
+            *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        }
+    }
+    fn add_rect(&mut self, r: Option<geo::Rect<f64>>) {
+        if let Some(r) = r {
+            self.add(r.min().x, r.min().y);
+            self.add(r.max().x, r.max().y);
+        }
+    }
+    fn get(self) -> Option<[f64; 4]> {
+        self.0[0].is_finite().then_some(self.0)
+    }
+}
+
+impl Layer {
+    /// The bounding box `[min_x, min_y, max_x, max_y]` (metres) of what this
+    /// layer draws: every polygon, line and point; the cells of a surface
+    /// that fall in a drawn (not transparent) class; the listed cells of a
+    /// cell layer; patrol zones and their route. `None` when it draws nothing.
+    pub fn bounds(&self) -> Option<[f64; 4]> {
+        use geo::BoundingRect;
+        let mut b = Bounds::new();
+        match self {
+            Layer::Area(a) => a.areas.iter().for_each(|mp| b.add_rect(mp.bounding_rect())),
+            Layer::Lines(l) => l.lines.iter().for_each(|ls| b.add_rect(ls.bounding_rect())),
+            Layer::Points(p) => p.points.iter().for_each(|q| b.add(q[0], q[1])),
+            Layer::Surface(sf) => {
+                let spec = sf.raster.spec;
+                for (i, v) in sf.raster.values.iter().enumerate() {
+                    if let Some(k) = sf.class_of(*v)
+                        && sf.colours.get(k).is_some_and(|c| c.a > 0.0)
+                    {
+                        let (c, r) = spec.col_row(i);
+                        let [x0, y0, x1, y1] = spec.cell_bounds(c, r);
+                        b.add(x0, y0);
+                        b.add(x1, y1);
+                    }
+                }
+            }
+            Layer::Cells(cl) => {
+                for &(c, r, _) in &cl.cells {
+                    if c < cl.spec.cols && r < cl.spec.rows {
+                        let [x0, y0, x1, y1] = cl.spec.cell_bounds(c, r);
+                        b.add(x0, y0);
+                        b.add(x1, y1);
+                    }
+                }
+            }
+            Layer::Patrol(pl) => {
+                pl.zones
+                    .iter()
+                    .for_each(|z| b.add_rect(z.area.bounding_rect()));
+                if let Some(r) = &pl.route {
+                    b.add_rect(r.bounding_rect());
+                }
+            }
+        }
+        b.get()
+    }
+}
+
+/// The extent that shows every given layer whole: the union of their
+/// [`Layer::bounds`] grown by `margin_m` metres on every side. `None` when
+/// no layer draws anything.
+///
+/// ```
+/// use hotspot_render::{layers_extent, Class, Colour, Layer, PointLayer, Symbol};
+/// let pts = Layer::Points(PointLayer {
+///     title: String::new(),
+///     points: vec![[0.0, 0.0], [1000.0, 500.0]],
+///     class: vec![0, 0],
+///     classes: vec![Class::new("School", Colour::hex(0x1b7837))],
+///     radius_pt: 3.0,
+///     symbol: Symbol::Square,
+///     labels: Vec::new(),
+/// });
+/// assert_eq!(layers_extent([&pts], 100.0), Some([-100.0, -100.0, 1100.0, 600.0]));
+/// ```
+pub fn layers_extent<'a>(
+    layers: impl IntoIterator<Item = &'a Layer>,
+    margin_m: f64,
+) -> Option<[f64; 4]> {
+    let mut b = Bounds::new();
+    for l in layers {
+        if let Some([x0, y0, x1, y1]) = l.bounds() {
+            b.add(x0, y0);
+            b.add(x1, y1);
+        }
+    }
+    let m = if margin_m.is_finite() {
+        margin_m.max(0.0)
+    } else {
+        0.0
+    };
+    b.get()
+        .map(|[x0, y0, x1, y1]| [x0 - m, y0 - m, x1 + m, y1 + m])
 }
 
 /// A map: extent, layers (drawn in order) and texts.
@@ -949,7 +1136,9 @@ fn draw_surface<DB: DrawingBackend>(cv: &Canvas<DB>, view: &View, sf: &SurfaceLa
             while c < spec.cols && sf.class_of(sf.raster.values[spec.index(c, r)]) == k {
                 c += 1;
             }
-            if let Some(k) = k {
+            if let Some(k) = k
+                && sf.colours[k].a > 0.0
+            {
                 cv.cell(xs[start], ytop, xs[c], ybot, sf.colours[k])?;
             }
         }
@@ -1092,6 +1281,67 @@ mod tests {
         assert_eq!(ScaleBar::choose(5_000.0).len_m, 1000.0);
         assert_eq!(ScaleBar { len_m: 2000.0 }.text(), "2 km");
         assert_eq!(ScaleBar { len_m: 500.0 }.text(), "500 m");
+    }
+
+    #[test]
+    fn diverging_surface_is_symmetric_about_zero() {
+        let spec = hotspot::grid::GridSpec::new(0.0, 0.0, 10.0, 5, 1).unwrap();
+        let r = Raster {
+            spec,
+            values: vec![-6.0, -0.1, 0.0, 1.9, f64::NAN],
+        };
+        let sf = SurfaceLayer::diverging("d", r, |v| format!("{v}"));
+        // max |v| = 6 -> step 6/8 rounded up to 1: breaks at ±1, ±2, ±4.
+        assert_eq!(
+            sf.breaks,
+            vec![f64::NEG_INFINITY, -4.0, -2.0, -1.0, 1.0, 2.0, 4.0]
+        );
+        assert_eq!(sf.class_of(-4.0), Some(1));
+        assert_eq!(sf.class_of(-6.0), Some(0));
+        assert_eq!(sf.class_of(0.0), Some(3));
+        assert_eq!(sf.class_of(-0.1), Some(3));
+        assert_eq!(sf.class_of(1.9), Some(4));
+        assert_eq!(sf.class_of(f64::NAN), None);
+        assert_eq!(sf.labels[0], "< -4");
+        assert_eq!(sf.labels[3], "-1 – 1");
+        assert_eq!(sf.labels[5], "2 – 4");
+        assert_eq!(sf.labels[6], "≥ 4");
+        assert_eq!(sf.colours[3].a, 0.0, "no change is transparent");
+        // Blue below zero, red above.
+        assert!(sf.colours[1].b > sf.colours[1].r);
+        assert!(sf.colours[5].r > sf.colours[5].b);
+        // Only the cells with a visible class count for the extent: -6 (cell 0) and 1.9 (cell 3).
+        assert_eq!(Layer::Surface(sf).bounds(), Some([0.0, 0.0, 40.0, 10.0]));
+        let flat = SurfaceLayer::diverging(
+            "d",
+            Raster {
+                spec,
+                values: vec![0.0; 5],
+            },
+            |v| format!("{v}"),
+        );
+        assert!(flat.breaks.is_empty());
+        assert_eq!(nice_ceil(0.75), 1.0);
+        assert_eq!(nice_ceil(2.1), 2.5);
+        assert_eq!(nice_ceil(30.0), 50.0);
+        assert_eq!(nice_ceil(20.0), 20.0);
+    }
+
+    #[test]
+    fn layers_extent_covers_zones_with_their_radius() {
+        let zone = MultiPolygon(vec![hotspot::schools::circle([1000.0, 2000.0], 300.0)]);
+        let a = Layer::Area(AreaLayer::new("z", vec![zone], None, None));
+        let e = layers_extent([&a], 50.0).unwrap();
+        assert!(
+            (e[0] - 650.0).abs() < 1.0 && (e[2] - 1350.0).abs() < 1.0,
+            "{e:?}"
+        );
+        assert!(
+            (e[1] - 1650.0).abs() < 1.0 && (e[3] - 2350.0).abs() < 1.0,
+            "{e:?}"
+        );
+        let empty = Layer::Area(AreaLayer::new("z", vec![], None, None));
+        assert_eq!(layers_extent([&empty], 50.0), None);
     }
 
     #[test]

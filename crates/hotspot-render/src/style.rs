@@ -107,6 +107,34 @@ pub mod palette {
     pub const PATROL: Colour = Colour::hex(0x542788);
     /// Cluster hulls.
     pub const CLUSTER: Colour = Colour::hex(0x01665e);
+
+    /// Emerging hot spot patterns, in the order new, consecutive, intensifying,
+    /// persistent, diminishing, sporadic, oscillating, historical: reds from
+    /// dark (the newest, strongest signal) to pale, as in the ArcGIS Pro
+    /// "Emerging Hot Spot Analysis" symbology (hot = reds). Steps of
+    /// ColorBrewer Reds/OrRd (Brewer 2003).
+    pub const EMERGING_HOT: [Colour; 8] = [
+        Colour::hex(0x7f0000),
+        Colour::hex(0xb30000),
+        Colour::hex(0xd7301f),
+        Colour::hex(0xef6548),
+        Colour::hex(0xfc8d59),
+        Colour::hex(0xfdbb84),
+        Colour::hex(0xfdd49e),
+        Colour::hex(0xfee8c8),
+    ];
+    /// Emerging cold spot patterns, same order as [`EMERGING_HOT`] (cold = blues,
+    /// ColorBrewer Blues).
+    pub const EMERGING_COLD: [Colour; 8] = [
+        Colour::hex(0x08306b),
+        Colour::hex(0x08519c),
+        Colour::hex(0x2171b5),
+        Colour::hex(0x4292c6),
+        Colour::hex(0x6baed6),
+        Colour::hex(0x9ecae1),
+        Colour::hex(0xc6dbef),
+        Colour::hex(0xdeebf7),
+    ];
 }
 
 /// A sequential colour scale for surfaces.
@@ -116,11 +144,19 @@ pub enum ColourScale {
     Viridis,
     /// ColorBrewer YlOrRd (Brewer 2003), sequential yellow–orange–red.
     YlOrRd,
+    /// ColorBrewer RdBu (Brewer 2003) run blue (low, `t = 0`) – white
+    /// (`t = 0.5`) – red (high, `t = 1`): a diverging scale for changes, to be
+    /// used with limits symmetric about zero so white means no change.
+    BuRd,
 }
 
 const VIRIDIS: [u32; 11] = [
     0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c, 0x22a884, 0x44bf70, 0x7ad151,
     0xbddf26, 0xfde725,
+];
+const BURD: [u32; 11] = [
+    0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d,
+    0xb2182b, 0x67001f,
 ];
 const YLORRD: [u32; 9] = [
     0xffffcc, 0xffeda0, 0xfed976, 0xfeb24c, 0xfd8d3c, 0xfc4e2a, 0xe31a1c, 0xbd0026, 0x800026,
@@ -135,11 +171,12 @@ impl ColourScale {
             // end should stand out, so it is used reversed: low = light yellow.
             ColourScale::Viridis => &VIRIDIS,
             ColourScale::YlOrRd => &YLORRD,
+            ColourScale::BuRd => &BURD,
         };
         let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
         let t = match self {
             ColourScale::Viridis => 1.0 - t,
-            ColourScale::YlOrRd => t,
+            ColourScale::YlOrRd | ColourScale::BuRd => t,
         };
         let f = t * (stops.len() - 1) as f64;
         let i = (f.floor() as usize).min(stops.len() - 2);
@@ -313,6 +350,9 @@ mod tests {
             }
         }
         assert_eq!(ColourScale::YlOrRd.at(0.0), Colour::hex(0xffffcc));
+        assert_eq!(ColourScale::BuRd.at(0.5), Colour::hex(0xf7f7f7));
+        assert_eq!(ColourScale::BuRd.at(0.0), Colour::hex(0x053061));
+        assert_eq!(ColourScale::BuRd.at(1.0), Colour::hex(0x67001f));
         assert_eq!(ColourScale::Viridis.at(0.0), Colour::hex(0xfde725));
         assert_eq!(
             Colour::hex(0x000000).with_alpha(0.5).over_white(),

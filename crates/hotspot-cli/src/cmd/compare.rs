@@ -8,6 +8,10 @@
 //! binomial test with the periods' lengths as exposures), the same for the control
 //! (the rest of the study area), and the zone's change relative to the control's.
 //! `--change-map` writes the grid cells with counts before and after and the change.
+//! `--map` draws the density difference (kernel density after minus before, per
+//! 30 days of each period, on the same grid with the same bandwidth) with a
+//! diverging blue–white–red scale centred at zero and the zones outlined;
+//! `--raster` writes that difference as an ESRI ASCII grid (+ `.prj`) for QGIS.
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
@@ -65,6 +69,18 @@ pub struct Args {
     /// Write a GeoJSON change map: cells with incidents before, after, and the change per 30 days.
     #[arg(long, value_name = "FILE")]
     pub change_map: Option<PathBuf>,
+    /// Draw the density-difference map (after minus before, per 30 days) as FILE.png and
+    /// FILE.svg (any extension of FILE is replaced), with the zones outlined.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Write the density difference (incidents per km² per 30 days, after minus before;
+    /// NaN outside the study area) as an ESRI ASCII grid FILE (.asc) with its .prj beside it.
+    #[arg(long, value_name = "FILE")]
+    pub raster: Option<PathBuf>,
+    /// Kernel bandwidth of the density difference, metres (default: the ArcGIS rule on
+    /// both periods' incidents together, then used for both).
+    #[arg(long, value_name = "M")]
+    pub bandwidth: Option<f64>,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -356,6 +372,44 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             &data.projector,
         )?;
     }
+    if args.map.is_some() || args.raster.is_some() {
+        let pb = ctx.spinner("density difference");
+        let diff = density_difference(
+            &grid,
+            inc,
+            &before_inc,
+            &after_inc,
+            before,
+            after,
+            args.bandwidth,
+        )?;
+        pb.finish_and_clear();
+        if let Some(p) = &args.raster {
+            let asc = p.with_extension("asc");
+            hotspot::raster_io::write_ascii_grid(&asc, &diff.raster, data.projector.crs())?;
+            ctx.note(format!(
+                "wrote {} and {}",
+                asc.display(),
+                hotspot::raster_io::prj_path(&asc).display()
+            ));
+        }
+        if let Some(p) = &args.map {
+            let map = change_map_spec(
+                &diff,
+                &zones,
+                data.study_area.as_ref(),
+                before,
+                after,
+                data.projector.crs(),
+            );
+            let png = p.with_extension("png");
+            let svg = p.with_extension("svg");
+            map.render_png(hotspot_render::Size::SCREEN, &png)?;
+            let (text, _) = map.render_svg(hotspot_render::Size::SCREEN)?;
+            std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+            ctx.note(format!("wrote {} and {}", png.display(), svg.display()));
+        }
+    }
     if let Some(p) = &args.csv {
         let mut w =
             csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
@@ -433,4 +487,158 @@ fn school_zones(path: &Path, radius: f64, projector: &Projector) -> anyhow::Resu
         out.push(Zone::new(s.name.clone(), "school", s.buffer(radius))?);
     }
     Ok(out)
+}
+
+/// The density difference of the two periods and how it was made.
+struct Difference {
+    /// After minus before, incidents per km² per 30 days; NaN outside the study area.
+    raster: hotspot::grid::Raster,
+    /// Bandwidth used for both surfaces, metres.
+    bandwidth_m: f64,
+    /// `fixed` or the rule that chose it.
+    method: &'static str,
+}
+
+/// Kernel density (quartic, `hotspot::density`) of each period on the comparison
+/// grid with one bandwidth, each divided by its period's days and multiplied by
+/// 30, after minus before. Without `bandwidth` the ArcGIS rule is applied to both
+/// periods' incidents together, so the two surfaces share one kernel.
+fn density_difference(
+    grid: &EvalGrid,
+    all: &Incidents,
+    before: &Incidents,
+    after: &Incidents,
+    bp: Period,
+    ap: Period,
+    bandwidth: Option<f64>,
+) -> anyhow::Result<Difference> {
+    use hotspot::density::{Bandwidth, BandwidthRule, Extent, Kde, KdeOptions};
+    let spec = *grid.spec();
+    let mut opts = KdeOptions::new(bandwidth.unwrap_or(1.0), spec.cell_m);
+    opts.extent = Extent::Grid(spec);
+    let (bandwidth_m, method) = match bandwidth {
+        Some(b) => (b, "fixed"),
+        None => {
+            let both: Vec<usize> = {
+                let mut v = bp.select(all);
+                v.extend(ap.select(all));
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let mut rule = opts.clone();
+            rule.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
+            let (_, report) = Kde::new(rule)?.plan(&all.subset(&both))?;
+            (report.bandwidth_m, "arcgis")
+        }
+    };
+    opts.bandwidth = Bandwidth::Fixed(bandwidth_m);
+    let kde = Kde::new(opts)?;
+    let b = kde.estimate(before)?;
+    let a = kde.estimate(after)?;
+    let (bd, ad) = (bp.days() as f64, ap.days() as f64);
+    let values = (0..spec.len())
+        .map(|i| {
+            if grid.is_active(i) {
+                (a.raster.values[i] / ad - b.raster.values[i] / bd) * 30.0
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    Ok(Difference {
+        raster: hotspot::grid::Raster { spec, values },
+        bandwidth_m,
+        method,
+    })
+}
+
+/// The change map: boundary, the diverging difference surface, the zones
+/// (patrol zones purple, school zones green, hotspots dark red) with their
+/// names, framed on the zones and the cells that changed notably.
+fn change_map_spec(
+    d: &Difference,
+    zones: &[Zone],
+    study: Option<&hotspot::StudyArea>,
+    bp: Period,
+    ap: Period,
+    crs: hotspot::Crs,
+) -> hotspot_render::MapSpec {
+    use hotspot_render::{AreaLayer, Layer, Locale, MapSpec, SurfaceLayer, palette};
+    let fmt = |v: f64| {
+        let dec = if v != 0.0 && v.abs() < 1.0 {
+            2
+        } else if v.abs() < 10.0 {
+            1
+        } else {
+            0
+        };
+        Locale::EN.num(v, dec)
+    };
+    let mut layers = Vec::new();
+    if let Some(a) = study {
+        layers.push(Layer::Area(AreaLayer::new(
+            "Study area",
+            vec![a.polygons().clone()],
+            Some(hotspot_render::Colour::rgb(250, 250, 246)),
+            Some(palette::BOUNDARY),
+        )));
+    }
+    let surface = Layer::Surface(SurfaceLayer::diverging(
+        "Change in density, incidents per km² per 30 days (after − before)",
+        d.raster.clone(),
+        fmt,
+    ));
+    let mut focus = vec![surface.clone()];
+    layers.push(surface);
+    for (kind, legend, colour) in [
+        ("zone", "Zone", palette::PATROL),
+        ("school", "School zone", palette::SCHOOL),
+        ("hotspot", "Hotspot (before period)", palette::HOTSPOT),
+    ] {
+        let of_kind: Vec<&Zone> = zones.iter().filter(|z| z.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let l = Layer::Area(AreaLayer {
+            legend: legend.into(),
+            // Dissolved, so a hotspot made of grid cells gets one outline, not one per cell.
+            areas: of_kind
+                .iter()
+                .map(|z| geo::unary_union(z.area.polygons().0.iter()))
+                .collect(),
+            fill: None,
+            stroke: Some(colour),
+            stroke_pt: 1.4,
+            labels: of_kind.iter().map(|z| z.name.clone()).collect(),
+        });
+        focus.push(l.clone());
+        layers.push(l);
+    }
+    let spec = d.raster.spec;
+    let grid_extent = [spec.x0, spec.y0, spec.x1(), spec.y1()];
+    let extent = hotspot_render::layers_extent(&focus, 0.0)
+        .map(|[x0, y0, x1, y1]| {
+            let m = (0.08 * (x1 - x0).max(y1 - y0)).max(300.0);
+            [x0 - m, y0 - m, x1 + m, y1 + m]
+        })
+        .unwrap_or(study.map_or(grid_extent, |a| a.bbox()));
+    MapSpec {
+        title: "Change in incident density".into(),
+        subtitle: format!(
+            "After {ap} ({} days) minus before {bp} ({} days), per 30 days of each period · kernel density, quartic, bandwidth {:.0} m ({}), cells of {} m · {}",
+            ap.days(),
+            bp.days(),
+            d.bandwidth_m,
+            d.method,
+            spec.cell_m,
+            crs.name()
+        ),
+        attribution: "Red: more incidents per day after than before; blue: fewer; no fill: change under the smallest class limit. Map: hotspot compare.".into(),
+        legend_title: "Legend".into(),
+        extent,
+        layers,
+        north: "N".into(),
+        note: String::new(),
+    }
 }

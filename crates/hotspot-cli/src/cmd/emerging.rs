@@ -3,7 +3,8 @@
 //! Writes a GeoJSON of the cells with data, each with its pattern (`class`, the
 //! snake-case name, and `pattern`, the ArcGIS label), counts, hot/cold step counts
 //! and the Mann-Kendall trend of its Gi* z-scores; prints the number of cells per
-//! pattern (Markdown, or `--json`).
+//! pattern (Markdown, or `--json`). `--map` draws the cells coloured by pattern
+//! (reds for hot, blues for cold patterns; the legend lists the patterns present).
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
@@ -58,6 +59,9 @@ pub struct Args {
     /// Print the per-pattern summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also draw the map of patterns as FILE.png and FILE.svg (any extension of FILE is replaced).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -112,6 +116,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         args.time_window
     ));
     pb.set_message("Gi* per bin, trends and classes");
+    let res_steps = (
+        cube.n_steps(),
+        cube.steps
+            .first()
+            .map(|p| p.start.to_string())
+            .unwrap_or_default(),
+        cube.steps
+            .last()
+            .map(|p| p.end.to_string())
+            .unwrap_or_default(),
+    );
     let res = emerging_hot_spots(cube, &params)?;
     pb.finish_and_clear();
     let mut features = Vec::with_capacity(res.cells.len());
@@ -144,26 +159,43 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     write_geojson(&args.out, &features, &data.projector)
         .with_context(|| format!("writing {}", args.out.display()))?;
+    if let Some(p) = &args.map {
+        let subtitle = format!(
+            "Space-time cube of {} m cells and {} steps of one {} ({} .. {}); Gi* with neighbours within {band} m and {} previous step(s), {}α = {}; Mann-Kendall trend at α = {} · {}",
+            spec.cell_m,
+            res_steps.0,
+            args.step,
+            res_steps.1,
+            res_steps.2,
+            args.time_window,
+            if args.no_fdr {
+                ""
+            } else {
+                "Benjamini-Hochberg FDR, "
+            },
+            args.alpha,
+            args.trend_alpha,
+            data.projector.crs().name()
+        );
+        let map = pattern_map(
+            &spec,
+            res.cells.iter().map(|c| (c.cell, c.class)),
+            data.study_area.as_ref(),
+            subtitle,
+        );
+        let png = p.with_extension("png");
+        let svg = p.with_extension("svg");
+        map.render_png(hotspot_render::Size::SCREEN, &png)?;
+        let (text, _) = map.render_svg(hotspot_render::Size::SCREEN)?;
+        std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+        ctx.note(format!("wrote {} and {}", png.display(), svg.display()));
+    }
     let mut out = std::io::stdout().lock();
-    let order = [
-        EmergingClass::NewHotSpot,
-        EmergingClass::ConsecutiveHotSpot,
-        EmergingClass::IntensifyingHotSpot,
-        EmergingClass::PersistentHotSpot,
-        EmergingClass::DiminishingHotSpot,
-        EmergingClass::SporadicHotSpot,
-        EmergingClass::OscillatingHotSpot,
-        EmergingClass::HistoricalHotSpot,
-        EmergingClass::NewColdSpot,
-        EmergingClass::ConsecutiveColdSpot,
-        EmergingClass::IntensifyingColdSpot,
-        EmergingClass::PersistentColdSpot,
-        EmergingClass::DiminishingColdSpot,
-        EmergingClass::SporadicColdSpot,
-        EmergingClass::OscillatingColdSpot,
-        EmergingClass::HistoricalColdSpot,
-        EmergingClass::NoPattern,
-    ];
+    let order: Vec<EmergingClass> = PATTERNS
+        .iter()
+        .copied()
+        .chain([EmergingClass::NoPattern])
+        .collect();
     if args.json {
         let arr: Vec<Value> = order
             .iter()
@@ -184,6 +216,91 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         features.len()
     ));
     Ok(())
+}
+
+/// The patterns in legend order: hot (new … historical), then cold.
+const PATTERNS: [EmergingClass; 16] = [
+    EmergingClass::NewHotSpot,
+    EmergingClass::ConsecutiveHotSpot,
+    EmergingClass::IntensifyingHotSpot,
+    EmergingClass::PersistentHotSpot,
+    EmergingClass::DiminishingHotSpot,
+    EmergingClass::SporadicHotSpot,
+    EmergingClass::OscillatingHotSpot,
+    EmergingClass::HistoricalHotSpot,
+    EmergingClass::NewColdSpot,
+    EmergingClass::ConsecutiveColdSpot,
+    EmergingClass::IntensifyingColdSpot,
+    EmergingClass::PersistentColdSpot,
+    EmergingClass::DiminishingColdSpot,
+    EmergingClass::SporadicColdSpot,
+    EmergingClass::OscillatingColdSpot,
+    EmergingClass::HistoricalColdSpot,
+];
+
+/// The map of patterns: cells coloured by class (reds hot, blues cold, darker
+/// = newer/stronger, `hotspot_render::palette::EMERGING_HOT`/`_COLD`), cells
+/// with no pattern not drawn, the legend listing the patterns present; framed
+/// on the coloured cells (else the study area or the cube).
+fn pattern_map(
+    spec: &GridSpec,
+    cells: impl Iterator<Item = (usize, EmergingClass)>,
+    study: Option<&hotspot::StudyArea>,
+    subtitle: String,
+) -> hotspot_render::MapSpec {
+    use hotspot_render::{AreaLayer, CellLayer, Class, Colour, Layer, MapSpec, palette};
+    let classes: Vec<Class> = PATTERNS
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let colour = if k < 8 {
+                palette::EMERGING_HOT[k]
+            } else {
+                palette::EMERGING_COLD[k - 8]
+            };
+            Class::new(c.label(), colour)
+        })
+        .collect();
+    let cells: Vec<(usize, usize, usize)> = cells
+        .filter_map(|(i, class)| {
+            let k = PATTERNS.iter().position(|p| *p == class)?;
+            let (c, r) = spec.col_row(i);
+            Some((c, r, k))
+        })
+        .collect();
+    let layer = Layer::Cells(CellLayer {
+        title: "Pattern".into(),
+        spec: *spec,
+        cells,
+        classes,
+    });
+    let extent = match layer.bounds() {
+        Some([x0, y0, x1, y1]) => {
+            let m = (0.08 * (x1 - x0).max(y1 - y0)).max(2.0 * spec.cell_m);
+            [x0 - m, y0 - m, x1 + m, y1 + m]
+        }
+        None => study.map_or([spec.x0, spec.y0, spec.x1(), spec.y1()], |a| a.bbox()),
+    };
+    let mut layers = Vec::new();
+    if let Some(a) = study {
+        layers.push(Layer::Area(AreaLayer::new(
+            "Study area",
+            vec![a.polygons().clone()],
+            Some(Colour::rgb(250, 250, 246)),
+            Some(palette::BOUNDARY),
+        )));
+    }
+    layers.push(layer);
+    MapSpec {
+        title: "Emerging hot spots".into(),
+        subtitle,
+        attribution: "Patterns as defined for ArcGIS Pro Emerging Hot Spot Analysis; cells with no pattern are not drawn. Map: hotspot emerging.".into(),
+        legend_title: "Legend".into(),
+        extent,
+        layers,
+        north: "N".into(),
+        note: String::new(),
+    }
 }
 
 fn round(v: f64, d: i32) -> f64 {

@@ -5,7 +5,8 @@
 //! PAI, PEI*, RRI and the method's run time (see `hotspot::evaluate`). Output is a
 //! Markdown table on stdout (or `--json`: an array of objects with `method`,
 //! `coverage`, `hit_rate`, `pai`, `pei_star`, `rri`, `seconds` and more), and
-//! optionally a CSV file and a Markdown file.
+//! optionally a CSV file, a Markdown file and a PAI-by-coverage chart
+//! (`--chart`, PNG and SVG).
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
@@ -75,6 +76,10 @@ pub struct Args {
     /// Also write the Markdown table to this file.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Also draw PAI against area coverage, one line per method, as FILE.png and
+    /// FILE.svg (any extension of FILE is replaced). With --rolling: the mean over the origins.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -317,6 +322,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     if let Some(p) = &args.markdown {
         std::fs::write(p, &md).with_context(|| format!("writing {}", p.display()))?;
     }
+    if let Some(p) = &args.chart {
+        let title = format!("PAI by area coverage, test {test_p}");
+        let note = if rolling {
+            let origins: std::collections::BTreeSet<&str> =
+                rows.iter().filter_map(|r| r["origin"].as_str()).collect();
+            format!(
+                "Mean PAI over {} monthly origins ({test_p}), each map fitted on the {} months before. PAI = hit rate / area share (Chainey, Tompson & Uhlig 2008); 1 = no better than chance.",
+                origins.len(),
+                train_p.approx_months()
+            )
+        } else {
+            format!(
+                "Maps fitted on {train_p}, judged on {test_p}. PAI = hit rate / area share (Chainey, Tompson & Uhlig 2008); 1 = no better than chance."
+            )
+        };
+        for f in write_chart(p, &names, &rows, title, note)? {
+            ctx.note(format!("wrote {}", f.display()));
+        }
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         let arr = Value::Array(rows.into_iter().map(Value::Object).collect());
@@ -325,6 +349,68 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         write!(out, "{md}")?;
     }
     Ok(())
+}
+
+/// The PAI-by-coverage chart of the result rows: one line per method (in
+/// `methods` order), x = the coverage reached, y = PAI; rows of several
+/// origins (rolling) are averaged per method and requested coverage.
+/// Returns the files written (`.png`, `.svg`).
+fn write_chart(
+    path: &std::path::Path,
+    methods: &[&str],
+    rows: &[Map<String, Value>],
+    title: String,
+    note: String,
+) -> anyhow::Result<Vec<PathBuf>> {
+    use hotspot_render::{Chart, LineChart, LineSeries, Locale, Size, palette};
+    use std::collections::BTreeMap;
+    let series = methods
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            // requested coverage (as ordered bits) -> (sum of coverage, sum of PAI, n, n with PAI)
+            let mut acc: BTreeMap<u64, (f64, f64, usize, usize)> = BTreeMap::new();
+            for r in rows.iter().filter(|r| r["method"] == *m) {
+                let (Some(req), Some(cov)) =
+                    (r["coverage_requested"].as_f64(), r["coverage"].as_f64())
+                else {
+                    continue;
+                };
+                let e = acc.entry(req.to_bits()).or_default();
+                e.0 += cov;
+                e.2 += 1;
+                if let Some(p) = r["pai"].as_f64() {
+                    e.1 += p;
+                    e.3 += 1;
+                }
+            }
+            let mut points: Vec<(f64, Option<f64>)> = acc
+                .values()
+                .map(|(c, p, n, np)| (c / *n as f64, (*np > 0).then(|| p / *np as f64)))
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            LineSeries {
+                name: m.to_string(),
+                colour: palette::QUALITATIVE[k % palette::QUALITATIVE.len()],
+                points,
+            }
+        })
+        .collect();
+    let chart = Chart::Lines(LineChart {
+        title,
+        series,
+        x_label: "Area coverage (share of the study area)".into(),
+        y_label: "PAI".into(),
+        x_percent: true,
+        note,
+        locale: Locale::EN,
+    });
+    let png = path.with_extension("png");
+    let svg = path.with_extension("svg");
+    chart.render_png(Size::CHART_SCREEN, &png)?;
+    let text = chart.render_svg(Size::CHART_SCREEN)?;
+    std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+    Ok(vec![png, svg])
 }
 
 #[cfg(test)]

@@ -1116,6 +1116,27 @@ fn build(
             Ok(g) => sections::gi_star(ctx, run, &g, &mut b, written, analyses_json)?,
             Err(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", &e.to_string())]))),
         }
+        // Incident clusters: HDBSCAN is O(n log n) but heavy; above LARGE the report skips it.
+        if run.inc.len() <= analyses::LARGE {
+            match step(ctx, tr.t("step.clusters"), || {
+                Ok(analyses::clusters(&run.s, &run.inc)?)
+            }) {
+                Ok(cl) => {
+                    let centre = centre_extent(&gspec, &gcounts)
+                        .filter(|_| run.extent[2] - run.extent[0] > 6000.0);
+                    sections::clusters(ctx, run, &cl, centre, &mut b, written, analyses_json)?
+                }
+                Err(e) => b.push(Block::Note(
+                    tr.fmt("clusters.failed", &[("e", &e.to_string())]),
+                )),
+            }
+        } else {
+            b.push(Block::Sub(tr.t("sub.clusters").into()));
+            b.push(Block::Note(tr.fmt(
+                "clusters.skipped",
+                &[("n", &tr.loc.int(analyses::LARGE as u64))],
+            )));
+        }
     }
 
     // Schools.
@@ -1181,6 +1202,10 @@ fn build(
         tr.fmt("method.grid", &[("m", &tr.loc.num(run.s.grid_m, 0))]),
         tr.t("method.kde").into(),
         tr.t("method.gi").into(),
+        tr.fmt(
+            "method.clusters",
+            &[("m", &analyses::cluster_min_size(run.inc.len()).to_string())],
+        ),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),
         tr.t("method.colours").into(),

@@ -251,3 +251,113 @@ pub fn gi_star(
     let params = hotspot::stats::getis_ord::GiStarParams::new(s.grid_m, 2.0 * s.grid_m)?;
     hotspot::stats::getis_ord::hot_spots(inc, study, &params)
 }
+
+/// HDBSCAN's smallest minimum cluster size in the report (the same default as
+/// `hotspot evaluate`'s `hdbscan` method).
+pub const CLUSTER_MIN_SIZE: usize = 20;
+
+/// The minimum cluster size for `n` incidents: [`CLUSTER_MIN_SIZE`], or 0.1 %
+/// of the incidents when that is more, so that a large data set is not split
+/// into hundreds of small groups of background incidents (at 100 000
+/// incidents a cluster needs 100).
+pub fn cluster_min_size(n: usize) -> usize {
+    CLUSTER_MIN_SIZE.max(n.div_ceil(1000))
+}
+
+/// One incident cluster with the hull the report draws.
+pub struct Cluster {
+    /// 1 = the largest cluster.
+    pub rank: usize,
+    /// The library's summary (counts, categories, hulls, ellipse, profiles).
+    pub summary: hotspot::cluster::ClusterSummary,
+    /// The hull drawn and written: the concave hull of the incidents
+    /// (internal), or in public mode the convex hull of the corners of the
+    /// `grid_m` count-grid cells holding the cluster's incidents, so that no
+    /// incident position is drawn or written. Empty for degenerate clusters
+    /// (all incidents on one point or one line).
+    pub hull: geo::MultiPolygon<f64>,
+}
+
+/// Incident clusters by HDBSCAN and their hulls.
+pub struct Clusters {
+    /// Clusters shown, largest first (public mode: those with at least `min_count` incidents).
+    pub clusters: Vec<Cluster>,
+    /// Clusters left out in public mode for holding fewer than `min_count` incidents.
+    pub suppressed: usize,
+    /// Minimum cluster size used.
+    pub min_cluster_size: usize,
+}
+
+/// HDBSCAN clusters (Campello, Moulavi & Sander 2013; `hotspot::cluster`)
+/// with `min_cluster_size` [`cluster_min_size`], summarised by
+/// `hotspot::cluster::summarize` (concave hulls).
+pub fn clusters(s: &Settings, inc: &Incidents) -> hotspot::Result<Clusters> {
+    use geo::{ConvexHull, MultiPoint, Point};
+    let min_cluster_size = cluster_min_size(inc.len());
+    let params = hotspot::cluster::HdbscanParams::new(min_cluster_size)?;
+    let h = hotspot::cluster::hdbscan(inc, &params)?;
+    let public = s.public;
+    let summaries = hotspot::cluster::summarize_with(inc, &h.labels, !public)?;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); h.n_clusters];
+    if public {
+        for (i, &l) in h.labels.iter().enumerate() {
+            if let Some(m) = usize::try_from(l).ok().and_then(|l| members.get_mut(l)) {
+                m.push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut suppressed = 0;
+    for summary in summaries {
+        if public && (summary.count as u64) < s.min_count {
+            suppressed += 1;
+            continue;
+        }
+        let hull = if public {
+            // Corners of the count-grid cells (aligned to multiples of grid_m) holding members.
+            let g = s.grid_m;
+            let mut corners: Vec<(i64, i64)> = Vec::new();
+            for &i in members.get(summary.cluster as usize).map_or(&[][..], |m| m) {
+                let [x, y] = inc.position(i);
+                let (c, r) = ((x / g).floor() as i64, (y / g).floor() as i64);
+                corners.extend([(c, r), (c + 1, r), (c, r + 1), (c + 1, r + 1)]);
+            }
+            corners.sort_unstable();
+            corners.dedup();
+            let mp: MultiPoint<f64> = corners
+                .iter()
+                .map(|&(c, r)| Point::new(c as f64 * g, r as f64 * g))
+                .collect();
+            geo::MultiPolygon(vec![mp.convex_hull()])
+        } else {
+            match &summary.concave_hull {
+                geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p.clone()]),
+                _ => geo::MultiPolygon(Vec::new()),
+            }
+        };
+        out.push(Cluster {
+            rank: out.len() + 1,
+            summary,
+            hull,
+        });
+    }
+    Ok(Clusters {
+        clusters: out,
+        suppressed,
+        min_cluster_size,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_size_grows_with_the_data() {
+        assert_eq!(cluster_min_size(0), 20);
+        assert_eq!(cluster_min_size(4_000), 20);
+        assert_eq!(cluster_min_size(20_000), 20);
+        assert_eq!(cluster_min_size(20_001), 21);
+        assert_eq!(cluster_min_size(100_000), 100);
+    }
+}

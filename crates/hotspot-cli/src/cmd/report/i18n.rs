@@ -77,6 +77,59 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.cells", "Rutor", "Cells"),
     ("step.gi", "beräknar Gi*", "computing Gi*"),
     (
+        "step.clusters",
+        "söker kluster (HDBSCAN)",
+        "finding clusters (HDBSCAN)",
+    ),
+    (
+        "sub.clusters",
+        "Kluster av händelser (HDBSCAN)",
+        "Incident clusters (HDBSCAN)",
+    ),
+    (
+        "clusters.text",
+        "HDBSCAN grupperar händelser som ligger tätare än omgivningen, utan en fast radie; ett kluster har minst {m} händelser. {k} kluster med sammanlagt {n} händelser hittades. Kartan visar varje klusters yttre gräns (konkavt hölje) och klustrets nummer; numren går från det största klustret.",
+        "HDBSCAN groups incidents that lie denser than their surroundings, without a fixed radius; a cluster has at least {m} incidents. {k} clusters with {n} incidents in all were found. The map shows each cluster's outline (concave hull) and its number; numbers run from the largest cluster.",
+    ),
+    (
+        "clusters.public",
+        "Offentlig version: {k} kluster med färre än {n} händelser visas inte, och klustrens gränser är dragna runt de rutor om {g} m som innehåller klustrets händelser, inte runt enskilda händelser.",
+        "Public version: {k} clusters with fewer than {n} incidents are not shown, and the cluster outlines are drawn around the {g} m cells that hold the cluster's incidents, not around single incidents.",
+    ),
+    (
+        "clusters.skipped",
+        "Klusteranalysen görs inte i rapporten för fler än {n} händelser (den skulle ta för lång tid); kör `hotspot cluster` separat.",
+        "The cluster analysis is not run in the report for more than {n} incidents (it would take too long); run `hotspot cluster` separately.",
+    ),
+    (
+        "clusters.failed",
+        "Klusteranalysen kunde inte göras: {e}",
+        "The cluster analysis could not be run: {e}",
+    ),
+    ("clusters.label", "K{k}", "C{k}"),
+    ("map.clusters", "Kluster av händelser", "Incident clusters"),
+    (
+        "legend.clusters",
+        "Klustergräns (HDBSCAN, minst {m} händelser)",
+        "Cluster outline (HDBSCAN, at least {m} incidents)",
+    ),
+    (
+        "legend.clusters_public",
+        "Klustergräns (rutor med klustrets händelser)",
+        "Cluster outline (cells holding the cluster's incidents)",
+    ),
+    (
+        "cap.clusters",
+        "Kluster av händelser enligt HDBSCAN, numrerade från det största. Gränsen omsluter klustrets händelser; enskilda händelser visas inte på denna karta.",
+        "Incident clusters by HDBSCAN, numbered from the largest. The outline encloses the cluster's incidents; single incidents are not shown on this map.",
+    ),
+    ("col.cluster", "Kluster", "Cluster"),
+    (
+        "method.clusters",
+        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler); gränser som konkava höljen (concaveman, Park & Oh 2012), i offentlig version konvexa höljen av rutor.",
+        "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents when that is more); outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of cells.",
+    ),
+    (
         "method.gi",
         "Gi*: Getis & Ord (1992), Ord & Getis (1995), klasser som ArcGIS Hot Spot Analysis, p-värden justerade med Benjamini & Hochberg (1995).",
         "Gi*: Getis & Ord (1992), Ord & Getis (1995), classes as in ArcGIS Hot Spot Analysis, p-values adjusted by Benjamini & Hochberg (1995).",
@@ -767,7 +820,7 @@ mod tests {
         let prefixes = [
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
-            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi",
+            "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi", "clusters",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {

@@ -335,7 +335,7 @@ pub fn schools(
         if let Some(d) = d {
             map.layers.push(hotspot_layer(run, d));
         }
-        map.layers.push(Layer::Area(AreaLayer {
+        let zones = Layer::Area(AreaLayer {
             legend: tr.fmt(
                 "legend.school_zone",
                 &[("r", &tr.loc.num(run.s.school_radius_m, 0))],
@@ -345,7 +345,21 @@ pub fn schools(
             stroke: Some(palette::SCHOOL),
             stroke_pt: 1.2,
             labels: Vec::new(),
-        }));
+        });
+        // The frame shows every school and its whole zone, plus a margin.
+        let schools = school_layer(run);
+        if let Some(e) =
+            hotspot_render::layers_extent([&zones], 0.0).and_then(|[x0, y0, x1, y1]| {
+                let m = focus_margin(x1 - x0, y1 - y0, 300.0);
+                hotspot_render::layers_extent(
+                    [Some(&zones), schools.as_ref()].into_iter().flatten(),
+                    m,
+                )
+            })
+        {
+            map.extent = e;
+        }
+        map.layers.push(zones);
         if !run.s.public && run.inc.len() <= super::MAX_DOTS {
             let idx: Vec<usize> = (0..run.inc.len())
                 .filter(|&i| run.cls.area(i).index() == vand)
@@ -363,11 +377,8 @@ pub fn schools(
                 labels: Vec::new(),
             }));
         }
-        if let Some(l) = school_layer(run) {
+        if let Some(l) = schools {
             map.layers.push(l);
-        }
-        if let Some(e) = schools_extent(run, rep) {
-            map.extent = e;
         }
         let m = render_map(run, "schools", &map, written)?;
         let all = render_chart(
@@ -514,25 +525,6 @@ pub fn schools(
     Ok(())
 }
 
-/// The schools' bounding box grown by 600 m (at least 3 km wide).
-fn schools_extent(run: &Run, rep: &SchoolReport) -> Option<[f64; 4]> {
-    let mut e = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for z in &rep.zones {
-        let [x, y] = run.school_list[z.school].location();
-        e = [e[0].min(x), e[1].min(y), e[2].max(x), e[3].max(y)];
-    }
-    if !e[0].is_finite() {
-        return None;
-    }
-    let pad = 600.0;
-    Some([e[0] - pad, e[1] - pad, e[2] + pad, e[3] + pad])
-}
-
 /// Zone centre for output: in public mode snapped to a 50 m grid so that no
 /// incident position (candidate centres include incident locations) leaves.
 fn shown_centre(run: &Run, c: [f64; 2]) -> [f64; 2] {
@@ -612,7 +604,7 @@ pub fn patrol(
                 (c[0], c[1])
             })
             .collect();
-        map.layers.push(Layer::Patrol(PatrolLayer {
+        let patrol = Layer::Patrol(PatrolLayer {
             legend: tr.t("legend.patrol").into(),
             zones: p
                 .zones
@@ -631,24 +623,13 @@ pub fn patrol(
             route: (route.len() > 2).then(|| LineString::from(route)),
             route_legend: tr.t("legend.route").into(),
             colour: palette::PATROL,
-        }));
-        // Close in on the zones: their bounding box grown by 1 km.
-        let mut e = [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        for z in &p.zones {
-            let c = z.centre;
-            e = [
-                e[0].min(c[0]),
-                e[1].min(c[1]),
-                e[2].max(c[0]),
-                e[3].max(c[1]),
-            ];
+        });
+        // Close in on the zones: every circle and the route whole, plus a margin.
+        if let Some([x0, y0, x1, y1]) = patrol.bounds() {
+            let m = focus_margin(x1 - x0, y1 - y0, 500.0);
+            map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
         }
-        map.extent = [e[0] - 1000.0, e[1] - 1000.0, e[2] + 1000.0, e[3] + 1000.0];
+        map.layers.push(patrol);
         let m = render_map(run, "patrol", &map, written)?;
         let mut heats = Vec::new();
         for z in &p.zones {
@@ -911,4 +892,200 @@ pub fn gi_star(
         }),
     );
     Ok(())
+}
+
+/// Incident clusters (HDBSCAN) as hull outlines: map, table, CSV, GeoJSON
+/// layer and summary entry. Public mode: only clusters of at least
+/// `min_count` incidents, hulls from the count grid's cells (see
+/// [`super::analyses::clusters`]).
+pub fn clusters(
+    ctx: &Context,
+    run: &Run,
+    cl: &super::analyses::Clusters,
+    centre: Option<[f64; 4]>,
+    b: &mut Vec<Block>,
+    written: &mut Written,
+    json_out: &mut Map<String, Value>,
+) -> anyhow::Result<()> {
+    let tr = &run.tr;
+    b.push(Block::Sub(tr.t("sub.clusters").into()));
+    let inside: usize = cl.clusters.iter().map(|c| c.summary.count).sum();
+    b.push(Block::Para(tr.fmt(
+        "clusters.text",
+        &[
+            ("m", &cl.min_cluster_size.to_string()),
+            ("k", &cl.clusters.len().to_string()),
+            ("n", &count_text(run, inside as u64)),
+        ],
+    )));
+    if run.s.public {
+        b.push(Block::Note(tr.fmt(
+            "clusters.public",
+            &[
+                ("k", &cl.suppressed.to_string()),
+                ("n", &run.s.min_count.to_string()),
+                ("g", &tr.loc.num(run.s.grid_m, 0)),
+            ],
+        )));
+    }
+    let label =
+        |c: &super::analyses::Cluster| tr.fmt("clusters.label", &[("k", &c.rank.to_string())]);
+    let drawn: Vec<&super::analyses::Cluster> = cl
+        .clusters
+        .iter()
+        .filter(|c| !c.hull.0.is_empty())
+        .collect();
+    if !drawn.is_empty() {
+        let svg = step(ctx, tr.t("step.maps"), || {
+            let mut map = base_map(run, tr.t("map.clusters").into());
+            let hulls = Layer::Area(AreaLayer {
+                legend: tr.fmt(
+                    if run.s.public {
+                        "legend.clusters_public"
+                    } else {
+                        "legend.clusters"
+                    },
+                    &[("m", &cl.min_cluster_size.to_string())],
+                ),
+                areas: drawn.iter().map(|c| c.hull.clone()).collect(),
+                fill: Some(palette::CLUSTER.with_alpha(0.12)),
+                stroke: Some(palette::CLUSTER),
+                stroke_pt: 1.3,
+                labels: drawn.iter().map(|c| label(c)).collect(),
+            });
+            if let Some([x0, y0, x1, y1]) = hulls.bounds() {
+                let m = focus_margin(x1 - x0, y1 - y0, 300.0);
+                map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
+            }
+            map.layers.push(hulls);
+            if let Some(l) = school_layer(run) {
+                map.layers.push(l);
+            }
+            let all = render_map(run, "clusters", &map, written)?;
+            // Clusters spread over a wide area: the busiest part again at a closer scale.
+            let close = match centre {
+                Some(e) if map.extent[2] - map.extent[0] > 6000.0 => {
+                    map.extent = e;
+                    map.title = format!("{} – {}", map.title, tr.t("map.centre"));
+                    Some(render_map(run, "clusters_centre", &map, written)?)
+                }
+                _ => None,
+            };
+            Ok((all, close))
+        })?;
+        b.push(Block::Figure {
+            svg: svg.0,
+            caption: tr.t("cap.clusters").into(),
+        });
+        if let Some(svg) = svg.1 {
+            b.push(Block::Figure {
+                svg,
+                caption: format!("{} {}", tr.t("cap.centre"), tr.t("cap.clusters")),
+            });
+        }
+    }
+    let top_cats = |c: &super::analyses::Cluster| -> String {
+        c.summary
+            .categories
+            .iter()
+            .filter(|(_, n)| run.sup.count(*n as u64).is_some())
+            .take(3)
+            .map(|(name, n)| format!("{name} ({})", count_text(run, *n as u64)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let area_km2 = |c: &super::analyses::Cluster| {
+        use geo::Area;
+        c.hull.unsigned_area() / 1e6
+    };
+    if !cl.clusters.is_empty() {
+        b.push(Block::Table {
+            head: vec![
+                tr.t("col.cluster").into(),
+                tr.t("col.incidents").into(),
+                tr.t("col.area_km2").into(),
+                tr.t("col.top_categories").into(),
+            ],
+            rows: cl
+                .clusters
+                .iter()
+                .map(|c| {
+                    vec![
+                        label(c),
+                        count_text(run, c.summary.count as u64),
+                        tr.loc.num(area_km2(c), 3),
+                        top_cats(c),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, true, true, false],
+        });
+    }
+    write_csv(
+        run,
+        "clusters",
+        &["rank", "incidents", "hull_area_km2", "top_category"],
+        &cl.clusters
+            .iter()
+            .map(|c| {
+                vec![
+                    c.rank.to_string(),
+                    csv_count(run, c.summary.count as u64),
+                    format!("{:.4}", area_km2(c)),
+                    top_category(run, c).unwrap_or_default(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        written,
+    )?;
+    let feats: Vec<OutFeature> = drawn
+        .iter()
+        .map(|c| OutFeature {
+            geometry: c.hull.clone().into(),
+            properties: props(&[
+                ("rank", json!(c.rank)),
+                ("label", json!(label(c))),
+                ("incidents", count_value(run, c.summary.count as u64)),
+                ("hull_area_km2", json!(area_km2(c))),
+                (
+                    "hull",
+                    json!(if run.s.public {
+                        "convex_hull_of_grid_cells"
+                    } else {
+                        "concave_hull"
+                    }),
+                ),
+                ("top_category", json!(top_category(run, c))),
+            ]),
+        })
+        .collect();
+    write_layer(run, "cluster_hulls", &feats, written)?;
+    json_out.insert(
+        "clusters".into(),
+        json!({
+            "method": "hdbscan",
+            "min_cluster_size": cl.min_cluster_size,
+            "hull": if run.s.public { "convex_hull_of_grid_cells" } else { "concave_hull" },
+            "clusters": cl.clusters.len(),
+            "suppressed_public": cl.suppressed,
+            "incidents_in_clusters": count_value(run, inside as u64),
+        }),
+    );
+    Ok(())
+}
+
+/// Margin around a map's focus layers of `w` × `h` metres: 8 % of the larger
+/// side, at least `min_m`, so features at the edge clear the scale bar and the
+/// north arrow and keep room for their labels.
+fn focus_margin(w: f64, h: f64, min_m: f64) -> f64 {
+    (0.08 * w.max(h)).max(min_m)
+}
+
+/// The most frequent category of a cluster, unless its count is suppressed.
+fn top_category(run: &Run, c: &super::analyses::Cluster) -> Option<String> {
+    c.summary
+        .categories
+        .first()
+        .filter(|(_, n)| run.sup.count(*n as u64).is_some())
+        .map(|x| x.0.clone())
 }
