@@ -1116,8 +1116,8 @@ fn build(
             Ok(g) => sections::gi_star(ctx, run, &g, &mut b, written, analyses_json)?,
             Err(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", &e.to_string())]))),
         }
-        // Incident clusters: HDBSCAN is O(n log n) but heavy; above LARGE the report skips it.
-        if run.inc.len() <= analyses::LARGE {
+        // Incident clusters: HDBSCAN is O(n log n) but heavy; above CLUSTER_LIMIT the report skips it.
+        if run.inc.len() <= analyses::CLUSTER_LIMIT {
             match step(ctx, tr.t("step.clusters"), || {
                 Ok(analyses::clusters(&run.s, &run.inc)?)
             }) {
@@ -1134,7 +1134,7 @@ fn build(
             b.push(Block::Sub(tr.t("sub.clusters").into()));
             b.push(Block::Note(tr.fmt(
                 "clusters.skipped",
-                &[("n", &tr.loc.int(analyses::LARGE as u64))],
+                &[("n", &tr.loc.int(analyses::CLUSTER_LIMIT as u64))],
             )));
         }
     }

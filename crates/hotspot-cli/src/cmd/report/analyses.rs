@@ -252,6 +252,10 @@ pub fn gi_star(
     hotspot::stats::getis_ord::hot_spots(inc, study, &params)
 }
 
+/// Above this many incidents the report leaves out the HDBSCAN clusters (and
+/// says so): see `docs/report.md` for the measured cost.
+pub const CLUSTER_LIMIT: usize = 100_000;
+
 /// HDBSCAN's smallest minimum cluster size in the report (the same default as
 /// `hotspot evaluate`'s `hdbscan` method).
 pub const CLUSTER_MIN_SIZE: usize = 20;
