@@ -253,8 +253,9 @@ pub fn gi_star(
 }
 
 /// Above this many incidents the report leaves out the HDBSCAN clusters (and
-/// says so): see `docs/report.md` for the measured cost.
-pub const CLUSTER_LIMIT: usize = 100_000;
+/// says so). At 1M incidents they add about 5 s to a 16 s report (measured,
+/// `docs/report.md`).
+pub const CLUSTER_LIMIT: usize = 2_000_000;
 
 /// HDBSCAN's smallest minimum cluster size in the report (the same default as
 /// `hotspot evaluate`'s `hdbscan` method).
@@ -293,12 +294,16 @@ pub struct Clusters {
 }
 
 /// HDBSCAN clusters (Campello, Moulavi & Sander 2013; `hotspot::cluster`)
-/// with `min_cluster_size` [`cluster_min_size`], summarised by
+/// with `min_cluster_size` [`cluster_min_size`] and `min_samples` the same
+/// capped at 50 (scikit-learn's default `min_samples = min_cluster_size` would
+/// make the core distances a 1000-nearest-neighbour search at 1M incidents),
+/// summarised by
 /// `hotspot::cluster::summarize` (concave hulls).
 pub fn clusters(s: &Settings, inc: &Incidents) -> hotspot::Result<Clusters> {
     use geo::{ConvexHull, MultiPoint, Point};
     let min_cluster_size = cluster_min_size(inc.len());
-    let params = hotspot::cluster::HdbscanParams::new(min_cluster_size)?;
+    let params = hotspot::cluster::HdbscanParams::new(min_cluster_size)?
+        .min_samples(min_cluster_size.min(50))?;
     let h = hotspot::cluster::hdbscan(inc, &params)?;
     let public = s.public;
     let summaries = hotspot::cluster::summarize_with(inc, &h.labels, !public)?;

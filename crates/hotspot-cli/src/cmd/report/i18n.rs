@@ -126,8 +126,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.cluster", "Kluster", "Cluster"),
     (
         "method.clusters",
-        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler); gränser som konkava höljen (concaveman, Park & Oh 2012), i offentlig version konvexa höljen av rutor.",
-        "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents when that is more); outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of cells.",
+        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler) och min_samples högst 50; gränser som konkava höljen (concaveman, Park & Oh 2012), i offentlig version konvexa höljen av rutor.",
+        "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents when that is more) and min_samples at most 50; outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of cells.",
     ),
     (
         "method.gi",

@@ -526,7 +526,7 @@ pub fn schools(
 }
 
 /// Zone centre for output: in public mode snapped to a 50 m grid so that no
-/// incident position (candidate centres include incident locations) leaves.
+/// incident position leaves (a cluster centroid or density peak can lie close to one).
 fn shown_centre(run: &Run, c: [f64; 2]) -> [f64; 2] {
     if run.s.public {
         [(c[0] / 50.0).round() * 50.0, (c[1] / 50.0).round() * 50.0]
