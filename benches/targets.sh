@@ -46,6 +46,7 @@ row() {
   printf '| %s | `hotspot %s` | %.2f | %.2f | %.0f | %s |\n' "$name" "${*:2}" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$kb / 1024" | bc)" "$target"
 }
 C=$SCENE/incidents.csv
+"$BIN" -q inspect "$C" >/dev/null  # warm the page cache
 row "read 1M CSV rows (inspect)" "< 0.5 s (reading)" "$BIN" -q inspect "$C"
 row "exact KDE, 1M, cell 50 m, quartic 300 m" "<= KDEpy process (0.76 s)" "$BIN" -q kde "$C" --bandwidth 300 --cell 50 --out "$OUT/kde.asc"
 row "DBSCAN 1M, eps 31.6 m, min 10" "10x scikit-learn; < 300 B/incident" "$BIN" -q cluster "$C" --method dbscan --eps 31.6 --min-points 10 --labels "$OUT/l1.csv"

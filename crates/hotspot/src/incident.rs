@@ -257,6 +257,78 @@ impl Incidents {
     }
 }
 
+/// The columns of an [`Incidents`], for building one in a single step inside the crate.
+pub(crate) struct Columns {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub weight: Vec<f64>,
+    pub category: Vec<CategoryId>,
+    pub category_names: Vec<String>,
+    pub time: Vec<Option<IncidentTime>>,
+    pub id: Vec<String>,
+    pub lonlat: Vec<Option<[f64; 2]>>,
+}
+
+impl Incidents {
+    /// Incidents from whole columns (the readers build them in parallel), with the
+    /// same checks as [`IncidentsBuilder::push`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the columns differ in length, a coordinate
+    /// is not finite, a weight is negative or not finite, or a category id has no name.
+    pub(crate) fn from_columns(crs: Crs, c: Columns) -> Result<Self> {
+        crs.require_metric()?;
+        let n = c.x.len();
+        let lens = [
+            c.y.len(),
+            c.weight.len(),
+            c.category.len(),
+            c.time.len(),
+            c.id.len(),
+            c.lonlat.len(),
+        ];
+        if lens.iter().any(|&l| l != n) {
+            return Err(Error::invalid(
+                "columns",
+                format!("{n} positions, other columns {lens:?}"),
+                "every column needs one value per incident",
+            ));
+        }
+        if let Some(i) = (0..n).find(|&i| !(c.x[i].is_finite() && c.y[i].is_finite())) {
+            return Err(Error::invalid(
+                "position",
+                format!("({}, {})", c.x[i], c.y[i]),
+                format!("incident {}: coordinates must be finite", c.id[i]),
+            ));
+        }
+        if let Some(i) = (0..n).find(|&i| !(c.weight[i].is_finite() && c.weight[i] >= 0.0)) {
+            return Err(Error::invalid(
+                "weight",
+                c.weight[i],
+                format!("incident {}: weight must be finite and >= 0", c.id[i]),
+            ));
+        }
+        if let Some(i) = (0..n).find(|&i| c.category[i] as usize >= c.category_names.len()) {
+            return Err(Error::invalid(
+                "category",
+                c.category[i],
+                format!("incident {}: no such category", c.id[i]),
+            ));
+        }
+        Ok(Self {
+            crs,
+            x: c.x,
+            y: c.y,
+            weight: c.weight,
+            category: c.category,
+            category_names: c.category_names,
+            time: c.time,
+            id: c.id,
+            lonlat: c.lonlat,
+        })
+    }
+}
+
 /// Builds an [`Incidents`] set one record at a time, interning categories.
 #[derive(Debug)]
 pub struct IncidentsBuilder {
@@ -403,5 +475,38 @@ mod tests {
         assert_eq!(s.x(), &[5.0, 0.0]);
         assert_eq!(s.ids(), &["3".to_string(), "1".to_string()]);
         assert_eq!(Incidents::empty(Crs::SWEREF99_TM).unwrap().bbox(), None);
+    }
+
+    #[test]
+    fn from_columns_checks_like_push() {
+        let cols = |x: Vec<f64>, w: Vec<f64>, c: Vec<CategoryId>| Columns {
+            y: vec![6_545_000.0; x.len()],
+            time: vec![None; x.len()],
+            id: (1..=x.len()).map(|i| i.to_string()).collect(),
+            lonlat: vec![None; x.len()],
+            x,
+            weight: w,
+            category: c,
+            category_names: vec!["a".into()],
+        };
+        let ok = Incidents::from_columns(
+            Crs::SWEREF99_TM,
+            cols(vec![1.0, 2.0], vec![1.0, 0.5], vec![0, 0]),
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok.total_weight(), 1.5);
+        let bad = [
+            cols(vec![1.0, f64::NAN], vec![1.0, 1.0], vec![0, 0]),
+            cols(vec![1.0, 2.0], vec![1.0, -1.0], vec![0, 0]),
+            cols(vec![1.0, 2.0], vec![1.0, 1.0], vec![0, 1]),
+            cols(vec![1.0, 2.0], vec![1.0], vec![0, 0]),
+        ];
+        for c in bad {
+            assert!(matches!(
+                Incidents::from_columns(Crs::SWEREF99_TM, c),
+                Err(Error::InvalidParameter { .. })
+            ));
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::report::{IngestReport, InputFormat, RawRow, Rejection};
 use super::{Ingested, RejectReason};
 use crate::crs::{Crs, Projector};
 use crate::error::{Error, Result};
-use crate::incident::{IncidentRecord, IncidentsBuilder};
+use crate::incident::{CategoryId, Columns, Incidents};
 use crate::time::IncidentTime;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -325,45 +325,80 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         })
         .collect();
 
-    let mut b = IncidentsBuilder::new(crs)?;
-    b.reserve(rows.len());
-    let mut verdicts = verdicts.into_iter().peekable();
-    for (k, (row, p)) in rows.into_iter().zip(pos).enumerate() {
-        let v = verdicts
-            .next_if(|v| v.0 == k)
-            .map(|(_, reason, detail)| (reason, detail));
-        match (v, p) {
-            (None, Some([x, y])) => b.push(IncidentRecord {
-                x,
-                y,
-                weight: row.weight,
-                category: categories
-                    .get(row.category as usize)
-                    .map(String::as_str)
-                    .unwrap_or(""),
-                time: row.time,
-                id: row.id,
-                lonlat: lonlat.then_some([row.a, row.b]),
-            })?,
-            (v, _) => {
-                let (reason, detail) =
-                    v.unwrap_or((RejectReason::FarFromData, "cannot be projected".into()));
-                rejections.push(Rejection {
-                    line: row.line,
-                    reason,
-                    detail,
-                    raw: row.raw,
-                });
-            }
+    // The accepted rows become the columns, in parallel. Rejected rows (the
+    // verdicts, in row order) join the rejections.
+    let mut accepted = vec![true; rows.len()];
+    for (k, reason, detail) in verdicts {
+        accepted[k] = false;
+        rejections.push(Rejection {
+            line: rows[k].line,
+            reason,
+            detail,
+            raw: rows[k].raw,
+        });
+    }
+    // Category ids renumbered in order of first appearance among accepted rows
+    // (rejected rows' categories are dropped), with a table instead of hashing names.
+    let mut remap: Vec<CategoryId> = vec![CategoryId::MAX; categories.len().max(1)];
+    let mut names: Vec<String> = Vec::new();
+    for (r, _) in rows.iter().zip(&accepted).filter(|(_, ok)| **ok) {
+        let c = r.category as usize;
+        if let Some(slot) = remap.get_mut(c)
+            && *slot == CategoryId::MAX
+        {
+            *slot = names.len() as CategoryId;
+            names.push(categories.get(c).cloned().unwrap_or_default());
         }
     }
+    let keep: Vec<usize> = (0..rows.len()).filter(|&k| accepted[k]).collect();
+    let column = |f: &(dyn Fn(usize) -> f64 + Sync)| -> Vec<f64> {
+        keep.par_iter().with_min_len(4096).map(|&k| f(k)).collect()
+    };
+    let xs = column(&|k| pos[k].map_or(f64::NAN, |p| p[0]));
+    let ys = column(&|k| pos[k].map_or(f64::NAN, |p| p[1]));
+    let weights = column(&|k| rows[k].weight);
+    let cats: Vec<CategoryId> = keep
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&k| remap.get(rows[k].category as usize).copied().unwrap_or(0))
+        .collect();
+    let times: Vec<Option<IncidentTime>> = keep
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&k| rows[k].time)
+        .collect();
+    let lonlats: Vec<Option<[f64; 2]>> = keep
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&k| lonlat.then_some([rows[k].a, rows[k].b]))
+        .collect();
+    drop(keep);
+    drop(pos);
+    let ids: Vec<String> = rows
+        .into_par_iter()
+        .zip(accepted.into_par_iter())
+        .with_min_len(4096)
+        .filter_map(|(r, ok)| ok.then_some(r.id))
+        .collect();
+    let incidents = Incidents::from_columns(
+        crs,
+        Columns {
+            x: xs,
+            y: ys,
+            weight: weights,
+            category: cats,
+            category_names: names,
+            time: times,
+            id: ids,
+            lonlat: lonlats,
+        },
+    )?;
     rejections.sort_by_key(|r| r.line);
     if opts.strict
         && let Some(e) = first_rejection_error(&source, &rejections)
     {
         return Err(e);
     }
-    let incidents = b.build();
     let report = IngestReport {
         source,
         format,

@@ -51,7 +51,7 @@ pub(crate) fn delimiter_name(d: u8) -> &'static str {
 }
 
 /// Where the verbatim text of a rejected row comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RawRow {
     /// Byte range `[start, end)` of the record in the source file.
     Span(u64, u64),
