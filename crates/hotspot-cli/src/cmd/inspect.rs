@@ -35,25 +35,39 @@ fn round(v: f64, decimals: i32) -> f64 {
 /// Extent `[min_lon, min_lat, max_lon, max_lat]`: from the original lon/lat, or
 /// (projected input) from every position converted back.
 fn extent_lonlat(d: &Ingested) -> Option<[f64; 4]> {
+    use rayon::prelude::*;
     let inc = &d.incidents;
-    let mut b = [
+    let empty = [
         f64::INFINITY,
         f64::INFINITY,
         f64::NEG_INFINITY,
         f64::NEG_INFINITY,
     ];
-    let mut any = false;
-    for i in 0..inc.len() {
-        let ll = match inc.lonlat()[i] {
+    // min/max are exact whatever the grouping, so the parallel fold gives the
+    // same extent for any thread count.
+    let b = (0..inc.len())
+        .into_par_iter()
+        .with_min_len(8192)
+        .filter_map(|i| match inc.lonlat()[i] {
             Some(ll) => Some(ll),
             None => d.projector.to_lonlat(inc.x()[i], inc.y()[i]).ok(),
-        };
-        if let Some([lon, lat]) = ll {
-            any = true;
-            b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
-        }
-    }
-    any.then_some(b)
+        })
+        .fold(
+            || empty,
+            |b, [lon, lat]| [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)],
+        )
+        .reduce(
+            || empty,
+            |a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            },
+        );
+    (b[0] <= b[2]).then_some(b)
 }
 
 /// The inspection as JSON (the `--json` output).
