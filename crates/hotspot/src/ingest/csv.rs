@@ -383,7 +383,8 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     {
         let per = (last.end.saturating_sub(first.start)).max(1) as f64 / meta.len() as f64;
         let estimate = (md.len() as f64 / per * 1.02) as usize;
-        rows.reserve(estimate.min(1 << 28));
+        // A hint only: when the estimate cannot be reserved, the vector grows as it goes.
+        let _ = rows.try_reserve(estimate);
     }
     let mut rejections: Vec<Rejection> = Vec::new();
     let mut categories = Interner::default();

@@ -253,8 +253,8 @@ pub fn gi_star(
 }
 
 /// Above this many incidents the report leaves out the HDBSCAN clusters (and
-/// says so). At 1M incidents they add about 5 s to a 16 s report (measured,
-/// `docs/report.md`).
+/// says so). The 1M report with them takes 18.6 s on the 2-core machine
+/// (`docs/report.md`).
 pub const CLUSTER_LIMIT: usize = 2_000_000;
 
 /// HDBSCAN's smallest minimum cluster size in the report (the same default as
