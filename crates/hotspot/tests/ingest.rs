@@ -659,6 +659,72 @@ fn large_files_are_read_in_order_whatever_the_thread_count() {
     }
 }
 
+#[test]
+fn categories_keep_first_appearance_order_and_the_first_bad_line_wins_across_chunks() {
+    // 50 000 rows (several parallel chunks of 16 384): new categories first
+    // appear far apart, some only in rejected rows; then two Latin-1 bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("lat,lon,typ\n");
+    let mut want: Vec<String> = Vec::new();
+    let n = 50_000usize;
+    for i in 0..n {
+        let cat = if i % 997 == 0 {
+            format!("new{}", i / 997)
+        } else {
+            format!("old{}", (i / 7) % 5)
+        };
+        if i % 4_000 == 3 {
+            // Rejected row: its category must not count.
+            csv.push_str(&format!("91.5,15.8,only{i}\n"));
+            continue;
+        }
+        if !want.contains(&cat) {
+            want.push(cat.clone());
+        }
+        csv.push_str(&format!(
+            "59.{:04},15.{:04},{cat}\n",
+            (i * 7919) % 10_000,
+            (i * 104_729) % 10_000
+        ));
+    }
+    let p = write(dir.path(), "cats.csv", &csv);
+    let d = read(&p);
+    assert_eq!(d.report.rows_read, n as u64);
+    assert_eq!(d.incidents.category_names(), want.as_slice());
+    // Every incident's category is the one on its line.
+    let lines: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("91.5"))
+        .collect();
+    for (k, l) in lines.iter().enumerate().step_by(1_013) {
+        let name = &d.incidents.category_names()[d.incidents.category_ids()[k] as usize];
+        assert!(l.ends_with(&format!(",{name}")), "{k}: {l} vs {name}");
+    }
+
+    let mut bytes: Vec<u8> = Vec::new();
+    for (k, l) in csv.lines().enumerate() {
+        let line = k as u64 + 1;
+        if line == 30_001 || line == 45_002 {
+            bytes.extend_from_slice(b"59.1,15.9,Skadeg\xF6relse\n");
+        } else {
+            bytes.extend_from_slice(l.as_bytes());
+            bytes.push(b'\n');
+        }
+    }
+    let p = write(dir.path(), "latin1.csv", &bytes);
+    match read_path(&p, &ReadOptions::default()) {
+        Err(Error::Parse { line, message, .. }) => {
+            assert_eq!(line, Some(30_001), "{message}");
+            assert!(message.contains("UTF-8"), "{message}");
+        }
+        other => panic!(
+            "expected a UTF-8 error, got {:?}",
+            other.map(|d| d.report.accepted)
+        ),
+    }
+}
+
 // ---- The real files in data/ -------------------------------------------------
 
 #[test]

@@ -1,9 +1,11 @@
 //! The CSV reader: separator detection, BOM, decimal commas, streaming parse in parallel chunks.
 //!
 //! The file is streamed with the `csv` crate as byte records in chunks of
-//! [`CHUNK`] rows; while one chunk is parsed (fields, numbers, times) in parallel
-//! with rayon, the next is read. Results are appended in file order, so the
-//! output does not depend on the number of threads.
+//! [`CHUNK`] rows, in a three-stage pipeline: while chunk k+1 is read, chunk k
+//! is parsed (fields, numbers, times, categories interned per block of
+//! [`BLOCK`] rows) in parallel with rayon and chunk k-1 is appended. Results
+//! are appended in file order, so the output does not depend on the number of
+//! threads.
 //!
 //! - Separator: the one of `,` `;` tab `|` that occurs most often (outside quotes)
 //!   in the header line; ties go to the comma. `ReadOptions::delimiter` overrides.
@@ -110,21 +112,18 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
             raw: RawRow::Span(m.start, m.end),
         })
     };
-    if std::str::from_utf8(rec.as_slice()).is_err() {
+    // Validated once; fields are then sliced from the text (their bounds lie
+    // at ASCII separators, so `get` always finds char boundaries).
+    let Ok(text) = std::str::from_utf8(rec.as_slice()) else {
         return Outcome::Fatal(utf8_error(&plan.path, m.line, rec));
-    }
+    };
     if rec.len() != plan.ncols {
         return reject(
             RejectReason::MalformedRow,
             format!("{} fields, the header has {}", rec.len(), plan.ncols),
         );
     }
-    let field = |i: usize| -> &str {
-        rec.get(i)
-            .and_then(|f| std::str::from_utf8(f).ok())
-            .unwrap_or("")
-            .trim()
-    };
+    let field = |i: usize| -> &str { rec.range(i).and_then(|r| text.get(r)).unwrap_or("").trim() };
     let (names, sa, sb) = match plan.kind {
         CoordinateKind::LonLat => (["longitude", "latitude"], field(plan.lon), field(plan.lat)),
         CoordinateKind::Projected => (["x", "y"], field(plan.lon), field(plan.lat)),
@@ -202,6 +201,75 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
         time,
         id,
     })
+}
+
+/// Records parsed per task; each task interns its categories locally.
+const BLOCK: usize = 1024;
+
+/// The outcomes of [`BLOCK`] consecutive records, with the category names
+/// they use: a row's `category` indexes `names` until [`Sink::append`].
+struct Block {
+    outcomes: Vec<Outcome>,
+    names: Vec<String>,
+}
+
+fn parse_block(plan: &Plan, recs: &[ByteRecord], meta: &[Meta]) -> Block {
+    let mut names: Vec<String> = Vec::new();
+    let outcomes = recs
+        .iter()
+        .zip(meta)
+        .map(|(rec, m)| {
+            let mut o = parse_record(plan, rec, *m);
+            if let (Outcome::Row(r), Some(c)) = (&mut o, plan.attrs.category) {
+                let name = rec
+                    .get(c)
+                    .and_then(|f| std::str::from_utf8(f).ok())
+                    .unwrap_or("")
+                    .trim();
+                // A block holds a handful of categories: a scan beats hashing.
+                r.category = match names.iter().position(|s| s == name) {
+                    Some(k) => k as u32,
+                    None => {
+                        names.push(name.to_string());
+                        (names.len() - 1) as u32
+                    }
+                };
+            }
+            o
+        })
+        .collect();
+    Block { outcomes, names }
+}
+
+/// Where parsed blocks go, in file order.
+struct Sink<'a> {
+    rows: &'a mut Vec<Row>,
+    rejections: &'a mut Vec<Rejection>,
+    categories: &'a mut Interner,
+    has_category: bool,
+}
+
+impl Sink<'_> {
+    /// Appends the blocks' rows (categories renumbered into the file's table in
+    /// order of first appearance) and rejections; the first fatal error stops it.
+    fn append(&mut self, blocks: Vec<Block>) -> Result<()> {
+        for b in blocks {
+            let ids: Vec<u32> = b.names.iter().map(|n| self.categories.id(n)).collect();
+            for o in b.outcomes {
+                match o {
+                    Outcome::Row(mut r) => {
+                        if self.has_category {
+                            r.category = ids.get(r.category as usize).copied().unwrap_or(0);
+                        }
+                        self.rows.push(r);
+                    }
+                    Outcome::Reject(r) => self.rejections.push(r),
+                    Outcome::Fatal(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads up to [`CHUNK`] records into `recs`, recording their positions in `meta`.
@@ -391,12 +459,22 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     if plan.attrs.category.is_none() {
         categories.id("");
     }
+    // A three-stage pipeline over chunks of CHUNK records: while chunk k+1 is
+    // read (on this thread), chunk k is parsed in parallel and chunk k-1's
+    // outcomes are appended, in file order, to the rows and rejections.
     let mut next_recs: Vec<ByteRecord> = Vec::new();
     let mut next_meta: Vec<Meta> = Vec::new();
     let mut next_row = 1 + meta.len() as u64;
+    let mut parsed: Vec<Block> = Vec::new();
+    let mut sink = Sink {
+        rows: &mut rows,
+        rejections: &mut rejections,
+        categories: &mut categories,
+        has_category: plan.attrs.category.is_some(),
+    };
     loop {
         let n = meta.len();
-        let (read, outcomes) = rayon::join(
+        let (read, (now, appended)) = rayon::join(
             || {
                 if n == CHUNK {
                     read_chunk(
@@ -413,32 +491,25 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
                 }
             },
             || {
-                recs[..n]
-                    .par_iter()
-                    .zip(meta.par_iter())
-                    .with_min_len(1024)
-                    .map(|(r, m)| parse_record(&plan, r, *m))
-                    .collect::<Vec<Outcome>>()
+                rayon::join(
+                    || {
+                        recs[..n]
+                            .par_chunks(BLOCK)
+                            .zip(meta.par_chunks(BLOCK))
+                            .map(|(rs, ms)| parse_block(&plan, rs, ms))
+                            .collect::<Vec<Block>>()
+                    },
+                    || sink.append(std::mem::take(&mut parsed)),
+                )
             },
         );
-        for (o, rec) in outcomes.into_iter().zip(&recs[..n]) {
-            match o {
-                Outcome::Row(mut r) => {
-                    if let Some(c) = plan.attrs.category {
-                        let name = rec
-                            .get(c)
-                            .and_then(|f| std::str::from_utf8(f).ok())
-                            .unwrap_or("")
-                            .trim();
-                        r.category = categories.id(name);
-                    }
-                    rows.push(r);
-                }
-                Outcome::Reject(r) => rejections.push(r),
-                Outcome::Fatal(e) => return Err(e),
-            }
+        appended?;
+        parsed = now;
+        if let Err(e) = read {
+            // Errors in the rows before the unreadable record come first.
+            sink.append(parsed)?;
+            return Err(e);
         }
-        read?;
         if next_meta.is_empty() {
             break;
         }
@@ -446,6 +517,7 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         std::mem::swap(&mut meta, &mut next_meta);
         next_row += meta.len() as u64;
     }
+    sink.append(parsed)?;
     if decimal_comma {
         notes.push(format!(
             "separator {}: decimal commas accepted in numbers",
