@@ -124,6 +124,38 @@ fn output_is_byte_identical_for_1_2_and_4_threads() {
 }
 
 #[test]
+fn a_tif_out_is_a_geotiff_with_tif_siblings_and_the_same_bytes_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = vingaker();
+    let mut files = Vec::new();
+    for t in ["1", "2"] {
+        let tif = dir.path().join(format!("g{t}.tif"));
+        let o = run(&[
+            "kde",
+            &input,
+            "--bandwidth",
+            "300",
+            "--cell",
+            "100",
+            "--threads",
+            t,
+            "--out",
+            tif.to_str().unwrap(),
+            "--per-category",
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(&tif).unwrap();
+        // Little-endian classic TIFF.
+        assert_eq!(&bytes[..4], b"II*\0");
+        assert!(!dir.path().join(format!("g{t}.prj")).exists());
+        assert!(dir.path().join(format!("g{t}_Skadegörelse.tif")).exists());
+        files.push(bytes);
+    }
+    assert!(files[0] == files[1]);
+}
+
+#[test]
 fn bad_bandwidth_and_grid_are_refused_with_a_fix() {
     let input = vingaker();
     let o = run(&[

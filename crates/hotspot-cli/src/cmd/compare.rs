@@ -74,7 +74,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
     /// Write the density difference (incidents per km² per 30 days, after minus before;
-    /// NaN outside the study area) as an ESRI ASCII grid FILE (.asc) with its .prj beside it.
+    /// NaN outside the study area): a GeoTIFF if FILE ends in .tif or .tiff, else an
+    /// ESRI ASCII grid FILE.asc (any other extension is replaced) with its .prj beside it.
     #[arg(long, value_name = "FILE")]
     pub raster: Option<PathBuf>,
     /// Kernel bandwidth of the density difference, metres (default: the ArcGIS rule on
@@ -385,13 +386,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         )?;
         pb.finish_and_clear();
         if let Some(p) = &args.raster {
-            let asc = p.with_extension("asc");
-            hotspot::raster_io::write_ascii_grid(&asc, &diff.raster, data.projector.crs())?;
-            ctx.note(format!(
-                "wrote {} and {}",
-                asc.display(),
-                hotspot::raster_io::prj_path(&asc).display()
-            ));
+            if hotspot::raster_io::is_geotiff_path(p) {
+                hotspot::raster_io::write_geotiff(p, &diff.raster, data.projector.crs())?;
+                ctx.note(format!("wrote {}", p.display()));
+            } else {
+                let asc = p.with_extension("asc");
+                hotspot::raster_io::write_ascii_grid(&asc, &diff.raster, data.projector.crs())?;
+                ctx.note(format!(
+                    "wrote {} and {}",
+                    asc.display(),
+                    hotspot::raster_io::prj_path(&asc).display()
+                ));
+            }
         }
         if let Some(p) = &args.map {
             let map = change_map_spec(

@@ -14,7 +14,7 @@ use hotspot::density::{
     SignificanceOptions, find_hotspots, monte_carlo_thresholds, relative_risk,
 };
 use hotspot::output::write_geojson;
-use hotspot::raster_io::write_ascii_grid;
+use hotspot::raster_io::{is_geotiff_path, write_raster};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,10 +43,12 @@ pub struct Args {
     /// bounding box of --boundary).
     #[arg(long, value_name = "FROM", default_value = "data")]
     pub extent: String,
-    /// Write the surface as an ESRI ASCII grid (.asc) with a .prj beside it.
+    /// Write the surface: a GeoTIFF if FILE ends in .tif or .tiff (64-bit floats,
+    /// EPSG code in its GeoKeys), else an ESRI ASCII grid (.asc) with a .prj beside it.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Also write one grid per category, named `<out stem>_<category>.asc` (needs --out).
+    /// Also write one grid per category, named `<out stem>_<category>.asc` (or
+    /// `.tif` when --out is one) (needs --out).
     #[arg(long)]
     pub per_category: bool,
     /// Write hotspot polygons (RFC 7946 GeoJSON, lon/lat) with incidents, weight,
@@ -80,7 +82,8 @@ pub struct Args {
     /// to --rr-out; NODATA where no incident of the category or none at all is within reach.
     #[arg(long, value_name = "CATEGORY")]
     pub relative_risk: Option<String>,
-    /// Output grid of --relative-risk (default `<out stem>_rr.asc`).
+    /// Output grid of --relative-risk, .asc or .tif (default `<out stem>_rr` with
+    /// --out's extension).
     #[arg(long, value_name = "FILE")]
     pub rr_out: Option<PathBuf>,
     /// Harm weights per category: `default` for the built-in table, or a TOML category table.
@@ -103,7 +106,8 @@ fn sibling(base: &Path, suffix: &str) -> PathBuf {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "grid".into());
-    base.with_file_name(format!("{stem}_{suffix}.asc"))
+    let ext = if is_geotiff_path(base) { "tif" } else { "asc" };
+    base.with_file_name(format!("{stem}_{suffix}.{ext}"))
 }
 
 /// A category name as a file-name part: letters and digits kept, the rest `_`.
@@ -218,14 +222,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     ));
     let mut outputs = serde_json::Map::new();
     if let Some(out) = &args.out {
-        write_ascii_grid(out, &surface.raster, inc.crs())?;
-        ctx.note(format!("  surface: {} (+ .prj)", out.display()));
+        write_raster(out, &surface.raster, inc.crs())?;
+        let prj = if is_geotiff_path(out) {
+            ""
+        } else {
+            " (+ .prj)"
+        };
+        ctx.note(format!("  surface: {}{prj}", out.display()));
         outputs.insert("grid".into(), json!(out));
         if args.per_category {
             let mut cats = serde_json::Map::new();
             for (name, s) in kde.estimate_per_category(inc)? {
                 let p = sibling(out, &file_part(&name));
-                write_ascii_grid(&p, &s.raster, inc.crs())?;
+                write_raster(&p, &s.raster, inc.crs())?;
                 ctx.note(format!("  {name}: {}", p.display()));
                 cats.insert(name, json!(p));
             }
@@ -315,9 +324,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let p = match (&args.rr_out, &args.out) {
             (Some(p), _) => p.clone(),
             (None, Some(o)) => sibling(o, "rr"),
-            (None, None) => anyhow::bail!("--relative-risk needs --rr-out FILE.asc or --out"),
+            (None, None) => {
+                anyhow::bail!("--relative-risk needs --rr-out FILE.asc|FILE.tif or --out")
+            }
         };
-        write_ascii_grid(&p, &r.log_ratio, inc.crs())?;
+        write_raster(&p, &r.log_ratio, inc.crs())?;
         ctx.note(format!(
             "  relative risk of {cat}: {} ({} incidents; {} cells undefined, NODATA)",
             p.display(),
