@@ -188,7 +188,8 @@ impl Chart {
     pub fn render_png(&self, size: Size, path: &Path) -> Result<()> {
         size.check()?;
         crate::font::ensure_registered()?;
-        let root = BitMapBackend::new(path, (size.width, size.height)).into_drawing_area();
+        let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
+            .into_drawing_area();
         self.draw(&root, size)?;
         root.present().map_err(|e| crate::error::png_err(path, e))
     }

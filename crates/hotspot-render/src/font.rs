@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 /// Font family name used for every text the renderer draws (also the SVG `font-family`).
 pub const FAMILY: &str = "DejaVu Sans";
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
 
 /// Registers the embedded font once per process; every render call does this itself.

@@ -36,6 +36,7 @@ pub mod font;
 mod labels;
 pub mod map;
 pub mod style;
+pub mod text;
 
 pub use chart::{
     Bar, BarChart, Chart, ForestPlot, ForestRow, HeatTable, LineChart, LineSeries, Series,

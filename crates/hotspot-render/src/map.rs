@@ -553,7 +553,8 @@ impl MapSpec {
         size.check()?;
         crate::font::ensure_registered()?;
         let stats = {
-            let root = BitMapBackend::new(path, (size.width, size.height)).into_drawing_area();
+            let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
+                .into_drawing_area();
             let stats = self.draw(&root, size)?;
             root.present().map_err(|e| crate::error::png_err(path, e))?;
             stats
