@@ -1,5 +1,6 @@
 //! Reading + projecting incident CSV files: 100k and 1M rows (lon/lat in Vingåker,
-//! category, time with offset, id), generated once into a temp file.
+//! category, time with offset, id), and 1M rows of `x,y` metres (the KDE job's
+//! input), generated once into a temp file.
 //!
 //! `cargo bench -p hotspot-benches --bench ingest`
 
@@ -87,7 +88,38 @@ fn bench_ingest(c: &mut Criterion) {
             })
         });
     }
+    // The KDE job's input (issue 3): 1M rows of `x,y` metres in SWEREF 99 TM.
+    let path = dir.path().join("xy_1000000.csv");
+    if let Err(e) = write_xy_csv(&path, 1_000_000, 42) {
+        eprintln!("cannot write {}: {e}", path.display());
+        return;
+    }
+    let opts = ReadOptions {
+        crs: Some(hotspot::Crs::SWEREF99_TM),
+        ..ReadOptions::default()
+    };
+    g.throughput(Throughput::Elements(1_000_000));
+    g.bench_with_input(BenchmarkId::new("read_xy", 1_000_000), &opts, |b, o| {
+        b.iter(|| {
+            let d = read_path(black_box(&path), o);
+            black_box(d.map(|d| d.incidents.len()).unwrap_or(0))
+        })
+    });
     g.finish();
+}
+
+/// Writes `n` rows of `x,y` metres (SWEREF 99 TM, a 20 km square around
+/// Vingåker, millimetre decimals) like the KDE benchmark's points.
+fn write_xy_csv(path: &std::path::Path, n: usize, seed: u64) -> std::io::Result<()> {
+    let mut u = hotspot_benches::SplitMix(seed);
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(w, "x,y")?;
+    for _ in 0..n {
+        let x = 540_000.0 + 20_000.0 * u.next_f64();
+        let y = 6_530_000.0 + 20_000.0 * u.next_f64();
+        writeln!(w, "{x:.3},{y:.3}")?;
+    }
+    w.flush()
 }
 
 /// The stages on their own, to see where the time goes: the csv crate's
