@@ -99,6 +99,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// A [`Error::LimitExceeded`] with its hint replaced by one that names the
+    /// caller's own knobs; any other error unchanged.
+    pub fn with_limit_hint(self, hint: impl Into<String>) -> Self {
+        match self {
+            Error::LimitExceeded {
+                what,
+                requested,
+                limit,
+                ..
+            } => Error::LimitExceeded {
+                what,
+                requested,
+                limit,
+                hint: hint.into(),
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidParameter`].
     pub fn invalid(name: &'static str, value: impl ToString, reason: impl Into<String>) -> Self {
         Error::InvalidParameter {
@@ -119,3 +138,28 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_hint_is_replaced_and_other_errors_pass_through() {
+        let e = Error::LimitExceeded {
+            what: "grid cells",
+            requested: 200,
+            limit: 100,
+            hint: "generic".into(),
+        }
+        .with_limit_hint("use larger cells");
+        assert_eq!(
+            e.to_string(),
+            "limit exceeded: grid cells (200 > 100); use larger cells"
+        );
+        let other = Error::invalid("cell_m", -1.0, "must be > 0").with_limit_hint("x");
+        assert!(matches!(
+            other,
+            Error::InvalidParameter { name: "cell_m", .. }
+        ));
+    }
+}

@@ -319,19 +319,8 @@ pub fn density_peaks(inc: &Incidents, harm: &[f64], radius_m: f64) -> Result<Vec
         return Ok(vec![[mx, my]]);
     }
     let kde = Kde::new(KdeOptions::new(radius_m, radius_m / 5.0))?;
-    let surface = kde.estimate(&sub).map_err(|e| match e {
-        Error::LimitExceeded {
-            what,
-            requested,
-            limit,
-            ..
-        } => Error::LimitExceeded {
-            what,
-            requested,
-            limit,
-            hint: "density peaks need a raster of cells of radius/5 over the incidents: use a larger radius or leave `peaks` out of the candidate sources".into(),
-        },
-        other => other,
+    let surface = kde.estimate(&sub).map_err(|e| {
+        e.with_limit_hint("density peaks need a raster of cells of radius/5 over the incidents: use a larger radius or leave `peaks` out of the candidate sources")
     })?;
     let floor = PEAK_FLOOR_SHARE * surface.raster.max().unwrap_or(0.0);
     let spec = surface.raster.spec;

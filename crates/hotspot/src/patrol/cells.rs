@@ -230,22 +230,10 @@ impl CellZones {
             ];
         }
         let pad = params.reach() as f64 * params.cell_m;
-        let spec = GridSpec::covering_with_limit(bbox, params.cell_m, pad, MAX_CELL_GRID).map_err(
-            |e| match e {
-                Error::LimitExceeded {
-                    what,
-                    requested,
-                    limit,
-                    ..
-                } => Error::LimitExceeded {
-                    what,
-                    requested,
-                    limit,
-                    hint: "cell zones need a grid over the incidents: use larger cells (--cell-m) or a smaller area/period".into(),
-                },
-                other => other,
-            },
-        )?;
+        let spec = GridSpec::covering_with_limit(bbox, params.cell_m, pad, MAX_CELL_GRID)
+            .map_err(|e| {
+                e.with_limit_hint("cell zones need a grid over the incidents: use larger cells (--cell-m) or a smaller area/period")
+            })?;
         let mut cell_harm = vec![0.0; spec.len()];
         for i in 0..x.len() {
             if weights[i] > 0.0
