@@ -17,7 +17,8 @@
 //! with independent lanes and no fused multiply-add both do the same IEEE
 //! operations, so the output is also bit-identical across CPUs.
 //! Complexity `O(n * (h/cell)^2 + cells)` time, `O(cells + n)` memory (the
-//! copies are capped at 64 MiB at a time).
+//! copies held at a time are capped at 64 MiB, or one band's incidents when a
+//! single band holds more).
 
 use super::bandwidth::{Bandwidth, BandwidthReport, adaptive_bandwidths, rule_bandwidth};
 use super::kernels::{self, Kernel, Profile};
