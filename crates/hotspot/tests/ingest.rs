@@ -434,6 +434,37 @@ fn rejects_file_holds_the_rows_verbatim_with_line_and_reason() {
 }
 
 #[test]
+fn blank_lines_are_skipped_and_rows_after_them_keep_their_own_line() {
+    // LF and CRLF blank lines, before the header, between rows and at the end
+    // (as spreadsheet exports leave them); one file with quotes, one without.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, note) in [("plain.csv", "ok"), ("quoted.csv", "\"o,k\"")] {
+        let csv = format!(
+            "\r\nid,lat,lon,note\r\n\r\n1,59.045,15.87,{note}\r\n\n\n2,x,15.87,{note}\r\n\r\n\r\n3,59.046,15.871,ok\r\n\r\n"
+        );
+        let p = write(dir.path(), name, csv);
+        let d = read(&p);
+        assert_eq!(d.report.rows_read, 3, "{name}");
+        assert_eq!(d.incidents.ids(), ["1", "3"], "{name}");
+        assert_eq!(
+            lines_by_reason(&d),
+            BTreeMap::from([(RejectReason::NotANumber, vec![7])]),
+            "{name}"
+        );
+        let out = dir.path().join("rejects.csv");
+        d.report.write_rejects(&out).unwrap();
+        let got = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            got,
+            format!(
+                "line,reason,detail,id,lat,lon,note\n7,not_a_number,\"latitude = \"\"x\"\"\",2,x,15.87,{note}\n"
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn geojson_with_mixed_geometries_reports_each_feature() {
     let d = read(&fixture("mixed_geometries.geojson"));
     let r = &d.report;

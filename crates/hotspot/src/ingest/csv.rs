@@ -1,54 +1,74 @@
-//! The CSV reader: separator detection, BOM, decimal commas, streaming parse in parallel chunks.
+//! The CSV reader: separator detection, BOM, decimal commas, parallel tokenising and parsing.
 //!
-//! The file is streamed with the `csv` crate as byte records in chunks of
-//! [`CHUNK`] rows, in a three-stage pipeline: while chunk k+1 is read, chunk k
-//! is parsed (fields, numbers, times, categories interned per block of
-//! [`BLOCK`] rows) in parallel with rayon and chunk k-1 is appended. Results
-//! are appended in file order, so the output does not depend on the number of
-//! threads.
+//! The file is read in slabs of about [`SLAB`] bytes that end at a record
+//! boundary, in a three-stage pipeline: while slab k+1 is read, slab k is
+//! tokenised and parsed (fields, numbers, times, categories interned per task)
+//! in parallel with rayon, and slab k-1's rows are appended. Rows are appended
+//! in file order, so the output does not depend on the number of threads.
 //!
+//! - A slab without a `"` is a run of lines, one record each: it is cut into
+//!   pieces of about [`PIECE`] bytes at line ends, and each piece is split into
+//!   fields and parsed by one task. A slab with a `"` is tokenised in order by
+//!   `csv-core` (RFC 4180 quoting: separators, doubled quotes and line breaks
+//!   inside quoted fields), and its records are parsed in parallel blocks of
+//!   [`BLOCK`]. Both give the records the `csv` crate gives with `\n` as the
+//!   terminator, except for positions: a record's line and byte range start at
+//!   its first byte, where the `csv` crate puts a record that follows blank
+//!   lines on the first of them.
 //! - Separator: the one of `,` `;` tab `|` that occurs most often (outside quotes)
 //!   in the header line; ties go to the comma. `ReadOptions::delimiter` overrides.
 //! - Decimal commas (`59,045`) are accepted when the separator is not a comma.
 //! - A UTF-8 byte-order mark is skipped. Text that is not UTF-8 (e.g. Latin-1
 //!   exports) is an error naming the line and column.
-//! - Rows whose field count differs from the header's are `malformed_row`.
+//! - Blank lines are skipped. Rows whose field count differs from the
+//!   header's are `malformed_row`.
 //! - Lines end in `\n` or `\r\n`; fields are trimmed of surrounding white space.
 
 use super::columns::{self, CoordColumns, CoordinateKind};
 use super::options::ReadOptions;
-use super::pipeline::{self, Interner, Parsed, Row, check_coordinates, parse_number};
+use super::pipeline::{self, Interner, Parsed, Row, Rows, check_coordinates, parse_number};
 use super::report::{InputFormat, RawRow, Rejection, delimiter_name};
 use super::timeparse::parse_time;
 use super::{Ingested, RejectReason};
 use crate::error::{Error, Result};
 use chrono_tz::Tz;
-use csv::ByteRecord;
 use rayon::prelude::*;
-use std::io::{Chain, Cursor, Read};
+use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// Rows per parallel chunk.
-const CHUNK: usize = 16_384;
-/// Bytes read up front to detect the BOM and the separator.
-const HEAD: u64 = 64 * 1024;
+/// Bytes per slab: the unit of the read / parse / append pipeline.
+const SLAB: usize = 4 << 20;
+/// Bytes of lines per parse task in a slab without quotes.
+const PIECE: usize = 64 << 10;
+/// Records per parse task in a slab with quotes.
+const BLOCK: usize = 1024;
+/// Bytes looked at to detect the separator and an empty file.
+const HEAD: usize = 64 * 1024;
+/// Records that decide whether `x`/`y` columns hold degrees or metres.
+const SNIFF: usize = 16_384;
 
-type Source = Chain<Cursor<Vec<u8>>, std::io::BufReader<std::fs::File>>;
-
-/// Position of a record: first line, data row number and byte range.
+/// Slab and piece sizes: the constants above, smaller in tests to exercise the seams.
 #[derive(Clone, Copy, Debug)]
+struct Sizes {
+    slab: usize,
+    piece: usize,
+    block: usize,
+}
+
+const SIZES: Sizes = Sizes {
+    slab: SLAB,
+    piece: PIECE,
+    block: BLOCK,
+};
+
+/// Position of a record: its line, data row number and byte range `[start, end)` in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Meta {
     line: u64,
     row: u64,
     start: u64,
     end: u64,
-}
-
-/// What parsing one record gave.
-enum Outcome {
-    Row(Row),
-    Reject(Rejection),
-    Fatal(Error),
 }
 
 /// Picks the separator from the header line: the most frequent of `,` `;` tab `|` outside quotes.
@@ -77,8 +97,54 @@ pub(crate) fn detect_delimiter(head: &[u8]) -> u8 {
     cands[best]
 }
 
+/// Field `i` of a record is `text[start(i)..ends[i]]`; consecutive fields are
+/// `gap` bytes apart (1 for the separator in a line, 0 in `csv-core`'s output).
+#[derive(Clone, Copy)]
+struct Fields<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+    gap: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i` as it is in the file; empty when there is no such field.
+    fn untrimmed(&self, i: usize) -> &'a str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = match i.checked_sub(1).and_then(|j| self.ends.get(j)) {
+            Some(&e) => e + self.gap,
+            None => 0,
+        };
+        // Field bounds lie next to ASCII separators, so `get` finds char boundaries.
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Field `i`, trimmed of surrounding white space; empty when there is no such field.
+    fn get(&self, i: usize) -> &'a str {
+        trim(self.untrimmed(i))
+    }
+}
+
+/// `str::trim`, with a shortcut for the usual field that starts and ends in a
+/// printable ASCII character.
+fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x80).contains(&b));
+    let b = s.as_bytes();
+    if printable(b.first()) && printable(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 struct Plan {
     path: PathBuf,
+    delimiter: u8,
     ncols: usize,
     lon: usize,
     lat: usize,
@@ -88,22 +154,23 @@ struct Plan {
     decimal_comma: bool,
 }
 
-fn utf8_error(path: &Path, line: u64, rec: &ByteRecord) -> Error {
-    let col = rec
-        .iter()
-        .position(|f| std::str::from_utf8(f).is_err())
-        .map(|c| c + 1)
-        .unwrap_or(0);
+fn utf8_error(path: &Path, line: u64, field: usize) -> Error {
     Error::Parse {
         path: path.to_path_buf(),
         line: Some(line),
         message: format!(
-            "the file is not UTF-8 (invalid bytes in field {col}); it may be Latin-1/Windows-1252. Save it as UTF-8 (e.g. Excel: \"CSV UTF-8\") and try again"
+            "the file is not UTF-8 (invalid bytes in field {field}); it may be Latin-1/Windows-1252. Save it as UTF-8 (e.g. Excel: \"CSV UTF-8\") and try again"
         ),
     }
 }
 
-fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
+/// What parsing one record gave.
+enum Outcome {
+    Row(Row),
+    Reject(Rejection),
+}
+
+fn parse_record(plan: &Plan, f: &Fields<'_>, m: Meta) -> Outcome {
     let reject = |reason, detail: String| {
         Outcome::Reject(Rejection {
             line: m.line,
@@ -112,21 +179,15 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
             raw: RawRow::Span(m.start, m.end),
         })
     };
-    // Validated once; fields are then sliced from the text (their bounds lie
-    // at ASCII separators, so `get` always finds char boundaries).
-    let Ok(text) = std::str::from_utf8(rec.as_slice()) else {
-        return Outcome::Fatal(utf8_error(&plan.path, m.line, rec));
-    };
-    if rec.len() != plan.ncols {
+    if f.len() != plan.ncols {
         return reject(
             RejectReason::MalformedRow,
-            format!("{} fields, the header has {}", rec.len(), plan.ncols),
+            format!("{} fields, the header has {}", f.len(), plan.ncols),
         );
     }
-    let field = |i: usize| -> &str { rec.range(i).and_then(|r| text.get(r)).unwrap_or("").trim() };
     let (names, sa, sb) = match plan.kind {
-        CoordinateKind::LonLat => (["longitude", "latitude"], field(plan.lon), field(plan.lat)),
-        CoordinateKind::Projected => (["x", "y"], field(plan.lon), field(plan.lat)),
+        CoordinateKind::LonLat => (["longitude", "latitude"], f.get(plan.lon), f.get(plan.lat)),
+        CoordinateKind::Projected => (["x", "y"], f.get(plan.lon), f.get(plan.lat)),
     };
     for (n, s) in names.iter().zip([sa, sb]) {
         if s.is_empty() {
@@ -147,12 +208,12 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
     let time = match plan.attrs.time {
         None => None,
         Some(t) => {
-            let s = field(t);
+            let s = f.get(t);
             if s.is_empty() {
                 None
             } else {
                 let joined;
-                let text = match plan.attrs.clock.map(field) {
+                let text = match plan.attrs.clock.map(|c| f.get(c)) {
                     Some(c) if !c.is_empty() && !s.contains(':') => {
                         joined = format!("{s} {c}");
                         joined.as_str()
@@ -171,7 +232,7 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
     let weight = match plan.attrs.weight {
         None => 1.0,
         Some(w) => {
-            let s = field(w);
+            let s = f.get(w);
             match parse_number(s, plan.decimal_comma) {
                 Some(v) if v.is_finite() && v >= 0.0 => v,
                 _ if s.is_empty() => {
@@ -186,7 +247,7 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
             }
         }
     };
-    let id = match plan.attrs.id.map(field) {
+    let id = match plan.attrs.id.map(|i| f.get(i)) {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => m.row.to_string(),
     };
@@ -196,54 +257,578 @@ fn parse_record(plan: &Plan, rec: &ByteRecord, m: Meta) -> Outcome {
         a,
         b,
         weight,
-        // Interned by the caller, which still holds the record.
+        // Interned by the block.
         category: 0,
         time,
         id,
     })
 }
 
-/// Records parsed per task; each task interns its categories locally.
-const BLOCK: usize = 1024;
-
-/// The outcomes of [`BLOCK`] consecutive records, with the category names
-/// they use: a row's `category` indexes `names` until [`Sink::append`].
+/// What one parse task gave: rows whose `category` indexes `names` until
+/// [`Sink::append`], rejections, and the error that stopped the task, if any.
+#[derive(Default)]
 struct Block {
-    outcomes: Vec<Outcome>,
+    rows: Rows,
     names: Vec<String>,
+    rejections: Vec<Rejection>,
+    fatal: Option<Error>,
 }
 
-fn parse_block(plan: &Plan, recs: &[ByteRecord], meta: &[Meta]) -> Block {
-    let mut names: Vec<String> = Vec::new();
-    let outcomes = recs
-        .iter()
-        .zip(meta)
-        .map(|(rec, m)| {
-            let mut o = parse_record(plan, rec, *m);
-            if let (Outcome::Row(r), Some(c)) = (&mut o, plan.attrs.category) {
-                let name = rec
-                    .get(c)
-                    .and_then(|f| std::str::from_utf8(f).ok())
-                    .unwrap_or("")
-                    .trim();
-                // A block holds a handful of categories: a scan beats hashing.
-                r.category = match names.iter().position(|s| s == name) {
-                    Some(k) => k as u32,
-                    None => {
-                        names.push(name.to_string());
-                        (names.len() - 1) as u32
-                    }
-                };
+impl Block {
+    fn push(&mut self, plan: &Plan, f: &Fields<'_>, m: Meta) {
+        match parse_record(plan, f, m) {
+            Outcome::Row(mut r) => {
+                if let Some(c) = plan.attrs.category {
+                    let name = f.get(c);
+                    // A task sees a handful of categories: a scan beats hashing.
+                    r.category = match self.names.iter().position(|s| s == name) {
+                        Some(k) => k as u32,
+                        None => {
+                            self.names.push(name.to_string());
+                            (self.names.len() - 1) as u32
+                        }
+                    };
+                }
+                self.rows.push(r);
             }
-            o
-        })
-        .collect();
-    Block { outcomes, names }
+            Outcome::Reject(r) => self.rejections.push(r),
+        }
+    }
+}
+
+/// Lines of a slab without quotes: the bytes `[range]` of the slab, starting on
+/// `line` with data row `row`, holding `records` records (non-blank lines).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Piece {
+    range: Range<usize>,
+    line: u64,
+    row: u64,
+    records: u64,
+}
+
+/// Records tokenised by `csv-core`: record k's field bytes are `data[spans[k].0]`
+/// and its field ends (relative to those bytes) `ends[spans[k].1]`.
+#[derive(Debug, Default)]
+struct Records {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    spans: Vec<(Range<usize>, Range<usize>)>,
+    meta: Vec<Meta>,
+}
+
+impl Records {
+    fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+        self.spans.clear();
+        self.meta.clear();
+    }
+
+    /// Record `k` as text, or the 1-based field holding its first byte that is not UTF-8.
+    fn fields(&self, k: usize) -> std::result::Result<Fields<'_>, usize> {
+        let (d, e) = self.spans.get(k).cloned().unwrap_or((0..0, 0..0));
+        let ends = self.ends.get(e).unwrap_or(&[]);
+        match std::str::from_utf8(self.data.get(d).unwrap_or(&[])) {
+            Ok(text) => Ok(Fields { text, ends, gap: 0 }),
+            Err(err) => Err(1 + ends.partition_point(|&x| x <= err.valid_up_to())),
+        }
+    }
+}
+
+/// One slab of work for the parse stage.
+enum Work {
+    /// Quote-free lines: `text` starts at byte `start` of the file and is cut into `pieces`.
+    Lines {
+        text: Vec<u8>,
+        start: u64,
+        pieces: Vec<Piece>,
+    },
+    /// Records tokenised in order.
+    Records(Records),
+}
+
+impl Default for Work {
+    fn default() -> Self {
+        Work::Lines {
+            text: Vec::new(),
+            start: 0,
+            pieces: Vec::new(),
+        }
+    }
+}
+
+impl Work {
+    /// Number of records.
+    fn records(&self) -> u64 {
+        match self {
+            Work::Lines { pieces, .. } => pieces.iter().map(|p| p.records).sum(),
+            Work::Records(r) => r.meta.len() as u64,
+        }
+    }
+
+    /// Bytes of the file this work covers.
+    fn bytes(&self) -> u64 {
+        match self {
+            Work::Lines { text, .. } => text.len() as u64,
+            Work::Records(r) => match (r.meta.first(), r.meta.last()) {
+                (Some(a), Some(b)) => b.end - a.start,
+                _ => 0,
+            },
+        }
+    }
+
+    /// Calls `f` on the first `limit` records with their positions, skipping
+    /// text that is not UTF-8 (a piece of lines, or a record).
+    fn for_each(&self, delimiter: u8, limit: usize, mut f: impl FnMut(&Fields<'_>, Meta)) {
+        let mut left = limit;
+        match self {
+            Work::Lines {
+                text,
+                start,
+                pieces,
+            } => {
+                for p in pieces {
+                    let bytes = text.get(p.range.clone()).unwrap_or(&[]);
+                    let Ok(lines) = std::str::from_utf8(bytes) else {
+                        continue;
+                    };
+                    let at = start + p.range.start as u64;
+                    visit_lines(lines, delimiter, (at, p.line, p.row), |fields, m| {
+                        if left > 0 {
+                            left -= 1;
+                            f(fields, m);
+                        }
+                    });
+                }
+            }
+            Work::Records(r) => {
+                for k in 0..r.meta.len().min(limit) {
+                    if let Ok(fields) = r.fields(k) {
+                        f(&fields, r.meta[k]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Parses the records in parallel tasks, in file order.
+    fn parse(&self, plan: &Plan, sizes: Sizes) -> Vec<Block> {
+        match self {
+            Work::Lines {
+                text,
+                start,
+                pieces,
+            } => pieces
+                .par_iter()
+                .map(|p| {
+                    let bytes = text.get(p.range.clone()).unwrap_or(&[]);
+                    parse_lines(plan, bytes, start + p.range.start as u64, p.line, p.row)
+                })
+                .collect(),
+            Work::Records(r) => {
+                let k: Vec<usize> = (0..r.meta.len()).collect();
+                k.par_chunks(sizes.block.max(1))
+                    .map(|ks| {
+                        let mut block = Block::default();
+                        for &k in ks {
+                            let m = r.meta[k];
+                            match r.fields(k) {
+                                Ok(f) => block.push(plan, &f, m),
+                                Err(field) => {
+                                    block.fatal = Some(utf8_error(&plan.path, m.line, field));
+                                    break;
+                                }
+                            }
+                        }
+                        block
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// The ends of `line`'s fields (split at every `delimiter`) into `ends`.
+fn split_fields(line: &str, delimiter: u8, ends: &mut Vec<usize>) {
+    ends.clear();
+    // A plain loop: lines are short and separators dense, where memchr's setup costs more.
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        if b == delimiter {
+            ends.push(i);
+        }
+    }
+    ends.push(line.len());
+}
+
+/// Parses quote-free lines that start at file offset `start` on `line` with data row `row`.
+fn parse_lines(plan: &Plan, bytes: &[u8], start: u64, line: u64, row: u64) -> Block {
+    let mut block = Block::default();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bad = e.valid_up_to();
+            let head = bytes.get(..bad).unwrap_or(&[]);
+            let line_start = memchr::memrchr(b'\n', head).map_or(0, |i| i + 1);
+            let before = head.get(..line_start).unwrap_or(&[]);
+            let in_line = head.get(line_start..).unwrap_or(&[]);
+            block.fatal = Some(utf8_error(
+                &plan.path,
+                line + memchr::memchr_iter(b'\n', before).count() as u64,
+                1 + memchr::memchr_iter(plan.delimiter, in_line).count(),
+            ));
+            return block;
+        }
+    };
+    visit_lines(text, plan.delimiter, (start, line, row), |f, m| {
+        block.push(plan, f, m)
+    });
+    block
+}
+
+/// Calls `f` on each non-blank line of `text` split into fields, with its
+/// position; `text` starts a line, at file offset, line and data row `at`.
+fn visit_lines(
+    text: &str,
+    delimiter: u8,
+    at: (u64, u64, u64),
+    mut f: impl FnMut(&Fields<'_>, Meta),
+) {
+    let (mut byte, mut line, mut row) = at;
+    let mut ends = Vec::new();
+    for raw in text.split_inclusive('\n') {
+        let len = raw.len() as u64;
+        let body = raw.strip_suffix('\n').unwrap_or(raw);
+        if !is_blank(body.as_bytes()) {
+            split_fields(body, delimiter, &mut ends);
+            let m = Meta {
+                line,
+                row,
+                start: byte,
+                end: byte + len,
+            };
+            f(
+                &Fields {
+                    text: body,
+                    ends: &ends,
+                    gap: 1,
+                },
+                m,
+            );
+            row += 1;
+        }
+        line += 1;
+        byte += len;
+    }
+}
+
+/// Whether a line (without its `\n`) is blank: empty, or the `\r` of a CRLF line.
+fn is_blank(line: &[u8]) -> bool {
+    line.is_empty() || line == b"\r"
+}
+
+/// Lines (`\n`) in `t`, and records: lines that are not blank, counting an
+/// unterminated last line. `t` starts at the start of a line.
+fn count_lines(t: &[u8]) -> (u64, u64) {
+    let lines = bytecount::count(t, b'\n');
+    let last = memchr::memrchr(b'\n', t).map_or(0, |i| i + 1);
+    let open = usize::from(!is_blank(t.get(last..).unwrap_or(&[])));
+    // Blank lines are rare: count them only where one may be.
+    let maybe = t.starts_with(b"\n")
+        || t.starts_with(b"\r\n")
+        || memchr::memmem::find(t, b"\n\n").is_some()
+        || memchr::memmem::find(t, b"\n\r\n").is_some();
+    let blank = if maybe {
+        t.split(|&c| c == b'\n')
+            .take(lines)
+            .filter(|l| is_blank(l))
+            .count()
+    } else {
+        0
+    };
+    (lines as u64, (lines + open - blank) as u64)
+}
+
+/// Bytes and lines of the blank lines at the start of `b`; at the end of the
+/// file (`eof`) a last `\r` is blank too.
+fn blank_prefix(b: &[u8], eof: bool) -> (usize, u64) {
+    let (mut n, mut lines) = (0, 0);
+    loop {
+        match b.get(n..).unwrap_or(&[]) {
+            [b'\n', ..] => n += 1,
+            [b'\r', b'\n', ..] => n += 2,
+            [b'\r'] if eof => return (n + 1, lines),
+            _ => return (n, lines),
+        }
+        lines += 1;
+    }
+}
+
+/// The file, handed out in slabs that end at record boundaries.
+struct Feed {
+    path: PathBuf,
+    file: std::fs::File,
+    eof: bool,
+    sizes: Sizes,
+    /// Bytes to hold before cutting a slab: the slab size, more while a record does not fit.
+    want: usize,
+    /// Bytes read and not yet handed out; `buf[0]` is byte `byte` of the file,
+    /// on line `line`, and the next record is data row `row`.
+    buf: Vec<u8>,
+    byte: u64,
+    line: u64,
+    row: u64,
+    core: csv_core::Reader,
+}
+
+impl Feed {
+    /// The feed for `file`, whose first bytes (from offset `byte`) are already in `head`.
+    fn new(
+        path: &Path,
+        file: std::fs::File,
+        eof: bool,
+        head: Vec<u8>,
+        byte: u64,
+        delimiter: u8,
+        sizes: Sizes,
+    ) -> Feed {
+        Feed {
+            path: path.to_path_buf(),
+            file,
+            eof,
+            sizes,
+            want: sizes.slab.max(1),
+            buf: head,
+            byte,
+            line: 1,
+            row: 1,
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+        }
+    }
+
+    /// Reads until `buf` holds `want` bytes or the file ends.
+    fn fill(&mut self) -> Result<()> {
+        if self.eof || self.buf.len() >= self.want {
+            return Ok(());
+        }
+        let need = (self.want - self.buf.len()) as u64;
+        let n = (&mut self.file)
+            .take(need)
+            .read_to_end(&mut self.buf)
+            .map_err(|e| Error::io(&self.path, e))?;
+        if (n as u64) < need {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// Drops the first `n` bytes of `buf`, which span `lines` line ends and `rows` records.
+    fn consume(&mut self, n: usize, lines: u64, rows: u64) {
+        self.buf.drain(..n.min(self.buf.len()));
+        self.byte += n as u64;
+        self.line += lines;
+        self.row += rows;
+    }
+
+    /// Skips blank lines at the start of `buf`.
+    fn skip_blank(&mut self) {
+        let (n, lines) = blank_prefix(&self.buf, self.eof);
+        self.consume(n, lines, 0);
+    }
+
+    /// Tokenises the record at `buf[at..]` (which does not start with `\n`),
+    /// appending its fields to `data` and their ends (relative to its first
+    /// byte in `data`) to `ends`. Returns the bytes it spans, or `None` when
+    /// `buf` ends inside it and the file goes on (`data` and `ends` are then unchanged).
+    fn tokenise(&mut self, at: usize, data: &mut Vec<u8>, ends: &mut Vec<usize>) -> Option<usize> {
+        use csv_core::ReadRecordResult as R;
+        self.core.reset();
+        let (d0, e0) = (data.len(), ends.len());
+        let (mut nd, mut ne, mut pos) = (d0, e0, at);
+        let mut room = 256;
+        loop {
+            if data.len() < nd + room {
+                data.resize(nd + room, 0);
+            }
+            if ends.len() < ne + 64 {
+                ends.resize(ne + 64, 0);
+            }
+            let input = self.buf.get(pos..).unwrap_or(&[]);
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                data.get_mut(nd..).unwrap_or(&mut []),
+                ends.get_mut(ne..).unwrap_or(&mut []),
+            );
+            pos += nin;
+            nd += nout;
+            ne += nend;
+            match res {
+                R::InputEmpty if !self.eof => {
+                    data.truncate(d0);
+                    ends.truncate(e0);
+                    return None;
+                }
+                // At the end of the file an empty input ends the record.
+                R::InputEmpty => {}
+                R::OutputFull => room *= 2,
+                R::OutputEndsFull => {}
+                R::Record | R::End => {
+                    data.truncate(nd);
+                    ends.truncate(ne);
+                    return Some(pos - at);
+                }
+            }
+        }
+    }
+
+    /// The header: the first record that is not a blank line, with its
+    /// position; `None` for a file of blank lines.
+    fn header(&mut self) -> Result<Option<(Records, Meta)>> {
+        loop {
+            self.fill()?;
+            self.skip_blank();
+            if self.buf.is_empty() {
+                if self.eof {
+                    return Ok(None);
+                }
+                continue;
+            }
+            let mut r = Records::default();
+            match self.tokenise(0, &mut r.data, &mut r.ends) {
+                Some(n) => {
+                    let m = Meta {
+                        line: self.line,
+                        row: 0,
+                        start: self.byte,
+                        end: self.byte + n as u64,
+                    };
+                    r.spans.push((0..r.data.len(), 0..r.ends.len()));
+                    let lines = bytecount::count(self.buf.get(..n).unwrap_or(&[]), b'\n');
+                    self.consume(n, lines as u64, 0);
+                    self.want = self.sizes.slab.max(1);
+                    return Ok(Some((r, m)));
+                }
+                None => self.want = self.want.max(self.buf.len()) * 2,
+            }
+        }
+    }
+
+    /// Hands out the next slab as `work` (reusing its buffers); `false` at the end of the file.
+    fn next(&mut self, work: &mut Work) -> Result<bool> {
+        loop {
+            self.fill()?;
+            if self.buf.is_empty() {
+                return Ok(false);
+            }
+            let cut = if self.eof {
+                Some(self.buf.len())
+            } else {
+                memchr::memrchr(b'\n', &self.buf).map(|i| i + 1)
+            };
+            if let Some(cut) = cut
+                && memchr::memchr(b'"', self.buf.get(..cut).unwrap_or(&[])).is_none()
+            {
+                self.lines(cut, work);
+                return Ok(true);
+            }
+            if cut.is_some() && self.records(work) {
+                return Ok(true);
+            }
+            // Not one whole record yet: read more.
+            self.want = self.want.max(self.buf.len()) * 2;
+        }
+    }
+
+    /// Hands out `buf[..cut]`, quote-free whole lines, cut into pieces.
+    fn lines(&mut self, cut: usize, work: &mut Work) {
+        let (mut text, mut pieces) = match std::mem::take(work) {
+            Work::Lines { text, pieces, .. } => (text, pieces),
+            Work::Records(_) => (Vec::new(), Vec::new()),
+        };
+        text.clear();
+        text.extend_from_slice(self.buf.get(cut..).unwrap_or(&[]));
+        std::mem::swap(&mut text, &mut self.buf);
+        text.truncate(cut);
+        pieces.clear();
+        let (start, mut line, mut row) = (self.byte, self.line, self.row);
+        let mut at = 0;
+        while at < cut {
+            let target = at + self.sizes.piece.max(1);
+            let end = if target >= cut {
+                cut
+            } else {
+                memchr::memchr(b'\n', text.get(target - 1..cut).unwrap_or(&[]))
+                    .map_or(cut, |i| target + i)
+            };
+            let (lines, records) = count_lines(text.get(at..end).unwrap_or(&[]));
+            pieces.push(Piece {
+                range: at..end,
+                line,
+                row,
+                records,
+            });
+            line += lines;
+            row += records;
+            at = end;
+        }
+        self.byte += cut as u64;
+        self.line = line;
+        self.row = row;
+        self.want = self.sizes.slab.max(1);
+        *work = Work::Lines {
+            text,
+            start,
+            pieces,
+        };
+    }
+
+    /// Tokenises the whole records at the start of `buf` into `work`; `false` if there are none.
+    fn records(&mut self, work: &mut Work) -> bool {
+        let mut r = match std::mem::take(work) {
+            Work::Records(r) => r,
+            Work::Lines { .. } => Records::default(),
+        };
+        r.clear();
+        let (mut pos, mut line, mut row) = (0, self.line, self.row);
+        loop {
+            let (blank, lines) = blank_prefix(self.buf.get(pos..).unwrap_or(&[]), self.eof);
+            pos += blank;
+            line += lines;
+            if pos >= self.buf.len() {
+                break;
+            }
+            let (d0, e0) = (r.data.len(), r.ends.len());
+            let Some(n) = self.tokenise(pos, &mut r.data, &mut r.ends) else {
+                break;
+            };
+            r.spans.push((d0..r.data.len(), e0..r.ends.len()));
+            r.meta.push(Meta {
+                line,
+                row,
+                start: self.byte + pos as u64,
+                end: self.byte + (pos + n) as u64,
+            });
+            let span = self.buf.get(pos..pos + n).unwrap_or(&[]);
+            line += memchr::memchr_iter(b'\n', span).count() as u64;
+            row += 1;
+            pos += n;
+        }
+        let (lines, rows) = (line - self.line, row - self.row);
+        self.consume(pos, lines, rows);
+        let any = !r.meta.is_empty();
+        if any {
+            self.want = self.sizes.slab.max(1);
+        }
+        *work = Work::Records(r);
+        any
+    }
 }
 
 /// Where parsed blocks go, in file order.
 struct Sink<'a> {
-    rows: &'a mut Vec<Row>,
+    rows: &'a mut Rows,
     rejections: &'a mut Vec<Rejection>,
     categories: &'a mut Interner,
     has_category: bool,
@@ -253,81 +838,36 @@ impl Sink<'_> {
     /// Appends the blocks' rows (categories renumbered into the file's table in
     /// order of first appearance) and rejections; the first fatal error stops it.
     fn append(&mut self, blocks: Vec<Block>) -> Result<()> {
-        for b in blocks {
-            let ids: Vec<u32> = b.names.iter().map(|n| self.categories.id(n)).collect();
-            for o in b.outcomes {
-                match o {
-                    Outcome::Row(mut r) => {
-                        if self.has_category {
-                            r.category = ids.get(r.category as usize).copied().unwrap_or(0);
-                        }
-                        self.rows.push(r);
-                    }
-                    Outcome::Reject(r) => self.rejections.push(r),
-                    Outcome::Fatal(e) => return Err(e),
+        for mut b in blocks {
+            if let Some(e) = b.fatal {
+                return Err(e);
+            }
+            if self.has_category {
+                let ids: Vec<u32> = b.names.iter().map(|n| self.categories.id(n)).collect();
+                for c in &mut b.rows.category {
+                    *c = ids.get(*c as usize).copied().unwrap_or(0);
                 }
             }
+            self.rows.append(&mut b.rows);
+            self.rejections.append(&mut b.rejections);
         }
         Ok(())
     }
 }
 
-/// Reads up to [`CHUNK`] records into `recs`, recording their positions in `meta`.
-fn read_chunk(
-    rdr: &mut csv::Reader<Source>,
-    recs: &mut Vec<ByteRecord>,
-    meta: &mut Vec<Meta>,
-    base: u64,
-    next_row: u64,
-    path: &Path,
-) -> Result<()> {
-    meta.clear();
-    while meta.len() < CHUNK {
-        let i = meta.len();
-        if recs.len() <= i {
-            recs.push(ByteRecord::new());
-        }
-        let more = rdr
-            .read_byte_record(&mut recs[i])
-            .map_err(|e| csv_error(path, e))?;
-        if !more {
-            break;
-        }
-        let (line, start) = recs[i]
-            .position()
-            .map(|p| (p.line(), p.byte()))
-            .unwrap_or((0, 0));
-        meta.push(Meta {
-            line,
-            row: next_row + i as u64,
-            start: base + start,
-            end: base + rdr.position().byte(),
-        });
-    }
-    Ok(())
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::Parse {
-            path: path.to_path_buf(),
-            line,
-            message: format!("{other:?}"),
-        },
-    }
-}
-
 /// Reads a CSV incident file. See the module docs and [`super::read_path`].
 pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut file = std::io::BufReader::with_capacity(1 << 20, file);
+    read_csv_with(path, opts, SIZES)
+}
+
+fn read_csv_with(path: &Path, opts: &ReadOptions, sizes: Sizes) -> Result<Ingested> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut head = Vec::new();
-    (&mut file)
-        .take(HEAD)
+    let got = (&mut file)
+        .take(HEAD as u64)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
+    let eof = got < HEAD;
     let mut notes = Vec::new();
     let base = if head.starts_with(b"\xEF\xBB\xBF") {
         head.drain(..3);
@@ -344,35 +884,37 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         });
     }
     let delimiter = opts.delimiter.unwrap_or_else(|| detect_delimiter(&head));
-    let source: Source = Cursor::new(head).chain(file);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        // `\n` ends a record; a `\r` before it stays in the last field and is
-        // trimmed away with the other surrounding white space. (With CRLF as
-        // terminator the csv crate reports the line before for each record.)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(source);
-    let hdr = rdr.byte_headers().map_err(|e| csv_error(path, e))?.clone();
-    if std::str::from_utf8(hdr.as_slice()).is_err() {
-        return Err(utf8_error(path, 1, &hdr));
-    }
-    let header: Vec<String> = hdr
-        .iter()
-        .map(|f| String::from_utf8_lossy(f).trim().to_string())
-        .collect();
+    let mut feed = Feed::new(path, file, eof, head, base, delimiter, sizes);
+    let Some((hdr, hdr_at)) = feed.header()? else {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: None,
+            message: "the file is empty: expected a header line and data rows".into(),
+        });
+    };
+    let hdr_line = hdr_at.line;
+    let hdr = match hdr.fields(0) {
+        Ok(f) => f,
+        Err(field) => return Err(utf8_error(path, hdr_line, field)),
+    };
+    let header: Vec<String> = (0..hdr.len()).map(|i| hdr.get(i).to_string()).collect();
     let name = path.display().to_string();
     let map = columns::detect(&header, &opts.columns, &name)?;
     let mut column_names = map.describe(&header);
 
-    let mut recs: Vec<ByteRecord> = Vec::new();
-    let mut meta: Vec<Meta> = Vec::new();
-    read_chunk(&mut rdr, &mut recs, &mut meta, base, 1, path)?;
-    if meta.is_empty() {
+    // The first slab with records.
+    let mut work = Work::default();
+    let mut any = false;
+    while feed.next(&mut work)? {
+        if work.records() > 0 {
+            any = true;
+            break;
+        }
+    }
+    if !any {
         return Err(Error::Parse {
             path: path.to_path_buf(),
-            line: Some(1),
+            line: Some(hdr_line),
             message: "the file has a header line but no data rows".into(),
         });
     }
@@ -381,18 +923,15 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         CoordColumns::LonLat { lon, lat } => (CoordinateKind::LonLat, lon, lat),
         CoordColumns::Projected { x, y } => (CoordinateKind::Projected, x, y),
         CoordColumns::Xy { x, y } => {
-            // Degrees or metres? Look at the first chunk's values.
-            let degrees = recs[..meta.len()].iter().all(|r| {
-                let v = |i| {
-                    r.get(i)
-                        .and_then(|f| std::str::from_utf8(f).ok())
-                        .and_then(|s| parse_number(s.trim(), decimal_comma))
-                };
-                match (v(x), v(y)) {
-                    (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
-                        a.abs() <= 180.0 && b.abs() <= 90.0
-                    }
-                    _ => true,
+            // Degrees or metres? Look at the first records' values.
+            let mut degrees = true;
+            work.for_each(delimiter, SNIFF, |f, _| {
+                let v = |i| parse_number(f.get(i), decimal_comma);
+                if let (Some(a), Some(b)) = (v(x), v(y))
+                    && a.is_finite()
+                    && b.is_finite()
+                {
+                    degrees &= a.abs() <= 180.0 && b.abs() <= 90.0;
                 }
             });
             if degrees {
@@ -419,7 +958,7 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
             None => {
                 return Err(Error::Parse {
                     path: path.to_path_buf(),
-                    line: Some(1),
+                    line: Some(hdr_line),
                     message: format!(
                         "columns {} / {} hold projected coordinates, and their CRS is unknown: give it with --crs EPSG:NNNN (e.g. EPSG:3006 for SWEREF 99 TM), or name lon/lat columns with --lon/--lat",
                         header[lon], header[lat]
@@ -432,6 +971,7 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     };
     let plan = Plan {
         path: path.to_path_buf(),
+        delimiter,
         ncols: header.len(),
         lon,
         lat,
@@ -441,30 +981,22 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         decimal_comma,
     };
 
-    // Reserve the rows once from the file size and the first chunk's bytes per
+    // Reserve the rows once from the file size and the first slab's bytes per
     // record (plus 2%), so that a million rows are not copied through doubling
     // vectors that end up twice too large.
-    let mut rows: Vec<Row> = Vec::new();
-    if meta.len() == CHUNK
-        && let (Ok(md), Some(first), Some(last)) =
-            (std::fs::metadata(path), meta.first(), meta.last())
-    {
-        let per = (last.end.saturating_sub(first.start)).max(1) as f64 / meta.len() as f64;
-        let estimate = (md.len() as f64 / per * 1.02) as usize;
-        // A hint only: when the estimate cannot be reserved, the vector grows as it goes.
-        let _ = rows.try_reserve(estimate);
+    let mut rows = Rows::default();
+    if let Ok(md) = std::fs::metadata(path) {
+        let per = work.bytes().max(1) as f64 / work.records().max(1) as f64;
+        rows.reserve_hint((md.len() as f64 / per * 1.02) as usize);
     }
     let mut rejections: Vec<Rejection> = Vec::new();
     let mut categories = Interner::default();
     if plan.attrs.category.is_none() {
         categories.id("");
     }
-    // A three-stage pipeline over chunks of CHUNK records: while chunk k+1 is
-    // read (on this thread), chunk k is parsed in parallel and chunk k-1's
-    // outcomes are appended, in file order, to the rows and rejections.
-    let mut next_recs: Vec<ByteRecord> = Vec::new();
-    let mut next_meta: Vec<Meta> = Vec::new();
-    let mut next_row = 1 + meta.len() as u64;
+    // The three-stage pipeline: while slab k+1 is read (on this thread), slab k
+    // is parsed in parallel and slab k-1's blocks are appended, in file order.
+    let mut next = Work::default();
     let mut parsed: Vec<Block> = Vec::new();
     let mut sink = Sink {
         rows: &mut rows,
@@ -473,49 +1005,26 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         has_category: plan.attrs.category.is_some(),
     };
     loop {
-        let n = meta.len();
         let (read, (now, appended)) = rayon::join(
-            || {
-                if n == CHUNK {
-                    read_chunk(
-                        &mut rdr,
-                        &mut next_recs,
-                        &mut next_meta,
-                        base,
-                        next_row,
-                        path,
-                    )
-                } else {
-                    next_meta.clear();
-                    Ok(())
-                }
-            },
+            || feed.next(&mut next),
             || {
                 rayon::join(
-                    || {
-                        recs[..n]
-                            .par_chunks(BLOCK)
-                            .zip(meta.par_chunks(BLOCK))
-                            .map(|(rs, ms)| parse_block(&plan, rs, ms))
-                            .collect::<Vec<Block>>()
-                    },
+                    || work.parse(&plan, sizes),
                     || sink.append(std::mem::take(&mut parsed)),
                 )
             },
         );
         appended?;
         parsed = now;
-        if let Err(e) = read {
-            // Errors in the rows before the unreadable record come first.
-            sink.append(parsed)?;
-            return Err(e);
+        match read {
+            Ok(true) => std::mem::swap(&mut work, &mut next),
+            Ok(false) => break,
+            Err(e) => {
+                // Errors in the rows before the unreadable bytes come first.
+                sink.append(parsed)?;
+                return Err(e);
+            }
         }
-        if next_meta.is_empty() {
-            break;
-        }
-        std::mem::swap(&mut recs, &mut next_recs);
-        std::mem::swap(&mut meta, &mut next_meta);
-        next_row += meta.len() as u64;
     }
     sink.append(parsed)?;
     if decimal_comma {
@@ -528,6 +1037,7 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         Parsed {
             source: path.to_path_buf(),
             format: InputFormat::Csv { delimiter },
+            header: Some((hdr_at.start, hdr_at.end)),
             kind,
             input_crs,
             columns: column_names,
@@ -543,6 +1053,8 @@ pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     #[test]
     fn separator_detection() {
@@ -551,5 +1063,201 @@ mod tests {
         assert_eq!(detect_delimiter(b"lat\tlon\t\"a,b,c\"\n"), b'\t');
         assert_eq!(detect_delimiter(b"\"x;y\",z,w\n"), b',');
         assert_eq!(detect_delimiter(b"single\n"), b',');
+    }
+
+    type Record = (Vec<String>, Meta);
+
+    /// Every record a feed hands out, with its fields as in the file and its position.
+    fn feed_records(content: &[u8], sizes: Sizes) -> Vec<Record> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, content).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let mut feed = Feed::new(&path, file, false, Vec::new(), 0, b',', sizes);
+        let (mut out, mut work) = (Vec::new(), Work::default());
+        while feed.next(&mut work).unwrap() {
+            work.for_each(b',', usize::MAX, |f, m| {
+                let fields = (0..f.len()).map(|i| f.untrimmed(i).to_string()).collect();
+                out.push((fields, m));
+            });
+        }
+        out
+    }
+
+    /// The same records from the `csv` crate, with positions computed from the
+    /// text: the line is one plus the line ends before the record's first byte.
+    fn csv_crate_records(content: &[u8]) -> Vec<Record> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(content);
+        let (mut rec, mut out) = (csv::ByteRecord::new(), Vec::new());
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let at = rec.position().unwrap().byte() as usize;
+            // The csv crate starts a record that follows blank lines at the
+            // first of them, and reads the `\r` of a blank CRLF line as a record.
+            let start = at + content[at..].iter().take_while(|&&b| b == b'\n').count();
+            let end = rdr.position().byte();
+            let raw = &content[start..end as usize];
+            if raw == b"\r" || raw == b"\r\n" {
+                continue;
+            }
+            let line = 1 + content[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            let fields = rec
+                .iter()
+                .map(|f| String::from_utf8(f.to_vec()).unwrap())
+                .collect();
+            let m = Meta {
+                line,
+                row: out.len() as u64 + 1,
+                start: start as u64,
+                end,
+            };
+            out.push((fields, m));
+        }
+        out
+    }
+
+    fn random_text(rng: &mut ChaCha8Rng, quotes: bool) -> Vec<u8> {
+        let alphabet: &[u8] = if quotes {
+            b"ab1 ,,,\n\n\r\"\""
+        } else {
+            b"ab1 ,,,\n\n\r"
+        };
+        let n = rng.random_range(0..400);
+        (0..n)
+            .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+            .collect()
+    }
+
+    #[test]
+    fn records_and_positions_match_the_csv_crate_at_any_slab_and_piece_size() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for case in 0..3000 {
+            // Half the cases have no quote (the line path), half have some.
+            let text = random_text(&mut rng, case % 2 == 1);
+            let want = csv_crate_records(&text);
+            let sizes = Sizes {
+                slab: rng.random_range(1..64),
+                piece: rng.random_range(1..24),
+                block: rng.random_range(1..5),
+            };
+            for s in [sizes, SIZES] {
+                let got = feed_records(&text, s);
+                assert_eq!(
+                    got,
+                    want,
+                    "{s:?}, text {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_quoted_field_longer_than_a_slab_is_read_whole() {
+        let mut text = b"id,note\n1,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 1000));
+        text.extend(b"\n,\"\"y\"\"\"\n2,z\n\n\n3,w");
+        let sizes = Sizes {
+            slab: 16,
+            piece: 4,
+            block: 2,
+        };
+        let got = feed_records(&text, sizes);
+        assert_eq!(got, csv_crate_records(&text));
+        assert_eq!(got.len(), 4);
+        // x..x, then the line break, `,`, `""y""` read as `"y"`.
+        assert_eq!(got[1].0[1].len(), 1000 + 5);
+        assert_eq!((got[3].1.line, got[3].1.row), (7, 4));
+    }
+
+    #[test]
+    fn line_counts_with_blank_lines_and_an_open_last_line() {
+        assert_eq!(count_lines(b""), (0, 0));
+        assert_eq!(count_lines(b"\n"), (1, 0));
+        assert_eq!(count_lines(b"a\n\n\nb"), (3, 2));
+        assert_eq!(count_lines(b"a\r\n\r\nb\n"), (3, 2));
+        assert_eq!(count_lines(b"\r\n\n\r\na\n\r"), (4, 1));
+        assert_eq!(count_lines(b"\n\na\n"), (3, 1));
+        assert_eq!(count_lines(b"a\n\r\n\"\r\"\n"), (3, 2));
+        assert_eq!(blank_prefix(b"\n\r\n\ra", false), (3, 2));
+        assert_eq!(blank_prefix(b"\n\r", false), (1, 1));
+        assert_eq!(blank_prefix(b"\n\r", true), (2, 1));
+    }
+
+    /// Reads `text` with the given sizes; the error's text on failure.
+    fn read_with(text: &[u8], sizes: Sizes) -> std::result::Result<Ingested, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("incidents.csv");
+        std::fs::write(&path, text).unwrap();
+        read_csv_with(&path, &ReadOptions::default(), sizes).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn results_do_not_depend_on_slab_piece_or_block_size() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let kinds = [
+            "Misshandel",
+            "\"Skadegörelse, klotter\"",
+            "Bedrägeri",
+            "\"\"",
+        ];
+        for case in 0..60 {
+            let mut text = b"id,lat,lon,type,time\n".to_vec();
+            for i in 0..rng.random_range(1..300) {
+                let end: &[u8] = if rng.random_bool(0.2) { b"\r\n" } else { b"\n" };
+                let row = match rng.random_range(0..20) {
+                    0 => String::new(),
+                    1 => format!("{i},59.0"),
+                    2 => format!("{i},x,15.9,Misshandel,"),
+                    3 => format!("{i},15.9,59.05,Misshandel,2025-13-01"),
+                    _ => format!(
+                        "{i},{:.5},{:.5},{},2025-0{}-1{} 1{}:00",
+                        59.0 + 0.1 * rng.random::<f64>(),
+                        15.8 + 0.2 * rng.random::<f64>(),
+                        // Only some files have quotes: the rest take the line path throughout.
+                        kinds[rng.random_range(0..if case % 2 == 0 { 1 } else { 4 })],
+                        rng.random_range(1..10),
+                        rng.random_range(0..10),
+                        rng.random_range(0..10),
+                    ),
+                };
+                text.extend(row.as_bytes());
+                text.extend(end);
+            }
+            let sizes = Sizes {
+                slab: rng.random_range(1..200),
+                piece: rng.random_range(1..64),
+                block: rng.random_range(1..8),
+            };
+            let (a, b) = (read_with(&text, SIZES), read_with(&text, sizes));
+            let (a, b) = match (a, b) {
+                (Ok(a), Ok(b)) => (a, b),
+                (a, b) => {
+                    assert_eq!(a.err(), b.err(), "case {case}");
+                    continue;
+                }
+            };
+            let (x, y) = (&a.incidents, &b.incidents);
+            assert_eq!(x.x(), y.x());
+            assert_eq!(x.y(), y.y());
+            assert_eq!(x.ids(), y.ids());
+            assert_eq!(x.category_ids(), y.category_ids());
+            assert_eq!(x.category_names(), y.category_names());
+            assert_eq!(x.times(), y.times());
+            assert_eq!(a.report.rejections, b.report.rejections, "case {case}");
+            assert_eq!(a.report.rows_read, b.report.rows_read);
+            assert_eq!(a.report.notes, b.report.notes);
+            // Each rejection's line in the text is its first line.
+            let lines: Vec<&[u8]> = text.split(|&c| c == b'\n').collect();
+            for r in &a.report.rejections {
+                let l = lines[r.line as usize - 1];
+                assert!(!is_blank(l), "case {case}: line {} is blank", r.line);
+            }
+            // Default ids are data rows: the row numbers of accepted rows rise.
+            assert!(x.ids().iter().all(|id| id.parse::<u64>().is_ok()));
+        }
     }
 }

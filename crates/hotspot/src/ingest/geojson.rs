@@ -17,7 +17,7 @@
 
 use super::columns::{self, CoordinateKind};
 use super::options::ReadOptions;
-use super::pipeline::{self, Interner, Parsed, Row, check_coordinates};
+use super::pipeline::{self, Interner, Parsed, Row, Rows, check_coordinates};
 use super::report::{InputFormat, RawRow, Rejection};
 use super::timeparse::parse_time;
 use super::{Ingested, RejectReason};
@@ -214,7 +214,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
         }
     }
 
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     let mut rejections = Vec::new();
     let mut categories = Interner::default();
     for (i, fv) in feats.iter().enumerate() {
@@ -365,6 +365,7 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> 
         Parsed {
             source: path.to_path_buf(),
             format: InputFormat::GeoJson,
+            header: None,
             kind,
             input_crs,
             columns: column_names,

@@ -28,17 +28,86 @@ pub(crate) struct Row {
     pub id: String,
 }
 
+/// The rows that passed the per-row checks, column by column, in file order.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    /// Line (CSV) or feature number (GeoJSON) of each row.
+    pub line: Vec<u64>,
+    pub raw: Vec<RawRow>,
+    /// Longitude or easting.
+    pub a: Vec<f64>,
+    /// Latitude or northing.
+    pub b: Vec<f64>,
+    pub weight: Vec<f64>,
+    /// Index into [`Parsed::categories`] (or into a reader's own table until it renumbers them).
+    pub category: Vec<u32>,
+    pub time: Vec<Option<IncidentTime>>,
+    pub id: Vec<String>,
+}
+
+impl Rows {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+
+    /// Appends one row.
+    pub fn push(&mut self, r: Row) {
+        self.line.push(r.line);
+        self.raw.push(r.raw);
+        self.a.push(r.a);
+        self.b.push(r.b);
+        self.weight.push(r.weight);
+        self.category.push(r.category);
+        self.time.push(r.time);
+        self.id.push(r.id);
+    }
+
+    /// Moves all of `other`'s rows to the end of these.
+    pub fn append(&mut self, other: &mut Rows) {
+        self.line.append(&mut other.line);
+        self.raw.append(&mut other.raw);
+        self.a.append(&mut other.a);
+        self.b.append(&mut other.b);
+        self.weight.append(&mut other.weight);
+        self.category.append(&mut other.category);
+        self.time.append(&mut other.time);
+        self.id.append(&mut other.id);
+    }
+
+    /// Reserves room for `n` more rows; a hint only: on failure the columns grow as they go.
+    pub fn reserve_hint(&mut self, n: usize) {
+        let _ = (
+            self.line.try_reserve(n),
+            self.raw.try_reserve(n),
+            self.a.try_reserve(n),
+            self.b.try_reserve(n),
+            self.weight.try_reserve(n),
+            self.category.try_reserve(n),
+            self.time.try_reserve(n),
+            self.id.try_reserve(n),
+        );
+    }
+}
+
 /// Everything a reader hands to [`finish`].
 pub(crate) struct Parsed {
     pub source: PathBuf,
     pub format: InputFormat,
+    /// Byte range of the CSV header record.
+    pub header: Option<(u64, u64)>,
     pub kind: CoordinateKind,
     /// For projected input: the CRS of the coordinates, and why.
     pub input_crs: Option<(Crs, String)>,
     pub columns: BTreeMap<&'static str, String>,
     pub notes: Vec<String>,
-    pub rows: Vec<Row>,
-    /// Category names of the rows, indexed by [`Row::category`].
+    pub rows: Rows,
+    /// Category names of the rows, indexed by [`Rows::category`].
     pub categories: Vec<String>,
     pub rejections: Vec<Rejection>,
 }
@@ -143,11 +212,21 @@ fn first_rejection_error(source: &std::path::Path, rejections: &[Rejection]) -> 
         })
 }
 
+/// The values of `v` whose `accepted` flag is set, in order.
+fn keep_accepted<T: Send>(v: Vec<T>, accepted: &[bool]) -> Vec<T> {
+    v.into_par_iter()
+        .zip(accepted.par_iter())
+        .with_min_len(4096)
+        .filter_map(|(x, &ok)| ok.then_some(x))
+        .collect()
+}
+
 /// Chooses the working CRS, projects, applies the outlier and study-area checks and builds the incidents.
 pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     let Parsed {
         source,
         format,
+        header,
         kind,
         input_crs,
         columns,
@@ -178,8 +257,8 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     // Working CRS.
     // Component-wise median of the rows that passed the per-row checks.
     let (med_a, med_b) = rayon::join(
-        || median(rows.iter().map(|r| r.a).collect()).unwrap_or(0.0),
-        || median(rows.iter().map(|r| r.b).collect()).unwrap_or(0.0),
+        || median(rows.a.clone()).unwrap_or(0.0),
+        || median(rows.b.clone()).unwrap_or(0.0),
     );
     let mut notes = notes;
     if columns.contains_key("time")
@@ -220,29 +299,51 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     };
     let projector = Projector::new(crs)?;
     let lonlat = kind == CoordinateKind::LonLat;
+    let Rows {
+        line,
+        raw,
+        a,
+        b,
+        weight,
+        mut category,
+        time,
+        id,
+    } = rows;
+    let n = a.len();
 
-    // Project, in parallel, keeping order. `None` marks a failed projection (rare:
+    // Project, in parallel, keeping order. NaN marks a failed projection (rare:
     // its error is computed again for the rejection's message).
-    let pos: Vec<Option<[f64; 2]>> = if lonlat {
-        rows.par_iter()
+    let (xs, ys): (Vec<f64>, Vec<f64>) = if lonlat {
+        a.par_iter()
+            .zip(b.par_iter())
             .with_min_len(4096)
-            .map(|r| projector.to_metres(r.a, r.b).ok())
-            .collect()
+            .map(|(&lon, &lat)| match projector.to_metres(lon, lat) {
+                Ok([x, y]) if x.is_finite() && y.is_finite() => (x, y),
+                _ => (f64::NAN, f64::NAN),
+            })
+            .unzip()
     } else {
-        rows.iter().map(|r| Some([r.a, r.b])).collect()
+        (a.clone(), b.clone())
+    };
+    let projected = |k: usize| -> Option<[f64; 2]> {
+        let p = [xs[k], ys[k]];
+        (p[0].is_finite() && p[1].is_finite()).then_some(p)
     };
 
     // Centre for the outlier check: the median position (for lon/lat input
     // projected; if that fails, the median of the projected positions).
     let centre = if lonlat {
-        projector.to_metres(med_a, med_b).ok()
+        projector
+            .to_metres(med_a, med_b)
+            .ok()
+            .filter(|c| c[0].is_finite() && c[1].is_finite())
     } else {
         Some([med_a, med_b])
     };
     let centre = match centre {
         Some(c) => c,
         None => {
-            let ok: Vec<[f64; 2]> = pos.iter().flatten().copied().collect();
+            let ok: Vec<[f64; 2]> = (0..n).filter_map(projected).collect();
             [
                 median(ok.iter().map(|p| p[0]).collect()).unwrap_or(0.0),
                 median(ok.iter().map(|p| p[1]).collect()).unwrap_or(0.0),
@@ -281,14 +382,12 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         None
     };
     // Only the rejected rows get a verdict: (row index, reason, detail), in row order.
-    let verdicts: Vec<(usize, RejectReason, String)> = rows
-        .par_iter()
-        .zip(pos.par_iter())
-        .enumerate()
+    let verdicts: Vec<(usize, RejectReason, String)> = (0..n)
+        .into_par_iter()
         .with_min_len(4096)
-        .filter_map(|(k, (r, p))| match p {
+        .filter_map(|k| match projected(k) {
             None => {
-                let why = match projector.to_metres(r.a, r.b) {
+                let why = match projector.to_metres(a[k], b[k]) {
                     Err(e) => e.to_string(),
                     Ok(_) => "projection failed".to_string(),
                 };
@@ -299,19 +398,18 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
                 ))
             }
             Some(p) => {
-                let bad = placed(*p)?;
+                let bad = placed(p)?;
+                let (lon, lat) = (a[k], b[k]);
                 if lonlat
-                    && check_coordinates(kind, r.b, r.a).is_ok()
-                    && let Ok(q) = projector.to_metres(r.b, r.a)
+                    && check_coordinates(kind, lat, lon).is_ok()
+                    && let Ok(q) = projector.to_metres(lat, lon)
                     && placed(q).is_none()
                 {
                     return Some((
                         k,
                         RejectReason::SwappedLatLon,
                         format!(
-                            "lat {} lon {} lie {}; swapped they fit the data",
-                            r.b,
-                            r.a,
+                            "lat {lat} lon {lon} lie {}; swapped they fit the data",
                             if bad.0 == RejectReason::OutsideStudyArea {
                                 "outside the study area"
                             } else {
@@ -325,72 +423,75 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         })
         .collect();
 
-    // The accepted rows become the columns, in parallel. Rejected rows (the
-    // verdicts, in row order) join the rejections.
-    let mut accepted = vec![true; rows.len()];
+    // Rejected rows (the verdicts, in row order) join the rejections; the
+    // accepted rows' columns become the incidents' columns, moved when every
+    // row is accepted and filtered in parallel otherwise.
+    let mut accepted = vec![true; n];
     for (k, reason, detail) in verdicts {
         accepted[k] = false;
         rejections.push(Rejection {
-            line: rows[k].line,
+            line: line[k],
             reason,
             detail,
-            raw: rows[k].raw,
+            raw: raw[k],
         });
     }
+    drop((line, raw));
+    let all = !accepted.contains(&false);
+    let keep = |v| if all { v } else { keep_accepted(v, &accepted) };
     // Category ids renumbered in order of first appearance among accepted rows
     // (rejected rows' categories are dropped), with a table instead of hashing names.
     let mut remap: Vec<CategoryId> = vec![CategoryId::MAX; categories.len().max(1)];
     let mut names: Vec<String> = Vec::new();
-    for (r, _) in rows.iter().zip(&accepted).filter(|(_, ok)| **ok) {
-        let c = r.category as usize;
-        if let Some(slot) = remap.get_mut(c)
+    for (&c, _) in category.iter().zip(&accepted).filter(|(_, ok)| **ok) {
+        if let Some(slot) = remap.get_mut(c as usize)
             && *slot == CategoryId::MAX
         {
             *slot = names.len() as CategoryId;
-            names.push(categories.get(c).cloned().unwrap_or_default());
+            names.push(categories.get(c as usize).cloned().unwrap_or_default());
         }
     }
-    let keep: Vec<usize> = (0..rows.len()).filter(|&k| accepted[k]).collect();
-    let column = |f: &(dyn Fn(usize) -> f64 + Sync)| -> Vec<f64> {
-        keep.par_iter().with_min_len(4096).map(|&k| f(k)).collect()
+    category
+        .par_iter_mut()
+        .with_min_len(4096)
+        .for_each(|c| *c = remap.get(*c as usize).copied().unwrap_or(0));
+    let lonlats: Vec<Option<[f64; 2]>> = if lonlat {
+        a.par_iter()
+            .zip(b.par_iter())
+            .with_min_len(4096)
+            .map(|(&lon, &lat)| Some([lon, lat]))
+            .collect()
+    } else {
+        vec![None; n]
     };
-    let xs = column(&|k| pos[k].map_or(f64::NAN, |p| p[0]));
-    let ys = column(&|k| pos[k].map_or(f64::NAN, |p| p[1]));
-    let weights = column(&|k| rows[k].weight);
-    let cats: Vec<CategoryId> = keep
-        .par_iter()
-        .with_min_len(4096)
-        .map(|&k| remap.get(rows[k].category as usize).copied().unwrap_or(0))
-        .collect();
-    let times: Vec<Option<IncidentTime>> = keep
-        .par_iter()
-        .with_min_len(4096)
-        .map(|&k| rows[k].time)
-        .collect();
-    let lonlats: Vec<Option<[f64; 2]>> = keep
-        .par_iter()
-        .with_min_len(4096)
-        .map(|&k| lonlat.then_some([rows[k].a, rows[k].b]))
-        .collect();
-    drop(keep);
-    drop(pos);
-    let ids: Vec<String> = rows
-        .into_par_iter()
-        .zip(accepted.into_par_iter())
-        .with_min_len(4096)
-        .filter_map(|(r, ok)| ok.then_some(r.id))
-        .collect();
+    drop((a, b));
     let incidents = Incidents::from_columns(
         crs,
         Columns {
-            x: xs,
-            y: ys,
-            weight: weights,
-            category: cats,
+            x: keep(xs),
+            y: keep(ys),
+            weight: keep(weight),
+            category: if all {
+                category
+            } else {
+                keep_accepted(category, &accepted)
+            },
             category_names: names,
-            time: times,
-            id: ids,
-            lonlat: lonlats,
+            time: if all {
+                time
+            } else {
+                keep_accepted(time, &accepted)
+            },
+            id: if all {
+                id
+            } else {
+                keep_accepted(id, &accepted)
+            },
+            lonlat: if all {
+                lonlats
+            } else {
+                keep_accepted(lonlats, &accepted)
+            },
         },
     )?;
     rejections.sort_by_key(|r| r.line);
@@ -402,6 +503,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     let report = IngestReport {
         source,
         format,
+        header,
         rows_read,
         accepted: incidents.len() as u64,
         rejections,

@@ -98,6 +98,8 @@ pub struct IngestReport {
     pub crs_reason: String,
     /// Other observations worth telling the user (BOM, decimal commas, x/y read as degrees...).
     pub notes: Vec<String>,
+    /// Byte range of the CSV header record, for [`IngestReport::write_rejects`].
+    pub(crate) header: Option<(u64, u64)>,
 }
 
 impl IngestReport {
@@ -169,7 +171,8 @@ impl IngestReport {
                 let d = delimiter as char;
                 let mut src =
                     std::fs::File::open(&self.source).map_err(|e| Error::io(&self.source, e))?;
-                let header = read_first_line(&mut src).map_err(|e| Error::io(&self.source, e))?;
+                let (a, b) = self.header.unwrap_or((0, 0));
+                let header = read_span(&mut src, a, b).map_err(|e| Error::io(&self.source, e))?;
                 write!(w, "line{d}reason{d}detail{d}").map_err(werr)?;
                 w.write_all(&header).map_err(werr)?;
                 w.write_all(b"\n").map_err(werr)?;
@@ -184,13 +187,8 @@ impl IngestReport {
                     .map_err(werr)?;
                     match &r.raw {
                         RawRow::Span(a, b) => {
-                            let mut buf = vec![0u8; (b - a) as usize];
-                            src.seek(SeekFrom::Start(*a))
-                                .and_then(|_| src.read_exact(&mut buf))
+                            let buf = read_span(&mut src, *a, *b)
                                 .map_err(|e| Error::io(&self.source, e))?;
-                            while matches!(buf.last(), Some(b'\n' | b'\r')) {
-                                buf.pop();
-                            }
                             w.write_all(&buf).map_err(werr)?;
                         }
                         RawRow::Feature(_) => {}
@@ -225,26 +223,13 @@ impl IngestReport {
     }
 }
 
-/// The header line of a CSV file without BOM and line ending.
-fn read_first_line(f: &mut std::fs::File) -> std::io::Result<Vec<u8>> {
+/// Bytes `[a, b)` of the file without the line end at their end.
+fn read_span(f: &mut std::fs::File, a: u64, b: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = f.read(&mut chunk)?;
-        if n == 0 {
-            break;
-        }
-        if let Some(p) = chunk[..n].iter().position(|&b| b == b'\n') {
-            buf.extend_from_slice(&chunk[..p]);
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    if buf.ends_with(b"\r") {
+    f.seek(SeekFrom::Start(a))?;
+    f.take(b.saturating_sub(a)).read_to_end(&mut buf)?;
+    while matches!(buf.last(), Some(b'\n' | b'\r')) {
         buf.pop();
-    }
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
     }
     Ok(buf)
 }
