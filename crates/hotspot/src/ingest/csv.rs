@@ -493,18 +493,23 @@ fn visit_lines(
     at: (u64, u64, u64),
     mut f: impl FnMut(&Fields<'_>, Meta),
 ) {
-    let (mut byte, mut line, mut row) = at;
+    let (start, mut line, mut row) = at;
     let mut ends = Vec::new();
-    for raw in text.split_inclusive('\n') {
-        let len = raw.len() as u64;
-        let body = raw.strip_suffix('\n').unwrap_or(raw);
+    let mut from = 0;
+    let bytes = text.as_bytes();
+    // Line ends, and the end of the text when the last line has none.
+    let open = (bytes.last() != Some(&b'\n')).then_some(bytes.len());
+    for end in memchr::memchr_iter(b'\n', bytes).chain(open) {
+        // Both ends lie at ASCII bytes (or the end), so `get` finds char boundaries.
+        let body = text.get(from..end).unwrap_or("");
+        let next = (end + 1).min(bytes.len());
         if !is_blank(body.as_bytes()) {
             split_fields(body, delimiter, &mut ends);
             let m = Meta {
                 line,
                 row,
-                start: byte,
-                end: byte + len,
+                start: start + from as u64,
+                end: start + next as u64,
             };
             f(
                 &Fields {
@@ -517,7 +522,7 @@ fn visit_lines(
             row += 1;
         }
         line += 1;
-        byte += len;
+        from = next;
     }
 }
 
