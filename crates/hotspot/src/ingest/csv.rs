@@ -38,7 +38,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Bytes per slab: the unit of the read / parse / append pipeline.
-const SLAB: usize = 4 << 20;
+const SLAB: usize = 2 << 20;
 /// Bytes of lines per parse task in a slab without quotes.
 const PIECE: usize = 64 << 10;
 /// Records per parse task in a slab with quotes.
