@@ -174,9 +174,15 @@ impl Incidents {
     }
     /// First and last time, by instant.
     pub fn time_span(&self) -> Option<(IncidentTime, IncidentTime)> {
-        let first = self.time.iter().flatten().min_by_key(|t| t.timestamp())?;
-        let last = self.time.iter().flatten().max_by_key(|t| t.timestamp())?;
-        Some((*first, *last))
+        use rayon::prelude::*;
+        // Like the iterator methods, rayon's return the first of equal minima
+        // and the last of equal maxima: the same span for any thread count.
+        let times = || self.time.par_iter().with_min_len(8192).flatten();
+        let (first, last) = rayon::join(
+            || times().min_by_key(|t| t.timestamp()),
+            || times().max_by_key(|t| t.timestamp()),
+        );
+        Some((*first?, *last?))
     }
     /// Ids as given in the input (or the 1-based data row).
     pub fn ids(&self) -> &[String] {
@@ -433,6 +439,71 @@ impl IncidentsBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_span_is_the_first_earliest_and_the_last_latest_instant() {
+        use crate::time::TimeResolution;
+        use chrono::{FixedOffset, TimeZone};
+        // 50k times over a few hours, many at the same instant written with
+        // different offsets; every 7th incident has none.
+        let n = 50_000;
+        let time: Vec<Option<IncidentTime>> = (0..n)
+            .map(|i| {
+                let off = FixedOffset::east_opt(3600 * (i % 3) as i32)?;
+                let utc = 1_750_000_000 + 60 * ((i * 7919) % 500) as i64;
+                let dt = off.timestamp_opt(utc, 0).single()?;
+                (i % 7 != 0).then(|| IncidentTime::new(dt, TimeResolution::Minute))
+            })
+            .collect();
+        let c = Columns {
+            x: vec![1.0; n],
+            y: vec![6_545_000.0; n],
+            weight: vec![1.0; n],
+            category: vec![0; n],
+            category_names: vec!["a".into()],
+            id: (1..=n).map(|i| i.to_string()).collect(),
+            lonlat: vec![None; n],
+            time: time.clone(),
+        };
+        let inc = Incidents::from_columns(Crs::SWEREF99_TM, c).unwrap();
+        // Brute force: scan in order, keep the first minimum and the last maximum.
+        let (mut lo, mut hi): (Option<IncidentTime>, Option<IncidentTime>) = (None, None);
+        for t in time.iter().flatten() {
+            if lo.is_none_or(|l| t.timestamp() < l.timestamp()) {
+                lo = Some(*t);
+            }
+            if hi.is_none_or(|h| t.timestamp() >= h.timestamp()) {
+                hi = Some(*t);
+            }
+        }
+        let want = (lo.unwrap(), hi.unwrap());
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let got = pool.install(|| inc.time_span()).unwrap();
+            // Equal instants with different offsets differ: compare the offsets too.
+            assert_eq!(got, want, "{threads} threads");
+            assert_eq!(got.0.to_string(), want.0.to_string());
+            assert_eq!(got.1.to_string(), want.1.to_string());
+        }
+        let none = Incidents::from_columns(
+            Crs::SWEREF99_TM,
+            Columns {
+                x: vec![1.0],
+                y: vec![2.0],
+                weight: vec![1.0],
+                category: vec![0],
+                category_names: vec!["a".into()],
+                id: vec!["1".into()],
+                lonlat: vec![None],
+                time: vec![None],
+            },
+        )
+        .unwrap();
+        assert_eq!(none.time_span(), None);
+    }
 
     #[test]
     fn categories_are_interned_in_order_of_first_appearance() {

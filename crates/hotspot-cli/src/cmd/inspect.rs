@@ -209,5 +209,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         to_text(&data)
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    // The process ends next and the OS takes the memory back at once; freeing
+    // a million ids one by one would add about 40 ms to a 0.5 s run.
+    std::mem::forget(data);
     Ok(())
 }
