@@ -37,8 +37,9 @@
 //! - **lon/lat** as read are kept in [`Incidents::lonlat`]; projected input keeps none.
 //!
 //! Speed (1M rows, 5 columns, lon/lat with offset times, `benches/ingest.rs`):
-//! 1.2 s of CPU time in total (parse, project, check, build) on the project's
-//! 2-core machine; see the bench for the wall time.
+//! 0.46 s wall and 0.85 s of CPU time in total (tokenise, parse, project, check,
+//! build) on the project's 2-core machine, of which projecting is about 30%;
+//! 1M rows of `x,y` metres take 0.22 s.
 
 mod boundary;
 mod columns;
