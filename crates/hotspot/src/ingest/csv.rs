@@ -12,15 +12,17 @@
 //!   `csv-core` (RFC 4180 quoting: separators, doubled quotes and line breaks
 //!   inside quoted fields), and its records are parsed in parallel blocks of
 //!   [`BLOCK`]. Both give the records the `csv` crate gives with `\n` as the
-//!   terminator, except for positions: a record's line and byte range start at
-//!   its first byte, where the `csv` crate puts a record that follows blank
-//!   lines on the first of them.
+//!   terminator, with two differences: a blank CRLF line is skipped (the `csv`
+//!   crate reads its `\r` as a one-field record), and a record's line and byte
+//!   range start at its first byte (the `csv` crate puts a record that follows
+//!   blank lines on the first of them). The tests hold both readers to this.
 //! - Separator: the one of `,` `;` tab `|` that occurs most often (outside quotes)
 //!   in the header line; ties go to the comma. `ReadOptions::delimiter` overrides.
 //! - Decimal commas (`59,045`) are accepted when the separator is not a comma.
 //! - A UTF-8 byte-order mark is skipped. Text that is not UTF-8 (e.g. Latin-1
 //!   exports) is an error naming the line and column.
-//! - Blank lines are skipped. Rows whose field count differs from the
+//! - Blank lines (empty, or holding only the `\r` of a CRLF line ending) are
+//!   skipped and not counted as rows. Rows whose field count differs from the
 //!   header's are `malformed_row`.
 //! - Lines end in `\n` or `\r\n`; fields are trimmed of surrounding white space.
 
@@ -426,14 +428,15 @@ impl Work {
                 })
                 .collect(),
             Work::Records(r) => {
-                let k: Vec<usize> = (0..r.meta.len()).collect();
-                k.par_chunks(sizes.block.max(1))
-                    .map(|ks| {
+                let size = sizes.block.max(1);
+                r.meta
+                    .par_chunks(size)
+                    .enumerate()
+                    .map(|(c, metas)| {
                         let mut block = Block::default();
-                        for &k in ks {
-                            let m = r.meta[k];
+                        for (k, m) in (c * size..).zip(metas) {
                             match r.fields(k) {
-                                Ok(f) => block.push(plan, &f, m),
+                                Ok(f) => block.push(plan, &f, *m),
                                 Err(field) => {
                                     block.fatal = Some(utf8_error(&plan.path, m.line, field));
                                     break;
