@@ -1,15 +1,10 @@
 //! `hotspot cluster` end to end: the real binary in a temp dir.
 #![allow(clippy::unwrap_used)] // test helpers
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn hotspot(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::run;
+use std::path::Path;
 
 /// Two tight groups near Vingåker (lon/lat) plus two isolated incidents; ids are strings.
 fn write_input(dir: &Path) -> String {
@@ -46,7 +41,7 @@ fn dbscan_writes_labels_and_polygons() {
     let input = write_input(dir.path());
     let labels = dir.path().join("labels.csv");
     let clusters = dir.path().join("clusters.geojson");
-    let out = hotspot(&[
+    let out = run(&[
         "cluster",
         &input,
         "--method",
@@ -91,7 +86,7 @@ fn dbscan_writes_labels_and_polygons() {
     // Byte-identical whatever the thread count.
     let labels2 = dir.path().join("labels2.csv");
     let clusters2 = dir.path().join("clusters2.geojson");
-    let out = hotspot(&[
+    let out = run(&[
         "--threads",
         "1",
         "cluster",
@@ -122,7 +117,7 @@ fn hdbscan_and_suggest_eps_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_input(dir.path());
     let labels = dir.path().join("h.csv");
-    let out = hotspot(&[
+    let out = run(&[
         "cluster",
         &input,
         "--method",
@@ -141,7 +136,7 @@ fn hdbscan_and_suggest_eps_and_errors() {
     let text = std::fs::read_to_string(&labels).unwrap();
     assert!(text.contains("\nA0,") && text.lines().count() == 23);
     assert!(text.contains("C1,-1") && text.contains("C2,-1"));
-    let out = hotspot(&[
+    let out = run(&[
         "cluster",
         &input,
         "--suggest-eps",
@@ -168,7 +163,7 @@ fn hdbscan_and_suggest_eps_and_errors() {
             "1",
         ],
     ] {
-        let out = hotspot(&bad);
+        let out = run(&bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(

@@ -1,11 +1,9 @@
 //! `hotspot compare` run as a user would: the real binary in a temp dir.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-}
+use common::bin;
 
 /// Zone A (x 550 000..550 200) falls from 20 to 5; the rest stays at 40 per half year.
 fn setup(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {

@@ -1,12 +1,10 @@
 //! `hotspot evaluate` and `hotspot emerging` run as a user would: the real binary in a temp dir.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-}
+use common::bin;
+use std::path::Path;
 
 /// A small CSV (SWEREF 99 TM) with a busy corner that stays busy: 2025 trains, 2026 tests.
 fn write_csv(dir: &Path) -> std::path::PathBuf {

@@ -5,8 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::run;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Synthetic incidents around Vingåker: two clusters, scattered points, and
 /// a rare category with 2 incidents (to be suppressed in public mode).
@@ -82,13 +84,6 @@ fn scene(dir: &Path) -> (PathBuf, Vec<(String, String)>) {
     (cfg, coords)
 }
 
-fn hotspot(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-        .args(args)
-        .output()
-        .expect("run hotspot")
-}
-
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -119,7 +114,7 @@ fn internal_report_has_every_part_in_swedish() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = scene(dir.path());
     let out = dir.path().join("out");
-    let o = hotspot(&[
+    let o = run(&[
         "report",
         cfg.to_str().unwrap(),
         "--out",
@@ -229,7 +224,7 @@ fn internal_report_has_every_part_in_swedish() {
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
     // Same run again: byte-identical outputs.
     let out2 = dir.path().join("out2");
-    let o = hotspot(&[
+    let o = run(&[
         "report",
         cfg.to_str().unwrap(),
         "--out",
@@ -259,7 +254,7 @@ fn public_english_report_reveals_no_incident_and_no_small_count() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, coords) = scene(dir.path());
     let out = dir.path().join("pub");
-    let o = hotspot(&[
+    let o = run(&[
         "report",
         cfg.to_str().unwrap(),
         "--out",
@@ -386,12 +381,12 @@ fn bad_config_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = scene(dir.path());
     std::fs::write(&cfg, "incidents = \"incidents.csv\"\ncell_size = 5\n").unwrap();
-    let o = hotspot(&["report", cfg.to_str().unwrap()]);
+    let o = run(&["report", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("cell_size") && e.contains("report.toml"), "{e}");
     std::fs::write(&cfg, "incidents = \"nope.csv\"\n").unwrap();
-    let o = hotspot(&["report", cfg.to_str().unwrap()]);
+    let o = run(&["report", cfg.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("nope.csv"));
 }

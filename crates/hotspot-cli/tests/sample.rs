@@ -1,23 +1,14 @@
 //! `hotspot sample` run as a user would: the real binary in a temporary folder.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn hotspot() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-}
-
-fn data(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/vingaker")
-        .join(name)
-}
+use common::{bin, data};
 
 #[test]
 fn regenerating_the_committed_sample_gives_identical_files() {
     let dir = tempfile::tempdir().unwrap();
     // The command documented in data/vingaker/README.md.
-    let out = hotspot()
+    let out = bin()
         .args(["sample", "--out"])
         .arg(dir.path())
         .args(["--n", "4000", "--seed", "2025", "--threads", "2"])
@@ -41,7 +32,7 @@ fn regenerating_the_committed_sample_gives_identical_files() {
         "boundary.geojson",
     ] {
         let got = std::fs::read(dir.path().join(f)).unwrap();
-        let want = std::fs::read(data(f)).unwrap();
+        let want = std::fs::read(data(&format!("vingaker/{f}"))).unwrap();
         assert!(got == want, "{f} differs from data/vingaker/{f}");
     }
 }
@@ -51,7 +42,7 @@ fn quiet_small_run_and_thread_count_do_not_change_the_output() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     for (dir, threads) in [(&a, "1"), (&b, "3")] {
-        let out = hotspot()
+        let out = bin()
             .args([
                 "--quiet",
                 "--threads",
@@ -78,7 +69,7 @@ fn quiet_small_run_and_thread_count_do_not_change_the_output() {
 
 #[test]
 fn help_lists_every_flag_and_bad_input_is_an_error() {
-    let out = hotspot().args(["sample", "--help"]).output().unwrap();
+    let out = bin().args(["sample", "--help"]).output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
     for flag in [
@@ -93,17 +84,17 @@ fn help_lists_every_flag_and_bad_input_is_an_error() {
     ] {
         assert!(help.contains(flag), "help lacks {flag}:\n{help}");
     }
-    let out = hotspot()
+    let out = bin()
         .args(["sample", "--n", "many", "--out", "x"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--n"));
-    let out = hotspot().args(["sample", "--n", "10"]).output().unwrap();
+    let out = bin().args(["sample", "--n", "10"]).output().unwrap();
     assert!(!out.status.success(), "--out is required");
     // An output path that is a file, not a folder.
     let f = tempfile::NamedTempFile::new().unwrap();
-    let out = hotspot()
+    let out = bin()
         .args(["sample", "--n", "10", "--out"])
         .arg(f.path())
         .output()

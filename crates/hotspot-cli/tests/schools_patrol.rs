@@ -1,8 +1,10 @@
 //! CLI tests of `hotspot schools` and `hotspot patrol` on a small constructed case, run with the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::run;
 use std::path::Path;
-use std::process::Command;
 
 const LON0: f64 = 15.87;
 const LAT0: f64 = 59.045;
@@ -76,13 +78,6 @@ fn write_case(dir: &Path) {
     .unwrap();
 }
 
-fn hotspot(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let h = r.headers().unwrap().iter().map(String::from).collect();
@@ -99,7 +94,7 @@ fn schools_command_writes_tables_and_layers() {
     let d = tmp.path();
     write_case(d);
     let out = d.join("out");
-    let o = hotspot(&[
+    let o = run(&[
         "schools",
         d.join("incidents.csv").to_str().unwrap(),
         "--schools",
@@ -176,7 +171,7 @@ fn patrol_command_finds_the_two_clusters() {
     let out = d.join("out");
     let (slon, slat) = at(500.0, -500.0);
     let start = format!("{slon},{slat}");
-    let o = hotspot(&[
+    let o = run(&[
         "patrol",
         d.join("incidents.csv").to_str().unwrap(),
         "--zones",
@@ -237,7 +232,7 @@ fn patrol_command_finds_the_two_clusters() {
     let (_, plan) = read_csv(&out.join("patrol_plan.csv"));
     assert!(!plan.is_empty());
     // Same seed, same plan.
-    let o2 = hotspot(&[
+    let o2 = run(&[
         "patrol",
         d.join("incidents.csv").to_str().unwrap(),
         "--zones",
@@ -267,7 +262,7 @@ fn bad_inputs_give_clear_errors() {
     )
     .unwrap();
     let inc = d.join("incidents.csv");
-    let o = hotspot(&[
+    let o = run(&[
         "schools",
         inc.to_str().unwrap(),
         "--schools",
@@ -278,7 +273,7 @@ fn bad_inputs_give_clear_errors() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("feature 1") && err.contains("name"), "{err}");
-    let o = hotspot(&[
+    let o = run(&[
         "schools",
         inc.to_str().unwrap(),
         "--schools",
@@ -290,7 +285,7 @@ fn bad_inputs_give_clear_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("radius_m"));
-    let o = hotspot(&[
+    let o = run(&[
         "patrol",
         inc.to_str().unwrap(),
         "--zones",
@@ -299,7 +294,7 @@ fn bad_inputs_give_clear_errors() {
         d.join("o").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    let o = hotspot(&[
+    let o = run(&[
         "patrol",
         inc.to_str().unwrap(),
         "--areas",
@@ -309,7 +304,7 @@ fn bad_inputs_give_clear_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown problem area"));
-    let o = hotspot(&[
+    let o = run(&[
         "patrol",
         inc.to_str().unwrap(),
         "--start",
@@ -340,7 +335,7 @@ fn patrol_candidate_sources_and_cell_zones() {
             out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        hotspot(&args)
+        run(&args)
     };
     // All sources by name: every chosen zone names one of them.
     let out = d.join("all");

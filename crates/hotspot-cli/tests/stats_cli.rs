@@ -1,25 +1,22 @@
 //! The real `hotspot` binary: gistar, stats and near-repeat on real and tiny data in temp dirs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hotspot"))
-}
-
-fn data(rel: &str) -> String {
-    format!("{}/../../data/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{bin, data};
 
 #[test]
 fn gistar_memphis_writes_every_cell_matching_the_reference() {
+    let memphis = data("memphis-robberies/memphis_robberies.csv")
+        .display()
+        .to_string();
     let dir = tempfile::tempdir().unwrap();
     let cells = dir.path().join("cells.csv");
     let gj = dir.path().join("cells.geojson");
     let out = bin()
         .args([
             "gistar",
-            &data("memphis-robberies/memphis_robberies.csv"),
+            memphis.as_str(),
             "--cell",
             "1000",
             "--distance",
@@ -68,7 +65,7 @@ fn gistar_memphis_writes_every_cell_matching_the_reference() {
     let st = bin()
         .args([
             "gistar",
-            &data("memphis-robberies/memphis_robberies.csv"),
+            memphis.as_str(),
             "--cell",
             "1000",
             "--distance",
