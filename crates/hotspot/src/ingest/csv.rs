@@ -8,10 +8,15 @@
 //!
 //! - A slab without a `"` is a run of lines, one record each: it is cut into
 //!   pieces of about [`PIECE`] bytes at line ends, and each piece is split into
-//!   fields and parsed by one task. A slab with a `"` is tokenised in order by
-//!   `csv-core` (RFC 4180 quoting: separators, doubled quotes and line breaks
-//!   inside quoted fields), and its records are parsed in parallel blocks of
-//!   [`BLOCK`]. Both give the records the `csv` crate gives with `\n` as the
+//!   fields and parsed by one task. A slab with a `"` is cut at line ends after
+//!   an even number of quotes and its pieces are tokenised in parallel: a line
+//!   without a quote is a record as it is, other records go through `csv-core`
+//!   (RFC 4180 quoting: separators, doubled quotes and line breaks inside quoted
+//!   fields). A piece counts only if the one before it ended at a record
+//!   boundary, so every piece starts where tokenising in order would; when the
+//!   first does not (a quoted line break or a stray quote at the cut), the slab
+//!   is tokenised in order. The records are then parsed in parallel blocks of
+//!   [`BLOCK`]. Both paths give the records the `csv` crate gives with `\n` as the
 //!   terminator, with two differences: a blank CRLF line is skipped (the `csv`
 //!   crate reads its `\r` as a one-field record), and a record's line and byte
 //!   range start at its first byte (the `csv` crate puts a record that follows
@@ -308,32 +313,56 @@ struct Piece {
     records: u64,
 }
 
-/// Records tokenised by `csv-core`: record k's field bytes are `data[spans[k].0]`
-/// and its field ends (relative to those bytes) `ends[spans[k].1]`.
+/// Where one record of [`Records`] lies: its bytes in `data`, its field ends
+/// (relative to those bytes) in `ends`, and the [`Fields::gap`] between fields.
+#[derive(Clone, Debug, Default)]
+struct Span {
+    data: Range<usize>,
+    ends: Range<usize>,
+    gap: usize,
+}
+
+/// Tokenised records: the fields `csv-core` gave, without separators (gap 0),
+/// or a quote-free line as it is (gap 1).
 #[derive(Debug, Default)]
 struct Records {
     data: Vec<u8>,
     ends: Vec<usize>,
-    spans: Vec<(Range<usize>, Range<usize>)>,
+    spans: Vec<Span>,
     meta: Vec<Meta>,
 }
 
 impl Records {
-    fn clear(&mut self) {
-        self.data.clear();
-        self.ends.clear();
-        self.spans.clear();
-        self.meta.clear();
-    }
-
     /// Record `k` as text, or the 1-based field holding its first byte that is not UTF-8.
     fn fields(&self, k: usize) -> std::result::Result<Fields<'_>, usize> {
-        let (d, e) = self.spans.get(k).cloned().unwrap_or((0..0, 0..0));
-        let ends = self.ends.get(e).unwrap_or(&[]);
-        match std::str::from_utf8(self.data.get(d).unwrap_or(&[])) {
-            Ok(text) => Ok(Fields { text, ends, gap: 0 }),
+        let span = self.spans.get(k).cloned().unwrap_or_default();
+        let ends = self.ends.get(span.ends).unwrap_or(&[]);
+        match std::str::from_utf8(self.data.get(span.data).unwrap_or(&[])) {
+            Ok(text) => Ok(Fields {
+                text,
+                ends,
+                gap: span.gap,
+            }),
+            // The bad byte is not a separator, so this counts the fields before it for either gap.
             Err(err) => Err(1 + ends.partition_point(|&x| x <= err.valid_up_to())),
         }
+    }
+
+    /// Appends a quote-free line (without its `\n`) as a record split at `delimiter`.
+    fn push_line(&mut self, line: &[u8], delimiter: u8) {
+        let (d0, e0) = (self.data.len(), self.ends.len());
+        self.data.extend_from_slice(line);
+        for (i, &b) in line.iter().enumerate() {
+            if b == delimiter {
+                self.ends.push(i);
+            }
+        }
+        self.ends.push(line.len());
+        self.spans.push(Span {
+            data: d0..self.data.len(),
+            ends: e0..self.ends.len(),
+            gap: 1,
+        });
     }
 }
 
@@ -345,8 +374,8 @@ enum Work {
         start: u64,
         pieces: Vec<Piece>,
     },
-    /// Records tokenised in order.
-    Records(Records),
+    /// Records of a slab with quotes, tokenised in pieces in file order.
+    Records(Vec<Records>),
 }
 
 impl Default for Work {
@@ -364,7 +393,7 @@ impl Work {
     fn records(&self) -> u64 {
         match self {
             Work::Lines { pieces, .. } => pieces.iter().map(|p| p.records).sum(),
-            Work::Records(r) => r.meta.len() as u64,
+            Work::Records(pieces) => pieces.iter().map(|r| r.meta.len() as u64).sum(),
         }
     }
 
@@ -372,10 +401,14 @@ impl Work {
     fn bytes(&self) -> u64 {
         match self {
             Work::Lines { text, .. } => text.len() as u64,
-            Work::Records(r) => match (r.meta.first(), r.meta.last()) {
-                (Some(a), Some(b)) => b.end - a.start,
-                _ => 0,
-            },
+            Work::Records(pieces) => {
+                let first = pieces.iter().find_map(|r| r.meta.first());
+                let last = pieces.iter().rev().find_map(|r| r.meta.last());
+                match (first, last) {
+                    (Some(a), Some(b)) => b.end - a.start,
+                    _ => 0,
+                }
+            }
         }
     }
 
@@ -403,10 +436,16 @@ impl Work {
                     });
                 }
             }
-            Work::Records(r) => {
-                for k in 0..r.meta.len().min(limit) {
-                    if let Ok(fields) = r.fields(k) {
-                        f(&fields, r.meta[k]);
+            Work::Records(pieces) => {
+                for r in pieces {
+                    for (k, m) in r.meta.iter().enumerate() {
+                        if left == 0 {
+                            return;
+                        }
+                        left -= 1;
+                        if let Ok(fields) = r.fields(k) {
+                            f(&fields, *m);
+                        }
                     }
                 }
             }
@@ -427,28 +466,37 @@ impl Work {
                     parse_lines(plan, bytes, start + p.range.start as u64, p.line, p.row)
                 })
                 .collect(),
-            Work::Records(r) => {
+            Work::Records(pieces) => {
                 let size = sizes.block.max(1);
-                r.meta
-                    .par_chunks(size)
-                    .enumerate()
-                    .map(|(c, metas)| {
-                        let mut block = Block::default();
-                        for (k, m) in (c * size..).zip(metas) {
-                            match r.fields(k) {
-                                Ok(f) => block.push(plan, &f, *m),
-                                Err(field) => {
-                                    block.fatal = Some(utf8_error(&plan.path, m.line, field));
-                                    break;
-                                }
-                            }
-                        }
-                        block
+                let blocks: Vec<Vec<Block>> = pieces
+                    .par_iter()
+                    .map(|r| {
+                        r.meta
+                            .par_chunks(size)
+                            .enumerate()
+                            .map(|(c, metas)| parse_records(plan, r, c * size, metas))
+                            .collect()
                     })
-                    .collect()
+                    .collect();
+                blocks.into_iter().flatten().collect()
             }
         }
     }
+}
+
+/// Parses records `first..` of `r`, whose positions are `metas`.
+fn parse_records(plan: &Plan, r: &Records, first: usize, metas: &[Meta]) -> Block {
+    let mut block = Block::default();
+    for (k, m) in (first..).zip(metas) {
+        match r.fields(k) {
+            Ok(f) => block.push(plan, &f, *m),
+            Err(field) => {
+                block.fatal = Some(utf8_error(&plan.path, m.line, field));
+                break;
+            }
+        }
+    }
+    block
 }
 
 /// The ends of `line`'s fields (split at every `delimiter`) into `ends`.
@@ -571,6 +619,148 @@ fn blank_prefix(b: &[u8], eof: bool) -> (usize, u64) {
     }
 }
 
+/// A `csv-core` reader for records split at `delimiter` and ended by `\n`.
+fn core_reader(delimiter: u8) -> csv_core::Reader {
+    csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build()
+}
+
+/// Tokenises the record at `input[at..]` (which does not start with a blank
+/// line), appending its fields to `data` and their ends (relative to its first
+/// byte in `data`) to `ends`. Returns the bytes it spans, or `None` when
+/// `input` ends inside it and more may follow (`!eof`; `data` and `ends` are then unchanged).
+fn tokenise(
+    core: &mut csv_core::Reader,
+    input: &[u8],
+    at: usize,
+    eof: bool,
+    data: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> Option<usize> {
+    use csv_core::ReadRecordResult as R;
+    core.reset();
+    let (d0, e0) = (data.len(), ends.len());
+    let (mut nd, mut ne, mut pos) = (d0, e0, at);
+    let mut room = 256;
+    loop {
+        if data.len() < nd + room {
+            data.resize(nd + room, 0);
+        }
+        if ends.len() < ne + 64 {
+            ends.resize(ne + 64, 0);
+        }
+        let (res, nin, nout, nend) = core.read_record(
+            input.get(pos..).unwrap_or(&[]),
+            data.get_mut(nd..).unwrap_or(&mut []),
+            ends.get_mut(ne..).unwrap_or(&mut []),
+        );
+        pos += nin;
+        nd += nout;
+        ne += nend;
+        match res {
+            R::InputEmpty if !eof => {
+                data.truncate(d0);
+                ends.truncate(e0);
+                return None;
+            }
+            // At the end of the file an empty input ends the record.
+            R::InputEmpty => {}
+            R::OutputFull => room *= 2,
+            R::OutputEndsFull => {}
+            R::Record | R::End => {
+                data.truncate(nd);
+                ends.truncate(ne);
+                return Some(pos - at);
+            }
+        }
+    }
+}
+
+/// Tokenises the records at the start of `input`, which starts a record at
+/// file offset, line and data row `base`, skipping blank lines, into `r`; stops
+/// where `input` ends inside a record and more may follow (`!eof`). Returns
+/// the bytes consumed and the line ends among them.
+///
+/// A line without a quote is a record as it is (what `csv-core` would make of
+/// it, since a record starting there holds no quote); other records go through
+/// `csv-core`.
+fn tokenise_run(
+    core: &mut csv_core::Reader,
+    delimiter: u8,
+    input: &[u8],
+    eof: bool,
+    base: (u64, u64, u64),
+    r: &mut Records,
+) -> (usize, u64) {
+    let (byte, line0, mut row) = base;
+    let (mut pos, mut line) = (0, line0);
+    loop {
+        let (blank, lines) = blank_prefix(input.get(pos..).unwrap_or(&[]), eof);
+        pos += blank;
+        line += lines;
+        let rest = input.get(pos..).unwrap_or(&[]);
+        if rest.is_empty() {
+            break;
+        }
+        let nl = memchr::memchr(b'\n', rest);
+        let body = rest.get(..nl.unwrap_or(rest.len())).unwrap_or(&[]);
+        let n = if (nl.is_some() || eof) && memchr::memchr(b'"', body).is_none() {
+            r.push_line(body, delimiter);
+            body.len() + usize::from(nl.is_some())
+        } else {
+            let (d0, e0) = (r.data.len(), r.ends.len());
+            let Some(n) = tokenise(core, input, pos, eof, &mut r.data, &mut r.ends) else {
+                break;
+            };
+            r.spans.push(Span {
+                data: d0..r.data.len(),
+                ends: e0..r.ends.len(),
+                gap: 0,
+            });
+            n
+        };
+        r.meta.push(Meta {
+            line,
+            row,
+            start: byte + pos as u64,
+            end: byte + (pos + n) as u64,
+        });
+        line += bytecount::count(input.get(pos..pos + n).unwrap_or(&[]), b'\n') as u64;
+        row += 1;
+        pos += n;
+    }
+    (pos, line - line0)
+}
+
+/// Where to cut `t` (whole lines with quotes) into pieces of about `piece`
+/// bytes: after a line end with an even number of quotes before it, where a
+/// record most likely ends. The ends of the pieces, the last at `t.len()`.
+fn quoted_cuts(t: &[u8], piece: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    // Quotes in `t[..seen]` are odd in number when `odd`.
+    let (mut at, mut seen, mut odd) = (0, 0, false);
+    while at < t.len() {
+        let target = at + piece.max(1);
+        let mut cut = t.len();
+        if target < t.len() {
+            for p in memchr::memchr_iter(b'\n', t.get(target - 1..).unwrap_or(&[])) {
+                let p = target - 1 + p;
+                odd ^= bytecount::count(t.get(seen..p).unwrap_or(&[]), b'"') % 2 == 1;
+                seen = p;
+                if !odd {
+                    cut = p + 1;
+                    break;
+                }
+            }
+        }
+        cuts.push(cut);
+        at = cut;
+    }
+    cuts
+}
+
 /// The file, handed out in slabs that end at record boundaries.
 struct Feed {
     path: PathBuf,
@@ -585,6 +775,7 @@ struct Feed {
     byte: u64,
     line: u64,
     row: u64,
+    delimiter: u8,
     core: csv_core::Reader,
 }
 
@@ -609,10 +800,8 @@ impl Feed {
             byte,
             line: 1,
             row: 1,
-            core: csv_core::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .terminator(csv_core::Terminator::Any(b'\n'))
-                .build(),
+            delimiter,
+            core: core_reader(delimiter),
         }
     }
 
@@ -646,51 +835,6 @@ impl Feed {
         self.consume(n, lines, 0);
     }
 
-    /// Tokenises the record at `buf[at..]` (which does not start with `\n`),
-    /// appending its fields to `data` and their ends (relative to its first
-    /// byte in `data`) to `ends`. Returns the bytes it spans, or `None` when
-    /// `buf` ends inside it and the file goes on (`data` and `ends` are then unchanged).
-    fn tokenise(&mut self, at: usize, data: &mut Vec<u8>, ends: &mut Vec<usize>) -> Option<usize> {
-        use csv_core::ReadRecordResult as R;
-        self.core.reset();
-        let (d0, e0) = (data.len(), ends.len());
-        let (mut nd, mut ne, mut pos) = (d0, e0, at);
-        let mut room = 256;
-        loop {
-            if data.len() < nd + room {
-                data.resize(nd + room, 0);
-            }
-            if ends.len() < ne + 64 {
-                ends.resize(ne + 64, 0);
-            }
-            let input = self.buf.get(pos..).unwrap_or(&[]);
-            let (res, nin, nout, nend) = self.core.read_record(
-                input,
-                data.get_mut(nd..).unwrap_or(&mut []),
-                ends.get_mut(ne..).unwrap_or(&mut []),
-            );
-            pos += nin;
-            nd += nout;
-            ne += nend;
-            match res {
-                R::InputEmpty if !self.eof => {
-                    data.truncate(d0);
-                    ends.truncate(e0);
-                    return None;
-                }
-                // At the end of the file an empty input ends the record.
-                R::InputEmpty => {}
-                R::OutputFull => room *= 2,
-                R::OutputEndsFull => {}
-                R::Record | R::End => {
-                    data.truncate(nd);
-                    ends.truncate(ne);
-                    return Some(pos - at);
-                }
-            }
-        }
-    }
-
     /// The header: the first record that is not a blank line, with its
     /// position; `None` for a file of blank lines.
     fn header(&mut self) -> Result<Option<(Records, Meta)>> {
@@ -704,7 +848,14 @@ impl Feed {
                 continue;
             }
             let mut r = Records::default();
-            match self.tokenise(0, &mut r.data, &mut r.ends) {
+            match tokenise(
+                &mut self.core,
+                &self.buf,
+                0,
+                self.eof,
+                &mut r.data,
+                &mut r.ends,
+            ) {
                 Some(n) => {
                     let m = Meta {
                         line: self.line,
@@ -712,7 +863,11 @@ impl Feed {
                         start: self.byte,
                         end: self.byte + n as u64,
                     };
-                    r.spans.push((0..r.data.len(), 0..r.ends.len()));
+                    r.spans.push(Span {
+                        data: 0..r.data.len(),
+                        ends: 0..r.ends.len(),
+                        gap: 0,
+                    });
                     let lines = bytecount::count(self.buf.get(..n).unwrap_or(&[]), b'\n');
                     self.consume(n, lines as u64, 0);
                     self.want = self.sizes.slab.max(1);
@@ -741,7 +896,9 @@ impl Feed {
                 self.lines(cut, work);
                 return Ok(true);
             }
-            if cut.is_some() && self.records(work) {
+            if let Some(cut) = cut
+                && self.records(cut, work)
+            {
                 return Ok(true);
             }
             // Not one whole record yet: read more.
@@ -792,44 +949,83 @@ impl Feed {
         };
     }
 
-    /// Tokenises the whole records at the start of `buf` into `work`; `false` if there are none.
-    fn records(&mut self, work: &mut Work) -> bool {
-        let mut r = match std::mem::take(work) {
-            Work::Records(r) => r,
-            Work::Lines { .. } => Records::default(),
-        };
-        r.clear();
-        let (mut pos, mut line, mut row) = (0, self.line, self.row);
-        loop {
-            let (blank, lines) = blank_prefix(self.buf.get(pos..).unwrap_or(&[]), self.eof);
-            pos += blank;
-            line += lines;
-            if pos >= self.buf.len() {
-                break;
+    /// Tokenises the whole records at the start of `buf` (whole lines up to
+    /// `cut`, with quotes) into `work`; `false` if there are none.
+    ///
+    /// `buf[..cut]` is cut into pieces by [`quoted_cuts`] and the pieces are
+    /// tokenised in parallel, each from its start. A piece counts only when
+    /// every piece before it was tokenised to its very end: then each starts
+    /// at a record boundary, as tokenising in order finds, and gives the same
+    /// records. When the first piece does not end at a record boundary (a
+    /// quoted field with line breaks, or a stray quote, across the cut), the
+    /// records are tokenised in order instead.
+    fn records(&mut self, cut: usize, work: &mut Work) -> bool {
+        let cuts = quoted_cuts(self.buf.get(..cut).unwrap_or(&[]), self.sizes.piece);
+        let mut pieces: Vec<Records> = Vec::new();
+        let (mut bytes, mut lines, mut rows) = (0, 0, 0);
+        if cuts.len() > 1 {
+            let mut ranges = Vec::with_capacity(cuts.len());
+            let (mut from, mut line) = (0, self.line);
+            for &to in &cuts {
+                ranges.push((from..to, line));
+                line += bytecount::count(self.buf.get(from..to).unwrap_or(&[]), b'\n') as u64;
+                from = to;
             }
-            let (d0, e0) = (r.data.len(), r.ends.len());
-            let Some(n) = self.tokenise(pos, &mut r.data, &mut r.ends) else {
-                break;
-            };
-            r.spans.push((d0..r.data.len(), e0..r.ends.len()));
-            r.meta.push(Meta {
-                line,
-                row,
-                start: self.byte + pos as u64,
-                end: self.byte + (pos + n) as u64,
-            });
-            let span = self.buf.get(pos..pos + n).unwrap_or(&[]);
-            line += memchr::memchr_iter(b'\n', span).count() as u64;
-            row += 1;
-            pos += n;
+            let (buf, byte, delimiter) = (&self.buf, self.byte, self.delimiter);
+            let eof = self.eof && cut == buf.len();
+            let done: Vec<(Records, usize, u64)> = ranges
+                .par_iter()
+                .map(|(range, line)| {
+                    let mut r = Records::default();
+                    let input = buf.get(range.clone()).unwrap_or(&[]);
+                    let last = range.end == cut;
+                    let base = (byte + range.start as u64, *line, 0);
+                    // A new reader, not a clone: csv-core 0.1.13's `Clone` for its
+                    // DFA copies only the transition table, and the clone then
+                    // splits records after every byte.
+                    let mut core = core_reader(delimiter);
+                    let (n, l) =
+                        tokenise_run(&mut core, delimiter, input, eof && last, base, &mut r);
+                    (r, n, l)
+                })
+                .collect();
+            for ((mut r, n, l), (range, _)) in done.into_iter().zip(&ranges) {
+                let whole = n == range.len();
+                if n > 0 || whole {
+                    for m in &mut r.meta {
+                        m.row += self.row + rows;
+                    }
+                    rows += r.meta.len() as u64;
+                    bytes += n;
+                    lines += l;
+                    pieces.push(r);
+                }
+                if !whole {
+                    break;
+                }
+            }
         }
-        let (lines, rows) = (line - self.line, row - self.row);
-        self.consume(pos, lines, rows);
-        let any = !r.meta.is_empty();
+        if pieces.iter().all(|r| r.meta.is_empty()) {
+            // In order, from the start.
+            let mut r = Records::default();
+            let base = (self.byte, self.line, self.row);
+            let (n, l) = tokenise_run(
+                &mut self.core,
+                self.delimiter,
+                &self.buf,
+                self.eof,
+                base,
+                &mut r,
+            );
+            (bytes, lines, rows) = (n, l, r.meta.len() as u64);
+            pieces = vec![r];
+        }
+        self.consume(bytes, lines, rows);
+        let any = rows > 0;
         if any {
             self.want = self.sizes.slab.max(1);
         }
-        *work = Work::Records(r);
+        *work = Work::Records(pieces);
         any
     }
 }
@@ -1179,6 +1375,16 @@ mod tests {
         // x..x, then the line break, `,`, `""y""` read as `"y"`.
         assert_eq!(got[1].0[1].len(), 1000 + 5);
         assert_eq!((got[3].1.line, got[3].1.row), (7, 4));
+    }
+
+    #[test]
+    fn quoted_slabs_are_cut_after_an_even_number_of_quotes() {
+        let t = b"a,\"x\ny\"\nb,c\nd,e\n";
+        // The line end at 4 is inside the quotes; those at 7, 11 and 15 are not.
+        assert_eq!(quoted_cuts(t, 3), [8, 12, 16]);
+        assert_eq!(quoted_cuts(t, 100), [16]);
+        // A stray quote leaves the parity odd to the end: one piece.
+        assert_eq!(quoted_cuts(b"a\"b\nc\nd\n", 1), [8]);
     }
 
     #[test]
