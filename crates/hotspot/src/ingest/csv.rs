@@ -352,12 +352,7 @@ impl Records {
     fn push_line(&mut self, line: &[u8], delimiter: u8) {
         let (d0, e0) = (self.data.len(), self.ends.len());
         self.data.extend_from_slice(line);
-        for (i, &b) in line.iter().enumerate() {
-            if b == delimiter {
-                self.ends.push(i);
-            }
-        }
-        self.ends.push(line.len());
+        push_field_ends(line, delimiter, &mut self.ends);
         self.spans.push(Span {
             data: d0..self.data.len(),
             ends: e0..self.ends.len(),
@@ -502,8 +497,13 @@ fn parse_records(plan: &Plan, r: &Records, first: usize, metas: &[Meta]) -> Bloc
 /// The ends of `line`'s fields (split at every `delimiter`) into `ends`.
 fn split_fields(line: &str, delimiter: u8, ends: &mut Vec<usize>) {
     ends.clear();
+    push_field_ends(line.as_bytes(), delimiter, ends);
+}
+
+/// Appends the ends of `line`'s fields (split at every `delimiter`) to `ends`.
+fn push_field_ends(line: &[u8], delimiter: u8, ends: &mut Vec<usize>) {
     // A plain loop: lines are short and separators dense, where memchr's setup costs more.
-    for (i, &b) in line.as_bytes().iter().enumerate() {
+    for (i, &b) in line.iter().enumerate() {
         if b == delimiter {
             ends.push(i);
         }
