@@ -212,13 +212,18 @@ fn first_rejection_error(source: &std::path::Path, rejections: &[Rejection]) -> 
         })
 }
 
-/// The values of `v` whose `accepted` flag is set, in order.
-fn keep_accepted<T: Send>(v: Vec<T>, accepted: &[bool]) -> Vec<T> {
-    v.into_par_iter()
-        .zip(accepted.par_iter())
-        .with_min_len(4096)
-        .filter_map(|(x, &ok)| ok.then_some(x))
-        .collect()
+/// The values of `v` whose `accepted` flag is set, in order; `v` itself when
+/// there are no flags (every row accepted).
+fn keep_accepted<T: Send>(v: Vec<T>, accepted: Option<&[bool]>) -> Vec<T> {
+    match accepted {
+        None => v,
+        Some(flags) => v
+            .into_par_iter()
+            .zip(flags.par_iter())
+            .with_min_len(4096)
+            .filter_map(|(x, &ok)| ok.then_some(x))
+            .collect(),
+    }
 }
 
 /// Chooses the working CRS, projects, applies the outlier and study-area checks and builds the incidents.
@@ -437,8 +442,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         });
     }
     drop((line, raw));
-    let all = !accepted.contains(&false);
-    let keep = |v| if all { v } else { keep_accepted(v, &accepted) };
+    let mask = accepted.contains(&false).then_some(accepted.as_slice());
     // Category ids renumbered in order of first appearance among accepted rows
     // (rejected rows' categories are dropped), with a table instead of hashing names.
     let mut remap: Vec<CategoryId> = vec![CategoryId::MAX; categories.len().max(1)];
@@ -468,30 +472,14 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     let incidents = Incidents::from_columns(
         crs,
         Columns {
-            x: keep(xs),
-            y: keep(ys),
-            weight: keep(weight),
-            category: if all {
-                category
-            } else {
-                keep_accepted(category, &accepted)
-            },
+            x: keep_accepted(xs, mask),
+            y: keep_accepted(ys, mask),
+            weight: keep_accepted(weight, mask),
+            category: keep_accepted(category, mask),
             category_names: names,
-            time: if all {
-                time
-            } else {
-                keep_accepted(time, &accepted)
-            },
-            id: if all {
-                id
-            } else {
-                keep_accepted(id, &accepted)
-            },
-            lonlat: if all {
-                lonlats
-            } else {
-                keep_accepted(lonlats, &accepted)
-            },
+            time: keep_accepted(time, mask),
+            id: keep_accepted(id, mask),
+            lonlat: keep_accepted(lonlats, mask),
         },
     )?;
     rejections.sort_by_key(|r| r.line);
