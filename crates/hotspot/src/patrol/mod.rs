@@ -35,6 +35,7 @@
 
 pub mod candidates;
 pub mod cells;
+pub mod plan;
 pub mod route;
 pub mod when;
 
@@ -43,6 +44,7 @@ pub use candidates::{
     cluster_centroids, density_peaks, raster_peaks, read_points,
 };
 pub use cells::{CellZoneParams, CellZones};
+pub use plan::{PatrolPlan, PlanInput, PlanParams, PlanShape, PlanZone, plan};
 pub use route::{Route, plan_route};
 pub use when::{Visit, WeekTable, Windows, smallest_windows, visit_plan, week_table};
 

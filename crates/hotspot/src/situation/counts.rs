@@ -1,31 +1,11 @@
-//! Counting for the report: incidents by problem area, category, month and
-//! hour × weekday, and counts on an aggregation grid, with public-mode
-//! suppression of small counts.
+//! Counting for the situation: incidents by problem area, category, month and hour × weekday, and
+//! counts on an aggregation grid. Counts are exact here; public-mode suppression is applied when they
+//! are shown ([`crate::disclosure::Suppress`]).
 
-use hotspot::Incidents;
-use hotspot::categories::{Classification, ProblemArea};
-use hotspot::grid::GridSpec;
-
-/// Small-count suppression: in public mode a count `c` with `0 < c < min`
-/// is not shown (`None`). Zero is shown: it reveals no record.
-#[derive(Clone, Copy, Debug)]
-pub struct Suppress {
-    /// Public mode on.
-    pub public: bool,
-    /// Smallest count shown.
-    pub min: u64,
-}
-
-impl Suppress {
-    /// The count, or `None` when suppressed.
-    pub fn count(&self, c: u64) -> Option<u64> {
-        if self.public && c > 0 && c < self.min {
-            None
-        } else {
-            Some(c)
-        }
-    }
-}
+use crate::categories::{Classification, ProblemArea};
+use crate::error::Result;
+use crate::grid::GridSpec;
+use crate::incident::Incidents;
 
 /// Counts of the (period-filtered) incidents.
 #[derive(Clone, Debug)]
@@ -48,16 +28,10 @@ pub struct Counts {
     pub without_time: u64,
 }
 
-/// Counts `idx` (or all incidents when `None`).
-pub fn count(inc: &Incidents, cls: &Classification, idx: Option<&[usize]>) -> Counts {
-    let all: Vec<usize>;
-    let idx = match idx {
-        Some(i) => i,
-        None => {
-            all = (0..inc.len()).collect();
-            &all
-        }
-    };
+/// Counts every incident of `inc` (classified by `cls`).
+pub fn count(inc: &Incidents, cls: &Classification) -> Counts {
+    let all: Vec<usize> = (0..inc.len()).collect();
+    let idx = &all;
     let mut by_area = [0u64; 6];
     let mut by_cat = vec![0u64; inc.category_names().len()];
     let mut hw = [[0u64; 24]; 7];
@@ -125,12 +99,20 @@ pub fn count(inc: &Incidents, cls: &Classification, idx: Option<&[usize]>) -> Co
     }
 }
 
+/// Incident counts on an aligned grid.
+#[derive(Clone, Debug)]
+pub struct CountGrid {
+    /// The grid.
+    pub spec: GridSpec,
+    /// Incidents per cell, in the grid's cell order.
+    pub counts: Vec<u64>,
+}
+
 /// Incident counts on an aligned grid of `cell_m` cells covering `bbox`.
-pub fn grid_counts(
-    inc: &Incidents,
-    bbox: [f64; 4],
-    cell_m: f64,
-) -> hotspot::Result<(GridSpec, Vec<u64>)> {
+///
+/// # Errors
+/// Those of [`GridSpec::covering`] (bad cell size, too many cells).
+pub fn grid_counts(inc: &Incidents, bbox: [f64; 4], cell_m: f64) -> Result<CountGrid> {
     let spec = GridSpec::covering(bbox, cell_m, 0.0)?;
     let mut counts = vec![0u64; spec.len()];
     for i in 0..inc.len() {
@@ -139,30 +121,13 @@ pub fn grid_counts(
             counts[spec.index(c, r)] += 1;
         }
     }
-    Ok((spec, counts))
+    Ok(CountGrid { spec, counts })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotspot::crs::Crs;
-
-    #[test]
-    fn suppression_hides_small_positive_counts_only() {
-        let s = Suppress {
-            public: true,
-            min: 5,
-        };
-        assert_eq!(s.count(0), Some(0));
-        assert_eq!(s.count(1), None);
-        assert_eq!(s.count(4), None);
-        assert_eq!(s.count(5), Some(5));
-        let internal = Suppress {
-            public: false,
-            min: 5,
-        };
-        assert_eq!(internal.count(1), Some(1));
-    }
+    use crate::crs::Crs;
 
     #[test]
     fn grid_counts_sum_to_the_incidents_inside() {
@@ -172,8 +137,8 @@ mod tests {
             &[10.0, 30.0, 10.0, 499.0],
         )
         .unwrap();
-        let (spec, c) = grid_counts(&inc, [0.0, 0.0, 499.0, 499.0], 250.0).unwrap();
-        assert_eq!(spec.len(), 4);
-        assert_eq!(c, vec![2, 1, 0, 1]);
+        let g = grid_counts(&inc, [0.0, 0.0, 499.0, 499.0], 250.0).unwrap();
+        assert_eq!(g.spec.len(), 4);
+        assert_eq!(g.counts, vec![2, 1, 0, 1]);
     }
 }

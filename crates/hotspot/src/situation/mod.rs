@@ -1,0 +1,581 @@
+//! The situation report (lägesbild) as one value: [`situation`] runs every analysis the report shows
+//! on one incident file and returns a [`Situation`], which serialises to the `analyses` object of the
+//! report's `summary.json`.
+//!
+//! Flow: ingest ([`crate::ingest::read_path`]) → incidents → period filter and classification →
+//! counts and count grid → density surface and hotspots, Getis-Ord Gi*, HDBSCAN clusters, school
+//! zones, patrol plan ([`crate::patrol::plan`]) → [`Situation`] → in public mode
+//! [`crate::disclosure::publish`] → rendering and writers (the `hotspot-report` crate, the CLI).
+//!
+//! An analysis that fails on the data (e.g. a grid too large) does not stop the others: it is
+//! [`Outcome::Failed`] with its message, and the report says so.
+
+pub mod counts;
+pub mod params;
+
+pub use counts::{CountGrid, Counts};
+pub use params::{SituationKeys, SituationParams};
+
+use crate::categories::{CategoryTable, Classification, ProblemArea};
+use crate::cluster::ClusterSummary;
+use crate::crs::Crs;
+use crate::density::{
+    Bandwidth, BandwidthRule, DensitySurface, Extent, Hotspots, Kde, KdeOptions, find_hotspots,
+    hotspots::HotspotThreshold,
+};
+use crate::disclosure::Suppress;
+use crate::error::Result;
+use crate::incident::Incidents;
+use crate::ingest::Ingested;
+use crate::patrol::{PatrolPlan, PlanInput, PlanParams};
+use crate::schools::{ProblemAreas, School, SchoolReport, ZoneParams};
+use crate::stats::getis_ord::{GiStarParams, GiStarResult};
+use crate::study_area::StudyArea;
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value, json};
+
+/// The result of one analysis of the situation.
+#[derive(Clone, Debug)]
+pub enum Outcome<T> {
+    /// It ran.
+    Done(T),
+    /// It ran and failed on the data; the message says why.
+    Failed(String),
+    /// It was not run.
+    Skipped(Skip),
+}
+
+/// Why an analysis was not run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// No incidents in the period.
+    NoIncidents,
+    /// More incidents than the analysis takes ([`CLUSTER_LIMIT`]).
+    TooMany(usize),
+    /// No schools given.
+    NoSchools,
+    /// Schools given but no boundary (the rates need a study area).
+    NoBoundary,
+}
+
+impl<T> Outcome<T> {
+    /// The result when it ran.
+    pub fn done(&self) -> Option<&T> {
+        match self {
+            Outcome::Done(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn from_result(r: Result<T>) -> Self {
+        match r {
+            Ok(t) => Outcome::Done(t),
+            Err(e) => Outcome::Failed(e.to_string()),
+        }
+    }
+}
+
+/// Density surface and hotspots.
+#[derive(Clone, Debug)]
+pub struct Density {
+    /// The surface (public: cells resting on fewer than `min_count` incidents are NaN).
+    pub surface: DensitySurface,
+    /// Hotspots at the configured threshold with at least `hotspot_min_incidents` incidents
+    /// (public: also `min_count`), ranked 1.. by peak.
+    pub hotspots: Hotspots,
+    /// Hotspots left out for holding too few incidents.
+    pub hotspots_suppressed: usize,
+    /// Surface cells masked in public mode.
+    pub cells_masked: usize,
+}
+
+/// One incident cluster and the hull drawn for it.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// 1 = the largest cluster shown.
+    pub rank: usize,
+    /// The library's summary (counts, categories, hulls, ellipse, profiles).
+    pub summary: ClusterSummary,
+    /// Indices of its incidents.
+    pub members: Vec<usize>,
+    /// The hull drawn: the concave hull of the incidents (internal), or in public mode the convex hull
+    /// of the count-grid cells holding them ([`crate::disclosure::grid_hull`]). Empty for degenerate
+    /// clusters.
+    pub hull: geo::MultiPolygon<f64>,
+}
+
+/// HDBSCAN clusters.
+#[derive(Clone, Debug)]
+pub struct Clusters {
+    /// Clusters shown, largest first.
+    pub clusters: Vec<Cluster>,
+    /// Clusters left out in public mode.
+    pub suppressed: usize,
+    /// Minimum cluster size used.
+    pub min_cluster_size: usize,
+    /// `concave_hull`, or `convex_hull_of_grid_cells` in public mode.
+    pub hull_rule: &'static str,
+}
+
+/// The situation: every analysis of the report on one incident file, as plain data.
+#[derive(Clone, Debug)]
+pub struct Situation {
+    /// The parameters it was built with.
+    pub params: SituationParams,
+    /// Count suppression for display and serialisation (public mode).
+    pub suppress: Suppress,
+    /// The working CRS.
+    pub crs: Crs,
+    /// Rows read from the incident file.
+    pub rows_read: u64,
+    /// Rejected rows by reason (`RejectReason::as_str`), in reason order.
+    pub rejected: Vec<(String, u64)>,
+    /// Incidents left out by the period filter (outside it, or without a date).
+    pub outside_period: u64,
+    /// Categories not in the category table, with counts.
+    pub unknown_categories: Vec<(String, usize)>,
+    /// The incidents of the period.
+    pub incidents: Incidents,
+    /// Their problem areas and harm.
+    pub classification: Classification,
+    /// The study area (from the boundary), if given.
+    pub study: Option<StudyArea>,
+    /// Schools.
+    pub schools: Vec<School>,
+    /// Counts by area, category, month and hour × weekday.
+    pub counts: Counts,
+    /// Extent of the maps: the boundary's box, else the incidents' box.
+    pub extent: [f64; 4],
+    /// Incident counts on the `grid_m` grid over the extent.
+    pub grid: CountGrid,
+    /// Kernel density and hotspots.
+    pub density: Outcome<Density>,
+    /// Getis-Ord Gi* on the `grid_m` grid.
+    pub gi_star: Outcome<GiStarResult>,
+    /// HDBSCAN clusters.
+    pub clusters: Outcome<Clusters>,
+    /// School zones.
+    pub schools_report: Outcome<SchoolReport>,
+    /// Patrol plan.
+    pub patrol: Outcome<PatrolPlan>,
+}
+
+/// What [`situation`] works on.
+#[derive(Clone, Copy, Debug)]
+pub struct SituationInput<'a> {
+    /// The ingested incident file (incidents, ingest report, study area).
+    pub data: &'a Ingested,
+    /// The category table.
+    pub categories: &'a CategoryTable,
+    /// Schools.
+    pub schools: &'a [School],
+}
+
+/// Above this many incidents the situation leaves out the HDBSCAN clusters (and says so). The 1M
+/// report with them takes 18.6 s on the 2-core machine (`docs/report.md`).
+pub const CLUSTER_LIMIT: usize = 2_000_000;
+
+/// HDBSCAN's smallest minimum cluster size (the default of `hotspot evaluate`'s `hdbscan` method).
+pub const CLUSTER_MIN_SIZE: usize = 20;
+
+/// The minimum cluster size for `n` incidents: [`CLUSTER_MIN_SIZE`], or 0.1 % of the incidents when
+/// that is more, so that a large data set is not split into hundreds of small groups of background
+/// incidents (at 100 000 incidents a cluster needs 100).
+pub fn cluster_min_size(n: usize) -> usize {
+    CLUSTER_MIN_SIZE.max(n.div_ceil(1000))
+}
+
+/// Builds the situation (see the module docs). In public mode (`params.public`) the result has been
+/// through [`crate::disclosure::publish`].
+///
+/// # Errors
+/// Errors of the school and patrol analyses (bad parameters for the data); the density, Gi* and
+/// cluster analyses report failures as [`Outcome::Failed`] instead.
+pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<Situation> {
+    let data = input.data;
+    let sel = crate::ingest::layers::in_period(&data.incidents, params.from, params.to);
+    let outside_period = (data.incidents.len() - sel.indices.len()) as u64;
+    let inc = if params.from.is_none() && params.to.is_none() {
+        data.incidents.clone()
+    } else {
+        data.incidents.subset(&sel.indices)
+    };
+    let cls = input.categories.classify(&inc);
+    let counts = counts::count(&inc, &cls);
+    let extent = data
+        .study_area
+        .as_ref()
+        .map(|a| a.bbox())
+        .or_else(|| inc.bbox())
+        .unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
+    let grid = counts::grid_counts(&inc, extent, params.grid_m)?;
+    let study = data.study_area.clone();
+    let density = Outcome::from_result(density(params, &inc, study.as_ref()));
+    let (gi_star, clusters) = if inc.is_empty() {
+        (
+            Outcome::Skipped(Skip::NoIncidents),
+            Outcome::Skipped(Skip::NoIncidents),
+        )
+    } else {
+        let gi = Outcome::from_result(
+            GiStarParams::new(params.grid_m, 2.0 * params.grid_m)
+                .and_then(|p| crate::stats::getis_ord::hot_spots(&inc, study.as_ref(), &p)),
+        );
+        let cl = if inc.len() <= CLUSTER_LIMIT {
+            Outcome::from_result(clusters(&inc, !params.public))
+        } else {
+            Outcome::Skipped(Skip::TooMany(CLUSTER_LIMIT))
+        };
+        (gi, cl)
+    };
+    let areas = problem_areas(&cls)?;
+    let schools_report = match (&study, input.schools.is_empty()) {
+        (_, true) => Outcome::Skipped(Skip::NoSchools),
+        (None, false) => Outcome::Skipped(Skip::NoBoundary),
+        (Some(study), false) => {
+            let zp = ZoneParams::new(
+                params.school_radius_m,
+                vec![0.0, 100.0, 200.0, 300.0, 500.0],
+                0.95,
+            )?;
+            Outcome::Done(crate::schools::analyse(
+                &inc,
+                &areas,
+                input.schools,
+                study,
+                &zp,
+            )?)
+        }
+    };
+    let patrol = if inc.is_empty() {
+        Outcome::Skipped(Skip::NoIncidents)
+    } else {
+        let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?;
+        Outcome::Done(crate::patrol::plan(
+            PlanInput {
+                incidents: &inc,
+                areas: &areas,
+                schools: input.schools,
+                study: study.as_ref(),
+                candidates: &[],
+            },
+            &pp,
+        )?)
+    };
+    let s = Situation {
+        params: params.clone(),
+        suppress: Suppress {
+            public: false,
+            min: params.min_count,
+        },
+        crs: data.report.crs,
+        rows_read: data.report.rows_read,
+        rejected: data
+            .report
+            .rejected_by_reason()
+            .into_iter()
+            .map(|(r, n)| (r.as_str().to_string(), n))
+            .collect(),
+        outside_period,
+        unknown_categories: cls.unknown().to_vec(),
+        incidents: inc,
+        classification: cls,
+        study,
+        schools: input.schools.to_vec(),
+        counts,
+        extent,
+        grid,
+        density,
+        gi_star,
+        clusters,
+        schools_report,
+        patrol,
+    };
+    Ok(if params.public {
+        crate::disclosure::publish(s, params.min_count)
+    } else {
+        s
+    })
+}
+
+/// The problem areas of the citizen promise as the school and patrol analyses' columns.
+pub fn problem_areas(cls: &Classification) -> Result<ProblemAreas> {
+    Ok(ProblemAreas::from_classification(cls))
+}
+
+/// Kernel density (quartic; bandwidth given or by the ArcGIS rule) on the study area's grid, hotspots
+/// as the top `hotspot_top_percent` of the cells with at least `hotspot_min_incidents` incidents.
+fn density(s: &SituationParams, inc: &Incidents, study: Option<&StudyArea>) -> Result<Density> {
+    let mut opts = KdeOptions::new(s.bandwidth_m.unwrap_or(300.0), s.cell_m);
+    if s.bandwidth_m.is_none() {
+        opts.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
+    }
+    if let Some(a) = study {
+        opts.extent = Extent::Area(a.clone());
+    }
+    let surface = Kde::new(opts)?.estimate(inc)?;
+    let mut hotspots = find_hotspots(
+        &surface,
+        inc,
+        HotspotThreshold::TopAreaPercent(s.hotspot_top_percent),
+    )?;
+    // Hotspots resting on a handful of incidents are kernel bumps, not places to act on.
+    let before = hotspots.hotspots.len();
+    hotspots
+        .hotspots
+        .retain(|h| h.incidents as u64 >= s.hotspot_min_incidents);
+    let hotspots_suppressed = before - hotspots.hotspots.len();
+    for (k, h) in hotspots.hotspots.iter_mut().enumerate() {
+        h.rank = k + 1;
+    }
+    Ok(Density {
+        surface,
+        hotspots,
+        hotspots_suppressed,
+        cells_masked: 0,
+    })
+}
+
+/// HDBSCAN clusters (Campello, Moulavi & Sander 2013; `crate::cluster`) with `min_cluster_size`
+/// [`cluster_min_size`] and `min_samples` the same capped at 50 (scikit-learn's default
+/// `min_samples = min_cluster_size` would make the core distances a 1000-nearest-neighbour search at
+/// 1M incidents), summarised by `crate::cluster::summarize_with` (concave hulls when `hulls`).
+fn clusters(inc: &Incidents, hulls: bool) -> Result<Clusters> {
+    let min_cluster_size = cluster_min_size(inc.len());
+    let params = crate::cluster::HdbscanParams::new(min_cluster_size)?
+        .min_samples(min_cluster_size.min(50))?;
+    let h = crate::cluster::hdbscan(inc, &params)?;
+    let summaries = crate::cluster::summarize_with(inc, &h.labels, hulls)?;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); h.n_clusters];
+    for (i, &l) in h.labels.iter().enumerate() {
+        if let Some(m) = usize::try_from(l).ok().and_then(|l| members.get_mut(l)) {
+            m.push(i);
+        }
+    }
+    let clusters = summaries
+        .into_iter()
+        .enumerate()
+        .map(|(k, summary)| {
+            let hull = match &summary.concave_hull {
+                geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p.clone()]),
+                _ => geo::MultiPolygon(Vec::new()),
+            };
+            let m = usize::try_from(summary.cluster)
+                .ok()
+                .and_then(|c| members.get_mut(c))
+                .map(std::mem::take)
+                .unwrap_or_default();
+            Cluster {
+                rank: k + 1,
+                summary,
+                members: m,
+                hull,
+            }
+        })
+        .collect();
+    Ok(Clusters {
+        clusters,
+        suppressed: 0,
+        min_cluster_size,
+        hull_rule: "concave_hull",
+    })
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+impl Situation {
+    /// A count as shown: `None` when suppressed in public mode.
+    pub fn count(&self, c: u64) -> Option<u64> {
+        self.suppress.count(c)
+    }
+
+    fn cv(&self, c: u64) -> Value {
+        match self.count(c) {
+            Some(v) => json!(v),
+            None => Value::Null,
+        }
+    }
+
+    /// The period of the incidents analysed: first and last date.
+    pub fn period(&self) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+        let span = self.incidents.time_span();
+        (
+            span.as_ref().and_then(|s| s.0.date()),
+            span.as_ref().and_then(|s| s.1.date()),
+        )
+    }
+
+    /// The counts as written in `summary.json` (suppressed counts `null`).
+    pub fn counts_value(&self) -> Value {
+        let c = &self.counts;
+        json!({
+            "rows_read": self.cv(self.rows_read),
+            "incidents": self.cv(c.total),
+            "rejected": self.rejected.iter().map(|(r, n)| (r.clone(), self.cv(*n))).collect::<Map<String, Value>>(),
+            "outside_period": self.cv(self.outside_period),
+            "without_time": self.cv(c.without_time),
+            "without_hour": self.cv(c.without_hour),
+            "by_area": ProblemArea::ALL.iter().map(|a| (a.id().to_string(), self.cv(c.by_area[a.index()]))).collect::<Map<String, Value>>(),
+            "by_category": c.by_category.iter().map(|(n, a, k)| json!({"category": n, "area": a.id(), "incidents": self.cv(*k)})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The period as written in `summary.json`.
+    pub fn period_value(&self) -> Value {
+        let (from, to) = self.period();
+        json!({
+            "from": from.map(|d| d.to_string()),
+            "to": to.map(|d| d.to_string()),
+        })
+    }
+
+    /// The `analyses` object of `summary.json` (what [`Serialize`] writes).
+    pub fn analyses_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("period".into(), self.period_value());
+        m.insert("counts".into(), self.counts_value());
+        if let Outcome::Done(d) = &self.density {
+            let bw = &d.surface.bandwidth;
+            m.insert(
+                "density".into(),
+                json!({
+                    "kernel": bw.kernel,
+                    "bandwidth_m": bw.bandwidth_m,
+                    "bandwidth_method": bw.method,
+                    "support_radius_m": bw.support_radius_m,
+                    "cell_m": d.surface.raster.spec.cell_m,
+                    "units": d.surface.units.name(),
+                    "cells_masked_public": d.cells_masked,
+                }),
+            );
+            m.insert(
+                "hotspots".into(),
+                json!({
+                    "rule": d.hotspots.rule,
+                    "threshold": d.hotspots.threshold,
+                    "units": d.hotspots.units,
+                    "suppressed_public": d.hotspots_suppressed,
+                    "hotspots": d.hotspots.hotspots.iter().map(|h| json!({
+                        "rank": h.rank,
+                        "incidents": self.cv(h.incidents as u64),
+                        "area_km2": h.area_km2,
+                        "peak_density": h.peak_density,
+                    })).collect::<Vec<_>>(),
+                }),
+            );
+        }
+        if let Outcome::Done(r) = &self.gi_star {
+            let mut n = [0usize; 6];
+            for &b in &r.bin {
+                if let Some(k) = gi_class(b) {
+                    n[k] += 1;
+                }
+            }
+            m.insert(
+                "gi_star".into(),
+                json!({
+                    "cell_m": self.params.grid_m,
+                    "distance_band_m": 2.0 * self.params.grid_m,
+                    "fdr": true,
+                    "cells": r.bin.len(),
+                    "hot_99": n[0], "hot_95": n[1], "hot_90": n[2],
+                    "cold_99": n[3], "cold_95": n[4], "cold_90": n[5],
+                    "note": r.note(),
+                }),
+            );
+        }
+        if let Outcome::Done(cl) = &self.clusters {
+            let inside: usize = cl.clusters.iter().map(|c| c.summary.count).sum();
+            m.insert(
+                "clusters".into(),
+                json!({
+                    "method": "hdbscan",
+                    "min_cluster_size": cl.min_cluster_size,
+                    "hull": cl.hull_rule,
+                    "clusters": cl.clusters.len(),
+                    "suppressed_public": cl.suppressed,
+                    "incidents_in_clusters": self.cv(inside as u64),
+                }),
+            );
+        }
+        if let Outcome::Done(rep) = &self.schools_report {
+            m.insert(
+                "schools".into(),
+                json!({
+                    "radius_m": self.params.school_radius_m,
+                    "confidence": 0.95,
+                    "ranking": school_ranking(rep).iter().map(|r| {
+                        let shown = self.count(r.incidents).is_some();
+                        json!({
+                            "rank": r.rank,
+                            "school": self.schools.get(r.school).map(|s| s.name.clone()),
+                            "incidents": self.cv(r.incidents),
+                            "rate_ratio": r.test.as_ref().filter(|_| shown).map(|t| t.ratio).filter(|v| v.is_finite()),
+                            "p_value": r.test.as_ref().filter(|_| shown).map(|t| t.p_value),
+                        })
+                    }).collect::<Vec<_>>(),
+                }),
+            );
+        }
+        if let Outcome::Done(p) = &self.patrol
+            && !p.zones.is_empty()
+        {
+            let order: Vec<usize> = p
+                .route
+                .as_ref()
+                .map(|r| r.order.clone())
+                .unwrap_or_default();
+            m.insert(
+                "patrol".into(),
+                json!({
+                    "radius_m": self.params.patrol_radius_m,
+                    "covered_harm_share": p.covered_share(),
+                    "route_m": p.route.as_ref().map_or(0.0, |r| r.length_m),
+                    "route_order": order.iter().map(|k| k + 1).collect::<Vec<_>>(),
+                    "zones": p.zones.iter().map(|z| json!({
+                        "rank": z.rank,
+                        "incidents": self.cv(z.incidents as u64),
+                        "harm": z.harm,
+                        "pai": z.pai,
+                        "windows": z.windows.label(),
+                        "days": z.top_days.iter().map(|d| WEEKDAYS[*d]).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                }),
+            );
+        }
+        Value::Object(m)
+    }
+}
+
+/// The Gi* class of a confidence bin: 3, 2, 1 (hot 99/95/90 %) and -3, -2, -1 (cold) → 0..6.
+pub fn gi_class(bin: i8) -> Option<usize> {
+    match bin {
+        3 => Some(0),
+        2 => Some(1),
+        1 => Some(2),
+        -3 => Some(3),
+        -2 => Some(4),
+        -1 => Some(5),
+        _ => None,
+    }
+}
+
+/// The `all` rows of a school report (one per school) in rank order.
+pub fn school_ranking(rep: &SchoolReport) -> Vec<&crate::schools::ZoneRow> {
+    let mut rows: Vec<&crate::schools::ZoneRow> = rep
+        .rows
+        .iter()
+        .filter(|r| r.problem_area.is_none())
+        .collect();
+    rows.sort_by_key(|r| r.rank);
+    rows
+}
+
+impl Serialize for Situation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.analyses_value().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests;

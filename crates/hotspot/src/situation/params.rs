@@ -1,0 +1,234 @@
+//! Checked parameters of the situation report, built from the keys of `report.toml` (each also a
+//! `hotspot report` flag: `patrol_radius_m` ↔ `--patrol-radius-m`). Every check names the key the
+//! user wrote.
+
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The analysis keys of `report.toml`, each optional (unset = the default). Paths, language and
+/// presentation keys belong to the report, not here.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct SituationKeys {
+    /// Public mode: small counts suppressed, positions generalised (see [`crate::disclosure`]).
+    pub public: Option<bool>,
+    /// Smallest count shown in public mode (1..=1000, default 5).
+    pub min_count: Option<u64>,
+    /// First day of the period (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day of the period (inclusive).
+    pub to: Option<NaiveDate>,
+    /// Seed of the analyses that simulate (default 20250101).
+    pub seed: Option<u64>,
+    /// Density cell, metres (1..=10 000, default 50).
+    pub cell_m: Option<f64>,
+    /// Kernel bandwidth, metres (1..=100 000; default: the ArcGIS rule).
+    pub bandwidth_m: Option<f64>,
+    /// Hotspots: the densest this percent of the study area (0.01..=100, default 1).
+    pub hotspot_top_percent: Option<f64>,
+    /// Hotspots with fewer incidents are not reported (default 10).
+    pub hotspot_min_incidents: Option<u64>,
+    /// Count grid and Gi* cell, metres (10..=100 000, default 250).
+    pub grid_m: Option<f64>,
+    /// School zone radius, metres (10..=10 000, default 300).
+    pub school_radius_m: Option<f64>,
+    /// Patrol zones (1..=50, default 5).
+    pub patrol_zones: Option<usize>,
+    /// Patrol zone radius, metres (10..=5 000, default 250).
+    pub patrol_radius_m: Option<f64>,
+}
+
+/// Checked parameters of [`crate::situation::situation`]. Build with [`SituationParams::new`] from
+/// [`SituationKeys`]; [`Default`] gives the report's defaults.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SituationParams {
+    /// Public mode.
+    pub public: bool,
+    /// Smallest count shown in public mode.
+    pub min_count: u64,
+    /// First day of the period.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period.
+    pub to: Option<NaiveDate>,
+    /// Seed.
+    pub seed: u64,
+    /// Density cell, metres.
+    pub cell_m: f64,
+    /// Kernel bandwidth, metres (`None` = the ArcGIS rule).
+    pub bandwidth_m: Option<f64>,
+    /// Hotspot share of the study area, percent.
+    pub hotspot_top_percent: f64,
+    /// Smallest hotspot, incidents.
+    pub hotspot_min_incidents: u64,
+    /// Count grid and Gi* cell, metres.
+    pub grid_m: f64,
+    /// School zone radius, metres.
+    pub school_radius_m: f64,
+    /// Patrol zones.
+    pub patrol_zones: usize,
+    /// Patrol zone radius, metres.
+    pub patrol_radius_m: f64,
+}
+
+impl Default for SituationParams {
+    fn default() -> Self {
+        Self {
+            public: false,
+            min_count: 5,
+            from: None,
+            to: None,
+            seed: 20250101,
+            cell_m: 50.0,
+            bandwidth_m: None,
+            hotspot_top_percent: 1.0,
+            hotspot_min_incidents: 10,
+            grid_m: 250.0,
+            school_radius_m: 300.0,
+            patrol_zones: 5,
+            patrol_radius_m: 250.0,
+        }
+    }
+}
+
+fn within(name: &'static str, v: f64, lo: f64, hi: f64) -> Result<f64> {
+    if !(v.is_finite() && v >= lo && v <= hi) {
+        return Err(Error::invalid(
+            name,
+            v,
+            format!("must be between {lo} and {hi}"),
+        ));
+    }
+    Ok(v)
+}
+
+impl SituationParams {
+    /// Checks `keys`, filling unset ones with the defaults.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the key as written in `report.toml` (`patrol_radius_m`,
+    /// `min_count`, ...), with its allowed range.
+    pub fn new(keys: &SituationKeys) -> Result<Self> {
+        let d = Self::default();
+        let min_count = keys.min_count.unwrap_or(d.min_count);
+        if min_count == 0 || min_count > 1000 {
+            return Err(Error::invalid(
+                "min_count",
+                min_count,
+                "the suppression threshold must be 1..=1000",
+            ));
+        }
+        if let (Some(a), Some(b)) = (keys.from, keys.to)
+            && a > b
+        {
+            return Err(Error::invalid(
+                "from",
+                a,
+                format!("the period starts after it ends ({b})"),
+            ));
+        }
+        let patrol_zones = keys.patrol_zones.unwrap_or(d.patrol_zones);
+        if !(1..=50).contains(&patrol_zones) {
+            return Err(Error::invalid(
+                "patrol_zones",
+                patrol_zones,
+                "must be between 1 and 50",
+            ));
+        }
+        Ok(Self {
+            public: keys.public.unwrap_or(false),
+            min_count,
+            from: keys.from,
+            to: keys.to,
+            seed: keys.seed.unwrap_or(d.seed),
+            cell_m: within("cell_m", keys.cell_m.unwrap_or(d.cell_m), 1.0, 10_000.0)?,
+            bandwidth_m: keys
+                .bandwidth_m
+                .map(|b| within("bandwidth_m", b, 1.0, 100_000.0))
+                .transpose()?,
+            hotspot_top_percent: within(
+                "hotspot_top_percent",
+                keys.hotspot_top_percent.unwrap_or(d.hotspot_top_percent),
+                0.01,
+                100.0,
+            )?,
+            hotspot_min_incidents: keys
+                .hotspot_min_incidents
+                .unwrap_or(d.hotspot_min_incidents),
+            grid_m: within("grid_m", keys.grid_m.unwrap_or(d.grid_m), 10.0, 100_000.0)?,
+            school_radius_m: within(
+                "school_radius_m",
+                keys.school_radius_m.unwrap_or(d.school_radius_m),
+                10.0,
+                10_000.0,
+            )?,
+            patrol_zones,
+            patrol_radius_m: within(
+                "patrol_radius_m",
+                keys.patrol_radius_m.unwrap_or(d.patrol_radius_m),
+                10.0,
+                5_000.0,
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_errors_name_the_key_written() {
+        assert_eq!(
+            SituationParams::new(&SituationKeys::default()).unwrap(),
+            SituationParams::default()
+        );
+        for (keys, name) in [
+            (
+                SituationKeys {
+                    patrol_radius_m: Some(8000.0),
+                    ..Default::default()
+                },
+                "`patrol_radius_m`",
+            ),
+            (
+                SituationKeys {
+                    patrol_zones: Some(0),
+                    ..Default::default()
+                },
+                "`patrol_zones`",
+            ),
+            (
+                SituationKeys {
+                    min_count: Some(0),
+                    ..Default::default()
+                },
+                "`min_count`",
+            ),
+            (
+                SituationKeys {
+                    cell_m: Some(f64::NAN),
+                    ..Default::default()
+                },
+                "`cell_m`",
+            ),
+            (
+                SituationKeys {
+                    from: NaiveDate::from_ymd_opt(2025, 6, 1),
+                    to: NaiveDate::from_ymd_opt(2025, 1, 1),
+                    ..Default::default()
+                },
+                "`from`",
+            ),
+        ] {
+            let e = SituationParams::new(&keys).unwrap_err().to_string();
+            assert!(e.contains(name), "{e}");
+        }
+        let p = SituationParams::new(&SituationKeys {
+            patrol_radius_m: Some(5000.0),
+            patrol_zones: Some(50),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((p.patrol_zones, p.patrol_radius_m), (50, 5000.0));
+    }
+}
