@@ -181,3 +181,157 @@ pub fn load(ctx: &Context, args: &IngestArgs, path: &Path) -> anyhow::Result<Ing
     }
     Ok(data)
 }
+
+// Helpers shared by several commands (moved from `cmd/schools.rs` so that commands do not import
+// each other).
+
+use hotspot::categories::CategoryTable;
+use hotspot::schools::{CalendarConfig, ProblemAreas};
+use hotspot::{Incidents, StudyArea};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The configuration file shared by `schools` and `patrol`.
+#[derive(Debug, Default, Deserialize)]
+pub struct FileConfig {
+    /// School calendar.
+    #[serde(default)]
+    pub calendar: Option<CalendarConfig>,
+    /// Patrol settings.
+    #[serde(default)]
+    pub patrol: Option<PatrolConfig>,
+}
+
+/// The `[patrol]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatrolConfig {
+    /// Start and end of the route (e.g. the police station), `[lon, lat]`.
+    pub start: Option<[f64; 2]>,
+}
+
+/// Reads `--config`, or the defaults without one.
+pub fn read_config(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| hotspot::Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| {
+        hotspot::Error::Config {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Problem areas and harm weights from the category table; lists unknown categories.
+pub fn problem_areas(
+    ctx: &Context,
+    incidents: &Incidents,
+    table: Option<&Path>,
+) -> anyhow::Result<ProblemAreas> {
+    let table = match table {
+        Some(p) => CategoryTable::read(p)?,
+        None => CategoryTable::default_table(),
+    };
+    let c = table.classify(incidents);
+    if c.unknown_total() > 0 {
+        let list: Vec<String> = c
+            .unknown()
+            .iter()
+            .take(10)
+            .map(|(n, k)| format!("{n} ({k})"))
+            .collect();
+        ctx.note(format!(
+            "note: {} incidents in {} categories not in the category table were put under `other`: {}{}",
+            c.unknown_total(),
+            c.unknown().len(),
+            list.join(", "),
+            if c.unknown().len() > 10 { ", ..." } else { "" }
+        ));
+    }
+    Ok(ProblemAreas::from_classification(&c))
+}
+
+/// The study area from `--boundary`, or the bounding box of the incidents and `extra` points padded by
+/// `pad_m` (`hotspot::ingest::layers::padded_box`, with a note saying so).
+pub fn study_area_or_box(
+    ctx: &Context,
+    given: Option<StudyArea>,
+    incidents: &Incidents,
+    extra: &[[f64; 2]],
+    pad_m: f64,
+) -> anyhow::Result<StudyArea> {
+    if let Some(s) = given {
+        return Ok(s);
+    }
+    let sa = hotspot::ingest::layers::padded_box(incidents, extra, pad_m)?;
+    note_box(ctx, pad_m, &sa);
+    Ok(sa)
+}
+
+/// The note printed when the study area is the padded box of the data.
+pub fn note_box(ctx: &Context, pad_m: f64, sa: &StudyArea) {
+    ctx.note(format!(
+        "note: no --boundary: the study area is the bounding box of the data padded by {pad_m} m ({:.2} km²); rates against \"the rest of the study area\" depend on it, so give the municipality boundary for a real analysis",
+        sa.area_km2()
+    ));
+}
+
+/// A number for CSV/GeoJSON: fixed decimals; `NaN` and infinities as text.
+pub fn num(v: f64, decimals: usize) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        let s = format!("{v:.decimals$}");
+        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+            s[1..].to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// A p-value for CSV: 6 decimals, scientific below 1e-4 (0 means below the smallest double, ~1e-308).
+pub fn pval(p: f64) -> String {
+    if p.is_finite() && p > 0.0 && p < 1e-4 {
+        format!("{p:.3e}")
+    } else {
+        num(p, 6)
+    }
+}
+
+/// A JSON number (`null` for NaN and infinities, which JSON cannot hold).
+pub fn jnum(v: f64, decimals: i32) -> Value {
+    if v.is_finite() {
+        let f = 10f64.powi(decimals);
+        json!((v * f).round() / f)
+    } else {
+        Value::Null
+    }
+}
+
+/// Parses `1%,5%,10%` or `0.01,0.05` into shares.
+pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
+    let mut out = Vec::new();
+    for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let v = if let Some(p) = t.strip_suffix('%') {
+            p.trim().parse::<f64>().map(|v| v / 100.0)
+        } else {
+            t.parse::<f64>()
+        };
+        let v = v.map_err(|_| {
+            hotspot::Error::invalid(
+                "--coverage",
+                t,
+                "write shares as 5% or 0.05, comma separated",
+            )
+        })?;
+        out.push(v);
+    }
+    hotspot::evaluate::check_coverages(&out)?;
+    Ok(out)
+}

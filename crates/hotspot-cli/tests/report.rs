@@ -390,3 +390,83 @@ fn bad_config_is_a_clear_error() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("nope.csv"));
 }
+
+/// Mean of a polygon's ring vertices (without the closing one): the centre of a patrol circle.
+fn ring_centre(geometry: &serde_json::Value) -> [f64; 2] {
+    let ring = geometry["coordinates"][0].as_array().unwrap();
+    let n = ring.len() - 1;
+    let mut c = [0.0, 0.0];
+    for p in &ring[..n] {
+        c[0] += p[0].as_f64().unwrap() / n as f64;
+        c[1] += p[1].as_f64().unwrap() / n as f64;
+    }
+    c
+}
+
+#[test]
+fn patrol_and_report_choose_the_same_zones_and_the_example_prints_the_analyses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = scene(dir.path());
+    let out = dir.path().join("out");
+    let o = run(&[
+        "report",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--patrol-zones",
+        "4",
+        "--patrol-radius-m",
+        "200",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pat = dir.path().join("patrol");
+    let o = run(&[
+        "patrol",
+        dir.path().join("incidents.csv").to_str().unwrap(),
+        "--zones",
+        "4",
+        "--radius",
+        "200",
+        "--schools",
+        dir.path().join("schools.geojson").to_str().unwrap(),
+        "--boundary",
+        dir.path().join("boundary.geojson").to_str().unwrap(),
+        "--out",
+        pat.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let layer: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("layers/patrol_zones.geojson")).unwrap(),
+    )
+    .unwrap();
+    let report_zones = layer["features"].as_array().unwrap();
+    let mut csv = csv::Reader::from_path(pat.join("patrol_zones.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    assert_eq!(report_zones.len(), 4);
+    assert_eq!(rows.len(), 4);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for (k, (f, r)) in report_zones.iter().zip(&rows).enumerate() {
+        let c = ring_centre(&f["geometry"]);
+        let lon: f64 = r[1].parse().unwrap();
+        let lat: f64 = r[2].parse().unwrap();
+        // Circle vertices are rounded to 7 decimals, the CSV centre to 6: same centre within 1e-5°.
+        assert!(
+            (c[0] - lon).abs() < 1e-5 && (c[1] - lat).abs() < 1e-5,
+            "zone {}: report {c:?}, patrol {lon},{lat}",
+            k + 1
+        );
+        let z = &summary["analyses"]["patrol"]["zones"][k];
+        assert_eq!(z["incidents"].as_u64().unwrap().to_string(), &r[4]);
+        assert_eq!(format!("{:.2}", z["harm"].as_f64().unwrap()), &r[5]);
+        assert_eq!(z["windows"].as_str().unwrap(), &r[9]);
+    }
+    // The planner's example builds the same analyses from the config with the library alone.
+    std::fs::write(
+        &cfg,
+        std::fs::read_to_string(&cfg).unwrap() + "patrol_zones = 4\npatrol_radius_m = 200\n",
+    )
+    .unwrap();
+    let s = hotspot_examples::situation_from_config(&cfg).unwrap();
+    assert_eq!(serde_json::to_value(&s).unwrap(), summary["analyses"]);
+}

@@ -317,7 +317,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    let hot_cov = crate::cmd::evaluate::parse_coverages(&args.hotspot_coverage)?;
+    let hot_cov = crate::common::parse_coverages(&args.hotspot_coverage)?;
     if args.zones.is_none() && args.schools.is_none() && !args.hotspots {
         return Err(hotspot::Error::invalid(
             "--zones",

@@ -85,27 +85,7 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
-/// Parses `1%,5%,10%` or `0.01,0.05` into shares.
-pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
-    let mut out = Vec::new();
-    for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let v = if let Some(p) = t.strip_suffix('%') {
-            p.trim().parse::<f64>().map(|v| v / 100.0)
-        } else {
-            t.parse::<f64>()
-        };
-        let v = v.map_err(|_| {
-            hotspot::Error::invalid(
-                "--coverage",
-                t,
-                "write shares as 5% or 0.05, comma separated",
-            )
-        })?;
-        out.push(v);
-    }
-    hotspot::evaluate::check_coverages(&out)?;
-    Ok(out)
-}
+pub use crate::common::parse_coverages;
 
 const COLUMNS: [&str; 18] = [
     "origin",

@@ -5,16 +5,13 @@
 //! `patrol_when.csv` (zone × weekday × hour counts), `patrol_plan.csv` (Koper visit plan) and, with a start
 //! point, `patrol_route.geojson` (closed route through the zone centres).
 
-use crate::cmd::schools::{jnum, num, problem_areas, read_config, study_area_or_box};
-use crate::common::{Context, IngestArgs, load};
+use crate::common::{Context, IngestArgs, jnum, load, note_box, num, problem_areas, read_config};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use hotspot::output::{OutFeature, write_geojson};
-use hotspot::patrol::{
-    Candidate, CandidateSource, CandidateSources, CellZoneParams, CellZones, CoverProblem,
-    PatrolParams, candidate_set, plan_route, smallest_windows, visit_plan, week_table, zone_stats,
-};
-use hotspot::schools::{School, ZoneParams};
+use hotspot::patrol::plan::EXACT_WORK;
+use hotspot::patrol::{CandidateSources, CellZoneParams, PlanInput, PlanParams, PlanShape};
+use hotspot::schools::School;
 use serde_json::{Map, json};
 use std::path::PathBuf;
 
@@ -111,9 +108,6 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
-/// Work budget of `--exact` (incident look-ups; about 1e8 per second in a release build).
-const EXACT_WORK: u64 = 50_000_000;
-
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 fn parse_lonlat(text: &str) -> anyhow::Result<[f64; 2]> {
@@ -131,7 +125,6 @@ fn parse_lonlat(text: &str) -> anyhow::Result<[f64; 2]> {
 
 /// Runs `hotspot patrol`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let params = PatrolParams::new(args.zones, args.radius, args.max_overlap)?;
     let sources = match &args.candidate_sources {
         Some(text) => CandidateSources::parse(text)?,
         None => CandidateSources {
@@ -170,31 +163,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Some(CellZoneParams::new(cell, m)?)
         }
     };
-    if !(args.window_share > 0.0 && args.window_share <= 1.0) {
-        return Err(hotspot::Error::invalid(
-            "window_share",
-            args.window_share,
-            "share of incidents between 0 (exclusive) and 1",
-        )
-        .into());
-    }
-    if args.plan_days > 366 {
-        return Err(
-            hotspot::Error::invalid("plan_days", args.plan_days, "at most 366 days").into(),
-        );
-    }
-    if let (Some(f), Some(t)) = (args.from, args.to)
-        && f > t
-    {
-        return Err(hotspot::Error::invalid(
-            "from",
-            f,
-            format!("the period starts after it ends (--to {t})"),
-        )
-        .into());
-    }
-    if args.force_top_school && args.schools.is_none() {
-        anyhow::bail!("--force-top-school needs --schools FILE");
+    let mut params = PlanParams::new(args.zones, args.radius, args.max_overlap)?
+        .shape(match cell_params {
+            None => PlanShape::Circle,
+            Some(cp) => PlanShape::Cells(cp),
+        })
+        .sources(sources)
+        .window_share(args.window_share)?
+        .visits(args.plan_days, args.seed)?
+        .period(args.from, args.to)?
+        .areas(args.areas.clone())
+        .exact(args.exact);
+    if args.force_top_school {
+        if args.schools.is_none() {
+            anyhow::bail!("--force-top-school needs --schools FILE");
+        }
+        params = params.force_top_school(args.school_radius)?;
     }
     let cfg = read_config(args.config.as_deref())?;
     let data = load(ctx, &args.ingest, &args.input)?;
@@ -206,162 +190,39 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Some([lon, lat]) => Some(data.projector.to_metres(lon, lat)?),
         None => None,
     };
+    let params = params.start(start);
     let schools: Vec<School> = match &args.schools {
         Some(p) => hotspot::schools::read_schools(p, &data.projector)?,
         None => Vec::new(),
     };
     let areas_all = problem_areas(ctx, &data.incidents, args.categories.as_deref())?;
-    // Selection: problem areas and period.
-    let mut wanted = vec![true; areas_all.names().len()];
-    if !args.areas.is_empty() {
-        wanted = vec![false; areas_all.names().len()];
-        for a in &args.areas {
-            let k = areas_all
-                .names()
-                .iter()
-                .position(|n| n == a.trim())
-                .ok_or_else(|| {
-                    hotspot::Error::invalid(
-                        "areas",
-                        a,
-                        format!("unknown problem area; use {}", areas_all.names().join(", ")),
-                    )
-                })?;
-            wanted[k] = true;
-        }
-    }
-    let mut no_date = 0usize;
-    let times = data.incidents.times();
-    let idx: Vec<usize> = (0..data.incidents.len())
-        .filter(|&i| wanted[areas_all.area_of()[i]])
-        .filter(|&i| {
-            if args.from.is_none() && args.to.is_none() {
-                return true;
-            }
-            match times[i].as_ref().and_then(|t| t.date()) {
-                Some(d) => args.from.is_none_or(|f| d >= f) && args.to.is_none_or(|t| d <= t),
-                None => {
-                    no_date += 1;
-                    false
-                }
-            }
-        })
-        .collect();
-    if no_date > 0 {
-        ctx.note(format!(
-            "note: {no_date} incidents without a date left out of the period --from/--to"
-        ));
-    }
-    let inc = data.incidents.subset(&idx);
-    let areas = areas_all.subset(&idx);
-    if inc.is_empty() {
-        anyhow::bail!(hotspot::Error::InsufficientData(
-            "no incidents in the chosen problem areas and period".into()
-        ));
-    }
-    let school_locs: Vec<[f64; 2]> = schools.iter().map(|s| s.location()).collect();
-    let study = study_area_or_box(
-        ctx,
-        data.study_area.clone(),
-        &inc,
-        &school_locs,
-        args.radius,
-    )?;
-
-    // Candidates: the forced top school first, file points, schools, then peaks, clusters, incident
-    // locations, grid (see hotspot::patrol::candidates).
-    let mut given: Vec<Candidate> = Vec::new();
-    let tag = |pos: [f64; 2], source: CandidateSource| Candidate { pos, source };
-    let mut forced_school: Option<usize> = None;
-    if args.force_top_school {
-        let zp = ZoneParams::new(args.school_radius, vec![0.0, args.school_radius], 0.95)?;
-        let rep = hotspot::schools::analyse(&inc, &areas, &schools, &study, &zp)?;
-        if let Some(r) = rep
-            .rows
-            .iter()
-            .find(|r| r.problem_area.is_none() && r.rank == 1)
-        {
-            forced_school = Some(r.school);
-            given.push(tag(schools[r.school].location(), CandidateSource::Forced));
-        }
-    }
-    if let Some(p) = &args.candidates {
-        let pts = hotspot::patrol::read_points(p, &data.projector)?;
-        given.extend(pts.into_iter().map(|q| tag(q, CandidateSource::File)));
-    }
-    if sources.schools {
-        given.extend(school_locs.iter().map(|&q| tag(q, CandidateSource::School)));
-    }
+    let extra = match &args.candidates {
+        Some(p) => hotspot::patrol::read_points(p, &data.projector)?,
+        None => Vec::new(),
+    };
     let pb = ctx.spinner("choosing patrol zones");
-    let harm = areas.harm();
-    let (problem, sources_of): (CoverProblem, Vec<CandidateSource>) = match &cell_params {
-        None => {
-            let cands = candidate_set(&inc, harm, args.radius, &sources, &given)?;
-            let centres: Vec<[f64; 2]> = cands.iter().map(|c| c.pos).collect();
-            (
-                CoverProblem::new(inc.x(), inc.y(), harm, &centres, &params)?,
-                cands.iter().map(|c| c.source).collect(),
-            )
-        }
-        Some(cp) => {
-            // Seeds: the given points, peaks, clusters (and incidents) by position; the grid source
-            // seeds every cell holding harm (done by CellZones::build).
-            let no_grid = CandidateSources {
-                grid: false,
-                ..sources
-            };
-            let seeds = candidate_set(&inc, harm, args.radius, &no_grid, &given)?;
-            let zones = CellZones::build(inc.x(), inc.y(), harm, cp, &seeds, sources.grid)?;
-            let src = zones.zones.iter().map(|z| z.source).collect();
-            (
-                CoverProblem::from_cells(inc.x(), inc.y(), harm, zones, args.max_overlap)?,
-                src,
-            )
-        }
-    };
-    if forced_school.is_some() && sources_of.first() != Some(&CandidateSource::Forced) {
-        anyhow::bail!(
-            "the top school lies outside the cell grid of the zones; use --zone-shape circle or drop --force-top-school"
-        );
-    }
-    let forced: Vec<usize> = if forced_school.is_some() {
-        vec![0]
-    } else {
-        vec![]
-    };
-    let sel = problem.greedy(params.k(), &forced)?;
-    let exact = if args.exact {
-        Some(problem.exact(params.k(), &forced, EXACT_WORK)?)
-    } else {
-        None
-    };
+    let plan = hotspot::patrol::plan(
+        PlanInput {
+            incidents: &data.incidents,
+            areas: &areas_all,
+            schools: &schools,
+            study: data.study_area.as_ref(),
+            candidates: &extra,
+        },
+        &params,
+    )?;
     pb.finish_and_clear();
-    let stats = zone_stats(
-        inc.x(),
-        inc.y(),
-        areas.harm(),
-        &problem,
-        &sel,
-        args.radius,
-        &study,
-    );
-
-    // When.
-    let mut tables = Vec::new();
-    let mut windows = Vec::new();
-    for z in &stats {
-        let (t, no_hour) = week_table(inc.times(), &z.members);
-        let mut by_hour = [0u64; 24];
-        for day in &t {
-            for (h, c) in day.iter().enumerate() {
-                by_hour[h] += c;
-            }
-        }
-        windows.push(smallest_windows(&by_hour, no_hour, args.window_share));
-        tables.push(t);
+    if plan.without_date > 0 {
+        ctx.note(format!(
+            "note: {} incidents without a date left out of the period --from/--to",
+            plan.without_date
+        ));
     }
-    let plan = visit_plan(&windows, args.plan_days, args.seed);
-    let route = start.map(|s| plan_route(s, &stats.iter().map(|z| z.centre).collect::<Vec<_>>()));
+    if plan.study_area_is_box {
+        note_box(ctx, args.radius, &plan.study);
+    }
+    let stats = &plan.zones;
+    let route = plan.route.as_ref().filter(|r| r.from_start_point);
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -397,30 +258,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         None => ("circle", Some(args.radius), None),
         Some(cp) => ("cells", None, Some(cp.cell_m())),
     };
-    for (k, z) in stats.iter().enumerate() {
+    for z in stats {
         let [lon, lat] = data.projector.to_lonlat(z.centre[0], z.centre[1])?;
-        let mut cat = vec![0usize; areas.names().len()];
-        for &i in &z.members {
-            cat[areas.area_of()[i]] += 1;
-        }
-        let mut cat_list: Vec<(usize, &String)> = cat
+        let categories = z
+            .categories
             .iter()
-            .zip(areas.names())
-            .filter(|(n, _)| **n > 0)
-            .map(|(n, a)| (*n, a))
-            .collect();
-        cat_list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        let categories = cat_list
-            .iter()
-            .map(|(n, a)| format!("{a}:{n}"))
+            .map(|(a, n)| format!("{a}:{n}"))
             .collect::<Vec<_>>()
             .join(";");
-        let nearest = schools
-            .iter()
-            .map(|s| (s.distance_to(z.centre[0], z.centre[1]), &s.name))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-        let source = sources_of[sel.chosen[k]].as_str();
-        let wl = windows[k].label();
+        let nearest = z.nearest_school.as_ref().map(|(n, d)| (*d, n));
+        let source = z.source.as_str();
+        let wl = z.windows.label();
         w.write_record([
             z.rank.to_string(),
             num(lon, 6),
@@ -432,8 +280,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             num(z.share_area, 5),
             num(z.pai, 2),
             wl.clone(),
-            num(windows[k].share(), 3),
-            windows[k].without_hour.to_string(),
+            num(z.windows.share(), 3),
+            z.windows.without_hour.to_string(),
             num(z.marginal_harm, 2),
             categories.clone(),
             nearest.map(|n| n.1.clone()).unwrap_or_default(),
@@ -455,10 +303,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         props.insert("share_area".into(), jnum(z.share_area, 5));
         props.insert("pai".into(), jnum(z.pai, 2));
         props.insert("windows".into(), json!(wl));
-        props.insert("window_share".into(), jnum(windows[k].share(), 3));
+        props.insert("window_share".into(), jnum(z.windows.share(), 3));
         props.insert(
             "incidents_without_hour".into(),
-            json!(windows[k].without_hour),
+            json!(z.windows.without_hour),
         );
         props.insert("marginal_harm".into(), jnum(z.marginal_harm, 2));
         props.insert("categories".into(), json!(categories));
@@ -486,7 +334,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 
     let mut w = csv::Writer::from_path(out("patrol_when.csv"))?;
     w.write_record(["rank", "weekday", "hour", "incidents"])?;
-    for (k, t) in tables.iter().enumerate() {
+    for (k, t) in stats.iter().map(|z| &z.week).enumerate() {
         for (d, day) in t.iter().enumerate() {
             for (h, c) in day.iter().enumerate() {
                 w.write_record([
@@ -506,7 +354,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let m = m % 1440;
         format!("{:02}:{:02}", m / 60, m % 60)
     };
-    for v in &plan {
+    for v in &plan.visits {
         w.write_record([
             (v.day + 1).to_string(),
             hhmm(v.start_min),
@@ -517,7 +365,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     w.flush()?;
 
-    if let (Some(r), Some(s)) = (&route, start) {
+    if let Some(r) = route {
+        let s = r.start;
         let mut line = vec![geo::coord! { x: s[0], y: s[1] }];
         for &i in &r.order {
             line.push(geo::coord! { x: stats[i].centre[0], y: stats[i].centre[1] });
@@ -544,8 +393,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
 
     if !ctx.quiet {
-        let total = inc.len();
-        let total_harm: f64 = areas.harm().iter().sum();
+        let total = plan.analysed;
+        let total_harm = plan.total_harm;
         println!(
             "Patrol zones: {} of {} requested, {}, max overlap {:.0}% ({} incidents analysed{}{})",
             stats.len(),
@@ -574,13 +423,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 ),
             }
         );
-        let mut per_source: Vec<(CandidateSource, usize)> = Vec::new();
-        for s in &sources_of {
-            match per_source.iter_mut().find(|(k, _)| k == s) {
-                Some(e) => e.1 += 1,
-                None => per_source.push((*s, 1)),
-            }
-        }
+        let per_source = &plan.candidates;
         println!(
             "Candidate {}: {} ({}; sources {}{})",
             if cell_params.is_some() {
@@ -588,10 +431,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             } else {
                 "centres"
             },
-            sources_of.len(),
+            per_source.iter().map(|(_, n)| n).sum::<usize>(),
             per_source
                 .iter()
-                .map(|(s, n)| format!("{} {n}", s.as_str()))
+                .map(|(s, n)| format!("{s} {n}"))
                 .collect::<Vec<_>>()
                 .join(", "),
             sources.label(),
@@ -603,11 +446,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
         println!(
             "Covered (each incident once): {} incidents ({:.0}%), harm {:.1} of {:.1} ({:.0}%), on {:.2}% of the study area",
-            sel.covered_count,
-            100.0 * sel.covered_count as f64 / total as f64,
-            sel.covered_weight,
+            plan.covered_incidents,
+            100.0 * plan.covered_incidents as f64 / total as f64,
+            plan.covered_harm,
             total_harm,
-            100.0 * sel.covered_weight / total_harm,
+            100.0 * plan.covered_harm / total_harm,
             100.0 * stats.iter().map(|z| z.share_area).sum::<f64>()
         );
         println!(
@@ -618,12 +461,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 ""
             }
         );
-        if let Some(e) = &exact {
+        if let Some(e) = plan.exact_harm {
             match e {
                 Some(e) => println!(
                     "Exact optimum (branch and bound): harm {:.1}; greedy reaches {:.1}% of it",
-                    e.covered_weight,
-                    100.0 * sel.covered_weight / e.covered_weight
+                    e,
+                    100.0 * plan.covered_harm / e
                 ),
                 None => println!(
                     "Exact optimum: not proven within the work budget ({EXACT_WORK} incident look-ups); try fewer incidents (--areas, --from/--to) or fewer zones"
@@ -643,39 +486,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             "windows",
             "categories"
         );
-        for (k, z) in stats.iter().enumerate() {
+        for z in stats {
             let [lon, lat] = data.projector.to_lonlat(z.centre[0], z.centre[1])?;
-            let nearest = schools
-                .iter()
-                .map(|s| (s.distance_to(z.centre[0], z.centre[1]), &s.name))
-                .min_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(d, n)| format!("{n} ({d:.0} m)"))
+            let nearest = z
+                .nearest_school
+                .as_ref()
+                .map(|(n, d)| format!("{n} ({d:.0} m)"))
                 .unwrap_or_else(|| "-".into());
-            let mut cat = vec![0usize; areas.names().len()];
-            for &i in &z.members {
-                cat[areas.area_of()[i]] += 1;
-            }
-            let mut cl: Vec<(usize, &String)> = cat
-                .iter()
-                .copied()
-                .zip(areas.names())
-                .filter(|c| c.0 > 0)
-                .collect();
-            cl.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-            let cats = cl
+            let cats = z
+                .categories
                 .iter()
                 .take(3)
-                .map(|(n, a)| format!("{a}:{n}"))
+                .map(|(a, n)| format!("{a}:{n}"))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let wl = if windows[k].starts.is_empty() {
+            let wl = if z.windows.starts.is_empty() {
                 "(no hours)".to_string()
             } else {
-                format!(
-                    "{} ({:.0}%)",
-                    windows[k].label(),
-                    100.0 * windows[k].share()
-                )
+                format!("{} ({:.0}%)", z.windows.label(), 100.0 * z.windows.share())
             };
             println!(
                 "{:>4} {:>10.5} {:>10.5} {:>9} {:>8.1} {:>6.1}% {:>6.1}  {:<8} {:<22} {:<28} {}",
@@ -686,13 +514,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 z.harm,
                 100.0 * z.share_incidents,
                 z.pai,
-                sources_of[sel.chosen[k]].as_str(),
+                z.source.as_str(),
                 wl,
                 cats,
                 nearest
             );
         }
-        match &route {
+        match route {
             Some(r) => println!(
                 "\nRoute from the start point: zones {} and back, {:.2} km (nearest neighbour {:.2} km, then 2-opt)",
                 r.order
@@ -707,7 +535,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         println!(
             "Visit plan: {} visits of 10-15 min over {} days (patrol_plan.csv, seed {})",
-            plan.len(),
+            plan.visits.len(),
             args.plan_days,
             args.seed
         );

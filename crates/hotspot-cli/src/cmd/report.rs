@@ -8,22 +8,21 @@
 //! the files. Public mode (`--public`) leaves out incident positions and
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
-mod aggregate;
-mod analyses;
 mod config;
 mod html;
 mod i18n;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};
-use aggregate::{Counts, Suppress};
 use anyhow::Context as _;
 use config::{FileConfig, Lang, Settings};
 use geo::{LineString, MultiPolygon, Polygon};
-use hotspot::categories::{CategoryTable, Classification, ProblemArea};
+use hotspot::categories::{CategoryTable, ProblemArea};
 use hotspot::crs::Projector;
+use hotspot::disclosure::Suppress;
+use hotspot::ingest::layers::LinesAndAreas;
 use hotspot::output::{OutFeature, write_geojson};
-use hotspot::{Incidents, StudyArea};
+use hotspot::situation::{Outcome, Situation, SituationInput, Skip};
 use hotspot_render::{
     AreaLayer, Bar, BarChart, CellLayer, Chart, Class, Colour, ColourScale, HeatTable, Layer,
     LineLayer, MapSpec, PointLayer, Series, Size, StackedBars, Symbol, palette,
@@ -174,28 +173,20 @@ impl Written {
     }
 }
 
-/// Everything the report is drawn from.
+/// Everything the report is drawn from: the situation (every analysis, from the library) and the
+/// presentation settings and basemap.
 struct Run {
     s: Settings,
     tr: Tr,
     sup: Suppress,
-    inc: Incidents,
-    cls: Classification,
+    sit: Situation,
     projector: Projector,
     boundary: Option<MultiPolygon<f64>>,
     roads: Vec<LineString<f64>>,
     water: Vec<MultiPolygon<f64>>,
     water_lines: Vec<LineString<f64>>,
     schools: Vec<(String, [f64; 2])>,
-    school_list: Vec<hotspot::schools::School>,
-    study: Option<StudyArea>,
-    counts: Counts,
-    extent: [f64; 4],
-    rows_read: u64,
-    rejected: Vec<(String, u64)>,
-    outside_period: u64,
     crs_name: String,
-    unknown_categories: Vec<(String, usize)>,
     config_dir: PathBuf,
 }
 
@@ -205,10 +196,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let file = FileConfig::read(&args.config)?;
     let s = Settings::resolve(file, args.flags(), &args.config)?;
     let tr = Tr::new(s.lang);
-    let sup = Suppress {
-        public: s.public,
-        min: s.min_count,
-    };
+    let params = s.situation_params()?;
     std::fs::create_dir_all(&s.out)
         .with_context(|| format!("cannot create the output folder {}", s.out.display()))?;
     for sub in ["maps", "layers", "tables"] {
@@ -225,8 +213,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Some(p) => CategoryTable::read(p)?,
         None => CategoryTable::default_table(),
     };
-    let (inc, outside_period) = filter_period(&data.incidents, s.from, s.to);
-    let cls = table.classify(&inc);
     let boundary = data.study_area.as_ref().map(|a| a.polygons().clone());
 
     // 2. Basemap and schools.
@@ -246,30 +232,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Ok((roads, wp, wl, schools))
     })?;
 
-    let counts = step(ctx, tr.t("step.count"), || {
-        Ok(aggregate::count(&inc, &cls, None))
+    // 3. Every analysis, in the library.
+    let sit = step(ctx, tr.t("step.analyses"), || {
+        Ok(hotspot::situation(
+            SituationInput {
+                data: &data,
+                categories: &table,
+                schools: &schools,
+            },
+            &params,
+        )?)
     })?;
-    let extent = boundary
-        .as_ref()
-        .and_then(|b| {
-            use geo::BoundingRect;
-            b.bounding_rect()
-                .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-        })
-        .or_else(|| inc.bbox())
-        .unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
-    let rejected = data
-        .report
-        .rejected_by_reason()
-        .into_iter()
-        .map(|(r, n)| (r.as_str().to_string(), n))
-        .collect();
+    hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
-        rows_read: data.report.rows_read,
-        rejected,
-        outside_period,
-        unknown_categories: cls.unknown().to_vec(),
         config_dir: args
             .config
             .parent()
@@ -277,9 +253,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .unwrap_or_default(),
         s,
         tr,
-        sup,
-        inc,
-        cls,
+        sup: sit.suppress,
         projector,
         boundary,
         roads,
@@ -289,19 +263,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .iter()
             .map(|s| (s.name.clone(), s.location()))
             .collect(),
-        school_list: schools,
-        study: data.study_area.clone(),
-        counts,
-        extent,
+        sit,
     };
     let mut written = Written::default();
-    let mut analyses_json = Map::new();
-    let blocks = build(ctx, &run, &mut written, &mut analyses_json)?;
+    let blocks = build(ctx, &run, &mut written)?;
 
     // Summary, manifest, HTML.
     let out = run.s.out.clone();
     step(ctx, run.tr.t("step.write"), || {
-        let summary = summary_json(&run, analyses_json);
+        let summary = summary_json(&run);
         let p = out.join("summary.json");
         std::fs::write(&p, serde_json::to_string_pretty(&summary)?)
             .with_context(|| format!("cannot write {}", p.display()))?;
@@ -346,29 +316,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Keeps incidents inside `[from, to]` (by local date); incidents without a
-/// date are kept when no period is set and left out (counted) otherwise.
-fn filter_period(
-    inc: &Incidents,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-) -> (Incidents, u64) {
-    if from.is_none() && to.is_none() {
-        return (inc.clone(), 0);
-    }
-    let keep: Vec<usize> = (0..inc.len())
-        .filter(|&i| {
-            let Some(t) = &inc.times()[i] else {
-                return false;
-            };
-            let d = t.instant().date_naive();
-            from.is_none_or(|f| d >= f) && to.is_none_or(|e| d <= e)
-        })
-        .collect();
-    let dropped = (inc.len() - keep.len()) as u64;
-    (inc.subset(&keep), dropped)
-}
-
 fn title(run: &Run) -> String {
     match &run.s.title {
         Some(t) => t.clone(),
@@ -378,7 +325,7 @@ fn title(run: &Run) -> String {
 }
 
 fn period_text(run: &Run) -> String {
-    let span = run.inc.time_span();
+    let span = run.sit.incidents.time_span();
     let from = run.s.from.or(span.as_ref().and_then(|(a, _)| a.date()));
     let to = run.s.to.or(span.as_ref().and_then(|(_, b)| b.date()));
     match (from, to) {
@@ -566,7 +513,7 @@ fn base_map(run: &Run, title: String) -> MapSpec {
         subtitle: subtitle(run),
         attribution,
         legend_title: run.tr.t("legend.title").into(),
-        extent: run.extent,
+        extent: run.sit.extent,
         layers: basemap_layers(run),
         north: "N".into(),
         note: if run.s.public {
@@ -665,20 +612,20 @@ fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()>
     let mut w = std::io::BufWriter::new(f);
     let r7 = |v: f64| (v * 1e7).round() / 1e7;
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
-    for i in 0..run.inc.len() {
+    for i in 0..run.sit.incidents.len() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        let [x, y] = run.inc.position(i);
+        let [x, y] = run.sit.incidents.position(i);
         let [lon, lat] = run.projector.to_lonlat(x, y)?;
         let feat = json!({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [r7(lon), r7(lat)]},
             "properties": {
-                "id": run.inc.ids()[i],
-                "category": run.inc.category(i),
-                "area": run.cls.area(i).id(),
-                "time": run.inc.times()[i].as_ref().map(|t| t.to_display_string()),
+                "id": run.sit.incidents.ids()[i],
+                "category": run.sit.incidents.category(i),
+                "area": run.sit.classification.area(i).id(),
+                "time": run.sit.incidents.times()[i].as_ref().map(|t| t.to_display_string()),
             },
         });
         serde_json::to_writer(&mut w, &feat)?;
@@ -698,14 +645,9 @@ fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 /// Builds every section, writing maps, charts, tables and layers as it goes.
-fn build(
-    ctx: &Context,
-    run: &Run,
-    written: &mut Written,
-    analyses_json: &mut Map<String, Value>,
-) -> anyhow::Result<Vec<Block>> {
+fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<Block>> {
     let tr = &run.tr;
-    let c = &run.counts;
+    let c = &run.sit.counts;
     let mut b = Vec::new();
 
     // Summary figures.
@@ -718,7 +660,7 @@ fn build(
         (tr.t("fig.incidents").into(), count_text(run, c.total)),
         (
             tr.t("fig.rejected").into(),
-            count_text(run, run.rejected.iter().map(|r| r.1).sum()),
+            count_text(run, run.sit.rejected.iter().map(|r| r.1).sum()),
         ),
         (tr.t("fig.promise_share").into(), {
             let promise: u64 = ProblemArea::PROMISE
@@ -768,17 +710,18 @@ fn build(
                         .map(|f| f.to_string_lossy().to_string())
                         .unwrap_or_default(),
                 ),
-                ("read", &tr.loc.int(run.rows_read)),
+                ("read", &tr.loc.int(run.sit.rows_read)),
                 (
                     "accepted",
                     &tr.loc
-                        .int(run.rows_read - run.rejected.iter().map(|r| r.1).sum::<u64>()),
+                        .int(run.sit.rows_read - run.sit.rejected.iter().map(|r| r.1).sum::<u64>()),
                 ),
                 ("crs", &run.crs_name),
             ],
         ),
     ));
     let rej_rows: Vec<Vec<String>> = run
+        .sit
         .rejected
         .iter()
         .map(|(r, n)| vec![tr.t_or(&format!("reject.{r}"), r), count_text(run, *n)])
@@ -796,16 +739,17 @@ fn build(
         run,
         "rejected",
         &["reason", "rows"],
-        &run.rejected
+        &run.sit
+            .rejected
             .iter()
             .map(|(r, n)| vec![r.clone(), csv_count(run, *n)])
             .collect::<Vec<_>>(),
         written,
     )?;
-    if run.outside_period > 0 {
+    if run.sit.outside_period > 0 {
         b.push(Block::Para(tr.fmt(
             "data.outside_period",
-            &[("n", &count_text(run, run.outside_period))],
+            &[("n", &count_text(run, run.sit.outside_period))],
         )));
     }
     if c.without_time > 0 || c.without_hour > 0 {
@@ -817,12 +761,12 @@ fn build(
             ],
         )));
     }
-    if !run.unknown_categories.is_empty() {
-        let n: usize = run.unknown_categories.iter().map(|u| u.1).sum();
+    if !run.sit.unknown_categories.is_empty() {
+        let n: usize = run.sit.unknown_categories.iter().map(|u| u.1).sum();
         b.push(Block::Para(tr.fmt(
             "data.unknown_categories",
             &[
-                ("k", &run.unknown_categories.len().to_string()),
+                ("k", &run.sit.unknown_categories.len().to_string()),
                 ("n", &count_text(run, n as u64)),
             ],
         )));
@@ -981,8 +925,8 @@ fn build(
 
     // Overview map.
     b.push(Block::Heading("map".into(), tr.t("sec.map").into()));
-    let (gspec, gcounts) = aggregate::grid_counts(&run.inc, run.extent, run.s.grid_m)?;
-    let dots = !run.s.public && run.inc.len() <= MAX_DOTS;
+    let (gspec, gcounts) = (run.sit.grid.spec, &run.sit.grid.counts[..]);
+    let dots = !run.s.public && run.sit.incidents.len() <= MAX_DOTS;
     let (svg, centre_svg) = step(ctx, tr.t("step.maps"), || {
         let mut map = base_map(
             run,
@@ -996,12 +940,18 @@ fn build(
         if dots {
             map.layers.push(Layer::Points(PointLayer {
                 title: tr.t("legend.incidents").into(),
-                points: (0..run.inc.len()).map(|i| run.inc.position(i)).collect(),
-                class: (0..run.inc.len())
-                    .map(|i| run.cls.area(i).index())
+                points: (0..run.sit.incidents.len())
+                    .map(|i| run.sit.incidents.position(i))
+                    .collect(),
+                class: (0..run.sit.incidents.len())
+                    .map(|i| run.sit.classification.area(i).index())
                     .collect(),
                 classes: area_classes(tr),
-                radius_pt: if run.inc.len() > 2000 { 1.2 } else { 1.8 },
+                radius_pt: if run.sit.incidents.len() > 2000 {
+                    1.2
+                } else {
+                    1.8
+                },
                 symbol: Symbol::Dot,
                 labels: Vec::new(),
             }));
@@ -1014,7 +964,7 @@ fn build(
         let overview = render_map(run, "overview", &map, written)?;
         // The densest part at a closer scale: 4 km x 2.8 km around the busiest grid cell.
         let centre = match centre_extent(&gspec, &gcounts) {
-            Some(e) if (run.extent[2] - run.extent[0]) > 6000.0 => {
+            Some(e) if (run.sit.extent[2] - run.sit.extent[0]) > 6000.0 => {
                 map.extent = e;
                 map.title = format!("{} – {}", map.title, tr.t("map.centre"));
                 Some(render_map(run, "centre", &map, written)?)
@@ -1096,102 +1046,56 @@ fn build(
         "hotspots".into(),
         tr.t("sec.hotspots").into(),
     ));
-    let dens = step(ctx, tr.t("step.kde"), || {
-        Ok(analyses::density(&run.s, &run.inc, run.study.as_ref())?)
-    });
-    let dens = match dens {
-        Ok(d) => Some(d),
-        Err(e) => {
-            b.push(Block::Note(tr.fmt("kde.failed", &[("e", &e.to_string())])));
+    let dens = match &run.sit.density {
+        Outcome::Done(d) => Some(d),
+        Outcome::Failed(e) => {
+            b.push(Block::Note(tr.fmt("kde.failed", &[("e", e.as_str())])));
             None
         }
+        Outcome::Skipped(_) => None,
     };
-    if let Some(d) = &dens {
-        sections::hotspots(ctx, run, d, &mut b, written, analyses_json)?;
+    if let Some(d) = dens {
+        sections::hotspots(ctx, run, d, &mut b, written)?;
     }
-    if !run.inc.is_empty() {
-        match step(ctx, tr.t("step.gi"), || {
-            Ok(analyses::gi_star(&run.s, &run.inc, run.study.as_ref())?)
-        }) {
-            Ok(g) => sections::gi_star(ctx, run, &g, &mut b, written, analyses_json)?,
-            Err(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", &e.to_string())]))),
+    match &run.sit.gi_star {
+        Outcome::Done(g) => sections::gi_star(ctx, run, g, &mut b, written)?,
+        Outcome::Failed(e) => b.push(Block::Note(tr.fmt("gi.failed", &[("e", e.as_str())]))),
+        Outcome::Skipped(_) => {}
+    }
+    // Incident clusters: HDBSCAN is O(n log n) but heavy; above CLUSTER_LIMIT the situation skips it.
+    match &run.sit.clusters {
+        Outcome::Done(cl) => {
+            let centre = centre_extent(&gspec, gcounts)
+                .filter(|_| run.sit.extent[2] - run.sit.extent[0] > 6000.0);
+            sections::clusters(ctx, run, cl, centre, &mut b, written)?
         }
-        // Incident clusters: HDBSCAN is O(n log n) but heavy; above CLUSTER_LIMIT the report skips it.
-        if run.inc.len() <= analyses::CLUSTER_LIMIT {
-            match step(ctx, tr.t("step.clusters"), || {
-                Ok(analyses::clusters(&run.s, &run.inc)?)
-            }) {
-                Ok(cl) => {
-                    let centre = centre_extent(&gspec, &gcounts)
-                        .filter(|_| run.extent[2] - run.extent[0] > 6000.0);
-                    sections::clusters(ctx, run, &cl, centre, &mut b, written, analyses_json)?
-                }
-                Err(e) => b.push(Block::Note(
-                    tr.fmt("clusters.failed", &[("e", &e.to_string())]),
-                )),
-            }
-        } else {
+        Outcome::Failed(e) => b.push(Block::Note(tr.fmt("clusters.failed", &[("e", e.as_str())]))),
+        Outcome::Skipped(Skip::TooMany(limit)) => {
             b.push(Block::Sub(tr.t("sub.clusters").into()));
-            b.push(Block::Note(tr.fmt(
-                "clusters.skipped",
-                &[("n", &tr.loc.int(analyses::CLUSTER_LIMIT as u64))],
-            )));
+            b.push(Block::Note(
+                tr.fmt("clusters.skipped", &[("n", &tr.loc.int(*limit as u64))]),
+            ));
         }
+        Outcome::Skipped(_) => {}
     }
 
     // Schools.
     b.push(Block::Heading("schools".into(), tr.t("sec.schools").into()));
-    match (&run.study, run.school_list.is_empty()) {
-        (_, true) => b.push(Block::Para(tr.t("schools.none").into())),
-        (None, false) => b.push(Block::Note(tr.t("schools.no_boundary").into())),
-        (Some(study), false) => {
-            let rep = step(ctx, tr.t("step.schools"), || {
-                Ok(analyses::schools(
-                    &run.s,
-                    &run.inc,
-                    &run.cls,
-                    &run.school_list,
-                    study,
-                )?)
-            })?;
-            sections::schools(
-                ctx,
-                run,
-                &rep,
-                dens.as_ref(),
-                &mut b,
-                written,
-                analyses_json,
-            )?;
+    match &run.sit.schools_report {
+        Outcome::Done(rep) => sections::schools(ctx, run, rep, dens, &mut b, written)?,
+        Outcome::Skipped(Skip::NoBoundary) => {
+            b.push(Block::Note(tr.t("schools.no_boundary").into()))
         }
+        Outcome::Failed(e) => b.push(Block::Note(e.clone())),
+        Outcome::Skipped(_) => b.push(Block::Para(tr.t("schools.none").into())),
     }
 
     // Patrol zones.
     b.push(Block::Heading("patrol".into(), tr.t("sec.patrol").into()));
-    let study = run.study.clone().or_else(|| {
-        run.inc.bbox().and_then(|[x0, y0, x1, y1]| {
-            StudyArea::new(MultiPolygon(vec![Polygon::new(
-                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-                vec![],
-            )]))
-        })
-    });
-    match study {
-        Some(study) if !run.inc.is_empty() => {
-            let pat = step(ctx, tr.t("step.patrol"), || {
-                Ok(analyses::patrol(&run.s, &run.inc, &run.cls, &study)?)
-            })?;
-            sections::patrol(
-                ctx,
-                run,
-                &pat,
-                dens.as_ref(),
-                &mut b,
-                written,
-                analyses_json,
-            )?;
-        }
-        _ => b.push(Block::Para(tr.t("patrol.none").into())),
+    match &run.sit.patrol {
+        Outcome::Done(pat) => sections::patrol(ctx, run, pat, dens, &mut b, written)?,
+        Outcome::Failed(e) => b.push(Block::Note(e.clone())),
+        Outcome::Skipped(_) => b.push(Block::Para(tr.t("patrol.none").into())),
     }
 
     // Methods and privacy.
@@ -1204,7 +1108,10 @@ fn build(
         tr.t("method.gi").into(),
         tr.fmt(
             "method.clusters",
-            &[("m", &analyses::cluster_min_size(run.inc.len()).to_string())],
+            &[(
+                "m",
+                &hotspot::situation::cluster_min_size(run.sit.incidents.len()).to_string(),
+            )],
         ),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),
@@ -1270,29 +1177,16 @@ fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
     })
 }
 
-fn summary_json(run: &Run, analyses: Map<String, Value>) -> Value {
-    let c = &run.counts;
+fn summary_json(run: &Run) -> Value {
     json!({
         "tool": "hotspot",
         "version": env!("CARGO_PKG_VERSION"),
         "mode": if run.s.public { "public" } else { "internal" },
         "parameters": params_json(run),
-        "period": {
-            "from": run.inc.time_span().and_then(|s| s.0.date()).map(|d| d.to_string()),
-            "to": run.inc.time_span().and_then(|s| s.1.date()).map(|d| d.to_string()),
-        },
+        "period": run.sit.period_value(),
         "crs": run.crs_name,
-        "counts": {
-            "rows_read": count_value(run, run.rows_read),
-            "incidents": count_value(run, c.total),
-            "rejected": run.rejected.iter().map(|(r, n)| (r.clone(), count_value(run, *n))).collect::<Map<String, Value>>(),
-            "outside_period": count_value(run, run.outside_period),
-            "without_time": count_value(run, c.without_time),
-            "without_hour": count_value(run, c.without_hour),
-            "by_area": ProblemArea::ALL.iter().map(|a| (a.id().to_string(), count_value(run, c.by_area[a.index()]))).collect::<Map<String, Value>>(),
-            "by_category": c.by_category.iter().map(|(n, a, k)| json!({"category": n, "area": a.id(), "incidents": count_value(run, *k)})).collect::<Vec<_>>(),
-        },
-        "analyses": analyses,
+        "counts": run.sit.counts_value(),
+        "analyses": &run.sit,
         "suppression": {
             "public": run.s.public,
             "min_count": run.s.min_count,
@@ -1366,62 +1260,7 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
     }))
 }
 
-/// Lines and polygons of a basemap file.
-type LinesAndAreas = (Vec<LineString<f64>>, Vec<MultiPolygon<f64>>);
-
-/// Reads lines (and polygons) from a GeoJSON file in lon/lat.
+/// Reads a basemap file of lines and polygons (`hotspot::ingest::layers::read_lines`).
 fn read_lines(p: &Path, projector: &Projector) -> anyhow::Result<LinesAndAreas> {
-    let mut lines = Vec::new();
-    let mut polys = Vec::new();
-    for (k, g) in read_geometries(p, projector)?.into_iter().enumerate() {
-        match g {
-            geo::Geometry::LineString(l) => lines.push(l),
-            geo::Geometry::MultiLineString(m) => lines.extend(m.0),
-            geo::Geometry::Polygon(q) => polys.push(MultiPolygon(vec![q])),
-            geo::Geometry::MultiPolygon(m) => polys.push(m),
-            _ => anyhow::bail!(
-                "{}: feature {} is not a line or polygon",
-                p.display(),
-                k + 1
-            ),
-        }
-    }
-    Ok((lines, polys))
-}
-
-fn read_geometries(p: &Path, projector: &Projector) -> anyhow::Result<Vec<geo::Geometry<f64>>> {
-    use geo::MapCoords;
-    let text =
-        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-    let gj: geojson::GeoJson = text
-        .parse()
-        .with_context(|| format!("{} is not GeoJSON", p.display()))?;
-    let geoms: Vec<geojson::Geometry> = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => {
-            fc.features.into_iter().filter_map(|f| f.geometry).collect()
-        }
-        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
-        geojson::GeoJson::Geometry(g) => vec![g],
-    };
-    let mut out = Vec::with_capacity(geoms.len());
-    for (k, g) in geoms.into_iter().enumerate() {
-        let g: geo::Geometry<f64> = g
-            .try_into()
-            .with_context(|| format!("{}: feature {}", p.display(), k + 1))?;
-        let g = g
-            .try_map_coords(|c| {
-                projector
-                    .to_metres(c.x, c.y)
-                    .map(|[x, y]| geo::coord! { x: x, y: y })
-            })
-            .with_context(|| {
-                format!(
-                    "{}: feature {} (coordinates must be lon/lat, RFC 7946)",
-                    p.display(),
-                    k + 1
-                )
-            })?;
-        out.push(g);
-    }
-    Ok(out)
+    Ok(hotspot::ingest::layers::read_lines(p, projector)?)
 }

@@ -4,6 +4,7 @@
 //! current directory.
 
 use anyhow::{Context as _, bail};
+use hotspot::situation::{SituationKeys, SituationParams};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -118,15 +119,6 @@ pub struct Settings {
     pub print: bool,
 }
 
-fn positive(name: &'static str, v: f64, lo: f64, hi: f64) -> anyhow::Result<f64> {
-    if !(v.is_finite() && v >= lo && v <= hi) {
-        return Err(
-            hotspot::Error::invalid(name, v, format!("must be between {lo} and {hi}")).into(),
-        );
-    }
-    Ok(v)
-}
-
 impl Settings {
     /// Resolves `file` overridden by `flags` (a `FileConfig` built from the command line).
     pub fn resolve(
@@ -151,30 +143,22 @@ impl Settings {
                 .unwrap_or(Path::new("."))
                 .join("report")
         });
-        let min_count = pick!(min_count).unwrap_or(5);
-        if min_count == 0 || min_count > 1000 {
-            return Err(hotspot::Error::invalid(
-                "min_count",
-                min_count,
-                "the suppression threshold must be 1..=1000",
-            )
-            .into());
-        }
-        let from = pick!(from);
-        let to = pick!(to);
-        if let (Some(a), Some(b)) = (from, to)
-            && a > b
-        {
-            return Err(hotspot::Error::invalid(
-                "from",
-                a,
-                format!("the period starts after it ends ({b})"),
-            )
-            .into());
-        }
-        let bandwidth_m = pick!(bandwidth_m)
-            .map(|b| positive("bandwidth_m", b, 1.0, 100_000.0))
-            .transpose()?;
+        // The analysis keys are checked once, by the library, with errors naming the key.
+        let p = SituationParams::new(&SituationKeys {
+            public: Some(flags.public.unwrap_or(false) || file.public.unwrap_or(false)),
+            min_count: pick!(min_count),
+            from: pick!(from),
+            to: pick!(to),
+            seed: pick!(seed),
+            cell_m: pick!(cell_m),
+            bandwidth_m: pick!(bandwidth_m),
+            hotspot_top_percent: pick!(hotspot_top_percent),
+            hotspot_min_incidents: pick!(hotspot_min_incidents),
+            grid_m: pick!(grid_m),
+            school_radius_m: pick!(school_radius_m),
+            patrol_zones: pick!(patrol_zones),
+            patrol_radius_m: pick!(patrol_radius_m),
+        })?;
         Ok(Settings {
             title: pick!(title),
             place: pick!(place).unwrap_or_default(),
@@ -187,35 +171,41 @@ impl Settings {
             categories: pick!(categories),
             out,
             lang: pick!(lang).unwrap_or(Lang::Sv),
-            public: flags.public.unwrap_or(false) || file.public.unwrap_or(false),
-            min_count,
-            from,
-            to,
-            seed: pick!(seed).unwrap_or(20250101),
-            cell_m: positive("cell_m", pick!(cell_m).unwrap_or(50.0), 1.0, 10_000.0)?,
-            bandwidth_m,
-            hotspot_top_percent: positive(
-                "hotspot_top_percent",
-                pick!(hotspot_top_percent).unwrap_or(1.0),
-                0.01,
-                100.0,
-            )?,
-            hotspot_min_incidents: pick!(hotspot_min_incidents).unwrap_or(10),
-            grid_m: positive("grid_m", pick!(grid_m).unwrap_or(250.0), 10.0, 100_000.0)?,
-            school_radius_m: positive(
-                "school_radius_m",
-                pick!(school_radius_m).unwrap_or(300.0),
-                10.0,
-                10_000.0,
-            )?,
-            patrol_zones: pick!(patrol_zones).unwrap_or(5).clamp(1, 50),
-            patrol_radius_m: positive(
-                "patrol_radius_m",
-                pick!(patrol_radius_m).unwrap_or(250.0),
-                10.0,
-                10_000.0,
-            )?,
+            public: p.public,
+            min_count: p.min_count,
+            from: p.from,
+            to: p.to,
+            seed: p.seed,
+            cell_m: p.cell_m,
+            bandwidth_m: p.bandwidth_m,
+            hotspot_top_percent: p.hotspot_top_percent,
+            hotspot_min_incidents: p.hotspot_min_incidents,
+            grid_m: p.grid_m,
+            school_radius_m: p.school_radius_m,
+            patrol_zones: p.patrol_zones,
+            patrol_radius_m: p.patrol_radius_m,
             print: pick!(print).unwrap_or(true),
+        })
+    }
+}
+
+impl Settings {
+    /// The analysis parameters (already checked by [`Settings::resolve`]).
+    pub fn situation_params(&self) -> hotspot::Result<SituationParams> {
+        SituationParams::new(&SituationKeys {
+            public: Some(self.public),
+            min_count: Some(self.min_count),
+            from: self.from,
+            to: self.to,
+            seed: Some(self.seed),
+            cell_m: Some(self.cell_m),
+            bandwidth_m: self.bandwidth_m,
+            hotspot_top_percent: Some(self.hotspot_top_percent),
+            hotspot_min_incidents: Some(self.hotspot_min_incidents),
+            grid_m: Some(self.grid_m),
+            school_radius_m: Some(self.school_radius_m),
+            patrol_zones: Some(self.patrol_zones),
+            patrol_radius_m: Some(self.patrol_radius_m),
         })
     }
 }

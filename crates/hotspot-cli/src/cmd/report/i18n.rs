@@ -676,6 +676,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "reading basemap and schools",
     ),
     ("step.count", "räknar händelser", "counting incidents"),
+    ("step.analyses", "kör analyserna", "running the analyses"),
     ("step.charts", "ritar diagram", "drawing charts"),
     ("step.maps", "ritar kartor", "drawing maps"),
     ("step.write", "skriver rapporten", "writing the report"),

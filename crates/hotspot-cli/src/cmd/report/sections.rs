@@ -2,7 +2,6 @@
 //! Each writes its map(s), chart(s), CSV table, GeoJSON layer(s) and
 //! `summary.json` entry, applying public-mode suppression throughout.
 
-use super::analyses::{Density, Patrol};
 use super::html::Block;
 use super::{
     Run, Written, area_name, base_map, count_text, count_value, csv_count, heat_chart, props,
@@ -12,12 +11,14 @@ use crate::common::Context;
 use geo::{LineString, MultiPolygon};
 use hotspot::categories::ProblemArea;
 use hotspot::output::OutFeature;
+use hotspot::patrol::{PatrolPlan, PlanZone};
 use hotspot::schools::SchoolReport;
+use hotspot::situation::{Cluster, Clusters, Density};
 use hotspot_render::{
     AreaLayer, Chart, ColourScale, ForestPlot, ForestRow, Layer, PatrolLayer, PatrolZone,
     PointLayer, SurfaceLayer, Symbol, palette,
 };
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 /// The density surface in 5 classes at 1/8, 1/4, 1/2, 1 and 2 times the hotspot
 /// threshold, so the hotspot outlines follow a class boundary.
@@ -92,16 +93,15 @@ pub fn hotspots(
     d: &Density,
     b: &mut Vec<Block>,
     written: &mut Written,
-    json_out: &mut Map<String, Value>,
 ) -> anyhow::Result<()> {
     let tr = &run.tr;
     let bw = &d.surface.bandwidth;
     let hs = &d.hotspots.hotspots;
     let inside: usize = hs.iter().map(|h| h.incidents).sum();
-    let share = if run.inc.is_empty() {
+    let share = if run.sit.incidents.is_empty() {
         0.0
     } else {
-        inside as f64 / run.inc.len() as f64
+        inside as f64 / run.sit.incidents.len() as f64
     };
     b.push(Block::Para(tr.fmt(
         "kde.text",
@@ -221,33 +221,6 @@ pub fn hotspots(
     hotspot::raster_io::write_ascii_grid(&p, &d.surface.raster, run.projector.crs())?;
     written.add(&run.s.out, &p);
     written.add(&run.s.out, &hotspot::raster_io::prj_path(&p));
-    json_out.insert(
-        "density".into(),
-        json!({
-            "kernel": bw.kernel,
-            "bandwidth_m": bw.bandwidth_m,
-            "bandwidth_method": bw.method,
-            "support_radius_m": bw.support_radius_m,
-            "cell_m": d.surface.raster.spec.cell_m,
-            "units": d.surface.units.name(),
-            "cells_masked_public": d.cells_masked,
-        }),
-    );
-    json_out.insert(
-        "hotspots".into(),
-        json!({
-            "rule": d.hotspots.rule,
-            "threshold": d.hotspots.threshold,
-            "units": d.hotspots.units,
-            "suppressed_public": d.hotspots_suppressed,
-            "hotspots": hs.iter().map(|h| json!({
-                "rank": h.rank,
-                "incidents": count_value(run, h.incidents as u64),
-                "area_km2": h.area_km2,
-                "peak_density": h.peak_density,
-            })).collect::<Vec<_>>(),
-        }),
-    );
     Ok(())
 }
 
@@ -275,7 +248,7 @@ fn forest(run: &Run, rep: &SchoolReport, area: Option<usize>, title: String) -> 
         rows: rows
             .iter()
             .map(|r| {
-                let name = run.school_list[r.school].name.clone();
+                let name = run.sit.schools[r.school].name.clone();
                 let shown = run.sup.count(r.incidents).is_some();
                 match (&r.test, shown) {
                     (Some(t), true) if t.ratio.is_finite() && t.ratio > 0.0 && t.ci_low > 0.0 => {
@@ -318,13 +291,12 @@ pub fn schools(
     d: Option<&Density>,
     b: &mut Vec<Block>,
     written: &mut Written,
-    json_out: &mut Map<String, Value>,
 ) -> anyhow::Result<()> {
     let tr = &run.tr;
     b.push(Block::Para(tr.fmt(
         "schools.text",
         &[
-            ("k", &run.school_list.len().to_string()),
+            ("k", &run.sit.schools.len().to_string()),
             ("r", &tr.loc.num(run.s.school_radius_m, 0)),
         ],
     )));
@@ -360,13 +332,13 @@ pub fn schools(
             map.extent = e;
         }
         map.layers.push(zones);
-        if !run.s.public && run.inc.len() <= super::MAX_DOTS {
-            let idx: Vec<usize> = (0..run.inc.len())
-                .filter(|&i| run.cls.area(i).index() == vand)
+        if !run.s.public && run.sit.incidents.len() <= super::MAX_DOTS {
+            let idx: Vec<usize> = (0..run.sit.incidents.len())
+                .filter(|&i| run.sit.classification.area(i).index() == vand)
                 .collect();
             map.layers.push(Layer::Points(PointLayer {
                 title: String::new(),
-                points: idx.iter().map(|&i| run.inc.position(i)).collect(),
+                points: idx.iter().map(|&i| run.sit.incidents.position(i)).collect(),
                 class: vec![0; idx.len()],
                 classes: vec![hotspot_render::Class::new(
                     area_name(tr, ProblemArea::VandalismGraffitiLittering),
@@ -428,7 +400,7 @@ pub fn schools(
                 let shown = run.sup.count(r.incidents).is_some();
                 vec![
                     r.rank.to_string(),
-                    run.school_list[r.school].name.clone(),
+                    run.sit.schools[r.school].name.clone(),
                     count_text(run, r.incidents),
                     match (&r.test, shown) {
                         (Some(t), true) => rr_text(run, t),
@@ -454,7 +426,7 @@ pub fn schools(
         let shown = run.sup.count(r.incidents).is_some();
         let t = r.test.as_ref().filter(|_| shown);
         csv_rows.push(vec![
-            run.school_list[r.school].name.clone(),
+            run.sit.schools[r.school].name.clone(),
             r.problem_area
                 .map(|a| ProblemArea::ALL[a].id().to_string())
                 .unwrap_or_else(|| "all".into()),
@@ -496,7 +468,7 @@ pub fn schools(
             OutFeature {
                 geometry: z.geometry.clone().into(),
                 properties: props(&[
-                    ("school", json!(run.school_list[z.school].name)),
+                    ("school", json!(run.sit.schools[z.school].name)),
                     ("radius_m", json!(run.s.school_radius_m)),
                     ("area_km2", json!(z.area_km2)),
                     ("incidents", count_value(run, n)),
@@ -505,34 +477,7 @@ pub fn schools(
         })
         .collect();
     write_layer(run, "school_zones", &feats, written)?;
-    json_out.insert(
-        "schools".into(),
-        json!({
-            "radius_m": run.s.school_radius_m,
-            "confidence": 0.95,
-            "ranking": all_rows.iter().map(|r| {
-                let shown = run.sup.count(r.incidents).is_some();
-                json!({
-                    "rank": r.rank,
-                    "school": run.school_list[r.school].name,
-                    "incidents": count_value(run, r.incidents),
-                    "rate_ratio": r.test.as_ref().filter(|_| shown).map(|t| t.ratio).filter(|v| v.is_finite()),
-                    "p_value": r.test.as_ref().filter(|_| shown).map(|t| t.p_value),
-                })
-            }).collect::<Vec<_>>(),
-        }),
-    );
     Ok(())
-}
-
-/// Zone centre for output: in public mode snapped to a 50 m grid so that no
-/// incident position leaves (a cluster centroid or density peak can lie close to one).
-fn shown_centre(run: &Run, c: [f64; 2]) -> [f64; 2] {
-    if run.s.public {
-        [(c[0] / 50.0).round() * 50.0, (c[1] / 50.0).round() * 50.0]
-    } else {
-        c
-    }
 }
 
 fn days_text(run: &Run, days: &[usize]) -> String {
@@ -546,17 +491,22 @@ fn days_text(run: &Run, days: &[usize]) -> String {
 pub fn patrol(
     ctx: &Context,
     run: &Run,
-    p: &Patrol,
+    p: &PatrolPlan,
     d: Option<&Density>,
     b: &mut Vec<Block>,
     written: &mut Written,
-    json_out: &mut Map<String, Value>,
 ) -> anyhow::Result<()> {
     let tr = &run.tr;
     if p.zones.is_empty() {
         b.push(Block::Para(tr.t("patrol.none").into()));
         return Ok(());
     }
+    let route_order: Vec<usize> = p
+        .route
+        .as_ref()
+        .map(|r| r.order.clone())
+        .unwrap_or_default();
+    let route_m = p.route.as_ref().map_or(0.0, |r| r.length_m);
     b.push(Block::Para(tr.fmt(
         "patrol.text",
         &[
@@ -564,9 +514,9 @@ pub fn patrol(
             ("r", &tr.loc.num(run.s.patrol_radius_m, 0)),
             (
                 "share",
-                &format!("{} %", tr.loc.num(100.0 * p.covered_share, 0)),
+                &format!("{} %", tr.loc.num(100.0 * p.covered_share(), 0)),
             ),
-            ("km", &tr.loc.num(p.route_m / 1000.0, 1)),
+            ("km", &tr.loc.num(route_m / 1000.0, 1)),
         ],
     )));
     let circles: Vec<MultiPolygon<f64>> = p
@@ -574,12 +524,12 @@ pub fn patrol(
         .iter()
         .map(|z| {
             MultiPolygon(vec![hotspot::schools::circle(
-                shown_centre(run, z.centre),
+                z.centre,
                 run.s.patrol_radius_m,
             )])
         })
         .collect();
-    let times = |z: &super::analyses::Zone| -> String {
+    let times = |z: &PlanZone| -> String {
         let w = z.windows.label();
         if w.is_empty() {
             "–".into()
@@ -595,12 +545,11 @@ pub fn patrol(
         if let Some(l) = school_layer(run) {
             map.layers.push(l);
         }
-        let route: Vec<(f64, f64)> = p
-            .route
+        let route: Vec<(f64, f64)> = route_order
             .iter()
-            .chain(p.route.first())
+            .chain(route_order.first())
             .map(|&k| {
-                let c = shown_centre(run, p.zones[k].centre);
+                let c = p.zones[k].centre;
                 (c[0], c[1])
             })
             .collect();
@@ -708,7 +657,12 @@ pub fn patrol(
                         .collect::<Vec<_>>()
                         .join(" "),
                     z.windows.label(),
-                    (p.route.iter().position(|&k| k + 1 == z.rank).unwrap_or(0) + 1).to_string(),
+                    (route_order
+                        .iter()
+                        .position(|&k| k + 1 == z.rank)
+                        .unwrap_or(0)
+                        + 1)
+                    .to_string(),
                 ]
             })
             .collect::<Vec<_>>(),
@@ -729,12 +683,11 @@ pub fn patrol(
         })
         .collect();
     write_layer(run, "patrol_zones", &feats, written)?;
-    let route: Vec<(f64, f64)> = p
-        .route
+    let route: Vec<(f64, f64)> = route_order
         .iter()
-        .chain(p.route.first())
+        .chain(route_order.first())
         .map(|&k| {
-            let c = shown_centre(run, p.zones[k].centre);
+            let c = p.zones[k].centre;
             (c[0], c[1])
         })
         .collect();
@@ -744,28 +697,11 @@ pub fn patrol(
             "patrol_route",
             &[OutFeature {
                 geometry: LineString::from(route).into(),
-                properties: props(&[("length_m", json!(p.route_m))]),
+                properties: props(&[("length_m", json!(route_m))]),
             }],
             written,
         )?;
     }
-    json_out.insert(
-        "patrol".into(),
-        json!({
-            "radius_m": run.s.patrol_radius_m,
-            "covered_harm_share": p.covered_share,
-            "route_m": p.route_m,
-            "route_order": p.route.iter().map(|k| k + 1).collect::<Vec<_>>(),
-            "zones": p.zones.iter().map(|z| json!({
-                "rank": z.rank,
-                "incidents": count_value(run, z.members.len() as u64),
-                "harm": z.harm,
-                "pai": z.pai,
-                "windows": z.windows.label(),
-                "days": z.top_days.iter().map(|d| run.tr.weekday_short(*d)).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }),
-    );
     Ok(())
 }
 
@@ -776,7 +712,6 @@ pub fn gi_star(
     r: &hotspot::stats::getis_ord::GiStarResult,
     b: &mut Vec<Block>,
     written: &mut Written,
-    json_out: &mut Map<String, Value>,
 ) -> anyhow::Result<()> {
     let tr = &run.tr;
     b.push(Block::Sub(tr.t("sub.gi").into()));
@@ -879,33 +814,20 @@ pub fn gi_star(
         })
         .collect();
     write_layer(run, "gi_star", &feats, written)?;
-    json_out.insert(
-        "gi_star".into(),
-        json!({
-            "cell_m": run.s.grid_m,
-            "distance_band_m": 2.0 * run.s.grid_m,
-            "fdr": true,
-            "cells": r.bin.len(),
-            "hot_99": n_class[0], "hot_95": n_class[1], "hot_90": n_class[2],
-            "cold_99": n_class[3], "cold_95": n_class[4], "cold_90": n_class[5],
-            "note": r.note(),
-        }),
-    );
     Ok(())
 }
 
 /// Incident clusters (HDBSCAN) as hull outlines: map, table, CSV, GeoJSON
 /// layer and summary entry. Public mode: only clusters of at least
 /// `min_count` incidents, hulls from the count grid's cells (see
-/// [`super::analyses::clusters`]).
+/// [`hotspot::situation`] and [`hotspot::disclosure`]).
 pub fn clusters(
     ctx: &Context,
     run: &Run,
-    cl: &super::analyses::Clusters,
+    cl: &Clusters,
     centre: Option<[f64; 4]>,
     b: &mut Vec<Block>,
     written: &mut Written,
-    json_out: &mut Map<String, Value>,
 ) -> anyhow::Result<()> {
     let tr = &run.tr;
     b.push(Block::Sub(tr.t("sub.clusters").into()));
@@ -928,9 +850,8 @@ pub fn clusters(
             ],
         )));
     }
-    let label =
-        |c: &super::analyses::Cluster| tr.fmt("clusters.label", &[("k", &c.rank.to_string())]);
-    let drawn: Vec<&super::analyses::Cluster> = cl
+    let label = |c: &Cluster| tr.fmt("clusters.label", &[("k", &c.rank.to_string())]);
+    let drawn: Vec<&Cluster> = cl
         .clusters
         .iter()
         .filter(|c| !c.hull.0.is_empty())
@@ -984,7 +905,7 @@ pub fn clusters(
             });
         }
     }
-    let top_cats = |c: &super::analyses::Cluster| -> String {
+    let top_cats = |c: &Cluster| -> String {
         c.summary
             .categories
             .iter()
@@ -994,7 +915,7 @@ pub fn clusters(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let area_km2 = |c: &super::analyses::Cluster| {
+    let area_km2 = |c: &Cluster| {
         use geo::Area;
         c.hull.unsigned_area() / 1e6
     };
@@ -1060,17 +981,6 @@ pub fn clusters(
         })
         .collect();
     write_layer(run, "cluster_hulls", &feats, written)?;
-    json_out.insert(
-        "clusters".into(),
-        json!({
-            "method": "hdbscan",
-            "min_cluster_size": cl.min_cluster_size,
-            "hull": if run.s.public { "convex_hull_of_grid_cells" } else { "concave_hull" },
-            "clusters": cl.clusters.len(),
-            "suppressed_public": cl.suppressed,
-            "incidents_in_clusters": count_value(run, inside as u64),
-        }),
-    );
     Ok(())
 }
 
@@ -1082,7 +992,7 @@ fn focus_margin(w: f64, h: f64, min_m: f64) -> f64 {
 }
 
 /// The most frequent category of a cluster, unless its count is suppressed.
-fn top_category(run: &Run, c: &super::analyses::Cluster) -> Option<String> {
+fn top_category(run: &Run, c: &Cluster) -> Option<String> {
     c.summary
         .categories
         .first()
