@@ -393,7 +393,13 @@ fn bad_config_is_a_clear_error() {
 
 /// Mean of a polygon's ring vertices (without the closing one): the centre of a patrol circle.
 fn ring_centre(geometry: &serde_json::Value) -> [f64; 2] {
-    let ring = geometry["coordinates"][0].as_array().unwrap();
+    // The report writes each circle as a MultiPolygon: first polygon, outer ring.
+    let c = &geometry["coordinates"];
+    let ring = if geometry["type"] == "MultiPolygon" {
+        c[0][0].as_array().unwrap()
+    } else {
+        c[0].as_array().unwrap()
+    };
     let n = ring.len() - 1;
     let mut c = [0.0, 0.0];
     for p in &ring[..n] {
