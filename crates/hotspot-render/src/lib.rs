@@ -29,7 +29,10 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod basemap;
 pub mod chart;
+pub mod closeup;
+pub mod clusters;
 mod draw;
 pub mod error;
 pub mod font;
@@ -38,13 +41,16 @@ pub mod map;
 pub mod style;
 pub mod text;
 
+pub use basemap::{BasemapLayer, BasemapLegend};
 pub use chart::{
     Bar, BarChart, Chart, ForestPlot, ForestRow, HeatTable, LineChart, LineSeries, Series,
     StackedBars,
 };
+pub use closeup::{CloseUpOptions, closeup_extent};
+pub use clusters::{ClusterShape, cluster_layers};
 pub use error::{RenderError, Result};
 pub use map::{
-    AreaLayer, CellLayer, Class, Layer, LineLayer, MapSpec, PatrolLayer, PatrolZone, PointLayer,
-    RenderStats, SurfaceLayer, Symbol, layers_extent,
+    AreaLayer, CellLayer, Class, LabelKind, Layer, LineLayer, MapSpec, PatrolLayer, PatrolZone,
+    PlacedLabel, PointLayer, RenderStats, SurfaceLayer, Symbol, layers_extent,
 };
 pub use style::{Colour, ColourScale, Locale, Size, palette};

@@ -332,6 +332,9 @@ pub enum Layer {
     Cells(CellLayer),
     /// Patrol zones and route.
     Patrol(PatrolLayer),
+    /// Basemap (water, buildings, roads, place and road names); put it under
+    /// the data layers. Its labels are placed after the data's labels.
+    Basemap(crate::basemap::BasemapLayer),
 }
 
 /// Running bounding box `[min_x, min_y, max_x, max_y]`.
@@ -404,6 +407,12 @@ impl Layer {
                     .for_each(|z| b.add_rect(z.area.bounding_rect()));
                 if let Some(r) = &pl.route {
                     b.add_rect(r.bounding_rect());
+                }
+            }
+            Layer::Basemap(bm) => {
+                if let Some([x0, y0, x1, y1]) = bm.bounds() {
+                    b.add(x0, y0);
+                    b.add(x1, y1);
                 }
             }
         }
@@ -495,11 +504,43 @@ pub struct RenderStats {
     pub labels_dropped: usize,
     /// Scale bar length text (e.g. "2 km").
     pub scale_bar: String,
+    /// The map frame in pixels `[x0, y0, x1, y1]` (y down).
+    pub frame_px: [f64; 4],
+    /// Every label placed without collision, in placing order.
+    pub labels: Vec<PlacedLabel>,
+}
+
+/// What kind of label a [`PlacedLabel`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// A patrol zone's rank badge.
+    Badge,
+    /// The text beside a patrol badge.
+    BadgeText,
+    /// A data point's label (school names).
+    Point,
+    /// An area's label (cluster ids, school zones).
+    Area,
+    /// A basemap place name.
+    Place,
+    /// A basemap road name.
+    Road,
+}
+
+/// A label as placed: its text, kind and box in pixels `[x0, y0, x1, y1]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedLabel {
+    /// The text (the rank for badges).
+    pub text: String,
+    /// Its kind.
+    pub kind: LabelKind,
+    /// Its box, pixels, y down.
+    pub px: [f64; 4],
 }
 
 /// Pixel transform of the map frame.
 #[derive(Clone, Copy, Debug)]
-struct View {
+pub(crate) struct View {
     ex0: f64,
     ey1: f64,
     s: f64,
@@ -507,7 +548,7 @@ struct View {
 }
 
 impl View {
-    fn px(&self, x: f64, y: f64) -> (f64, f64) {
+    pub(crate) fn px(&self, x: f64, y: f64) -> (f64, f64) {
         (
             self.frame.x0 + (x - self.ex0) * self.s,
             self.frame.y0 + (self.ey1 - y) * self.s,
@@ -618,7 +659,7 @@ impl MapSpec {
             frame,
         };
 
-        let mut stats = RenderStats::default();
+        let stats = RenderStats::default();
         let mut legend: Vec<(Swatch, String)> = Vec::new();
         let mut placer = Placer::new(frame);
 
@@ -643,9 +684,23 @@ impl MapSpec {
         let mut badges: Vec<(f64, f64, String, Colour, String)> = Vec::new();
         let mut point_labels: Vec<(f64, f64, f64, String)> = Vec::new();
         let mut area_labels: Vec<(f64, f64, String)> = Vec::new();
+        let mut base_labels: Vec<crate::basemap::BaseLabel> = Vec::new();
+        let mut stats = stats;
+        stats.frame_px = [frame.x0, frame.y0, frame.x1, frame.y1];
 
         for layer in &self.layers {
             match layer {
+                Layer::Basemap(bm) => {
+                    for (sw, text) in draw_basemap(&cv, &view, bm)? {
+                        legend.push((sw, text));
+                    }
+                    base_labels.extend(crate::basemap::labels(
+                        bm,
+                        |x, y| view.px(x, y),
+                        &frame,
+                        fw / s,
+                    ));
+                }
                 Layer::Area(a) => {
                     for mp in &a.areas {
                         draw_multipolygon(&cv, &view, mp, a.fill, a.stroke, a.stroke_pt)?;
@@ -768,6 +823,11 @@ impl MapSpec {
             let b = match placer.place(&cands) {
                 Some(b) => {
                     stats.labels_placed += 1;
+                    stats.labels.push(PlacedLabel {
+                        text: rank.clone(),
+                        kind: LabelKind::Badge,
+                        px: [b.x0, b.y0, b.x1, b.y1],
+                    });
                     b
                 }
                 None => {
@@ -812,6 +872,11 @@ impl MapSpec {
             if let Some(bb) = placer.place(&cands) {
                 draw_label(&cv, &bb, text, 8.0, true, *colour)?;
                 stats.labels_placed += 1;
+                stats.labels.push(PlacedLabel {
+                    text: text.clone(),
+                    kind: LabelKind::BadgeText,
+                    px: [bb.x0, bb.y0, bb.x1, bb.y1],
+                });
             } else {
                 stats.labels_dropped += 1;
             }
@@ -823,6 +888,11 @@ impl MapSpec {
             if let Some(bb) = placer.place(&cands) {
                 draw_label(&cv, &bb, text, 7.5, false, Colour::rgb(20, 20, 20))?;
                 stats.labels_placed += 1;
+                stats.labels.push(PlacedLabel {
+                    text: text.clone(),
+                    kind: LabelKind::Point,
+                    px: [bb.x0, bb.y0, bb.x1, bb.y1],
+                });
             } else {
                 stats.labels_dropped += 1;
             }
@@ -833,9 +903,82 @@ impl MapSpec {
             if let Some(bb) = placer.place(&around_centre(*x, *y, tw + 2.0 * pad, th + 2.0 * pad)) {
                 draw_label(&cv, &bb, text, 7.5, false, Colour::rgb(20, 20, 20))?;
                 stats.labels_placed += 1;
+                stats.labels.push(PlacedLabel {
+                    text: text.clone(),
+                    kind: LabelKind::Area,
+                    px: [bb.x0, bb.y0, bb.x1, bb.y1],
+                });
             } else {
                 stats.labels_dropped += 1;
             }
+        }
+        // Basemap names last: they give way to every data label. A place
+        // already labelled by the data (a school) is not labelled again.
+        let data_texts: Vec<&str> = point_labels
+            .iter()
+            .map(|l| l.3.as_str())
+            .chain(area_labels.iter().map(|l| l.2.as_str()))
+            .collect();
+        let marker_r = cv.px(1.8);
+        for bl in &base_labels {
+            if data_texts.contains(&bl.text.as_str()) {
+                continue;
+            }
+            let st = bl.style;
+            let (tw, th) = cv.text_size(&bl.text, st.pt, st.bold)?;
+            let pad = cv.px(1.2);
+            let cands = bl.candidates(marker_r, cv.px(1.0), tw + 2.0 * pad, th + 2.0 * pad);
+            if let Some((mx, my)) = bl.point {
+                // The marker must be free too (not on a badge or another label).
+                let mb = BoxPx::centred(mx, my, 2.0 * marker_r, 2.0 * marker_r);
+                if !placer.is_free(&mb) {
+                    stats.labels_dropped += 1;
+                    continue;
+                }
+            }
+            let Some(bb) = placer.place(&cands) else {
+                stats.labels_dropped += 1;
+                continue;
+            };
+            if let Some((mx, my)) = bl.point {
+                placer.block(BoxPx::centred(mx, my, 2.0 * marker_r, 2.0 * marker_r));
+                cv.circle(
+                    mx,
+                    my,
+                    marker_r,
+                    Some(crate::basemap::colours::PLACE_TEXT),
+                    Some((Colour::rgb(255, 255, 255), 0.5)),
+                )?;
+            }
+            cv.rect(
+                bb.x0,
+                bb.y0,
+                bb.x1,
+                bb.y1,
+                Some(Colour::rgb(255, 255, 255).with_alpha(0.7)),
+                None,
+            )?;
+            let (cx, cy) = bb.centre();
+            cv.text(
+                &bl.text,
+                cx,
+                cy,
+                st.pt,
+                st.bold,
+                st.colour,
+                H::Center,
+                V::Center,
+            )?;
+            stats.labels_placed += 1;
+            stats.labels.push(PlacedLabel {
+                text: bl.text.clone(),
+                kind: if bl.point.is_some() {
+                    LabelKind::Place
+                } else {
+                    LabelKind::Road
+                },
+                px: [bb.x0, bb.y0, bb.x1, bb.y1],
+            });
         }
 
         // Cover whatever was drawn outside the frame, then the frame itself.
@@ -997,6 +1140,54 @@ impl MapSpec {
         }
         Ok(stats)
     }
+}
+
+/// Draws water, buildings and roads; returns the legend entries.
+fn draw_basemap<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    view: &View,
+    bm: &crate::basemap::BasemapLayer,
+) -> Result<Vec<(Swatch, String)>> {
+    use crate::basemap::colours as c;
+    use hotspot::basemap::RoadClass;
+    for w in &bm.water {
+        draw_multipolygon(cv, view, w, Some(c::WATER), Some(c::WATER_EDGE), 0.4)?;
+    }
+    for b in &bm.buildings {
+        draw_multipolygon(cv, view, b, Some(c::BUILDING), None, 0.0)?;
+    }
+    let of = |k: RoadClass| bm.roads.iter().filter(move |r| r.class == k);
+    for r in of(RoadClass::Path) {
+        cv.line(&view.ring(&r.line), c::PATH, 0.5)?;
+    }
+    for r in of(RoadClass::Street) {
+        cv.line(&view.ring(&r.line), c::STREET, 1.4)?;
+    }
+    // Major roads: casing first, then the fill, so crossings join cleanly.
+    for r in of(RoadClass::Major) {
+        cv.line(&view.ring(&r.line), c::MAJOR_CASING, 3.2)?;
+    }
+    for r in of(RoadClass::Major) {
+        cv.line(&view.ring(&r.line), c::MAJOR, 2.0)?;
+    }
+    let mut legend = Vec::new();
+    let l = &bm.legend;
+    if !l.water.is_empty() && !bm.water.is_empty() {
+        legend.push((
+            Swatch::Fill(Some(c::WATER), Some(c::WATER_EDGE)),
+            l.water.clone(),
+        ));
+    }
+    if !l.buildings.is_empty() && !bm.buildings.is_empty() {
+        legend.push((Swatch::Fill(Some(c::BUILDING), None), l.buildings.clone()));
+    }
+    if !l.major_roads.is_empty() && of(RoadClass::Major).next().is_some() {
+        legend.push((Swatch::Line(c::MAJOR_CASING, 3.2), l.major_roads.clone()));
+    }
+    if !l.streets.is_empty() && of(RoadClass::Street).next().is_some() {
+        legend.push((Swatch::Line(c::STREET, 1.4), l.streets.clone()));
+    }
+    Ok(legend)
 }
 
 fn used_classes(it: impl Iterator<Item = usize>, n: usize) -> Vec<bool> {

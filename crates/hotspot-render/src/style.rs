@@ -195,6 +195,20 @@ impl ColourScale {
     }
 }
 
+/// The smallest text size (points) drawn on maps: the attribution line and
+/// road names. Every other map text is at least this large.
+pub const MAP_MIN_TEXT_PT: f64 = 7.0;
+
+/// The smallest text size in pixels (CSS `font-size`, the em) that
+/// [`Size::shown_at`] gives, as the report requires at its 1280 px page width.
+pub const MIN_TEXT_PX: f64 = 11.0;
+
+/// A plotters font size is this many times the CSS `font-size` (em) of the
+/// text drawn: its SVG backend writes `font-size = size / 1.24`. (On PNGs,
+/// `ab_glyph` scales the font's ascent-to-descent height to the size, which
+/// for DejaVu Sans is 1.16 em, so PNG text is slightly larger still.)
+pub const FONT_SIZE_PER_EM: f64 = 1.24;
+
 /// An output size: pixels and how many pixels one typographic point takes.
 /// All text sizes and line widths are set in points, so a map looks the same
 /// on screen and on paper.
@@ -233,6 +247,40 @@ impl Size {
         height: 1240,
         px_per_pt: 300.0 / 72.0,
     };
+
+    /// A map drawn at the size it is shown: `width` CSS pixels wide (e.g. the
+    /// 1280 px of a report page), A4 landscape proportions (height = width /
+    /// √2), and pixels per point chosen so the smallest map text
+    /// ([`MAP_MIN_TEXT_PT`], the attribution line) has a CSS font size of
+    /// [`MIN_TEXT_PX`] = 11 px (see [`FONT_SIZE_PER_EM`]).
+    /// Embed the PNG at `width` pixels (or use the SVG) and no text is smaller.
+    /// For sharp screens render [`Size::scaled`]`(2.0)` and show it at `width`.
+    ///
+    /// ```
+    /// use hotspot_render::Size;
+    /// let s = Size::shown_at(1280);
+    /// assert_eq!((s.width, s.height), (1280, 905));
+    /// use hotspot_render::style::{FONT_SIZE_PER_EM, MAP_MIN_TEXT_PT};
+    /// assert!((s.pt(MAP_MIN_TEXT_PT) / FONT_SIZE_PER_EM - 11.0).abs() < 1e-9);
+    /// ```
+    pub fn shown_at(width: u32) -> Size {
+        Size {
+            width,
+            height: (width as f64 / std::f64::consts::SQRT_2).round() as u32,
+            px_per_pt: MIN_TEXT_PX * FONT_SIZE_PER_EM / MAP_MIN_TEXT_PT,
+        }
+    }
+
+    /// The same layout with `k` times the pixels in each direction (text and
+    /// lines grow with it), e.g. `k = 2` for high-density screens.
+    pub fn scaled(self, k: f64) -> Size {
+        let k = if k.is_finite() && k > 0.0 { k } else { 1.0 };
+        Size {
+            width: (self.width as f64 * k).round() as u32,
+            height: (self.height as f64 * k).round() as u32,
+            px_per_pt: self.px_per_pt * k,
+        }
+    }
 
     /// Pixels for `pt` points.
     pub fn pt(&self, pt: f64) -> f64 {

@@ -13,6 +13,7 @@
 //! thread count by installing a rayon thread pool around the call.
 #![deny(missing_docs)]
 
+pub mod basemap;
 pub mod categories;
 pub mod cluster;
 pub mod crs;

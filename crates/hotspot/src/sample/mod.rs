@@ -753,10 +753,11 @@ impl Scene {
         feature_collection(features)
     }
 
-    /// All fictional places and roads as GeoJSON (points with `name`, `kind`,
-    /// `level` where a school; roads as LineStrings with kind `road`).
+    /// All fictional places as GeoJSON points with `name`, `kind`, `level`
+    /// (schools; else `null`) and `synthetic: true`. The roads are in
+    /// [`Scene::roads_geojson`], so this file is a valid `places` basemap layer.
     pub fn places_geojson(&self) -> String {
-        let mut features: Vec<Value> = self
+        let features: Vec<Value> = self
             .places
             .iter()
             .map(|p| {
@@ -772,11 +773,63 @@ impl Scene {
                 })
             })
             .collect();
-        for r in self.roads() {
+        feature_collection(features)
+    }
+
+    /// Lon/lat of a point in metres east/north of the town centre, rounded to 1e-6 degrees.
+    fn lonlat6(&self, p: [f64; 2]) -> [f64; 2] {
+        let [lon, lat] = self.frame.to_lonlat(p[0], p[1]);
+        [round6(lon), round6(lat)]
+    }
+
+    /// The synthetic road network as a `roads` basemap layer: the two main
+    /// roads of [`Scene::roads`] (`highway: primary`) and the town streets
+    /// laid between the places (`tertiary`, `residential`, one `footway`),
+    /// as LineStrings with `name`, `highway` and `synthetic: true`.
+    pub fn roads_geojson(&self) -> String {
+        let mut features: Vec<Value> = self
+            .roads()
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": r.lonlat},
+                    "properties": {"name": r.name, "highway": "primary", "synthetic": true}
+                })
+            })
+            .collect();
+        for (name, class, pts) in scene::STREETS {
+            let c: Vec<[f64; 2]> = pts.iter().map(|p| self.lonlat6(*p)).collect();
             features.push(json!({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": r.lonlat},
-                "properties": {"name": r.name, "kind": "road", "level": null, "synthetic": true}
+                "geometry": {"type": "LineString", "coordinates": c},
+                "properties": {"name": name, "highway": class, "synthetic": true}
+            }));
+        }
+        feature_collection(features)
+    }
+
+    /// The synthetic water as a `water` basemap layer: two lakes and a stream
+    /// through the south of the town, Polygons with `name`, `kind` (`lake`,
+    /// `stream`) and `synthetic: true`. The generator does not keep incidents
+    /// out of the water.
+    pub fn water_geojson(&self) -> String {
+        let ring = |v: Vec<[f64; 2]>| -> Vec<[f64; 2]> {
+            v.into_iter().map(|p| self.lonlat6(p)).collect()
+        };
+        let mut features: Vec<Value> = Vec::new();
+        for (name, c, r) in scene::LAKES {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring(scene::lake_ring(*c, *r))]},
+                "properties": {"name": name, "kind": "lake", "synthetic": true}
+            }));
+        }
+        for (name, w, line) in scene::STREAMS {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring(scene::stream_ring(line, *w))]},
+                "properties": {"name": name, "kind": "stream", "synthetic": true}
             }));
         }
         feature_collection(features)

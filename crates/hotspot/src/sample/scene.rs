@@ -374,3 +374,132 @@ pub(crate) fn components() -> Vec<Component> {
         },
     ]
 }
+
+/// Town streets (synthetic), as (name, OSM `highway` class, vertices in
+/// metres east/north of [`CENTRE`]), laid between the places of [`PLACES`]:
+/// the square, the station, the schools, the youth centre and the elderly homes.
+pub(crate) const STREETS: &[(&str, &str, &[[f64; 2]])] = &[
+    (
+        "Stationsgatan (fiktiv)",
+        "tertiary",
+        &[
+            [0.0, 0.0],
+            [-180.0, 210.0],
+            [-350.0, 380.0],
+            [-420.0, 700.0],
+        ],
+    ),
+    (
+        "Kyrkogatan (fiktiv)",
+        "residential",
+        &[
+            [0.0, 0.0],
+            [280.0, -140.0],
+            [420.0, -260.0],
+            [650.0, -720.0],
+        ],
+    ),
+    (
+        "Skolgatan (fiktiv)",
+        "residential",
+        &[[0.0, 0.0], [380.0, 160.0], [720.0, 330.0], [950.0, 850.0]],
+    ),
+    (
+        "Västra vägen (fiktiv)",
+        "residential",
+        &[
+            [-350.0, 380.0],
+            [-650.0, 440.0],
+            [-950.0, 520.0],
+            [-1250.0, 560.0],
+        ],
+    ),
+    (
+        "Åsvägen (fiktiv)",
+        "residential",
+        &[
+            [0.0, -120.0],
+            [-260.0, -290.0],
+            [-520.0, -480.0],
+            [-800.0, -560.0],
+        ],
+    ),
+    (
+        "Solgårdsvägen (fiktiv)",
+        "residential",
+        &[[-260.0, -290.0], [-180.0, -620.0], [-120.0, -850.0]],
+    ),
+    (
+        "Östra Ringvägen (fiktiv)",
+        "residential",
+        &[[720.0, 330.0], [900.0, -100.0], [650.0, -720.0]],
+    ),
+    (
+        "Parkstigen (fiktiv)",
+        "footway",
+        &[[-180.0, 210.0], [150.0, 420.0], [380.0, 160.0]],
+    ),
+];
+
+/// Water (synthetic): lakes as (name, centre and radii in metres east/north
+/// of [`CENTRE`]); the outline is a fixed wavy ellipse, no randomness.
+pub(crate) const LAKES: &[(&str, [f64; 2], [f64; 2])] = &[
+    ("Storsjön (fiktiv)", [2700.0, 2700.0], [950.0, 600.0]),
+    ("Lillsjön (fiktiv)", [-2700.0, -2300.0], [320.0, 220.0]),
+];
+
+/// A stream (synthetic) as (name, width in metres, centre line in metres east/north of [`CENTRE`]).
+pub(crate) const STREAMS: &[(&str, f64, &[[f64; 2]])] = &[(
+    "Ån (fiktiv)",
+    24.0,
+    &[
+        [-2700.0, -2080.0],
+        [-1900.0, -1300.0],
+        [-1100.0, -1000.0],
+        [-300.0, -1050.0],
+        [400.0, -1150.0],
+        [1200.0, -1000.0],
+        [2000.0, -1300.0],
+    ],
+)];
+
+/// The outline of lake `(centre, radii)`: 36 vertices, closed.
+pub(crate) fn lake_ring(c: [f64; 2], r: [f64; 2]) -> Vec<[f64; 2]> {
+    let n = 36;
+    let mut v: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let t = i as f64 / n as f64 * std::f64::consts::TAU;
+            let k = 1.0 + 0.10 * (3.0 * t).sin() + 0.06 * (5.0 * t + 1.0).cos();
+            [c[0] + r[0] * k * t.cos(), c[1] + r[1] * k * t.sin()]
+        })
+        .collect();
+    v.push(v[0]);
+    v
+}
+
+/// A closed polygon ring of width `w` around the polyline `line` (offset by
+/// `w / 2` along the normals of the vertex bisectors).
+pub(crate) fn stream_ring(line: &[[f64; 2]], w: f64) -> Vec<[f64; 2]> {
+    let n = line.len();
+    let normal = |i: usize| {
+        let a = line[i.saturating_sub(1)];
+        let b = line[(i + 1).min(n - 1)];
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let l = (dx * dx + dy * dy).sqrt().max(1e-9);
+        [-dy / l, dx / l]
+    };
+    let h = w / 2.0;
+    let left = (0..n).map(|i| {
+        let m = normal(i);
+        [line[i][0] + h * m[0], line[i][1] + h * m[1]]
+    });
+    let right = (0..n).rev().map(|i| {
+        let m = normal(i);
+        [line[i][0] - h * m[0], line[i][1] - h * m[1]]
+    });
+    let mut v: Vec<[f64; 2]> = left.chain(right).collect();
+    if let Some(first) = v.first().copied() {
+        v.push(first);
+    }
+    v
+}

@@ -276,6 +276,10 @@ fn committed_sample_is_reproduced_byte_for_byte() {
     assert_eq!(schools, scene.schools_geojson());
     let places = std::fs::read_to_string(dir.join("places.geojson")).unwrap();
     assert_eq!(places, scene.places_geojson());
+    let roads = std::fs::read_to_string(dir.join("roads.geojson")).unwrap();
+    assert_eq!(roads, scene.roads_geojson());
+    let water = std::fs::read_to_string(dir.join("water.geojson")).unwrap();
+    assert_eq!(water, scene.water_geojson());
     let hot = std::fs::read_to_string(dir.join("hotspots.geojson")).unwrap();
     assert_eq!(hot, scene.hotspots_geojson());
     let boundary = std::fs::read_to_string(dir.join("boundary.geojson")).unwrap();
@@ -324,5 +328,69 @@ fn reading_the_committed_csv_gives_the_in_memory_incidents_with_no_rejection() {
     assert_eq!(got.lonlat(), want.lonlat());
     for i in 0..got.len() {
         assert_eq!(got.category(i), want.category(i));
+    }
+}
+
+#[test]
+fn synthetic_basemap_layers_read_cleanly_lie_inside_and_keep_off_the_places() {
+    use crate::basemap::{Basemap, LayerKind, NameKind, NameLang, Namer, RoadClass, geojson_layer};
+    use geo::Contains;
+    let scene = Scene::vingaker(COMMITTED_SEED).unwrap();
+    let proj = Projector::new(Crs::SWEREF99_TM).unwrap();
+    let area = scene.study_area(Crs::SWEREF99_TM).unwrap();
+    let mut b = Basemap::default();
+    for (kind, text) in [
+        (LayerKind::Places, scene.places_geojson()),
+        (LayerKind::Roads, scene.roads_geojson()),
+        (LayerKind::Water, scene.water_geojson()),
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for f in v["features"].as_array().unwrap() {
+            assert_eq!(f["properties"]["synthetic"], true);
+            assert!(
+                f["properties"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("(fiktiv)")
+            );
+        }
+        let p = std::path::Path::new(kind.key());
+        b.add_layer(kind, p, geojson_layer(&v, p).unwrap(), &proj)
+            .unwrap();
+    }
+    assert!(b.skipped.is_empty());
+    assert_eq!(b.places.len(), scene.places().len());
+    assert_eq!(
+        b.roads
+            .iter()
+            .filter(|r| r.class == RoadClass::Major)
+            .count(),
+        3
+    );
+    assert_eq!(b.water.len(), 3);
+    for r in &b.roads {
+        for c in &r.line.0 {
+            assert!(area.contains(c.x, c.y), "{:?} outside", r.name);
+        }
+    }
+    for w in &b.water {
+        for c in w.0.iter().flat_map(|p| p.exterior().0.iter()) {
+            assert!(area.contains(c.x, c.y));
+        }
+        // No place (nor its planted hotspot's 1-sigma disc centre) is in the water.
+        for p in &b.places {
+            assert!(
+                !w.contains(&geo::Point::new(p.xy[0], p.xy[1])),
+                "{} in water",
+                p.name
+            );
+        }
+    }
+    // Every planted hotspot is named after its own place.
+    let namer = Namer::new(&b, 150.0, NameLang::Sv).unwrap();
+    for h in scene.hotspots() {
+        let [x, y] = proj.to_metres(h.lon, h.lat).unwrap();
+        let n = namer.name([x + 30.0, y - 20.0]).unwrap();
+        assert_eq!((n.kind, n.name.as_str()), (NameKind::Place, h.name));
     }
 }
