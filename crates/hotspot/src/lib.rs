@@ -25,6 +25,7 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod patrol;
+pub mod perception;
 pub mod raster_io;
 pub mod sample;
 pub mod schools;
