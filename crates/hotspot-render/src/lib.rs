@@ -29,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bivariate;
 pub mod chart;
 mod draw;
 pub mod error;

@@ -19,6 +19,7 @@ pub mod crs;
 pub mod density;
 mod error;
 pub mod evaluate;
+pub mod followup;
 pub mod grid;
 mod incident;
 pub mod index;
