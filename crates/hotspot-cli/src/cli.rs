@@ -53,4 +53,10 @@ pub enum Command {
     /// Patrol zones chosen by harm-weighted maximal coverage, when to patrol them (2-hour windows, Koper
     /// visit plan) and a route through them.
     Patrol(crate::cmd::patrol::Args),
+    /// Perceived unsafety (pins, safety walks, map surveys) beside recorded incidents per cell:
+    /// Fisher exact tests with Holm adjustment, Andresen's S-index, bivariate and class maps.
+    Perception(crate::cmd::perception::Args),
+    /// Follow zones up period by period (tertial, month, quarter) against a baseline, with
+    /// overdispersion-aware intervals, displacement (WDQ) and the patrol log's minutes.
+    FollowUp(crate::cmd::follow_up::Args),
 }

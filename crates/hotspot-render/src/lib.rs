@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod basemap;
+pub mod bivariate;
 pub mod chart;
 pub mod closeup;
 pub mod clusters;

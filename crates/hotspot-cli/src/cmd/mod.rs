@@ -4,11 +4,13 @@ pub mod cluster;
 pub mod compare;
 pub mod emerging;
 pub mod evaluate;
+pub mod follow_up;
 pub mod gistar;
 pub mod inspect;
 pub mod kde;
 pub mod near_repeat;
 pub mod patrol;
+pub mod perception;
 pub mod report;
 pub mod sample;
 pub mod schools;
@@ -33,6 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::NearRepeat(a) => near_repeat::run(&ctx, a),
         Command::Schools(a) => schools::run(&ctx, a),
         Command::Patrol(a) => patrol::run(&ctx, a),
+        Command::Perception(a) => perception::run(&ctx, a),
+        Command::FollowUp(a) => follow_up::run(&ctx, a),
     })
 }
 

@@ -62,6 +62,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     write("places.geojson", &scene.places_geojson())?;
     write("hotspots.geojson", &scene.hotspots_geojson())?;
     write("boundary.geojson", VINGAKER_BOUNDARY_GEOJSON)?;
+    write(
+        "perceived.geojson",
+        &scene.perception_geojson(hotspot::sample::PERCEPTION_SEED),
+    )?;
     ctx.note(format!(
         "wrote {} synthetic incidents (seed {}) to {} in {:.2} s, and schools.geojson ({} schools), places.geojson, hotspots.geojson ({} planted hotspots), boundary.geojson",
         args.n,

@@ -119,6 +119,12 @@ fn prop_text(v: Option<&Value>) -> String {
 /// Reads a GeoJSON incident file. See the module docs and [`super::read_path`].
 pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let root = read_json(path)?;
+    read_geojson_value(root, path, opts)
+}
+
+/// As [`read_geojson`] on an already parsed document (`path` names it in
+/// messages); used by readers that rewrite features first (perception polygons).
+pub(crate) fn read_geojson_value(root: Value, path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let feats = features(&root, path)?;
     if feats.is_empty() {
         return Err(Error::Parse {

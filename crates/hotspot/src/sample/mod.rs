@@ -64,8 +64,10 @@
 
 mod calendar;
 mod mask;
+mod perception;
 mod scene;
 
+pub use perception::{PERCEPTION_SEED, UNDERPASS_OFFSET_M};
 pub use scene::{Place, PlaceKind, Road, SchoolLevel};
 
 use crate::categories::{CategoryTable, ProblemArea};

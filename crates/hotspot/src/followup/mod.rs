@@ -1,0 +1,48 @@
+//! Following the promise up period by period: tertials, months or quarters
+//! against a baseline with an overdispersion-aware interval, the weighted
+//! displacement quotient, and the patrol log (dose per zone and period).
+//!
+//! # Expected count and interval
+//! The baseline gives a rate per day (its incidents over its days); a period's
+//! `expected` is that rate times the period's covered days (a period the data
+//! or `--to` cover only partly is scaled to the days covered and marked
+//! `partial`). With the seasonal option the expected count is the count of the
+//! same calendar span of the baseline year, scaled the same way.
+//!
+//! The 95 % interval is that of a **negative binomial** count with mean
+//! `expected` and variance `phi * expected` (the quasi-Poisson variance of
+//! McCullagh & Nelder 1989, *Generalized Linear Models*, 2nd ed., section
+//! 4.5; negative binomial quantiles for it as in Farrington et al. 1996,
+//! *JRSS A* 159, and Noufaily et al. 2013, *Statistics in Medicine* 32).
+//! The dispersion `phi` is Pearson's estimate from the baseline's monthly counts,
+//! `phi = sum (y_m - mu_m)^2 / mu_m / (k - 1)` with `mu_m` the baseline rate times
+//! month `m`'s days, floored at 1 (no underdispersion); with `phi = 1` the
+//! interval is Poisson. `lower` and `upper` are the 2.5 % and 97.5 % quantiles
+//! (smallest `x` with `F(x) >= q`); the signal is `lower` when the count is
+//! below `lower`, `higher` when above `upper`, else `none`, so a period with no
+//! change is signalled with probability at most 5 %.
+//!
+//! # Displacement
+//! [`wdq`]: the weighted displacement quotient of Bowers & Johnson (2003,
+//! *Journal of Quantitative Criminology* 19(3), "Measuring the geographical
+//! displacement and diffusion of benefit effects of crime prevention
+//! activity"): `WDQ = (B_a/C_a - B_b/C_b) / (R_a/C_a - R_b/C_b)` with R the
+//! zone, B the buffer ring, C the control, b before and a after.
+
+mod patrols;
+mod periods;
+mod stats;
+mod zones;
+
+pub use patrols::{
+    Dose, PatrolLog, PatrolRow, SHORT_VISIT_MAX_MIN, dose, parse_patrols, read_patrols,
+};
+pub use periods::{FollowupPeriod, PeriodKind, periods};
+pub use stats::{
+    Baseline, Displacement, Interval, PeriodRow, Signal, Wdq, WdqReading, baseline,
+    count_displacement, dispersion, follow, interval, signal, wdq,
+};
+pub use zones::{FollowupZone, read_zones};
+
+#[cfg(test)]
+mod tests;
