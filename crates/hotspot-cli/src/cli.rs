@@ -53,4 +53,10 @@ pub enum Command {
     /// Patrol zones chosen by harm-weighted maximal coverage, when to patrol them (2-hour windows, Koper
     /// visit plan) and a route through them.
     Patrol(crate::cmd::patrol::Args),
+    /// Weekday x hour table with aoristic weights: incidents recorded as "between from and to" spread
+    /// over the hours of their interval (CSV, JSON totals, heat-table chart).
+    Temporal(crate::cmd::temporal::Args),
+    /// Repeat locations (places with 2+ incidents), the share of incidents there, and the repeat curve
+    /// (next incident at the same place within 7, 14, 30, 90 days) against the base rate.
+    Repeats(crate::cmd::repeats::Args),
 }

@@ -30,6 +30,7 @@ pub mod sample;
 pub mod schools;
 pub mod stats;
 pub mod study_area;
+pub mod temporal;
 pub mod time;
 
 pub use crs::{Crs, Projector};

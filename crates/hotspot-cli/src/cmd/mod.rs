@@ -9,10 +9,12 @@ pub mod inspect;
 pub mod kde;
 pub mod near_repeat;
 pub mod patrol;
+pub mod repeats;
 pub mod report;
 pub mod sample;
 pub mod schools;
 pub mod stats;
+pub mod temporal;
 
 use crate::cli::{Cli, Command};
 
@@ -33,6 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::NearRepeat(a) => near_repeat::run(&ctx, a),
         Command::Schools(a) => schools::run(&ctx, a),
         Command::Patrol(a) => patrol::run(&ctx, a),
+        Command::Temporal(a) => temporal::run(&ctx, a),
+        Command::Repeats(a) => repeats::run(&ctx, a),
     })
 }
 
