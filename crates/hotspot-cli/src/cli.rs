@@ -59,4 +59,10 @@ pub enum Command {
     /// Follow zones up period by period (tertial, month, quarter) against a baseline, with
     /// overdispersion-aware intervals, displacement (WDQ) and the patrol log's minutes.
     FollowUp(crate::cmd::follow_up::Args),
+    /// Weekday x hour table with aoristic weights: incidents recorded as "between from and to" spread
+    /// over the hours of their interval (CSV, JSON totals, heat-table chart).
+    Temporal(crate::cmd::temporal::Args),
+    /// Repeat locations (places with 2+ incidents), the share of incidents there, and the repeat curve
+    /// (next incident at the same place within 7, 14, 30, 90 days) against the base rate.
+    Repeats(crate::cmd::repeats::Args),
 }

@@ -84,6 +84,18 @@ pub struct IngestArgs {
     /// Time column. Default: detected (datetime, occurred_at, time, date, datum, month, ...).
     #[arg(long, value_name = "COLUMN")]
     pub time: Option<String>,
+    /// Start of a from/to time interval (takes the place of --time). Default: detected (from,
+    /// start, starttid, från, tidigast, first_occurrence, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub time_from: Option<String>,
+    /// End of a from/to time interval: the incident happened in [from, to). Default: detected
+    /// (to, end, sluttid, till, senast, last_occurrence, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub time_to: Option<String>,
+    /// From/to intervals longer than this (days) are kept but count as time unknown for
+    /// hour analyses (weekday x hour, school time classes, patrol windows).
+    #[arg(long, value_name = "DAYS", default_value_t = hotspot::ingest::DEFAULT_MAX_TIME_SPAN_DAYS)]
+    pub max_time_span: f64,
     /// Weight column (numbers >= 0). Default: detected (weight, vikt), else every incident weighs 1.
     #[arg(long, value_name = "COLUMN")]
     pub weight: Option<String>,
@@ -139,6 +151,8 @@ impl IngestArgs {
                 y: self.y.clone(),
                 category: self.category.clone(),
                 time: self.time.clone(),
+                time_from: self.time_from.clone(),
+                time_to: self.time_to.clone(),
                 weight: self.weight.clone(),
                 id: self.id.clone(),
             },
@@ -148,6 +162,7 @@ impl IngestArgs {
             strict: self.strict,
             max_distance_m,
             boundary,
+            max_time_span_days: self.max_time_span,
         };
         opts.validate()?;
         Ok(opts)

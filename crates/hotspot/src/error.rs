@@ -192,6 +192,8 @@ pub enum RejectReason {
     UnreadableTime,
     /// The weight field is not a non-negative number.
     InvalidWeight,
+    /// The to time of a from/to interval is before its from time.
+    TimeToBeforeFrom,
     /// The geometry is not a Point or MultiPoint (GeoJSON).
     UnsupportedGeometry,
     /// The row could not be parsed at all (e.g. wrong number of fields).
@@ -213,6 +215,7 @@ impl RejectReason {
             RejectReason::OutsideStudyArea => "outside_study_area",
             RejectReason::UnreadableTime => "unreadable_time",
             RejectReason::InvalidWeight => "invalid_weight",
+            RejectReason::TimeToBeforeFrom => "time_to_before_from",
             RejectReason::UnsupportedGeometry => "unsupported_geometry",
             RejectReason::MalformedRow => "malformed_row",
         }

@@ -24,7 +24,8 @@ pub struct IncidentRecord<'a> {
     pub weight: f64,
     /// Category as written in the input (empty when the input has none).
     pub category: &'a str,
-    /// When it happened, if known.
+    /// When it happened, if known (the start of the interval for an interval
+    /// incident: see [`IncidentsBuilder::push_interval`]).
     pub time: Option<IncidentTime>,
     /// The id from the input, or the 1-based data row.
     pub id: String,
@@ -46,6 +47,7 @@ pub struct Incidents {
     category: Vec<CategoryId>,
     category_names: Vec<String>,
     time: Vec<Option<IncidentTime>>,
+    interval_len: Vec<u32>,
     id: Vec<String>,
     lonlat: Vec<Option<[f64; 2]>>,
 }
@@ -184,6 +186,24 @@ impl Incidents {
         );
         Some((*first?, *last?))
     }
+    /// Length in seconds of each incident's time interval: an incident read with
+    /// a from and a to time happened somewhere in `[from, from + span)`, where
+    /// [`Incidents::times`] holds `from`; 0 means an exact time (no to time, or
+    /// to equal to from). A `to` recorded as a date or month runs to the end of that
+    /// day or month. See [`crate::temporal`] for the aoristic weights built on it.
+    pub fn interval_lengths(&self) -> &[u32] {
+        &self.interval_len
+    }
+    /// Whether at least one incident has a time interval (a span > 0).
+    pub fn has_intervals(&self) -> bool {
+        self.interval_len.iter().any(|&s| s > 0)
+    }
+    /// The interval `[start, end)` of incident `i` in seconds since 1970 (UTC), `None`
+    /// without a time; an exact time gives `start == end`. Panics if `i >= len()`.
+    pub fn interval(&self, i: usize) -> Option<(i64, i64)> {
+        let t = self.time[i]?.timestamp();
+        Some((t, t + i64::from(self.interval_len[i])))
+    }
     /// Ids as given in the input (or the 1-based data row).
     pub fn ids(&self) -> &[String] {
         &self.id
@@ -224,6 +244,7 @@ impl Incidents {
             category: indices.iter().map(|&i| self.category[i]).collect(),
             category_names: self.category_names.clone(),
             time: indices.iter().map(|&i| self.time[i]).collect(),
+            interval_len: indices.iter().map(|&i| self.interval_len[i]).collect(),
             id: indices.iter().map(|&i| self.id[i].clone()).collect(),
             lonlat: indices.iter().map(|&i| self.lonlat[i]).collect(),
         }
@@ -271,6 +292,8 @@ pub(crate) struct Columns {
     pub category: Vec<CategoryId>,
     pub category_names: Vec<String>,
     pub time: Vec<Option<IncidentTime>>,
+    /// Interval lengths in seconds; empty means all 0 (exact times).
+    pub interval_len: Vec<u32>,
     pub id: Vec<String>,
     pub lonlat: Vec<Option<[f64; 2]>>,
 }
@@ -285,7 +308,13 @@ impl Incidents {
     pub(crate) fn from_columns(crs: Crs, c: Columns) -> Result<Self> {
         crs.require_metric()?;
         let n = c.x.len();
+        let interval_len = if c.interval_len.is_empty() {
+            vec![0; n]
+        } else {
+            c.interval_len
+        };
         let lens = [
+            interval_len.len(),
             c.y.len(),
             c.weight.len(),
             c.category.len(),
@@ -329,6 +358,7 @@ impl Incidents {
             category: c.category,
             category_names: c.category_names,
             time: c.time,
+            interval_len,
             id: c.id,
             lonlat: c.lonlat,
         })
@@ -358,6 +388,7 @@ impl IncidentsBuilder {
                 category: Vec::new(),
                 category_names: Vec::new(),
                 time: Vec::new(),
+                interval_len: Vec::new(),
                 id: Vec::new(),
                 lonlat: Vec::new(),
             },
@@ -373,6 +404,7 @@ impl IncidentsBuilder {
         s.weight.reserve(n);
         s.category.reserve(n);
         s.time.reserve(n);
+        s.interval_len.reserve(n);
         s.id.reserve(n);
         s.lonlat.reserve(n);
     }
@@ -404,6 +436,16 @@ impl IncidentsBuilder {
     /// [`Error::InvalidParameter`] when a coordinate is not finite or the weight
     /// is negative or not finite; the set is unchanged then.
     pub fn push(&mut self, r: IncidentRecord<'_>) -> Result<()> {
+        self.push_interval(r, 0)
+    }
+
+    /// Adds one incident that happened somewhere in `[r.time, r.time + interval_len
+    /// seconds)` (see [`Incidents::interval_lengths`]); `interval_len` 0 is an exact time
+    /// and is what [`IncidentsBuilder::push`] gives. Without a time the span is 0.
+    ///
+    /// # Errors
+    /// As [`IncidentsBuilder::push`].
+    pub fn push_interval(&mut self, r: IncidentRecord<'_>, interval_len: u32) -> Result<()> {
         if !r.x.is_finite() || !r.y.is_finite() {
             return Err(Error::invalid(
                 "position",
@@ -425,6 +467,8 @@ impl IncidentsBuilder {
         s.weight.push(r.weight);
         s.category.push(c);
         s.time.push(r.time);
+        s.interval_len
+            .push(if r.time.is_some() { interval_len } else { 0 });
         s.id.push(r.id);
         s.lonlat.push(r.lonlat);
         Ok(())
@@ -464,6 +508,7 @@ mod tests {
             id: (1..=n).map(|i| i.to_string()).collect(),
             lonlat: vec![None; n],
             time: time.clone(),
+            interval_len: vec![],
         };
         let inc = Incidents::from_columns(Crs::SWEREF99_TM, c).unwrap();
         // Brute force: scan in order, keep the first minimum and the last maximum.
@@ -499,6 +544,7 @@ mod tests {
                 id: vec!["1".into()],
                 lonlat: vec![None],
                 time: vec![None],
+                interval_len: vec![],
             },
         )
         .unwrap();
@@ -553,6 +599,7 @@ mod tests {
         let cols = |x: Vec<f64>, w: Vec<f64>, c: Vec<CategoryId>| Columns {
             y: vec![6_545_000.0; x.len()],
             time: vec![None; x.len()],
+            interval_len: vec![],
             id: (1..=x.len()).map(|i| i.to_string()).collect(),
             lonlat: vec![None; x.len()],
             x,

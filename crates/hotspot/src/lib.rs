@@ -35,6 +35,7 @@ pub mod schools;
 pub mod situation;
 pub mod stats;
 pub mod study_area;
+pub mod temporal;
 pub mod time;
 
 pub use crs::{Crs, Projector};

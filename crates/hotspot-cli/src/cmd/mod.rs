@@ -11,10 +11,12 @@ pub mod kde;
 pub mod near_repeat;
 pub mod patrol;
 pub mod perception;
+pub mod repeats;
 pub mod report;
 pub mod sample;
 pub mod schools;
 pub mod stats;
+pub mod temporal;
 
 use crate::cli::{Cli, Command};
 
@@ -37,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Patrol(a) => patrol::run(&ctx, a),
         Command::Perception(a) => perception::run(&ctx, a),
         Command::FollowUp(a) => follow_up::run(&ctx, a),
+        Command::Temporal(a) => temporal::run(&ctx, a),
+        Command::Repeats(a) => repeats::run(&ctx, a),
     })
 }
 

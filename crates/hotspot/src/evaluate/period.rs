@@ -1,9 +1,21 @@
 //! Calendar periods (`2025-01-01..2025-12-31`, inclusive) and which incidents fall in them.
+//!
+//! # Incidents with a from/to interval
+//! An incident recorded as "between from and to" ([`Incidents::interval_lengths`]) belongs to a
+//! period by the share of its interval inside it ([`Period::share`]): the seconds of `[from, to)` that
+//! lie between local midnight of the first day and local midnight after the last day (in the zone the
+//! times were read in), divided by the interval's length. A Friday 16:00 to Monday 07:00 window split
+//! by a period ending on Sunday counts 56/63 in it and 7/63 in the next. This is the aoristic rule
+//! (Ratcliffe 2002) applied to days instead of hours; the shares of consecutive periods add up to 1.
+//! [`Period::select`] keeps the old rule (the day of `from`) for analyses that need whole incidents;
+//! [`Period::select_weighted`] and [`Period::weighted_count`] give the shares. Exact times get 1 or 0,
+//! by [`Period::contains`].
 
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::time::IncidentTime;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
 
 /// An inclusive range of calendar days, `start..=end`, in the local dates the incidents were recorded in.
 ///
@@ -99,6 +111,54 @@ impl Period {
             .filter(|(_, t)| t.as_ref().is_some_and(|t| self.contains(t)))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Seconds since 1970 of local midnight at the start of the first day and after the last day, in `tz`.
+    pub fn bounds(&self, tz: Tz) -> (i64, i64) {
+        let midnight = |d: NaiveDate| {
+            let naive = d.and_time(NaiveTime::MIN);
+            match tz.from_local_datetime(&naive).earliest() {
+                Some(t) => t.timestamp(),
+                // Midnight inside a DST gap: the first instant of the day is an hour later.
+                None => tz
+                    .from_local_datetime(&(naive + chrono::TimeDelta::hours(1)))
+                    .earliest()
+                    .map_or(naive.and_utc().timestamp(), |t| t.timestamp()),
+            }
+        };
+        let after = self.end.succ_opt().unwrap_or(self.end);
+        (midnight(self.start), midnight(after))
+    }
+
+    /// The share (0 to 1) of incident `i` that belongs to the period (see the module doc): 1 or 0 for
+    /// an exact time ([`Period::contains`]), the share of its interval inside the period for an
+    /// interval incident (its days in the local dates of `tz`), 0 without a time.
+    ///
+    /// Panics if `i >= incidents.len()`, like slice indexing.
+    pub fn share(&self, incidents: &Incidents, i: usize, tz: Tz) -> f64 {
+        let Some(t) = incidents.times()[i] else {
+            return 0.0;
+        };
+        if incidents.interval_lengths()[i] == 0 {
+            return if self.contains(&t) { 1.0 } else { 0.0 };
+        }
+        let (a, b) = self.bounds(tz);
+        crate::temporal::share_in(incidents, i, a, b).unwrap_or(0.0)
+    }
+
+    /// The incidents with a share in the period above 0, with their shares, in index order.
+    pub fn select_weighted(&self, incidents: &Incidents, tz: Tz) -> Vec<(usize, f64)> {
+        (0..incidents.len())
+            .map(|i| (i, self.share(incidents, i, tz)))
+            .filter(|(_, s)| *s > 0.0)
+            .collect()
+    }
+
+    /// The sum of the shares: the (aoristic) number of incidents in the period.
+    pub fn weighted_count(&self, incidents: &Incidents, tz: Tz) -> f64 {
+        (0..incidents.len())
+            .map(|i| self.share(incidents, i, tz))
+            .sum()
     }
 
     /// The calendar months that start inside the period, each as a whole-month period
@@ -208,6 +268,50 @@ mod tests {
         let e = Period::parse("--train", "2025-12-31..2025-01-01").unwrap_err();
         assert!(e.to_string().contains("--train"), "{e}");
         assert!(Period::parse("--test", "last year").is_err());
+    }
+
+    #[test]
+    fn interval_incidents_belong_by_their_share() {
+        use crate::temporal::tests::scene;
+        use chrono_tz::Europe::Stockholm;
+        let inc = scene(&[
+            // Friday 16:00 to Monday 07:00 (63 h) across the end of a period ending on Sunday.
+            ("2025-03-14 16:00", "2025-03-17 07:00"),
+            // Exact times on either side.
+            ("2025-03-16 23:59", ""),
+            ("2025-03-17 00:00", ""),
+            // Across the spring DST change: 2025-03-29 22:00 to 2025-03-30 04:00 local = 5 real hours,
+            // 2 on the 29th and 3 on the 30th.
+            ("2025-03-29 22:00", "2025-03-30 04:00"),
+            // No time.
+            ("", ""),
+        ]);
+        let p1 = Period::parse("p", "2025-03-10..2025-03-16").unwrap();
+        let p2 = Period::parse("p", "2025-03-17..2025-03-23").unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(p1.share(&inc, 0, Stockholm), 56.0 / 63.0));
+        assert!(close(p2.share(&inc, 0, Stockholm), 7.0 / 63.0));
+        assert_eq!(
+            (p1.share(&inc, 1, Stockholm), p2.share(&inc, 1, Stockholm)),
+            (1.0, 0.0)
+        );
+        assert_eq!(
+            (p1.share(&inc, 2, Stockholm), p2.share(&inc, 2, Stockholm)),
+            (0.0, 1.0)
+        );
+        assert_eq!(p1.share(&inc, 4, Stockholm), 0.0);
+        let sat = Period::new(d(2025, 3, 29), d(2025, 3, 29)).unwrap();
+        let sun = Period::new(d(2025, 3, 30), d(2025, 3, 30)).unwrap();
+        assert!(close(sat.share(&inc, 3, Stockholm), 2.0 / 5.0));
+        assert!(close(sun.share(&inc, 3, Stockholm), 3.0 / 5.0));
+        // Shares of consecutive periods add up to 1; the weighted count is the sum of shares.
+        let w = p1.select_weighted(&inc, Stockholm);
+        assert_eq!(w.iter().map(|x| x.0).collect::<Vec<_>>(), vec![0, 1]);
+        assert!(close(p1.weighted_count(&inc, Stockholm), 1.0 + 56.0 / 63.0));
+        let month = Period::parse("p", "2025-03").unwrap();
+        assert!(close(month.weighted_count(&inc, Stockholm), 4.0));
+        // The unweighted selection keeps the day of `from`.
+        assert_eq!(p1.select(&inc), vec![0, 1]);
     }
 
     #[test]

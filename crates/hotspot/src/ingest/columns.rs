@@ -12,6 +12,8 @@
 //! | x / y (projected) | easting / northing, x / y, xkoordinat / ykoordinat |
 //! | category | category, crime type, offense_type, offence_type, brottstyp, brottskategori, kategori, type, typ, offense, offence, brott |
 //! | time | datetime, occurred_at, timestamp, date_time, tidpunkt, time, date_local, date, datum, month, månad |
+//! | time from (interval start) | from, start, starttid, starttime, startdatetime, startdate, fromdate, datefrom, timefrom, från, fran, tidigast, tidigasttid, first_occurrence, firstoccurred |
+//! | time to (interval end) | to, end, sluttid, endtime, enddatetime, enddate, todate, dateto, timeto, till, senast, senasttid, last_occurrence, lastoccurred |
 //! | weight | weight, vikt |
 //! | id | id, uid, crime id, incident_id, incidntnum, incident_number, case_number, ärendenummer, objectid, fid |
 //!
@@ -20,6 +22,11 @@
 //! x/y columns, lon/lat is used. When a file has a `date`/`datum` column and a
 //! separate clock-time column (`time`, `tid`, `klockslag`) holding `HH:MM[:SS]`,
 //! the two are read together as one time.
+//!
+//! From/to times: an incident recorded as "between from and to" (Ratcliffe 2002's
+//! aoristic case). A detected (or `--time-from`) from column is the time column:
+//! it overrides the `time` names above unless `--time` is given. A to column
+//! (detected or `--time-to`) is used only together with a time (or from) column.
 
 use super::options::ColumnNames;
 use crate::error::{Error, Result};
@@ -51,6 +58,8 @@ pub(crate) enum CoordColumns {
 pub(crate) struct Attributes {
     pub category: Option<usize>,
     pub time: Option<usize>,
+    /// The end of the time interval (`--time-to`), when the input has one.
+    pub time_to: Option<usize>,
     /// A separate clock-time column read together with a date `time` column.
     pub clock: Option<usize>,
     pub weight: Option<usize>,
@@ -94,6 +103,39 @@ const TIME: &[&str] = &[
     "datum",
     "month",
     "månad",
+];
+const TIME_FROM: &[&str] = &[
+    "from",
+    "start",
+    "starttid",
+    "starttime",
+    "startdatetime",
+    "startdate",
+    "fromdate",
+    "datefrom",
+    "timefrom",
+    "från",
+    "fran",
+    "tidigast",
+    "tidigasttid",
+    "firstoccurrence",
+    "firstoccurred",
+];
+const TIME_TO: &[&str] = &[
+    "to",
+    "end",
+    "sluttid",
+    "endtime",
+    "enddatetime",
+    "enddate",
+    "todate",
+    "dateto",
+    "timeto",
+    "till",
+    "senast",
+    "senasttid",
+    "lastoccurrence",
+    "lastoccurred",
 ];
 const DATE_ONLY: &[&str] = &["date", "datum", "datelocal"];
 const CLOCK: &[&str] = &["time", "tid", "klockslag"];
@@ -167,9 +209,25 @@ pub(crate) fn detect_attributes(
     let category = pick("category", &names.category, CATEGORY)?;
     let weight = pick("weight", &names.weight, WEIGHT)?;
     let id = pick("id", &names.id, ID)?;
-    let mut time = pick("time", &names.time, TIME)?;
+    let from = pick("time_from", &names.time_from, TIME_FROM)?;
+    let mut time = match (&names.time, from) {
+        (None, Some(f)) => Some(f),
+        _ => pick("time", &names.time, TIME)?,
+    };
+    let time_to = match pick("time_to", &names.time_to, TIME_TO)? {
+        Some(t) if time.is_some() && time != Some(t) => Some(t),
+        Some(t) if names.time_to.is_some() => {
+            let shown = header.get(t).cloned().unwrap_or_default();
+            return Err(Error::invalid(
+                "time_to",
+                shown,
+                "a to-time column needs a from-time column: name it with --time-from (or --time)",
+            ));
+        }
+        _ => None,
+    };
     let mut clock = None;
-    if names.time.is_none() {
+    if names.time.is_none() && from.is_none() {
         // A date column plus a separate clock column: read them together.
         let date = find(&norm, DATE_ONLY);
         let clk = find(&norm, CLOCK);
@@ -184,6 +242,7 @@ pub(crate) fn detect_attributes(
     Ok(Attributes {
         category,
         time,
+        time_to,
         clock,
         weight,
         id,
@@ -293,6 +352,9 @@ pub(crate) fn describe_attrs(
             Some(c) => m.insert("time", format!("{} + {}", name(i), name(c))),
             None => m.insert("time", name(i)),
         };
+    }
+    if let Some(i) = a.time_to {
+        m.insert("time_to", name(i));
     }
     if let Some(i) = a.weight {
         m.insert("weight", name(i));
@@ -407,6 +469,54 @@ mod tests {
             e.contains("`id` = nope") && e.contains("no such column"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn from_and_to_columns_are_found_without_flags() {
+        let none = ColumnNames::default();
+        for (cols, from, to) in [
+            (&["lat", "lon", "from", "to"][..], 2, 3),
+            (&["Start", "End", "lat", "lon"][..], 0, 1),
+            (&["lat", "lon", "Starttid", "Sluttid", "Datum"][..], 2, 3),
+            (&["Från", "Till", "lat", "lon"][..], 0, 1),
+            (&["Tidigast", "Senast", "lat", "lon", "Brottstyp"][..], 0, 1),
+            (
+                &["first_occurrence", "last_occurrence", "lat", "lon", "date"][..],
+                0,
+                1,
+            ),
+        ] {
+            let m = detect(&h(cols), &none, "f.csv").unwrap();
+            assert_eq!(
+                (m.attrs.time, m.attrs.time_to),
+                (Some(from), Some(to)),
+                "{cols:?}"
+            );
+            assert_eq!(m.attrs.clock, None);
+        }
+        // A lone `to` goes with the time column; flags override detection.
+        let m = detect(&h(&["lat", "lon", "datetime", "till"]), &none, "f.csv").unwrap();
+        assert_eq!((m.attrs.time, m.attrs.time_to), (Some(2), Some(3)));
+        let names = ColumnNames {
+            time_from: Some("a".into()),
+            time_to: Some("b".into()),
+            ..ColumnNames::default()
+        };
+        let m = detect(&h(&["lat", "lon", "a", "b", "from", "to"]), &names, "f.csv").unwrap();
+        assert_eq!((m.attrs.time, m.attrs.time_to), (Some(2), Some(3)));
+        assert_eq!(
+            m.describe(&h(&["lat", "lon", "a", "b", "from", "to"]))["time_to"],
+            "b"
+        );
+        // A to column without any from/time column is not guessed at.
+        let m = detect(&h(&["lat", "lon", "to"]), &none, "f.csv").unwrap();
+        assert_eq!((m.attrs.time, m.attrs.time_to), (None, None));
+        let to_only = ColumnNames {
+            time_to: Some("to".into()),
+            ..ColumnNames::default()
+        };
+        let e = detect(&h(&["lat", "lon", "to"]), &to_only, "f.csv").unwrap_err();
+        assert!(e.to_string().contains("--time-from"), "{e}");
     }
 
     #[test]

@@ -35,7 +35,7 @@ use super::columns::{self, CoordColumns, CoordinateKind};
 use super::options::ReadOptions;
 use super::pipeline::{self, Interner, Parsed, Row, Rows, check_coordinates, parse_number};
 use super::report::{InputFormat, RawRow, Rejection, delimiter_name};
-use super::timeparse::parse_time;
+use super::timeparse::{interval_to, parse_time};
 use super::{Ingested, RejectReason};
 use crate::error::{Error, Result};
 use chrono_tz::Tz;
@@ -236,6 +236,13 @@ fn parse_record(plan: &Plan, f: &Fields<'_>, m: Meta) -> Outcome {
             }
         }
     };
+    let interval_len = match (time, plan.attrs.time_to) {
+        (Some(from), Some(c)) => match interval_to(f.get(c), &from, plan.tz) {
+            Ok(len) => len,
+            Err((reason, detail)) => return reject(reason, detail),
+        },
+        _ => 0,
+    };
     let weight = match plan.attrs.weight {
         None => 1.0,
         Some(w) => {
@@ -267,6 +274,7 @@ fn parse_record(plan: &Plan, f: &Fields<'_>, m: Meta) -> Outcome {
         // Interned by the block.
         category: 0,
         time,
+        interval_len,
         id,
     })
 }

@@ -19,7 +19,7 @@ use super::columns::{self, CoordinateKind};
 use super::options::ReadOptions;
 use super::pipeline::{self, Interner, Parsed, Row, Rows, check_coordinates};
 use super::report::{InputFormat, RawRow, Rejection};
-use super::timeparse::parse_time;
+use super::timeparse::{interval_to, parse_time};
 use super::{Ingested, RejectReason};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
@@ -302,6 +302,16 @@ pub(crate) fn read_geojson_value(root: Value, path: &Path, opts: &ReadOptions) -
                 continue;
             }
         };
+        let interval_len = match (&time, key(attrs.time_to)) {
+            (Some(from), Some(k)) => match interval_to(&get(Some(k)), from, opts.timezone) {
+                Ok(len) => len,
+                Err((reason, detail)) => {
+                    reject(&mut rejections, reason, detail);
+                    continue;
+                }
+            },
+            _ => 0,
+        };
         let weight = match kweight {
             None => 1.0,
             Some(k) => {
@@ -359,6 +369,7 @@ pub(crate) fn read_geojson_value(root: Value, path: &Path, opts: &ReadOptions) -
                 weight,
                 category,
                 time,
+                interval_len,
                 id: if multi {
                     format!("{id}.{}", k + 1)
                 } else {

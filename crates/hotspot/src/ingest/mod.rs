@@ -30,6 +30,10 @@
 //! - **time**: an empty time field means "no time" (the row is kept, with
 //!   `None`); a non-empty field that [`parse_time`] cannot read is
 //!   `unreadable_time`.
+//! - **time interval**: with a to-time column (`--time-to`, or detected), a
+//!   row with both times happened in `[from, to)` ([`Incidents::interval_lengths`]);
+//!   an empty to, or one equal to from, is an exact time; a to before from is
+//!   `time_to_before_from`; an unreadable to is `unreadable_time`.
 //! - **weight**: 1 without a weight column; with one, every row needs a
 //!   finite number >= 0, and an empty or missing weight is `invalid_weight`
 //!   (a blank is not silently read as 1).
@@ -54,9 +58,12 @@ mod timeparse;
 pub use boundary::Boundary;
 pub use columns::CoordinateKind;
 pub use options::{
-    ColumnNames, DEFAULT_MAX_DISTANCE_M, ReadOptions, parse_delimiter, parse_timezone,
+    ColumnNames, DEFAULT_MAX_DISTANCE_M, DEFAULT_MAX_TIME_SPAN_DAYS, ReadOptions, parse_delimiter,
+    parse_timezone,
 };
 pub use report::{IngestReport, InputFormat, Rejection};
+#[cfg(test)]
+pub(crate) use timeparse::interval_len;
 pub use timeparse::parse_time;
 
 use crate::crs::Projector;

@@ -24,6 +24,10 @@ pub struct ColumnNames {
     pub category: Option<String>,
     /// Time column.
     pub time: Option<String>,
+    /// Start of the time interval (`--time-from`); takes the place of the time column.
+    pub time_from: Option<String>,
+    /// End of the time interval (`--time-to`).
+    pub time_to: Option<String>,
     /// Weight column (non-negative numbers).
     pub weight: Option<String>,
     /// Id column.
@@ -53,7 +57,14 @@ pub struct ReadOptions {
     pub max_distance_m: Option<f64>,
     /// Study area: rows outside it are rejected as [`super::RejectReason::OutsideStudyArea`].
     pub boundary: Option<Boundary>,
+    /// From/to intervals longer than this many days are kept, but count as
+    /// "time unknown" for hour analyses (`--max-time-span`, default
+    /// [`DEFAULT_MAX_TIME_SPAN_DAYS`]); the ingest report counts them.
+    pub max_time_span_days: f64,
 }
+
+/// Default longest from/to interval used by hour analyses: 14 days.
+pub const DEFAULT_MAX_TIME_SPAN_DAYS: f64 = 14.0;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -65,6 +76,7 @@ impl Default for ReadOptions {
             strict: false,
             max_distance_m: Some(DEFAULT_MAX_DISTANCE_M),
             boundary: None,
+            max_time_span_days: DEFAULT_MAX_TIME_SPAN_DAYS,
         }
     }
 }
@@ -95,7 +107,21 @@ impl ReadOptions {
                 "must be one of `,` `;` `|` or tab",
             ));
         }
+        if !(self.max_time_span_days > 0.0 && self.max_time_span_days.is_finite()) {
+            return Err(Error::invalid(
+                "max_time_span",
+                self.max_time_span_days,
+                "must be a positive number of days (e.g. 14)",
+            ));
+        }
         let c = &self.columns;
+        if c.time.is_some() && c.time_from.is_some() {
+            return Err(Error::invalid(
+                "time_from",
+                "--time with --time-from",
+                "name the start of the interval once: --time-from takes the place of --time",
+            ));
+        }
         if (c.lat.is_some() || c.lon.is_some()) && (c.x.is_some() || c.y.is_some()) {
             return Err(Error::invalid(
                 "columns",

@@ -25,6 +25,8 @@ pub(crate) struct Row {
     /// Index into [`Parsed::categories`].
     pub category: u32,
     pub time: Option<IncidentTime>,
+    /// Seconds of the time interval starting at `time` (0: exact).
+    pub interval_len: u32,
     pub id: String,
 }
 
@@ -42,6 +44,7 @@ pub(crate) struct Rows {
     /// Index into [`Parsed::categories`] (or into a reader's own table until it renumbers them).
     pub category: Vec<u32>,
     pub time: Vec<Option<IncidentTime>>,
+    pub interval_len: Vec<u32>,
     pub id: Vec<String>,
 }
 
@@ -65,6 +68,7 @@ impl Rows {
         self.weight.push(r.weight);
         self.category.push(r.category);
         self.time.push(r.time);
+        self.interval_len.push(r.interval_len);
         self.id.push(r.id);
     }
 
@@ -77,6 +81,7 @@ impl Rows {
         self.weight.append(&mut other.weight);
         self.category.append(&mut other.category);
         self.time.append(&mut other.time);
+        self.interval_len.append(&mut other.interval_len);
         self.id.append(&mut other.id);
     }
 
@@ -90,6 +95,7 @@ impl Rows {
             self.weight.try_reserve(n),
             self.category.try_reserve(n),
             self.time.try_reserve(n),
+            self.interval_len.try_reserve(n),
             self.id.try_reserve(n),
         );
     }
@@ -312,6 +318,7 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         weight,
         mut category,
         time,
+        interval_len,
         id,
     } = rows;
     let n = a.len();
@@ -478,10 +485,15 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
             category: keep_accepted(category, mask),
             category_names: names,
             time: keep_accepted(time, mask),
+            interval_len: keep_accepted(interval_len, mask),
             id: keep_accepted(id, mask),
             lonlat: keep_accepted(lonlats, mask),
         },
     )?;
+    notes.extend(super::timeparse::interval_note(
+        &incidents,
+        opts.max_time_span_days,
+    ));
     rejections.sort_by_key(|r| r.line);
     if opts.strict
         && let Some(e) = first_rejection_error(&source, &rejections)

@@ -173,6 +173,85 @@ pub fn parse_time(text: &str, tz: Tz) -> Option<IncidentTime> {
     Some(IncidentTime::new(dt, resolution))
 }
 
+/// The end of the period a time names, in seconds since 1970: the instant for
+/// minute and second records, the next local midnight (in `tz`) for a day, the
+/// first of the next month for a month.
+pub(crate) fn end_of(t: &IncidentTime, tz: Tz) -> i64 {
+    let next = match t.resolution() {
+        TimeResolution::Minute | TimeResolution::Second => return t.timestamp(),
+        TimeResolution::Day => t.instant().date_naive().succ_opt(),
+        TimeResolution::Month => t
+            .instant()
+            .date_naive()
+            .checked_add_months(chrono::Months::new(1)),
+    };
+    match next {
+        Some(d) => local(d.and_time(NaiveTime::MIN), tz, t.resolution()).timestamp(),
+        None => t.timestamp(),
+    }
+}
+
+/// The length in seconds of the interval `[from, to)` of an incident recorded
+/// as "between `from` and `to`" (see [`crate::Incidents::interval_lengths`]).
+///
+/// - `to` equal to `from` (same instant and resolution) is an exact time: 0;
+/// - `to` recorded as a date or month runs to the end of that day or month
+///   (`from 2025-03-14 16:00 to 2025-03-17` ends at midnight before the 18th);
+/// - an interval that ends where it starts is an exact time: 0;
+/// - one that ends before it starts is an error: the text says why;
+/// - lengths beyond `u32::MAX` seconds (136 years) are capped there (such an
+///   interval is "time unknown" under any sensible `--max-time-span`).
+pub(crate) fn interval_len(
+    from: &IncidentTime,
+    to: &IncidentTime,
+    tz: Tz,
+) -> std::result::Result<u32, String> {
+    if from == to {
+        return Ok(0);
+    }
+    let (start, end) = (from.timestamp(), end_of(to, tz));
+    if end < start {
+        return Err(format!("time_to {to} is before time_from {from}"));
+    }
+    Ok(u32::try_from(end - start).unwrap_or(u32::MAX))
+}
+
+/// The interval length of a row from its to-time field (empty: an exact time),
+/// or the rejection: an unreadable to time, or one before the from time.
+pub(crate) fn interval_to(
+    text: &str,
+    from: &IncidentTime,
+    tz: Tz,
+) -> std::result::Result<u32, (super::RejectReason, String)> {
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let to = parse_time(text, tz).ok_or_else(|| {
+        (
+            super::RejectReason::UnreadableTime,
+            format!("time_to = {text:?}"),
+        )
+    })?;
+    interval_len(from, &to, tz).map_err(|why| (super::RejectReason::TimeToBeforeFrom, why))
+}
+
+/// The ingest report's line on from/to intervals: how many incidents have one,
+/// and how many of those are longer than `max_days` (time unknown for hour
+/// analyses); `None` when no incident has an interval.
+pub(crate) fn interval_note(incidents: &crate::Incidents, max_days: f64) -> Option<String> {
+    let lens = incidents.interval_lengths();
+    let with = lens.iter().filter(|&&s| s > 0).count();
+    if with == 0 {
+        return None;
+    }
+    let max_s = max_days * 86_400.0;
+    let long = lens.iter().filter(|&&s| f64::from(s) > max_s).count();
+    Some(format!(
+        "{with} of {} incidents have a from/to time interval (aoristic weights spread each over its hours); {long} of them span more than {max_days} days and count as time unknown for hour analyses (--max-time-span)",
+        incidents.len()
+    ))
+}
+
 /// Reads a naive local time in `tz`, resolving DST gaps and folds as documented in the module.
 fn local(naive: NaiveDateTime, tz: Tz, resolution: TimeResolution) -> IncidentTime {
     let dt: DateTime<FixedOffset> = match tz.from_local_datetime(&naive) {
@@ -196,6 +275,28 @@ mod tests {
 
     fn p(s: &str) -> IncidentTime {
         parse_time(s, Stockholm).unwrap_or_else(|| panic!("could not parse {s:?}"))
+    }
+
+    #[test]
+    fn interval_lengths_follow_the_rules() {
+        let len = |a: &str, b: &str| interval_len(&p(a), &p(b), Stockholm);
+        assert_eq!(len("2025-03-14 16:00", "2025-03-17 07:00"), Ok(63 * 3600));
+        assert_eq!(len("2025-03-14 16:00", "2025-03-14 16:00"), Ok(0));
+        assert_eq!(len("2025-03-14 16:00", "2025-03-14 16:00:00"), Ok(0));
+        assert_eq!(len("2025-03-14", "2025-03-14"), Ok(0));
+        // A date as `to` runs to the end of that day; a month to its end.
+        assert_eq!(len("2025-03-14 16:00", "2025-03-14"), Ok(8 * 3600));
+        assert_eq!(len("2025-03-14", "2025-03-16"), Ok(3 * 86_400));
+        // February and March, with the spring change: one hour short.
+        assert_eq!(len("2025-02", "2025-03"), Ok((28 + 31) * 86_400 - 3600));
+        // Across the spring change (2025-03-30 02:00 -> 03:00): 1 real hour.
+        assert_eq!(len("2025-03-30 01:30", "2025-03-30 03:30"), Ok(3600));
+        // A day `to` on the spring-change day has 23 hours.
+        assert_eq!(len("2025-03-30", "2025-03-30 00:00"), Ok(0));
+        assert_eq!(len("2025-03-29 00:00", "2025-03-30"), Ok((24 + 23) * 3600));
+        let e = len("2025-03-14 16:00", "2025-03-14 15:59").unwrap_err();
+        assert!(e.contains("before"), "{e}");
+        assert!(len("2025-03-14 16:00", "2025-03-13").is_err());
     }
 
     #[test]

@@ -8,6 +8,13 @@
 //! argument). Both cuts are tried and the one needing fewer blocks wins (ties: more incidents covered,
 //! then the even cut). Incidents without an hour (date or month resolution) are excluded and counted.
 //!
+//! # Uncertain times
+//! [`week_weights`] and [`smallest_windows_weighted`] are the same table and windows with aoristic
+//! weights ([`crate::temporal`]; Ratcliffe 2002): an incident recorded as "between from and to" adds
+//! the share of its interval that falls in each hour instead of 1 in one hour, and intervals longer
+//! than the maximum span count as without an hour. With only exact times they give the same windows as
+//! [`week_table`] and [`smallest_windows`].
+//!
 //! # Visit plan (Koper 1995)
 //! Koper, C. S. (1995). Just enough police presence: reducing crime and disorderly behavior by optimizing
 //! patrol time in crime hot spots. *Justice Quarterly* 12(4), 649-672: stops of about 10-15 minutes give
@@ -16,7 +23,10 @@
 //! opening, then gaps of 60-120 minutes, the last start within 120 minutes of its close), at random
 //! (seeded) times that differ from day to day, so the order of zones and the times are unpredictable.
 
+use crate::incident::Incidents;
+use crate::temporal::{AoristicOptions, TimeTotals, for_each_piece};
 use crate::time::IncidentTime;
+use chrono::{Datelike, Timelike};
 use rand::{RngExt, SeedableRng};
 
 /// Incidents by weekday (0 = Monday) and hour of day.
@@ -156,6 +166,136 @@ pub fn smallest_windows(hour_counts: &[u64; 24], without_hour: u64, share: f64) 
     })
 }
 
+/// Aoristic weights by weekday (0 = Monday) and local hour of day.
+pub type WeekWeights = [[f64; 24]; 7];
+
+/// The aoristic weekday × hour weights of the incidents `members` (indices into `incidents`), with the
+/// totals saying how many had an exact time, an interval, or no usable hour.
+///
+/// Panics if an index is out of range, like slice indexing.
+pub fn week_weights(
+    incidents: &Incidents,
+    members: &[usize],
+    opts: &AoristicOptions,
+) -> (WeekWeights, TimeTotals) {
+    let mut t = [[0.0f64; 24]; 7];
+    let mut totals = TimeTotals::default();
+    for &i in members {
+        let u = for_each_piece(incidents, i, opts, |local, w| {
+            t[local.weekday().num_days_from_monday() as usize][local.hour() as usize] += w;
+        });
+        totals.add(u);
+    }
+    (t, totals)
+}
+
+/// Hour-of-day sums of a [`WeekWeights`] table.
+pub fn hour_weights(t: &WeekWeights) -> [f64; 24] {
+    let mut out = [0.0; 24];
+    for row in t {
+        for (o, v) in out.iter_mut().zip(row) {
+            *o += v;
+        }
+    }
+    out
+}
+
+/// The chosen 2-hour windows of one zone, from aoristic weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedWindows {
+    /// Start hours of the chosen 2-hour blocks, ascending.
+    pub starts: Vec<u32>,
+    /// Weight inside the chosen blocks.
+    pub covered: f64,
+    /// Weight of the incidents with an hour (exact or interval).
+    pub with_hour: f64,
+    /// Incidents without an hour (no time, date only, interval over the maximum span): excluded.
+    pub without_hour: u64,
+    /// Incidents whose weight came from a from/to interval.
+    pub intervals: u64,
+}
+
+impl WeightedWindows {
+    /// Share of the weight with an hour inside the windows (`NaN` when none has an hour).
+    pub fn share(&self) -> f64 {
+        self.covered / self.with_hour
+    }
+
+    /// The windows in the count form [`visit_plan`] takes (`covered` and `with_hour` rounded to
+    /// whole incidents).
+    pub fn to_windows(&self) -> Windows {
+        Windows {
+            starts: self.starts.clone(),
+            covered: self.covered.round() as u64,
+            with_hour: self.with_hour.round() as u64,
+            without_hour: self.without_hour,
+        }
+    }
+
+    /// Merged windows as `(start_hour, length_hours)`, as [`Windows::merged`].
+    pub fn merged(&self) -> Vec<(u32, u32)> {
+        self.to_windows().merged()
+    }
+
+    /// Text such as `18-22, 00-02`, as [`Windows::label`].
+    pub fn label(&self) -> String {
+        self.to_windows().label()
+    }
+}
+
+/// The smallest set of 2-hour windows holding at least `share` (0 < share ≤ 1) of the weight with an
+/// hour, from aoristic hour-of-day weights ([`hour_weights`]) and the totals of [`week_weights`]. The
+/// same greedy choice over the two cuts as [`smallest_windows`] (minimal for the same exchange argument;
+/// ties: more weight covered, then the even cut).
+pub fn smallest_windows_weighted(
+    hour_weights: &[f64; 24],
+    totals: &TimeTotals,
+    share: f64,
+) -> WeightedWindows {
+    let with_hour: f64 = hour_weights.iter().sum();
+    let need = share * with_hour - 1e-9;
+    let mut best: Option<(Vec<u32>, f64)> = None;
+    for offset in [0u32, 1] {
+        let mut blocks: Vec<(f64, u32)> = (0..12)
+            .map(|b| {
+                let s = (2 * b + offset) % 24;
+                (
+                    hour_weights[s as usize] + hour_weights[((s + 1) % 24) as usize],
+                    s,
+                )
+            })
+            .collect();
+        blocks.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut starts = Vec::new();
+        let mut covered = 0.0;
+        for (c, s) in blocks {
+            if covered >= need {
+                break;
+            }
+            starts.push(s);
+            covered += c;
+        }
+        starts.sort();
+        let better = match &best {
+            None => true,
+            Some((bs, bc)) => {
+                starts.len() < bs.len() || (starts.len() == bs.len() && covered > *bc + 1e-12)
+            }
+        };
+        if better {
+            best = Some((starts, covered));
+        }
+    }
+    let (starts, covered) = best.unwrap_or_default();
+    WeightedWindows {
+        starts: if with_hour > 0.0 { starts } else { vec![] },
+        covered: if with_hour > 0.0 { covered } else { 0.0 },
+        with_hour,
+        without_hour: totals.unknown,
+        intervals: totals.interval,
+    }
+}
+
 /// One planned visit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Visit {
@@ -280,6 +420,66 @@ mod tests {
                 }
             }
             assert_eq!(w.starts.len(), best, "{h:?} {share}");
+        }
+    }
+
+    #[test]
+    fn weighted_windows_follow_the_intervals() {
+        use crate::temporal::tests::scene;
+        let opts = AoristicOptions::default();
+        // Three exact incidents at 14h on a Tuesday, and four intervals:
+        // across midnight (Tue 23:00 - Wed 01:00), across the week boundary (Sun 23:30 - Mon 00:30),
+        // across the spring DST change (Sun 2025-03-30 01:00 - 04:00 local: two real hours, 01 and 03),
+        // and a 3-day weekend window (Fri 16:00 - Mon 07:00, 63 h).
+        let inc = scene(&[
+            ("2025-03-11 14:10", ""),
+            ("2025-03-11 14:20", ""),
+            ("2025-03-11 14:30", ""),
+            ("2025-03-11 23:00", "2025-03-12 01:00"),
+            ("2025-03-16 23:30", "2025-03-17 00:30"),
+            ("2025-03-30 01:00", "2025-03-30 04:00"),
+            ("2025-03-14 16:00", "2025-03-17 07:00"),
+            ("2025-03-11", ""),
+        ]);
+        let all: Vec<usize> = (0..inc.len()).collect();
+        let (t, tot) = week_weights(&inc, &all, &opts);
+        assert_eq!((tot.exact, tot.interval, tot.unknown), (3, 4, 1));
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let w63 = 1.0 / 63.0;
+        assert!(close(t[1][14], 3.0));
+        assert!(close(t[1][23], 0.5) && close(t[2][0], 0.5));
+        assert!(close(t[6][23], 0.5 + w63) && close(t[0][0], 0.5 + w63));
+        assert!(close(t[6][1], 0.5 + w63) && close(t[6][2], w63) && close(t[6][3], 0.5 + w63));
+        let h = hour_weights(&t);
+        assert!(close(h.iter().sum::<f64>(), 7.0));
+        // Hour 14: 3 exact + 1/63 (Saturday) + 1/63 (Sunday).
+        assert!(close(h[14], 3.0 + 2.0 * w63));
+        let w = smallest_windows_weighted(&h, &tot, 0.4);
+        // 40 % of 7 = 2.8: the block 14-16 holds 3 + 4/63.
+        assert_eq!(w.starts, vec![14]);
+        assert_eq!((w.without_hour, w.intervals), (1, 4));
+        assert!(close(w.covered, 3.0 + 4.0 * w63) && close(w.with_hour, 7.0));
+        assert_eq!(w.label(), "14-16");
+    }
+
+    #[test]
+    fn weighted_windows_equal_count_windows_on_exact_times() {
+        use rand::RngExt;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for _ in 0..100 {
+            let mut h = [0u64; 24];
+            for v in h.iter_mut() {
+                *v = rng.random_range(0..4);
+            }
+            let share = [0.5, 0.6, 0.8][rng.random_range(0..3)];
+            let counts = smallest_windows(&h, 2, share);
+            let hw: [f64; 24] = std::array::from_fn(|k| h[k] as f64);
+            let tot = TimeTotals {
+                unknown: 2,
+                ..TimeTotals::default()
+            };
+            let w = smallest_windows_weighted(&hw, &tot, share);
+            assert_eq!(w.to_windows(), counts, "{h:?} {share}");
         }
     }
 

@@ -8,9 +8,11 @@
 //! dates in the configuration when they matter.
 
 use crate::error::{Error, Result};
+use crate::incident::Incidents;
+use crate::temporal::{AoristicOptions, TimeTotals, for_each_piece};
 use crate::time::IncidentTime;
-use chrono::{Datelike, NaiveDate, Weekday};
-use serde::Deserialize;
+use chrono::{Datelike, NaiveDate, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
 
 /// The time class of an incident (disjoint; every incident gets exactly one).
 ///
@@ -231,6 +233,34 @@ impl SchoolCalendar {
         }
     }
 
+    /// The time-class shares of the incidents `members` with aoristic weights (Ratcliffe 2002; see
+    /// [`crate::temporal`]): an exact time puts 1 in its class, an interval spreads 1 over the classes
+    /// of the local hours it covers (a Friday 16:00 to Monday 07:00 window on a term week: 8/63
+    /// evening/night of Friday, 48/63 weekend, 7/63 Monday night), a time unknown (no time, date
+    /// only, interval over the maximum span) puts 1 in [`TimeClass::TimeUnknown`]. The weights sum to
+    /// the number of members.
+    ///
+    /// Panics if an index is out of range, like slice indexing.
+    pub fn class_weights(
+        &self,
+        incidents: &Incidents,
+        members: &[usize],
+        opts: &AoristicOptions,
+    ) -> ClassWeights {
+        let mut weights = [0.0; 6];
+        let mut totals = TimeTotals::default();
+        for &i in members {
+            let u = for_each_piece(incidents, i, opts, |local, w| {
+                weights[self.class_of_date_hour(local.date(), local.hour()).index()] += w;
+            });
+            if !u.has_hours() {
+                weights[TimeClass::TimeUnknown.index()] += 1.0;
+            }
+            totals.add(u);
+        }
+        ClassWeights { weights, totals }
+    }
+
     /// Hours each class covers between `first` and `last` (inclusive dates), indexed like [`TimeClass::ALL`]
     /// (`TimeUnknown` gets 0). Used to compare the share of incidents in a class with its share of time.
     pub fn class_hours(&self, first: NaiveDate, last: NaiveDate) -> [f64; 6] {
@@ -244,6 +274,28 @@ impl SchoolCalendar {
                 Some(n) => day = n,
                 None => break,
             }
+        }
+        out
+    }
+}
+
+/// Aoristic time-class weights of a set of incidents ([`SchoolCalendar::class_weights`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ClassWeights {
+    /// Weight per class, indexed like [`TimeClass::ALL`]; sums to `totals.incidents`.
+    pub weights: [f64; 6],
+    /// How the incidents' times were used (how many had an interval, how many were unknown).
+    pub totals: TimeTotals,
+}
+
+impl ClassWeights {
+    /// Share of the incidents with a known hour in each class (`TimeUnknown` excluded, `NaN` when none
+    /// has an hour), indexed like [`TimeClass::ALL`] with 0 for `TimeUnknown`.
+    pub fn known_shares(&self) -> [f64; 6] {
+        let known: f64 = self.weights[..5].iter().sum();
+        let mut out = [0.0; 6];
+        for (o, w) in out.iter_mut().zip(&self.weights).take(5) {
+            *o = w / known;
         }
         out
     }
@@ -309,6 +361,56 @@ mod tests {
             TimeClass::TimeUnknown
         );
         assert_eq!(c.classify(None), TimeClass::TimeUnknown);
+    }
+
+    #[test]
+    fn class_weights_spread_intervals_over_classes() {
+        use crate::temporal::tests::scene;
+        let c = SchoolCalendar::swedish_default();
+        let opts = AoristicOptions::default();
+        let k = |cl: TimeClass| cl.index();
+        // A 3-day weekend window in term time: Friday 2025-03-14 16:00 to Monday 07:00 (63 hours):
+        // Friday 16-22 evening (6 h), Friday 22-24 night (2 h), weekend 48 h, Monday 00-07 night (7 h).
+        let inc = scene(&[("2025-03-14 16:00", "2025-03-17 07:00")]);
+        let w = c.class_weights(&inc, &[0], &opts);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(w.weights[k(TimeClass::Evening)], 6.0 / 63.0));
+        assert!(close(w.weights[k(TimeClass::Night)], 9.0 / 63.0));
+        assert!(close(w.weights[k(TimeClass::Weekend)], 48.0 / 63.0));
+        assert_eq!(w.weights[k(TimeClass::SchoolHours)], 0.0);
+        assert_eq!(w.totals.interval, 1);
+        // Across midnight on a school night (Tue 21:00 - Wed 01:00): 1 h evening, 3 h night.
+        // Across the week boundary into a holiday (Sun 2025-02-16 20:00 - Mon 02:00 of sportlov):
+        // 4 h weekend, 2 h holiday. Across the spring change (Sun 2025-03-30 01:30-03:30): weekend.
+        // An exact school-hours time and a date-only record.
+        let inc = scene(&[
+            ("2025-03-11 21:00", "2025-03-12 01:00"),
+            ("2025-02-16 20:00", "2025-02-17 02:00"),
+            ("2025-03-30 01:30", "2025-03-30 03:30"),
+            ("2025-03-11 10:00", ""),
+            ("2025-03-11", ""),
+        ]);
+        let w = c.class_weights(&inc, &[0, 1, 2, 3, 4], &opts);
+        assert!(close(w.weights[k(TimeClass::Evening)], 0.25));
+        assert!(close(w.weights[k(TimeClass::Night)], 0.75));
+        assert!(close(w.weights[k(TimeClass::Weekend)], 4.0 / 6.0 + 1.0));
+        assert!(close(w.weights[k(TimeClass::Holiday)], 2.0 / 6.0));
+        assert!(close(w.weights[k(TimeClass::SchoolHours)], 1.0));
+        assert!(close(w.weights[k(TimeClass::TimeUnknown)], 1.0));
+        assert!(close(w.weights.iter().sum::<f64>(), 5.0));
+        assert_eq!(
+            (w.totals.interval, w.totals.exact, w.totals.no_hour),
+            (3, 1, 1)
+        );
+        let sh = w.known_shares();
+        assert!(close(sh[k(TimeClass::SchoolHours)], 0.25));
+        assert_eq!(sh[k(TimeClass::TimeUnknown)], 0.0);
+        // Exact times give the same classes as `classify`.
+        let inc = scene(&[("2025-03-11 10:00", ""), ("2025-03-15 23:00", "")]);
+        let w = c.class_weights(&inc, &[0, 1], &opts);
+        for i in 0..2 {
+            assert_eq!(w.weights[c.classify(inc.times()[i].as_ref()).index()], 1.0);
+        }
     }
 
     #[test]

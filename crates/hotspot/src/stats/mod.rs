@@ -15,5 +15,6 @@ pub mod near_repeat;
 pub mod nearest_neighbour;
 pub mod optimized;
 pub mod poisson;
+pub mod repeats;
 pub mod ripley;
 pub mod weights;
