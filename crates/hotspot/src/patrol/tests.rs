@@ -621,7 +621,7 @@ fn no_patrol_zone_sits_on_a_phone_fraud_cluster() {
     ];
     let home = [2500.0, 500.0];
     let mut rows: Vec<(f64, f64, &str)> = Vec::new();
-    let mut near = |c: [f64; 2], spread: f64, rng: &mut rand_chacha::ChaCha8Rng| {
+    let near = |c: [f64; 2], spread: f64, rng: &mut rand_chacha::ChaCha8Rng| {
         let a = rng.random_range(0.0..std::f64::consts::TAU);
         let d = rng.random_range(0.0..spread);
         (c[0] + d * a.cos(), c[1] + d * a.sin())

@@ -295,8 +295,9 @@ fn placebo_counts(
         .map(|c| {
             let mut k = vec![0u32; n_areas];
             let mut ring = 0u64;
-            index.for_each_within(c[0], c[1], rho + r, |j, d| {
-                if d <= rho {
+            let rho2 = rho * rho;
+            index.for_each_within(c[0], c[1], rho + r, |j, d2| {
+                if d2 <= rho2 {
                     k[area_of[pop[j]]] += 1;
                 } else {
                     ring += 1;
@@ -498,7 +499,8 @@ pub fn controlled(
             Flag::None
         };
     }
-    // Controlled ranks within each column.
+    // Controlled ranks within each column (j indexes the inner row lists).
+    #[allow(clippy::needless_range_loop)]
     for j in 0..=n_areas {
         let mut order: Vec<usize> = (0..rows_by_zone.len()).collect();
         order.sort_by(|&a, &b| {
