@@ -280,6 +280,9 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// Per placebo centre: counts per problem area inside the radius, and the ring count.
+type PlaceboCounts = Vec<(Vec<u32>, u64)>;
+
 /// The placebo counts: per centre, per problem area inside radius `rho`, and the ring `(rho, rho + r]`.
 fn placebo_counts(
     index: &SpatialIndex,
@@ -289,7 +292,7 @@ fn placebo_counts(
     centres: &[[f64; 2]],
     rho: f64,
     r: f64,
-) -> Vec<(Vec<u32>, u64)> {
+) -> PlaceboCounts {
     centres
         .par_iter()
         .map(|c| {
@@ -315,6 +318,7 @@ fn placebo_counts(
 /// [`Error::InvalidParameter`] when `areas` does not describe `incidents`, `radius_m` is not positive, or
 /// the report names a school beyond `schools`; [`Error::InsufficientData`] when no comparison-area
 /// incident lies farther than `2r` from every school (no place to put a placebo).
+#[allow(clippy::too_many_arguments)] // the inputs of analyse() plus the comparison and its parameters
 pub fn controlled(
     incidents: &Incidents,
     areas: &ProblemAreas,
@@ -388,7 +392,7 @@ pub fn controlled(
         SchoolShape::Point(_) => r,
         SchoolShape::Area(_) => (z.area_km2 * 1e6 / std::f64::consts::PI).sqrt(),
     };
-    let mut cache: Vec<(f64, Vec<(Vec<u32>, u64)>)> = Vec::new();
+    let mut cache: Vec<(f64, PlaceboCounts)> = Vec::new();
     let mut rows_by_zone: Vec<Vec<ControlledRow>> = Vec::with_capacity(report.zones.len());
     for z in &report.zones {
         let rho = rho_of(z);
