@@ -26,6 +26,13 @@
 //! as police summaries). `note` is free text. The `[unknown]` section is optional
 //! (default: `other`, harm 1).
 //!
+//! `patrollable = true/false` (optional, in an entry or in `[unknown]`) says whether a visible police
+//! presence can prevent the offence; patrol zones weigh only patrollable incidents unless all are
+//! requested. Default ([`default_patrollable`]): `false` for the `fraud` area, `true` otherwise. Fraud
+//! against the elderly is mostly committed by telephone, online or at the door by appointment: it is
+//! prevented by information, banks and home care, and a patrol circle around an elderly home would chase
+//! phone calls (the default table also marks online and phone offences outside `fraud` `false`).
+//!
 //! # The default table and where its harm weights come from
 //! [`CategoryTable::default_table`] embeds `default_categories.toml` (next to
 //! this file), covering the Swedish Police Authority's public event types (all
@@ -173,6 +180,18 @@ pub struct CategoryEntry {
     pub harm: f64,
     /// Free-text note from the table, if any.
     pub note: Option<String>,
+    /// Whether a visible police presence can prevent it ([`default_patrollable`] unless the table says
+    /// `patrollable = true/false`); patrol zones weigh only patrollable incidents by default.
+    pub patrollable: bool,
+}
+
+/// The default of the `patrollable` flag for a category of `area`: `false` for fraud (telephone, online
+/// and doorstep fraud against the elderly are prevented by information, banks and home care, not by
+/// patrols), `true` for every other problem area. A table entry overrides it with
+/// `patrollable = true/false`; the default table marks online and phone offences outside `fraud`
+/// (e.g. "Dataintrång", "Utpressning") `false` as well.
+pub fn default_patrollable(area: ProblemArea) -> bool {
+    area != ProblemArea::FraudElderly
 }
 
 /// A table mapping raw input categories to problem areas and harm weights.
@@ -185,6 +204,7 @@ pub struct CategoryTable {
     lookup: HashMap<String, usize>,
     unknown_area: ProblemArea,
     unknown_harm: f64,
+    unknown_patrollable: bool,
     source: PathBuf,
 }
 
@@ -204,6 +224,8 @@ struct RawTable {
 struct RawUnknown {
     area: ProblemArea,
     harm: toml::Spanned<f64>,
+    #[serde(default)]
+    patrollable: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -213,6 +235,8 @@ struct RawEntry {
     harm: toml::Spanned<f64>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    patrollable: Option<bool>,
 }
 
 /// Normalises a category for lookup: trimmed, runs of white space collapsed to
@@ -258,6 +282,7 @@ impl CategoryTable {
                 lookup: HashMap::new(),
                 unknown_area: ProblemArea::Other,
                 unknown_harm: 1.0,
+                unknown_patrollable: true,
                 source: PathBuf::from("<default category table>"),
             },
         }
@@ -305,12 +330,16 @@ impl CategoryTable {
             }
             Ok(v)
         };
-        let (unknown_area, unknown_harm) = match &raw.unknown {
+        let (unknown_area, unknown_harm, unknown_patrollable) = match &raw.unknown {
             Some(u) => {
                 let u = u.get_ref();
-                (u.area, check_harm(&u.harm, "unknown")?)
+                (
+                    u.area,
+                    check_harm(&u.harm, "unknown")?,
+                    u.patrollable.unwrap_or(default_patrollable(u.area)),
+                )
             }
-            None => (ProblemArea::Other, 1.0),
+            None => (ProblemArea::Other, 1.0, true),
         };
         // Sort by position in the file so errors and `entries()` follow the file.
         let mut items: Vec<_> = raw.categories.into_iter().collect();
@@ -345,6 +374,7 @@ impl CategoryTable {
                 area: v.area,
                 harm,
                 note: v.note,
+                patrollable: v.patrollable.unwrap_or(default_patrollable(v.area)),
             });
         }
         Ok(CategoryTable {
@@ -352,6 +382,7 @@ impl CategoryTable {
             lookup,
             unknown_area,
             unknown_harm,
+            unknown_patrollable,
             source: path.to_path_buf(),
         })
     }
@@ -369,6 +400,11 @@ impl CategoryTable {
     /// Area and harm given to categories not in the table.
     pub fn unknown(&self) -> (ProblemArea, f64) {
         (self.unknown_area, self.unknown_harm)
+    }
+
+    /// Whether categories not in the table count as patrollable (`[unknown] patrollable`, default by area).
+    pub fn unknown_patrollable(&self) -> bool {
+        self.unknown_patrollable
     }
 
     /// The entry for a raw category (case-insensitive, trimmed), if present.
@@ -402,21 +438,28 @@ impl CategoryTable {
     /// ```
     pub fn classify(&self, incidents: &Incidents) -> Classification {
         let names = incidents.category_names();
-        let per_cat: Vec<(ProblemArea, f64, bool)> = names
+        let per_cat: Vec<(ProblemArea, f64, bool, bool)> = names
             .iter()
             .map(|n| match self.lookup(n) {
-                Some(e) => (e.area, e.harm, true),
-                None => (self.unknown_area, self.unknown_harm, false),
+                Some(e) => (e.area, e.harm, true, e.patrollable),
+                None => (
+                    self.unknown_area,
+                    self.unknown_harm,
+                    false,
+                    self.unknown_patrollable,
+                ),
             })
             .collect();
         let ids = incidents.category_ids();
         let mut area = Vec::with_capacity(ids.len());
         let mut harm = Vec::with_capacity(ids.len());
+        let mut patrollable = Vec::with_capacity(ids.len());
         let mut unknown_counts = vec![0usize; names.len()];
         for &c in ids {
-            let (a, h, known) = per_cat[c as usize];
+            let (a, h, known, p) = per_cat[c as usize];
             area.push(a);
             harm.push(h);
+            patrollable.push(p);
             if !known {
                 unknown_counts[c as usize] += 1;
             }
@@ -431,6 +474,7 @@ impl CategoryTable {
         Classification {
             area,
             harm,
+            patrollable,
             unknown,
         }
     }
@@ -442,6 +486,7 @@ impl CategoryTable {
 pub struct Classification {
     area: Vec<ProblemArea>,
     harm: Vec<f64>,
+    patrollable: Vec<bool>,
     unknown: Vec<(String, usize)>,
 }
 
@@ -469,6 +514,10 @@ impl Classification {
     /// Harm of incident `i`. Panics if out of range, like slice indexing.
     pub fn harm(&self, i: usize) -> f64 {
         self.harm[i]
+    }
+    /// Whether each incident's category is patrollable (see [`CategoryEntry::patrollable`]).
+    pub fn patrollable(&self) -> &[bool] {
+        &self.patrollable
     }
     /// Categories not in the table with their incident counts, most frequent
     /// first (ties by name). The empty string stands for "no category given".
@@ -838,6 +887,62 @@ harm = 0.5
         let inc = incidents(SEEN);
         let c = t.classify(&inc);
         assert!(c.unknown().is_empty(), "unmapped: {:?}", c.unknown());
+    }
+
+    #[test]
+    fn patrollable_defaults_by_area_and_can_be_overridden() {
+        let t = CategoryTable::from_toml_str(
+            r#"
+[unknown]
+area = "fraud"
+harm = 1
+[categories]
+"A" = { area = "fraud", harm = 5 }
+"B" = { area = "fraud", harm = 5, patrollable = true }
+"C" = { area = "vandalism", harm = 2 }
+"D" = { area = "other", harm = 2, patrollable = false }
+"#,
+        )
+        .unwrap();
+        let p: Vec<bool> = t.entries().iter().map(|e| e.patrollable).collect();
+        assert_eq!(p, vec![false, true, true, false]);
+        assert!(
+            !t.unknown_patrollable(),
+            "unknown is fraud: not patrollable"
+        );
+        let c = t.classify(&incidents(&["C", "A", "zzz", "B", "D"]));
+        assert_eq!(c.patrollable(), &[true, false, false, true, false]);
+        // A bad value names the line.
+        let e = CategoryTable::from_toml_str(
+            "[categories]\n\"A\" = { area = \"fraud\", harm = 1, patrollable = 3 }\n",
+        )
+        .unwrap_err();
+        assert!(config_message(e).starts_with("line 2"));
+        // Default table: every fraud entry and the online offences are not patrollable, assault is.
+        let d = CategoryTable::default_table();
+        for e in d.entries() {
+            if e.area == ProblemArea::FraudElderly {
+                assert!(!e.patrollable, "{}", e.name);
+            }
+        }
+        for name in [
+            "Telefonbedrägeri",
+            "Dataintrång",
+            "Olaga integritetsintrång",
+            "Fraud",
+        ] {
+            assert!(!d.lookup(name).unwrap().patrollable, "{name}");
+        }
+        for name in [
+            "Misshandel",
+            "Skadegörelse",
+            "Klotter",
+            "VANDALISM",
+            "Rattfylleri",
+        ] {
+            assert!(d.lookup(name).unwrap().patrollable, "{name}");
+        }
+        assert!(d.unknown_patrollable());
     }
 }
 

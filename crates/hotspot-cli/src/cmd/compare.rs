@@ -6,7 +6,9 @@
 //! period at `--hotspot-coverage`, with at least `--hotspot-min-count` incidents). For each zone the table gives the counts
 //! before and after, the rate ratio per day with its exact interval (conditional
 //! binomial test with the periods' lengths as exposures), the same for the control
-//! (the rest of the study area), and the zone's change relative to the control's.
+//! (the study area minus every zone and `--control-buffer` metres around every zone, default 250), and
+//! the zone's change relative to the control's; the `qp_*` columns give quasi-Poisson intervals on the
+//! monthly counts, which allow for overdispersion ([`hotspot::evaluate::quasi_poisson_change`]).
 //! `--change-map` writes the grid cells with counts before and after and the change.
 //! `--map` draws the density difference (kernel density after minus before, per
 //! 30 days of each period, on the same grid with the same bandwidth) with a
@@ -15,7 +17,10 @@
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
-use hotspot::evaluate::{EvalGrid, Period, Zone, ZoneChange, compare, count_zones};
+use hotspot::evaluate::{
+    EvalGrid, OverdispersedChange, Period, Zone, ZoneChange, compare, count_zones_monthly,
+    quasi_poisson_change,
+};
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::{GridSpec, Incidents, Projector};
 use serde_json::{Map, Value, json};
@@ -60,6 +65,10 @@ pub struct Args {
     /// Confidence level of the intervals.
     #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
     pub confidence: f64,
+    /// The control leaves out every zone and this many metres around every zone (where displaced crime
+    /// would go); 0 = everything outside the zones.
+    #[arg(long, value_name = "M", default_value_t = 250.0)]
+    pub control_buffer: f64,
     /// Print a JSON array (one object per zone) instead of the Markdown table.
     #[arg(long)]
     pub json: bool,
@@ -273,7 +282,33 @@ fn row(c: &ZoneChange) -> Map<String, Value> {
     o
 }
 
-const COLUMNS: [&str; 20] = [
+/// Quasi-Poisson columns (monthly counts, overdispersion allowed) beside the exact ones.
+fn add_quasi_poisson(o: &mut Map<String, Value>, q: &OverdispersedChange) {
+    let f = |v: Option<f64>| {
+        v.filter(|v| v.is_finite())
+            .map_or(Value::Null, |v| json!(v))
+    };
+    o.insert("control_buffer_m".into(), json!(q.control_buffer_m));
+    o.insert("months_before".into(), json!(q.months_before));
+    o.insert("months_after".into(), json!(q.months_after));
+    let z = q.zone;
+    o.insert("qp_rate_ratio".into(), f(z.map(|r| r.ratio)));
+    o.insert("qp_ci_low".into(), f(z.map(|r| r.ci_low)));
+    o.insert("qp_ci_high".into(), f(z.map(|r| r.ci_high)));
+    o.insert("qp_p".into(), f(z.map(|r| r.p_value)));
+    o.insert("qp_dispersion".into(), f(z.map(|r| r.dispersion)));
+    let c = q.control;
+    o.insert("qp_control_ci_low".into(), f(c.map(|r| r.ci_low)));
+    o.insert("qp_control_ci_high".into(), f(c.map(|r| r.ci_high)));
+    o.insert("qp_control_dispersion".into(), f(c.map(|r| r.dispersion)));
+    let r = q.relative;
+    o.insert("qp_relative_ratio".into(), f(r.map(|r| r.ratio)));
+    o.insert("qp_relative_ci_low".into(), f(r.map(|r| r.ci_low)));
+    o.insert("qp_relative_ci_high".into(), f(r.map(|r| r.ci_high)));
+    o.insert("qp_relative_p".into(), f(r.map(|r| r.p_value)));
+}
+
+const COLUMNS: [&str; 35] = [
     "kind",
     "zone",
     "area_km2",
@@ -294,6 +329,21 @@ const COLUMNS: [&str; 20] = [
     "relative_p",
     "before_days",
     "after_days",
+    "control_buffer_m",
+    "months_before",
+    "months_after",
+    "qp_rate_ratio",
+    "qp_ci_low",
+    "qp_ci_high",
+    "qp_p",
+    "qp_dispersion",
+    "qp_control_ci_low",
+    "qp_control_ci_high",
+    "qp_control_dispersion",
+    "qp_relative_ratio",
+    "qp_relative_ci_low",
+    "qp_relative_ci_high",
+    "qp_relative_p",
 ];
 
 fn md_cell(v: &Value) -> String {
@@ -353,9 +403,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.hotspot_min_count,
         )?);
     }
-    let counts = count_zones(inc, before, after, &zones, data.study_area.as_ref())?;
+    let monthly = count_zones_monthly(
+        inc,
+        before,
+        after,
+        &zones,
+        data.study_area.as_ref(),
+        args.control_buffer,
+    )?;
+    let counts: Vec<_> = monthly.iter().map(|m| m.totals()).collect();
     let changes = compare(&counts, args.confidence)?;
-    let rows: Vec<Map<String, Value>> = changes.iter().map(row).collect();
+    let mut rows: Vec<Map<String, Value>> = changes.iter().map(row).collect();
+    for (o, m) in rows.iter_mut().zip(&monthly) {
+        add_quasi_poisson(o, &quasi_poisson_change(m, args.confidence)?);
+    }
     ctx.note(format!(
         "before {before}: {} incidents; after {after}: {} incidents; {} zones",
         before_inc.len(),

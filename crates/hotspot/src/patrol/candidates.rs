@@ -24,6 +24,13 @@
 //! dropped, so the union is duplicate-free and the greedy's ties (to the lower index) credit the earlier
 //! source. Adding sources can only raise the optimum of the covering problem; the greedy is a heuristic, so
 //! its value over a larger set is usually but not provably at least its value over a smaller one.
+//!
+//! # Patrollable incidents ([`PatrollableFilter`])
+//! Every source and the covering weigh incidents by harm, and an incident of harm 0 is not covered. By
+//! default patrol zones weigh only **patrollable** incidents ([`crate::categories::CategoryEntry::patrollable`]:
+//! not fraud, not online or phone offences): [`PatrollableFilter::weights`] sets the harm of the others to
+//! 0 before candidates and cover are built, so a cluster of telephone fraud at an elderly home draws no
+//! zone. [`PatrollableFilter::IncludeAll`] (the `--include-all` flag) keeps every incident.
 
 use crate::cluster::{DbscanParams, dbscan, summarize_with};
 use crate::density::{Kde, KdeOptions};
@@ -32,6 +39,77 @@ use crate::grid::Raster;
 use crate::incident::Incidents;
 use crate::index::SpatialIndex;
 use std::collections::HashSet;
+
+/// Which incidents patrol zones weigh: only the patrollable ones (default) or all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PatrollableFilter {
+    /// Only incidents whose category is patrollable (the default).
+    #[default]
+    PatrollableOnly,
+    /// Every incident (`--include-all`).
+    IncludeAll,
+}
+
+/// What [`PatrollableFilter::weights`] left out, for the output and the report's method notes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct PatrollableSummary {
+    /// Incidents weighed by the zones (positive harm after the filter).
+    pub weighed_incidents: usize,
+    /// Incidents left out because their category is not patrollable.
+    pub excluded_incidents: usize,
+    /// Their harm.
+    pub excluded_harm: f64,
+}
+
+impl PatrollableFilter {
+    /// `IncludeAll` when `include_all`, else `PatrollableOnly`.
+    pub fn from_include_all(include_all: bool) -> Self {
+        if include_all {
+            Self::IncludeAll
+        } else {
+            Self::PatrollableOnly
+        }
+    }
+
+    /// The harm weights the zones weigh: `harm[i]`, or 0 where `patrollable[i]` is false (unless
+    /// `IncludeAll`), with a summary of what was left out. Pass the weights as `harm` to
+    /// [`candidate_set`], [`super::CoverProblem::new`] and [`super::zone_stats`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the slices differ in length.
+    pub fn weights(
+        self,
+        harm: &[f64],
+        patrollable: &[bool],
+    ) -> Result<(Vec<f64>, PatrollableSummary)> {
+        if harm.len() != patrollable.len() {
+            return Err(Error::invalid(
+                "patrollable",
+                format!("{} values", patrollable.len()),
+                format!("one flag per incident ({}) is needed", harm.len()),
+            ));
+        }
+        let mut sum = PatrollableSummary::default();
+        let w: Vec<f64> = harm
+            .iter()
+            .zip(patrollable)
+            .map(|(&h, &p)| {
+                if p || self == Self::IncludeAll {
+                    if h > 0.0 {
+                        sum.weighed_incidents += 1;
+                    }
+                    h
+                } else {
+                    sum.excluded_incidents += 1;
+                    sum.excluded_harm += h;
+                    0.0
+                }
+            })
+            .collect();
+        Ok((w, sum))
+    }
+}
 
 /// Where a candidate centre came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -35,13 +35,15 @@
 
 pub mod candidates;
 pub mod cells;
+pub mod holdout;
+pub mod profile;
 pub mod plan;
 pub mod route;
 pub mod when;
 
 pub use candidates::{
-    Candidate, CandidateSource, CandidateSources, MAX_CANDIDATES, candidate_set, candidates,
-    cluster_centroids, density_peaks, raster_peaks, read_points,
+    Candidate, CandidateSource, CandidateSources, MAX_CANDIDATES, PatrollableFilter, candidate_set,
+    candidates, cluster_centroids, density_peaks, raster_peaks, read_points,
 };
 pub use cells::{CellZoneParams, CellZones};
 pub use plan::{PatrolPlan, PlanInput, PlanParams, PlanShape, PlanZone, plan};

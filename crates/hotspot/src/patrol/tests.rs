@@ -603,3 +603,106 @@ fn cell_zone_seeds_and_degenerate_inputs() {
     let p = CoverProblem::from_cells(&x, &y, &w, z, 0.0).unwrap();
     assert_eq!(p.greedy(2, &[0]).unwrap().covered_weight, 2.0);
 }
+
+/// A seeded town: four places driving patrollable harm (assaults and criminal damage around a square, a
+/// station, a pub street and a school yard), an elderly home with many telephone frauds (more harm than
+/// any of the four), and thin background theft. Patrol zones weigh only patrollable incidents by default.
+#[test]
+fn no_patrol_zone_sits_on_a_phone_fraud_cluster() {
+    use crate::categories::CategoryTable;
+    use crate::crs::Crs;
+    use crate::incident::{IncidentRecord, IncidentsBuilder};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(15);
+    let places = [
+        [600.0, 600.0],
+        [1500.0, 2400.0],
+        [2400.0, 1500.0],
+        [700.0, 2300.0],
+    ];
+    let home = [2500.0, 500.0];
+    let mut rows: Vec<(f64, f64, &str)> = Vec::new();
+    let near = |c: [f64; 2], spread: f64, rng: &mut rand_chacha::ChaCha8Rng| {
+        let a = rng.random_range(0.0..std::f64::consts::TAU);
+        let d = rng.random_range(0.0..spread);
+        (c[0] + d * a.cos(), c[1] + d * a.sin())
+    };
+    for p in places {
+        for k in 0..150 {
+            let (x, y) = near(p, 60.0, &mut rng);
+            rows.push((
+                x,
+                y,
+                if k % 2 == 0 {
+                    "Misshandel"
+                } else {
+                    "Skadegörelse"
+                },
+            ));
+        }
+    }
+    for k in 0..410 {
+        let (x, y) = near(home, 20.0, &mut rng);
+        rows.push((
+            x,
+            y,
+            if k < 400 {
+                "Telefonbedrägeri"
+            } else {
+                "Bedrägeri, grovt"
+            },
+        ));
+    }
+    for _ in 0..800 {
+        rows.push((
+            rng.random_range(0.0..3000.0),
+            rng.random_range(0.0..3000.0),
+            "Stöld",
+        ));
+    }
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, (x, y, c)) in rows.iter().enumerate() {
+        b.push(IncidentRecord {
+            x: *x,
+            y: *y,
+            weight: 1.0,
+            category: c,
+            time: None,
+            id: k.to_string(),
+            lonlat: None,
+        })
+        .unwrap();
+    }
+    let inc = b.build();
+    let cls = CategoryTable::default_table().classify(&inc);
+    let params = PatrolParams::new(4, 250.0, 0.0).unwrap();
+    let choose = |filter: PatrollableFilter| {
+        let (w, summary) = filter.weights(cls.harms(), cls.patrollable()).unwrap();
+        let centres: Vec<[f64; 2]> = (0..inc.len())
+            .filter(|&i| w[i] > 0.0)
+            .map(|i| inc.position(i))
+            .collect();
+        let p = CoverProblem::new(inc.x(), inc.y(), &w, &centres, &params).unwrap();
+        let s = p.greedy(4, &[]).unwrap();
+        let chosen: Vec<[f64; 2]> = s.chosen.iter().map(|&c| p.centre(c)).collect();
+        (chosen, summary)
+    };
+    let dist = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    let (zones, summary) = choose(PatrollableFilter::default());
+    assert_eq!(summary.excluded_incidents, 410);
+    assert!((summary.excluded_harm - (400.0 * 5.0 + 10.0 * 10.0)).abs() < 1e-9);
+    for z in &zones {
+        assert!(
+            dist(*z, home) > 250.0,
+            "a zone covers the elderly home: {z:?}"
+        );
+    }
+    let on_places = zones
+        .iter()
+        .filter(|z| places.iter().any(|p| dist(**z, *p) < 150.0))
+        .count();
+    assert!(on_places >= 3, "{zones:?}");
+    // Weighing every incident sends a zone to the fraud cluster: the filter is what keeps it away.
+    let (all, summary) = choose(PatrollableFilter::from_include_all(true));
+    assert_eq!(summary.excluded_incidents, 0);
+    assert!(all.iter().any(|z| dist(*z, home) <= 250.0), "{all:?}");
+}

@@ -24,12 +24,22 @@
 //! - **Distance decay**: incidents per km² by ring of distance from the nearest school (default rings
 //!   0-100, 100-200, 200-300, 300-500 m, plus the remainder) against the study-area rate.
 //!
+//! - **Against comparable places** ([`controlled`] module): the location quotient with its exact
+//!   interval, a matched placebo comparison, Holm-adjusted p-values and the `higher`/`lower`/`none` flag,
+//!   and the out-of-hours share against the same problem area elsewhere. These, not the rate ratio
+//!   against the whole (mostly empty) study area, say whether a school has an excess of its own.
+//!
 //! Complexity: O(S·n) distance evaluations for S schools and n incidents (fine for municipal data), plus one
 //! polygon clip per school and one union per ring edge.
 
 pub mod calendar;
+pub mod controlled;
 
 pub use calendar::{CalendarConfig, SchoolCalendar, TimeClass};
+pub use controlled::{
+    ComparisonArea, ControlParams, ControlledReport, ControlledRow, Flag, OutOfHoursRow,
+    controlled, out_of_hours,
+};
 
 use crate::categories::{Classification, ProblemArea};
 use crate::crs::Projector;

@@ -324,3 +324,252 @@ fn circle_polygon_has_the_circle_area() {
     let exact = std::f64::consts::PI * 90_000.0;
     assert!((a - exact).abs() / exact < 1e-12, "{a} vs {exact}");
 }
+
+mod controlled_tests {
+    use super::*;
+    use crate::schools::controlled::{ComparisonArea, ControlParams, Flag, holm};
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn holm_by_hand() {
+        // Sorted 0.005 (x4 = 0.02), 0.01 (x3 = 0.03), 0.03 (x2 = 0.06), 0.04 (x1, running max 0.06).
+        let a = holm(&[0.01, 0.04, 0.03, 0.005]);
+        let want = [0.03, 0.06, 0.06, 0.02];
+        for (g, w) in a.iter().zip(want) {
+            assert!((g - w).abs() < 1e-15, "{a:?}");
+        }
+        assert_eq!(holm(&[0.5, 0.9]), vec![1.0, 1.0]);
+    }
+
+    /// A town of 4 x 4 km: three busy streets (y = 1000, y = 3000, x = 2000) holding most incidents,
+    /// a thin background everywhere, the same category mix everywhere (30 % vandalism, 30 % violence,
+    /// 40 % other). Schools 0-2 sit in the streets with nothing of their own; school 3 (a quiet
+    /// residential block) and school 4 (in a street) each have 60 extra vandalism incidents within 80 m.
+    fn town() -> (Incidents, ProblemAreas, Vec<School>, StudyArea) {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
+        let mut pts: Vec<(f64, f64, usize)> = Vec::new();
+        let mix = |u: f64| {
+            if u < 0.3 {
+                0
+            } else if u < 0.6 {
+                1
+            } else {
+                2
+            }
+        };
+        for _ in 0..6000 {
+            let s = rng.random_range(0..3u32);
+            let along = rng.random_range(0.0..4000.0);
+            let off = rng.random_range(-20.0..20.0);
+            let (x, y) = match s {
+                0 => (along, 1000.0 + off),
+                1 => (along, 3000.0 + off),
+                _ => (2000.0 + off, along),
+            };
+            pts.push((x, y, mix(rng.random::<f64>())));
+        }
+        for _ in 0..1500 {
+            let (x, y) = (rng.random_range(0.0..4000.0), rng.random_range(0.0..4000.0));
+            pts.push((x, y, mix(rng.random::<f64>())));
+        }
+        for (cx, cy) in [(700.0, 2200.0), (3300.0, 1000.0)] {
+            for _ in 0..60 {
+                let a = rng.random_range(0.0..std::f64::consts::TAU);
+                let d = rng.random_range(0.0..80.0);
+                pts.push((cx + d * a.cos(), cy + d * a.sin(), 0));
+            }
+        }
+        let inc = Incidents::from_xy(
+            Crs::SWEREF99_TM,
+            &pts.iter().map(|p| p.0).collect::<Vec<_>>(),
+            &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let areas = ProblemAreas::new(
+            vec!["vandalism".into(), "violence".into(), "other".into()],
+            pts.iter().map(|p| p.2).collect(),
+            vec![1.0; pts.len()],
+        )
+        .unwrap();
+        let schools = [
+            (1000.0, 1000.0),
+            (3000.0, 3000.0),
+            (2000.0, 1600.0),
+            (700.0, 2200.0),
+            (3300.0, 1000.0),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, &(x, y))| School {
+            name: format!("S{k}"),
+            level: None,
+            shape: SchoolShape::Point([x, y]),
+        })
+        .collect();
+        let study = StudyArea::new(MultiPolygon::new(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 4000.0, y: 0.0), (x: 4000.0, y: 4000.0), (x: 0.0, y: 4000.0)
+        ]]))
+        .unwrap();
+        (inc, areas, schools, study)
+    }
+
+    #[test]
+    fn only_schools_with_their_own_excess_are_higher() {
+        let (inc, areas, schools, study) = town();
+        let zp = ZoneParams::default();
+        let rep = analyse(&inc, &areas, &schools, &study, &zp).unwrap();
+        // The naive rate ratio against the whole town calls every street school significant.
+        for s in 0..3 {
+            let t = row(&rep, s, Some(0)).test.unwrap();
+            assert!(t.ratio > 1.5 && t.p_value < 1e-6, "school {s}: {t:?}");
+        }
+        let params = ControlParams::new(9_999, 1_999, 7, 0.05).unwrap();
+        let run = || {
+            controlled(
+                &inc,
+                &areas,
+                &schools,
+                &rep,
+                &study,
+                zp.radius_m(),
+                ComparisonArea::StudyArea,
+                &params,
+            )
+            .unwrap()
+        };
+        let c = run();
+        let higher: Vec<(usize, Option<usize>)> = c
+            .rows
+            .iter()
+            .filter(|r| r.flag == Flag::Higher)
+            .map(|r| (r.school, r.problem_area))
+            .collect();
+        let mut sorted = higher.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![(3, Some(0)), (4, Some(0))], "{:#?}", c.rows);
+        for r in c.rows.iter().filter(|r| r.school < 3) {
+            assert_eq!(r.flag, Flag::None, "{r:?}");
+        }
+        // The all rows are not tested; every other row is.
+        for r in &c.rows {
+            assert_eq!(r.p_adjusted.is_none(), r.problem_area.is_none());
+        }
+        // The excess schools' placebo excess is near the 60 planted incidents.
+        for s in [3, 4] {
+            let r = c
+                .rows
+                .iter()
+                .find(|r| r.school == s && r.problem_area == Some(0))
+                .unwrap();
+            assert!(r.placebo_excess > 35.0 && r.placebo_excess < 85.0, "{r:?}");
+            assert_eq!(r.controlled_rank.min(2), r.controlled_rank, "{r:?}");
+        }
+        // LQ brute force for school 0, vandalism: counts by scanning every incident.
+        let r = c
+            .rows
+            .iter()
+            .find(|r| r.school == 0 && r.problem_area == Some(0))
+            .unwrap();
+        let (x, y) = (inc.x(), inc.y());
+        let in_zone = |i: usize| (x[i] - 1000.0).hypot(y[i] - 1000.0) <= 300.0;
+        let nz = (0..inc.len()).filter(|&i| in_zone(i)).count() as f64;
+        let nzk = (0..inc.len())
+            .filter(|&i| in_zone(i) && areas.area_of()[i] == 0)
+            .count() as f64;
+        let nk = areas.area_of().iter().filter(|&&a| a == 0).count() as f64;
+        let lq = (nzk / nz) / (nk / inc.len() as f64);
+        assert!(
+            (r.location_quotient - lq).abs() < 1e-12,
+            "{} vs {lq}",
+            r.location_quotient
+        );
+        let (lo, hi) = crate::stats::poisson::clopper_pearson(nzk as u64, nz as u64, 0.95).unwrap();
+        let share = nk / inc.len() as f64;
+        assert!((r.lq_lower - lo / share).abs() < 1e-12 && (r.lq_upper - hi / share).abs() < 1e-12);
+        assert!(
+            r.lq_lower < 1.0 && r.lq_upper > 1.0,
+            "a street school has the usual mix: {r:?}"
+        );
+        // Same result on one thread and on two.
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(run);
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(run);
+        assert_eq!(one, c);
+        assert_eq!(two, c);
+        // A comparison area given as polygons equal to the study area changes nothing.
+        let c2 = controlled(
+            &inc,
+            &areas,
+            &schools,
+            &rep,
+            &study,
+            zp.radius_m(),
+            ComparisonArea::Polygons(study.polygons()),
+            &params,
+        )
+        .unwrap();
+        assert_eq!(c2.rows, c.rows);
+        assert!(ControlParams::new(10, 5, 1, 0.05).is_err());
+        assert!(ControlParams::new(100, 200, 1, 0.05).is_err());
+    }
+
+    #[test]
+    fn out_of_hours_against_the_same_area_elsewhere() {
+        use TimeResolution::Minute;
+        // School A at (500, 500); 4 vandalism in its zone (3 evening, 1 school hours); elsewhere 10
+        // vandalism, 5 in school hours and 5 in the evening: baseline 0.5.
+        let mut rows: Vec<(f64, f64, Option<IncidentTime>)> = vec![
+            (450.0, 500.0, t(2025, 3, 11, 19, Minute)),
+            (450.0, 500.0, t(2025, 3, 12, 19, Minute)),
+            (550.0, 500.0, t(2025, 3, 13, 20, Minute)),
+            (500.0, 550.0, t(2025, 3, 11, 10, Minute)),
+        ];
+        for k in 0..10 {
+            let h = if k < 5 { 10 } else { 19 };
+            rows.push((1500.0 + k as f64, 500.0, t(2025, 3, 11, h, Minute)));
+        }
+        let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+        for (k, (x, y, time)) in rows.iter().enumerate() {
+            b.push(IncidentRecord {
+                x: *x,
+                y: *y,
+                weight: 1.0,
+                category: "vandalism",
+                time: *time,
+                id: k.to_string(),
+                lonlat: None,
+            })
+            .unwrap();
+        }
+        let inc = b.build();
+        let areas =
+            ProblemAreas::new(vec!["vandalism".into()], vec![0; 14], vec![1.0; 14]).unwrap();
+        let schools = vec![School {
+            name: "A".into(),
+            level: None,
+            shape: SchoolShape::Point([500.0, 500.0]),
+        }];
+        let (_, _, _, study) = case();
+        let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
+        let cal = SchoolCalendar::swedish_default();
+        let o = out_of_hours(&inc, &areas, &rep, &cal, &study, ComparisonArea::StudyArea).unwrap();
+        let v = o.iter().find(|r| r.problem_area == Some(0)).unwrap();
+        assert_eq!(
+            (v.known_hour, v.out_of_hours, v.baseline_known_hour),
+            (4, 3, 10)
+        );
+        assert!((v.baseline_share - 0.5).abs() < 1e-15);
+        assert!((v.share - 0.75).abs() < 1e-15);
+        // Two-sided exact binomial: 2 P(X >= 3 | 4, 0.5) = 2 * 5/16.
+        assert!((v.p_value - 0.625).abs() < 1e-12, "{}", v.p_value);
+        let expect = |k: u64| binom_pmf(k, 4, 0.5);
+        assert!(((expect(3) + expect(4)) * 2.0 - 0.625).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,370 @@
+//! Days and hours only where the data distinguish them: a goodness-of-fit test of a zone's weekday (or
+//! hour-of-day) counts against the profile of the rest of the area.
+//!
+//! # The test ([`test_profile`], [`test_week`])
+//! Pearson's chi-square goodness-of-fit statistic `X² = Σ_j (o_j − e_j)² / e_j` (Pearson 1900,
+//! *Philosophical Magazine* 50, 157-175) with `e_j = n·p_j`, `n` the zone's incidents with a known weekday
+//! (hour) and `p_j` the share of category `j` among the **other** incidents of the area (the zone is not
+//! compared with itself). Cells with `p_j = 0` are dropped; an observed count in such a cell makes the
+//! profile certainly different (`X² = ∞`, p = 0). The p-value is
+//! - the chi-square tail with `J − 1` degrees of freedom when every expected count is at least 5
+//!   (Cochran 1954, "Some methods for strengthening the common χ² tests", *Biometrics* 10, 417-451);
+//! - otherwise a Monte Carlo p-value: `B` multinomial samples of size `n` from `p` (ChaCha8 seeded with
+//!   `seed`), `p = (1 + #{X²_sim ≥ X²_obs}) / (B + 1)` (Hope 1968, *J. R. Statist. Soc. B* 30, 582-598; as
+//!   R's `chisq.test(simulate.p.value = TRUE)`). Deterministic for a seed, single-threaded.
+//!
+//! When `p ≥ alpha` the verdict is [`Verdict::Any`] ("any day" / "any hour"): naming the busiest days of
+//! counts like 34 / 33 / 32 would be naming noise. Otherwise [`Verdict::These`] lists the cells whose
+//! count exceeds its expectation, largest Pearson residual `(o − e)/√e` first.
+
+use crate::error::{Error, Result};
+use crate::time::IncidentTime;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// Monte Carlo samples used when an expected count is below 5.
+pub const DEFAULT_SIMULATIONS: u32 = 9999;
+
+/// What a profile test says about when to patrol.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "cells", rename_all = "snake_case")]
+pub enum Verdict {
+    /// The zone's profile is not distinguishable from the area's: any day / any hour.
+    Any,
+    /// Cells (weekday 0 = Monday, or hour 0-23) with more incidents than expected, strongest first.
+    These(Vec<usize>),
+}
+
+/// How the p-value was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PValueMethod {
+    /// Chi-square distribution (every expected count ≥ 5).
+    ChiSquare,
+    /// Monte Carlo multinomial simulation.
+    MonteCarlo,
+    /// No test possible (no incidents in the zone or no reference profile): p = 1.
+    None,
+}
+
+/// Result of a profile test: the counts, the expectations, the statistic and the verdict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProfileTest {
+    /// The zone's counts per cell.
+    pub counts: Vec<u64>,
+    /// The rest of the area's counts per cell (the reference profile).
+    pub reference: Vec<u64>,
+    /// Expected zone counts `n·p_j`.
+    pub expected: Vec<f64>,
+    /// Pearson's `X²`.
+    pub statistic: f64,
+    /// Degrees of freedom (cells with `p_j > 0`, minus 1).
+    pub df: usize,
+    /// The p-value.
+    pub p_value: f64,
+    /// How it was computed.
+    pub method: PValueMethod,
+    /// The significance level used for the verdict.
+    pub alpha: f64,
+    /// Any cell, or the cells in excess.
+    pub verdict: Verdict,
+}
+
+impl ProfileTest {
+    /// The verdict in words with weekday names: "any day" or e.g. "Fri, Sat".
+    pub fn day_label(&self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        match &self.verdict {
+            Verdict::Any => "any day".into(),
+            Verdict::These(c) => c
+                .iter()
+                .map(|&d| DAYS.get(d).copied().unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// The verdict in words for hours: "any hour" or e.g. "22, 23, 0" (hours of the day).
+    pub fn hour_label(&self) -> String {
+        match &self.verdict {
+            Verdict::Any => "any hour".into(),
+            Verdict::These(c) => c
+                .iter()
+                .map(|h| format!("{h:02}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+fn pearson(counts: &[u64], p: &[f64], n: f64) -> f64 {
+    counts
+        .iter()
+        .zip(p)
+        .filter(|(_, p)| **p > 0.0)
+        .map(|(&o, &p)| {
+            let e = n * p;
+            (o as f64 - e).powi(2) / e
+        })
+        .sum()
+}
+
+/// Tests `counts` (the zone) against the profile of `reference` (the other incidents of the area), at
+/// level `alpha`; see the module documentation. `simulations` Monte Carlo samples (≥ 99) are drawn with
+/// `seed` when an expected count is below 5.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the slices differ in length or are empty, `alpha` is outside (0, 1)
+/// or `simulations` < 99.
+pub fn test_profile(
+    counts: &[u64],
+    reference: &[u64],
+    alpha: f64,
+    simulations: u32,
+    seed: u64,
+) -> Result<ProfileTest> {
+    if counts.len() != reference.len() || counts.is_empty() {
+        return Err(Error::invalid(
+            "profile",
+            format!("{} / {}", counts.len(), reference.len()),
+            "zone and reference need the same, non-zero number of cells",
+        ));
+    }
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Error::invalid(
+            "alpha",
+            alpha,
+            "must be strictly between 0 and 1",
+        ));
+    }
+    if simulations < 99 {
+        return Err(Error::invalid(
+            "simulations",
+            simulations,
+            "use at least 99 Monte Carlo samples (default 9999)",
+        ));
+    }
+    let n: u64 = counts.iter().sum();
+    let r: u64 = reference.iter().sum();
+    let p: Vec<f64> = reference.iter().map(|&c| c as f64 / r as f64).collect();
+    let expected: Vec<f64> = p.iter().map(|&p| p * n as f64).collect();
+    let base = |statistic, df, p_value, method| ProfileTest {
+        counts: counts.to_vec(),
+        reference: reference.to_vec(),
+        expected: expected.clone(),
+        statistic,
+        df,
+        p_value,
+        method,
+        alpha,
+        verdict: Verdict::Any,
+    };
+    if n == 0 || r == 0 {
+        return Ok(base(0.0, 0, 1.0, PValueMethod::None));
+    }
+    let live = p.iter().filter(|&&p| p > 0.0).count();
+    let df = live.saturating_sub(1);
+    let impossible = counts.iter().zip(&p).any(|(&o, &p)| o > 0 && p == 0.0);
+    let x2 = if impossible {
+        f64::INFINITY
+    } else {
+        pearson(counts, &p, n as f64)
+    };
+    let small = expected.iter().zip(&p).any(|(&e, &p)| p > 0.0 && e < 5.0);
+    let (p_value, method) = if df == 0 && !impossible {
+        (1.0, PValueMethod::None)
+    } else if impossible {
+        (0.0, PValueMethod::ChiSquare)
+    } else if !small {
+        let d = ChiSquared::new(df as f64).map_err(|e| Error::invalid("df", df, e.to_string()))?;
+        (d.sf(x2), PValueMethod::ChiSquare)
+    } else {
+        let mut cum = Vec::with_capacity(p.len());
+        let mut acc = 0.0;
+        for &q in &p {
+            acc += q;
+            cum.push(acc);
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut sim = vec![0u64; p.len()];
+        let mut ge = 0u64;
+        // Floating tolerance so that a simulated table equal to the observed one counts (as R does).
+        let tol = x2 - 1e-7 * x2.abs().max(1.0);
+        for _ in 0..simulations {
+            sim.iter_mut().for_each(|c| *c = 0);
+            for _ in 0..n {
+                let u: f64 = rng.random::<f64>() * acc;
+                let j = cum.partition_point(|&c| c <= u).min(p.len() - 1);
+                sim[j] += 1;
+            }
+            if pearson(&sim, &p, n as f64) >= tol {
+                ge += 1;
+            }
+        }
+        (
+            (1 + ge) as f64 / (simulations as f64 + 1.0),
+            PValueMethod::MonteCarlo,
+        )
+    };
+    let mut out = base(x2, df, p_value, method);
+    if p_value < alpha {
+        let mut cells: Vec<(usize, f64)> = counts
+            .iter()
+            .zip(&expected)
+            .enumerate()
+            .filter(|(_, (o, e))| **o as f64 > **e)
+            .map(|(j, (&o, &e))| {
+                let res = if e > 0.0 {
+                    (o as f64 - e) / e.sqrt()
+                } else {
+                    f64::INFINITY
+                };
+                (j, res)
+            })
+            .collect();
+        cells.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.verdict = Verdict::These(cells.into_iter().map(|c| c.0).collect());
+    }
+    Ok(out)
+}
+
+/// The weekday and hour tests of one zone.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WeekProfile {
+    /// Weekday test (7 cells, 0 = Monday); incidents with a date.
+    pub weekday: ProfileTest,
+    /// Hour-of-day test (24 cells); incidents with an hour.
+    pub hour: ProfileTest,
+    /// Zone incidents without a date (left out of the weekday test).
+    pub without_date: u64,
+    /// Zone incidents without an hour (left out of the hour test).
+    pub without_hour: u64,
+}
+
+fn week_counts(
+    times: &[Option<IncidentTime>],
+    idx: impl Iterator<Item = usize>,
+) -> ([u64; 7], [u64; 24], u64, u64) {
+    let (mut d, mut h, mut nd, mut nh) = ([0u64; 7], [0u64; 24], 0, 0);
+    for i in idx {
+        let t = times[i].as_ref();
+        match t.and_then(|t| t.weekday()) {
+            Some(w) => d[w.num_days_from_monday() as usize] += 1,
+            None => nd += 1,
+        }
+        match t.and_then(|t| t.hour()) {
+            Some(x) => h[x as usize] += 1,
+            None => nh += 1,
+        }
+    }
+    (d, h, nd, nh)
+}
+
+/// Tests the weekday and hour profile of the incidents `members` (a zone; indices into `times`) against
+/// those of `area` (indices of the area's incidents, e.g. all patrollable incidents; members are removed
+/// from it before the comparison). `seed` drives the Monte Carlo samples (the hour test uses `seed + 1`).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for an index beyond `times`, or `alpha` outside (0, 1).
+pub fn test_week(
+    times: &[Option<IncidentTime>],
+    members: &[usize],
+    area: &[usize],
+    alpha: f64,
+    seed: u64,
+) -> Result<WeekProfile> {
+    if let Some(&i) = members.iter().chain(area).find(|&&i| i >= times.len()) {
+        return Err(Error::invalid(
+            "members",
+            i,
+            format!("only {} incidents have times", times.len()),
+        ));
+    }
+    let mut is_member = vec![false; times.len()];
+    for &i in members {
+        is_member[i] = true;
+    }
+    let (zd, zh, nd, nh) = week_counts(times, members.iter().copied());
+    let (rd, rh, _, _) = week_counts(times, area.iter().copied().filter(|&i| !is_member[i]));
+    Ok(WeekProfile {
+        weekday: test_profile(&zd, &rd, alpha, DEFAULT_SIMULATIONS, seed)?,
+        hour: test_profile(&zh, &rh, alpha, DEFAULT_SIMULATIONS, seed.wrapping_add(1))?,
+        without_date: nd,
+        without_hour: nh,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chi_square_by_hand() {
+        // Reference uniform over 7 days (70 each); zone 10,10,10,10,10,20,30 (n = 100).
+        // e = 100/7 each; X² = Σ (o−e)²/e = (Σ o² − n²/7)/(n/7) = (1800 − 10000/7)·7/100 = 26.
+        let t = test_profile(&[10, 10, 10, 10, 10, 20, 30], &[70; 7], 0.05, 999, 1).unwrap();
+        assert!((t.statistic - 26.0).abs() < 1e-9, "{}", t.statistic);
+        assert_eq!((t.df, t.method), (6, PValueMethod::ChiSquare));
+        // Chi-square(6) upper tail at 26 = e^{-13}(1 + 13 + 13²/2) (closed form for even df).
+        let exact = (-13.0f64).exp() * (1.0 + 13.0 + 13.0 * 13.0 / 2.0);
+        assert!(
+            (t.p_value - exact).abs() < 1e-9 * exact,
+            "{} vs {exact}",
+            t.p_value
+        );
+        assert_eq!(t.verdict, Verdict::These(vec![6, 5]));
+        assert_eq!(t.day_label(), "Sun, Sat");
+        // Counts like 34/33/32 over two years against a flat reference: any day.
+        let t = test_profile(&[34, 33, 32, 30, 31, 29, 33], &[700; 7], 0.05, 999, 1).unwrap();
+        assert!(t.p_value > 0.5);
+        assert_eq!(t.verdict, Verdict::Any);
+        assert_eq!(t.day_label(), "any day");
+    }
+
+    #[test]
+    fn monte_carlo_matches_exact_multinomial_on_a_tiny_case() {
+        // n = 3 over 2 cells with p = (0.5, 0.5): X² is 3 for (3,0)/(0,3), 1/3 otherwise.
+        // Observed (3, 0): exact P(X² >= 3) = 2/8 = 0.25.
+        let t = test_profile(&[3, 0], &[5, 5], 0.05, 19_999, 7).unwrap();
+        assert_eq!(t.method, PValueMethod::MonteCarlo);
+        assert!((t.statistic - 3.0).abs() < 1e-12);
+        assert!((t.p_value - 0.25).abs() < 0.01, "{}", t.p_value);
+        assert_eq!(t.verdict, Verdict::Any);
+        // Brute force over all tables for n = 4, p = (0.2, 0.3, 0.5), observed (3, 1, 0).
+        let p = [0.2, 0.3, 0.5];
+        let obs = pearson(&[3, 1, 0], &p, 4.0);
+        let mut exact = 0.0;
+        for a in 0..=4u64 {
+            for b in 0..=(4 - a) {
+                let c = 4 - a - b;
+                let f = |k: u64| (1..=k).product::<u64>() as f64;
+                let prob = 24.0 / (f(a) * f(b) * f(c))
+                    * p[0].powi(a as i32)
+                    * p[1].powi(b as i32)
+                    * p[2].powi(c as i32);
+                if pearson(&[a, b, c], &p, 4.0) >= obs - 1e-9 {
+                    exact += prob;
+                }
+            }
+        }
+        let t = test_profile(&[3, 1, 0], &[2, 3, 5], 0.05, 19_999, 3).unwrap();
+        assert!((t.p_value - exact).abs() < 0.01, "{} vs {exact}", t.p_value);
+        // Same seed, same answer.
+        let t2 = test_profile(&[3, 1, 0], &[2, 3, 5], 0.05, 19_999, 3).unwrap();
+        assert_eq!(t.p_value, t2.p_value);
+    }
+
+    #[test]
+    fn degenerate_and_bad_input() {
+        let t = test_profile(&[0, 0], &[3, 4], 0.05, 999, 1).unwrap();
+        assert_eq!((t.p_value, t.method), (1.0, PValueMethod::None));
+        // A count where the reference has none: certainly different.
+        let t = test_profile(&[0, 2], &[5, 0], 0.05, 999, 1).unwrap();
+        assert_eq!(t.p_value, 0.0);
+        assert_eq!(t.verdict, Verdict::These(vec![1]));
+        assert!(test_profile(&[1], &[1, 2], 0.05, 999, 1).is_err());
+        assert!(test_profile(&[1, 2], &[1, 2], 1.5, 999, 1).is_err());
+        assert!(test_profile(&[1, 2], &[1, 2], 0.05, 10, 1).is_err());
+    }
+}
