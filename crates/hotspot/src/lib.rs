@@ -19,6 +19,7 @@ pub mod crs;
 pub mod density;
 mod error;
 pub mod evaluate;
+pub mod gpkg;
 pub mod grid;
 mod incident;
 pub mod index;
@@ -30,6 +31,7 @@ pub mod sample;
 pub mod schools;
 pub mod stats;
 pub mod study_area;
+pub mod style;
 pub mod time;
 
 pub use crs::{Crs, Projector};
