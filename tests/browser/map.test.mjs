@@ -62,12 +62,13 @@ const popup = await page.evaluate(() => {
   const m = window.hotspotMap;
   if (!m) return null;
   for (const g of Object.values(m.overlays)) {
+    if (!m.map.hasLayer(g) || !g.getPopup || !g.getPopup()) continue;
     let opened = null;
     g.eachLayer((l) => {
-      if (!opened && l.getPopup && l.getPopup() && m.map.hasLayer(g)) {
-        l.openPopup();
-        opened = document.querySelector(".leaflet-popup-content");
-      }
+      if (opened) return;
+      const ll = l.getBounds ? l.getBounds().getCenter() : l.getLatLng();
+      l.fire("click", { latlng: ll }, true);
+      opened = document.querySelector(".leaflet-popup-content");
     });
     if (opened) return opened.textContent;
   }

@@ -496,6 +496,64 @@ mod tests {
     }
 
     #[test]
+    fn prj_files_are_the_esri_wkt_gdal_identifies() {
+        // As `gdalsrsinfo -o wkt_esri EPSG:3006` (GDAL 3.6) prints it, whitespace removed.
+        assert_eq!(
+            esri_wkt(Crs::SWEREF99_TM).unwrap(),
+            "PROJCS[\"SWEREF99_TM\",GEOGCS[\"GCS_SWEREF99\",DATUM[\"D_SWEREF99\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",15.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]"
+        );
+        let w = esri_wkt(Crs::from_epsg(3012).unwrap()).unwrap();
+        assert!(
+            w.starts_with("PROJCS[\"SWEREF99_14_15\"") && w.contains("\"Central_Meridian\",14.25]"),
+            "{w}"
+        );
+        let w = esri_wkt(Crs::from_epsg(32733).unwrap()).unwrap();
+        assert!(
+            w.contains("WGS_1984_UTM_Zone_33S") && w.contains("\"False_Northing\",10000000.0]"),
+            "{w}"
+        );
+        // Other codes: WKT 1 with authority codes and no null TOWGS84.
+        let w = esri_wkt(Crs::from_epsg(3021).unwrap()).unwrap();
+        assert!(
+            w.ends_with("AUTHORITY[\"EPSG\",\"3021\"]]") && w.contains("TOWGS84[414.1"),
+            "{w}"
+        );
+        // gdalsrsinfo, when installed, names the code with full confidence.
+        if std::process::Command::new("gdalsrsinfo")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("gdalsrsinfo not installed: GDAL check skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for code in [3006u32, 3007, 3012, 3018, 32633, 32733, 25833] {
+            let crs = Crs::from_epsg(code).unwrap();
+            let p = dir.path().join(format!("{code}.asc"));
+            let r = Raster {
+                spec: GridSpec {
+                    x0: 0.0,
+                    y0: 0.0,
+                    cell_m: 1.0,
+                    cols: 1,
+                    rows: 1,
+                },
+                values: vec![1.0],
+            };
+            write_ascii_grid(&p, &r, crs).unwrap();
+            let out = std::process::Command::new("gdalsrsinfo")
+                .arg("-e")
+                .arg(prj_path(&p))
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains(&format!("EPSG:{code}")), "{code}: {text}");
+            assert!(!text.contains("Confidence"), "{code}: {text}");
+        }
+    }
+
+    #[test]
     fn bad_files_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("bad.asc");
