@@ -339,7 +339,7 @@ impl WebMap {
         h.push_str(&html_escape(&self.title));
         h.push_str("</title>\n<style>\n");
         h.push_str(&css);
-        h.push_str("\n");
+        h.push('\n');
         h.push_str(PAGE_CSS);
         h.push_str("</style>\n</head>\n<body>\n<header><h1>");
         h.push_str(&html_escape(&self.title));

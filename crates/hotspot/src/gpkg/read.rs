@@ -550,8 +550,8 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
     // How each point's coordinates become the pipeline's (a, b).
     enum Conv {
         Keep,
-        ToLonLat(ToLonLat),
-        Reproject(ToLonLat, Projector),
+        ToLonLat(Box<ToLonLat>),
+        Reproject(Box<(ToLonLat, Projector)>),
     }
     let layer_desc = format!("layer {} ({})", l.info.name, l.info.srs_id);
     let (kind, input_crs, conv) = match (l.info.crs, opts.crs) {
@@ -576,7 +576,7 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
             (
                 CoordinateKind::LonLat,
                 None,
-                Conv::ToLonLat(ToLonLat::new(c)?),
+                Conv::ToLonLat(Box::new(ToLonLat::new(c)?)),
             )
         }
         (Some(c), g) if c.require_metric().is_ok() => match g {
@@ -587,7 +587,7 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
                 (
                     CoordinateKind::Projected,
                     Some((g, format!("given with --crs; the layer declares {c}"))),
-                    Conv::Reproject(ToLonLat::new(c)?, Projector::new(g)?),
+                    Conv::Reproject(Box::new((ToLonLat::new(c)?, Projector::new(g)?))),
                 )
             }
             _ => (
@@ -603,13 +603,11 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
             notes.push(format!(
                 "{layer_desc}: {c} is not metric; coordinates converted to lon/lat"
             ));
-            let t = ToLonLat::new(c).or_else(|_| {
-                Err(Error::Crs {
-                    crs: c.name(),
-                    reason: "cannot be converted to lon/lat".into(),
-                })
+            let t = ToLonLat::new(c).map_err(|_| Error::Crs {
+                crs: c.name(),
+                reason: "cannot be converted to lon/lat".into(),
             })?;
-            (CoordinateKind::LonLat, None, Conv::ToLonLat(t))
+            (CoordinateKind::LonLat, None, Conv::ToLonLat(Box::new(t)))
         }
     };
     match kind {
@@ -740,9 +738,10 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
                 match &conv {
                     Conv::Keep => Ok([x, y]),
                     Conv::ToLonLat(t) => t.convert(x, y),
-                    Conv::Reproject(t, to) => t
-                        .convert(x, y)
-                        .and_then(|[lon, lat]| to.to_metres(lon, lat)),
+                    Conv::Reproject(b) => {
+                        b.0.convert(x, y)
+                            .and_then(|[lon, lat]| b.1.to_metres(lon, lat))
+                    }
                 }
             };
             let [a, b] = match ab {

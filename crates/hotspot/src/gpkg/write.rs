@@ -216,7 +216,7 @@ pub(crate) fn quote_ident(s: &str) -> String {
 }
 
 fn check_layers(path: &Path, layers: &[Layer<'_>]) -> Result<()> {
-    let bad = |msg: String| Error::invalid("layer", &path.display().to_string(), &msg);
+    let bad = |msg: String| Error::invalid("layer", path.display().to_string(), &msg);
     let mut seen = std::collections::HashSet::new();
     for l in layers {
         let lower = l.name.to_ascii_lowercase();
