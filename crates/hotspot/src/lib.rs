@@ -22,6 +22,7 @@ pub mod disclosure;
 mod error;
 pub mod evaluate;
 pub mod followup;
+pub mod gpkg;
 pub mod grid;
 mod incident;
 pub mod index;
@@ -36,6 +37,7 @@ pub mod situation;
 pub mod stats;
 pub mod study_area;
 pub mod temporal;
+pub mod style;
 pub mod time;
 
 pub use crs::{Crs, Projector};

@@ -75,6 +75,28 @@ pub fn write_geojson(path: &Path, features: &[OutFeature], projector: &Projector
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
+/// Writes features (in metres) to `path` in the format its extension names: a GeoPackage for
+/// `.gpkg` (one layer, named after `:LAYER` in `FILE.gpkg:LAYER` or else the file stem, in the
+/// working CRS, see [`crate::gpkg::write_gpkg`]; the file is replaced as a whole), otherwise
+/// RFC 7946 GeoJSON in lon/lat ([`write_geojson`]).
+///
+/// # Errors
+/// As [`write_geojson`] and [`crate::gpkg::write_gpkg`].
+pub fn write_layer(path: &Path, features: &[OutFeature], projector: &Projector) -> Result<()> {
+    if crate::gpkg::is_gpkg_path(path) {
+        let (file, layer) = crate::gpkg::split_layer(path);
+        let name = layer.unwrap_or_else(|| {
+            file.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "layer".into())
+        });
+        let l = crate::gpkg::Layer::new(name, features);
+        crate::gpkg::write_gpkg(&file, &[l], projector.crs())
+    } else {
+        write_geojson(path, features, projector)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

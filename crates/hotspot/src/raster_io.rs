@@ -1,5 +1,7 @@
 //! Raster files: ESRI ASCII grid (`.asc`) with a `.prj` sidecar holding the
-//! working CRS as WKT, and GeoTIFF (`.tif`); [`write_raster`] picks by extension.
+//! working CRS as ESRI WKT, and GeoTIFF (`.tif`); [`write_raster`] picks by extension.
+//! Also the CRS texts other writers share: [`esri_wkt`] (`.prj` files) and [`ogc_wkt`]
+//! (GeoPackage `gpkg_spatial_ref_sys`), and [`write_qml`] for a QGIS style beside a grid.
 //!
 //! Format (Esri, "ESRI ASCII raster format"): a header of `ncols`, `nrows`,
 //! `xllcorner`, `yllcorner`, `cellsize`, `NODATA_value`, then `nrows` lines of
@@ -60,26 +62,191 @@ pub fn ascii_grid_text(raster: &Raster) -> String {
     s
 }
 
-/// Writes `raster` to `path` (conventionally `*.asc`) and the CRS WKT to the
-/// `.prj` beside it.
+/// Writes `raster` to `path` (conventionally `*.asc`) and the CRS as ESRI WKT
+/// ([`esri_wkt`]) to the `.prj` beside it.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file that could not be written; [`Error::Crs`] when
 /// no WKT is known for `crs`.
 pub fn write_ascii_grid(path: &Path, raster: &Raster, crs: Crs) -> Result<()> {
-    let wkt = crs.wkt();
-    if wkt.is_empty() {
-        return Err(Error::Crs {
-            crs: crs.name(),
-            reason: "no WKT definition is bundled for the .prj file".into(),
-        });
-    }
+    let wkt = esri_wkt(crs)?;
     let text = ascii_grid_text(raster);
     let mut f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     f.write_all(text.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     let prj = prj_path(path);
     std::fs::write(&prj, wkt).map_err(|e| Error::io(&prj, e))
+}
+
+/// The `.qml` path beside a grid (same stem), where QGIS looks for a layer's default style.
+pub fn qml_path(grid: &Path) -> PathBuf {
+    grid.with_extension("qml")
+}
+
+/// Writes a QGIS style (QML text, e.g. [`crate::style::raster_classes_qml`]) beside `grid`
+/// (`density.asc` gets `density.qml`), so QGIS opens the grid with it.
+///
+/// # Errors
+/// [`Error::Io`] naming the `.qml` file when it cannot be written.
+pub fn write_qml(grid: &Path, qml: &str) -> Result<PathBuf> {
+    let p = qml_path(grid);
+    std::fs::write(&p, qml).map_err(|e| Error::io(&p, e))?;
+    Ok(p)
+}
+
+/// Families of projected CRSs whose ESRI WKT is written from their parameters.
+enum Family {
+    /// SWEREF 99 TM (EPSG:3006) and the twelve SWEREF 99 local zones (EPSG:3007-3018).
+    Sweref99,
+    /// WGS 84 / UTM zones (EPSG:32601-32660 north, 32701-32760 south).
+    WgsUtm { zone: u32, south: bool },
+    /// ETRS89 / UTM zones 28-38 (EPSG:25828-25838).
+    EtrsUtm { zone: u32 },
+}
+
+fn family(code: u32) -> Option<Family> {
+    match code {
+        3006..=3018 => Some(Family::Sweref99),
+        32601..=32660 => Some(Family::WgsUtm {
+            zone: code - 32600,
+            south: false,
+        }),
+        32701..=32760 => Some(Family::WgsUtm {
+            zone: code - 32700,
+            south: true,
+        }),
+        25828..=25838 => Some(Family::EtrsUtm { zone: code - 25800 }),
+        _ => None,
+    }
+}
+
+/// A `+key=value` number of a PROJ.4 string.
+fn proj4_number(p: &str, key: &str) -> Option<f64> {
+    p.split_whitespace()
+        .find_map(|t| t.strip_prefix('+')?.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
+}
+
+/// The CRS's name as EPSG gives it (`SWEREF99 TM`, `WGS 84 / UTM zone 33N`), from its WKT;
+/// `EPSG:NNNN` when none is bundled.
+pub fn crs_title(crs: Crs) -> String {
+    let w = crs.wkt();
+    w.find('"')
+        .and_then(|a| {
+            w[a + 1..]
+                .find('"')
+                .map(|b| w[a + 1..a + 1 + b].to_string())
+        })
+        .unwrap_or_else(|| crs.name())
+}
+
+fn f(v: f64) -> String {
+    format!("{v:?}")
+}
+
+/// The CRS as ESRI WKT, the dialect `.prj` files use, for SWEREF 99 TM and its local zones
+/// (EPSG:3006-3018), WGS 84 / UTM (EPSG:326NN, 327NN) and ETRS89 / UTM (EPSG:258NN): names as
+/// in ESRI's (and PROJ's) ESRI catalogue (`SWEREF99_TM`, `GCS_SWEREF99`, `D_SWEREF99`), which is
+/// how GDAL and QGIS identify the file's EPSG code with full confidence (`gdalsrsinfo -e` reports
+/// EPSG:3006 without a reduced confidence). Other codes get [`ogc_wkt`], which carries EPSG
+/// authority codes.
+///
+/// # Errors
+/// [`Error::Crs`] when no definition is bundled for `crs`.
+pub fn esri_wkt(crs: Crs) -> Result<String> {
+    let code = crs.epsg();
+    let Some(fam) = family(code) else {
+        return ogc_wkt(crs);
+    };
+    let p = crs.proj4();
+    let (name, gcs, datum, spheroid, a, rf) = match fam {
+        Family::Sweref99 => (
+            crs_title(crs).replace(' ', "_"),
+            "GCS_SWEREF99",
+            "D_SWEREF99",
+            "GRS_1980",
+            6378137.0,
+            298.257222101,
+        ),
+        Family::WgsUtm { zone, south } => (
+            format!("WGS_1984_UTM_Zone_{zone}{}", if south { 'S' } else { 'N' }),
+            "GCS_WGS_1984",
+            "D_WGS_1984",
+            "WGS_1984",
+            6378137.0,
+            298.257223563,
+        ),
+        Family::EtrsUtm { zone } => (
+            format!("ETRS_1989_UTM_Zone_{zone}N"),
+            "GCS_ETRS_1989",
+            "D_ETRS_1989",
+            "GRS_1980",
+            6378137.0,
+            298.257222101,
+        ),
+    };
+    let (lon0, k, x0, y0) = match fam {
+        Family::WgsUtm { zone, south } => (
+            -183.0 + 6.0 * zone as f64,
+            0.9996,
+            500000.0,
+            if south { 10_000_000.0 } else { 0.0 },
+        ),
+        Family::EtrsUtm { zone } => (-183.0 + 6.0 * zone as f64, 0.9996, 500000.0, 0.0),
+        Family::Sweref99 => {
+            let get = |k: &str| {
+                proj4_number(p, k).ok_or_else(|| Error::Crs {
+                    crs: crs.name(),
+                    reason: format!("the bundled definition has no +{k}"),
+                })
+            };
+            if code == 3006 {
+                (15.0, 0.9996, 500000.0, 0.0)
+            } else {
+                (get("lon_0")?, get("k")?, get("x_0")?, get("y_0")?)
+            }
+        }
+    };
+    Ok(format!(
+        "PROJCS[\"{name}\",GEOGCS[\"{gcs}\",DATUM[\"{datum}\",SPHEROID[\"{spheroid}\",{},{}]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",{}],PARAMETER[\"False_Northing\",{}],PARAMETER[\"Central_Meridian\",{}],PARAMETER[\"Scale_Factor\",{}],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]",
+        f(a),
+        f(rf),
+        f(x0),
+        f(y0),
+        f(lon0),
+        f(k)
+    ))
+}
+
+/// The CRS as OGC WKT 1 (OGC 01-009) with EPSG authority codes, as GeoPackage's
+/// `gpkg_spatial_ref_sys.definition` holds it: the bundled definition without a null
+/// `TOWGS84[0,0,0,0,0,0,0]` (which makes GDAL doubt the match), and with the EPSG axis order
+/// for the SWEREF 99 (northing, easting) and UTM (easting, northing) families.
+///
+/// # Errors
+/// [`Error::Crs`] when no definition is bundled for `crs`.
+pub fn ogc_wkt(crs: Crs) -> Result<String> {
+    let w = crs.wkt();
+    if w.is_empty() {
+        return Err(Error::Crs {
+            crs: crs.name(),
+            reason: "no WKT definition is bundled for it".into(),
+        });
+    }
+    let mut w = w.replace("TOWGS84[0,0,0,0,0,0,0],", "");
+    let axes = match family(crs.epsg()) {
+        Some(Family::Sweref99) => Some("AXIS[\"Northing\",NORTH],AXIS[\"Easting\",EAST],"),
+        Some(_) => Some("AXIS[\"Easting\",EAST],AXIS[\"Northing\",NORTH],"),
+        None => None,
+    };
+    let tail = format!("AUTHORITY[\"EPSG\",\"{}\"]]", crs.epsg());
+    if let Some(ax) = axes
+        && !w.contains("AXIS[")
+        && w.ends_with(&tail)
+    {
+        w.insert_str(w.len() - tail.len(), ax);
+    }
+    Ok(w)
 }
 
 /// Writes `raster` as a GeoTIFF (`.tif`/`.tiff`) or else an ESRI ASCII grid
@@ -325,6 +492,64 @@ mod tests {
         assert_eq!(back.spec, spec);
         for (a, b) in back.values.iter().zip(&r.values) {
             assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+        }
+    }
+
+    #[test]
+    fn prj_files_are_the_esri_wkt_gdal_identifies() {
+        // As `gdalsrsinfo -o wkt_esri EPSG:3006` (GDAL 3.6) prints it, whitespace removed.
+        assert_eq!(
+            esri_wkt(Crs::SWEREF99_TM).unwrap(),
+            "PROJCS[\"SWEREF99_TM\",GEOGCS[\"GCS_SWEREF99\",DATUM[\"D_SWEREF99\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",15.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]"
+        );
+        let w = esri_wkt(Crs::from_epsg(3012).unwrap()).unwrap();
+        assert!(
+            w.starts_with("PROJCS[\"SWEREF99_14_15\"") && w.contains("\"Central_Meridian\",14.25]"),
+            "{w}"
+        );
+        let w = esri_wkt(Crs::from_epsg(32733).unwrap()).unwrap();
+        assert!(
+            w.contains("WGS_1984_UTM_Zone_33S") && w.contains("\"False_Northing\",10000000.0]"),
+            "{w}"
+        );
+        // Other codes: WKT 1 with authority codes and no null TOWGS84.
+        let w = esri_wkt(Crs::from_epsg(3021).unwrap()).unwrap();
+        assert!(
+            w.ends_with("AUTHORITY[\"EPSG\",\"3021\"]]") && w.contains("TOWGS84[414.1"),
+            "{w}"
+        );
+        // gdalsrsinfo, when installed, names the code with full confidence.
+        if std::process::Command::new("gdalsrsinfo")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("gdalsrsinfo not installed: GDAL check skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for code in [3006u32, 3007, 3012, 3018, 32633, 32733, 25833] {
+            let crs = Crs::from_epsg(code).unwrap();
+            let p = dir.path().join(format!("{code}.asc"));
+            let r = Raster {
+                spec: GridSpec {
+                    x0: 0.0,
+                    y0: 0.0,
+                    cell_m: 1.0,
+                    cols: 1,
+                    rows: 1,
+                },
+                values: vec![1.0],
+            };
+            write_ascii_grid(&p, &r, crs).unwrap();
+            let out = std::process::Command::new("gdalsrsinfo")
+                .arg("-e")
+                .arg(prj_path(&p))
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains(&format!("EPSG:{code}")), "{code}: {text}");
+            assert!(!text.contains("Confidence"), "{code}: {text}");
         }
     }
 

@@ -202,7 +202,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .iter()
             .flat_map(ClusterSummary::features)
             .collect();
-        hotspot::output::write_geojson(path, &features, &data.projector)?;
+        hotspot::output::write_layer(path, &features, &data.projector)?;
         ctx.note(format!("cluster polygons written to {}", path.display()));
     }
     Ok(())

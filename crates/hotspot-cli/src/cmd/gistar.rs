@@ -7,7 +7,7 @@
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
-use hotspot::output::{OutFeature, write_geojson};
+use hotspot::output::{OutFeature, write_layer};
 use hotspot::stats::fishnet::CellShape;
 use hotspot::stats::getis_ord::{GiStarParams, GiStarResult, WeightScheme, hot_spots};
 use hotspot::stats::optimized::choose_scale;
@@ -118,7 +118,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     if let Some(p) = &args.geojson {
         let features = to_features(&r);
-        write_geojson(p, &features, &data.projector)?;
+        write_layer(p, &features, &data.projector)?;
     }
     let mut out = std::io::stdout().lock();
     summary(&mut out, &r, &reasons, &args)?;

@@ -13,7 +13,7 @@ use hotspot::density::{
     Bandwidth, DensitySurface, Extent, HotspotThreshold, Kde, KdeOptions, Kernel,
     SignificanceOptions, find_hotspots, monte_carlo_thresholds, relative_risk,
 };
-use hotspot::output::write_geojson;
+use hotspot::output::write_layer;
 use hotspot::raster_io::{is_geotiff_path, write_raster};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -294,7 +294,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             HotspotThreshold::WeightPercent(50.0)
         };
         let h = find_hotspots(&surface, inc, rule)?;
-        write_geojson(path, &h.to_features(), &data.projector)
+        write_layer(path, &h.to_features(), &data.projector)
             .with_context(|| format!("writing {}", path.display()))?;
         ctx.note(format!(
             "  hotspots: {} polygons ({}; threshold {:.4} {}) -> {}",

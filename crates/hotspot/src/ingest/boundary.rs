@@ -40,6 +40,9 @@ impl Boundary {
     /// geometry that is not a polygon, no polygon at all, or projected
     /// coordinates without a known CRS; [`Error::Io`] when it cannot be read.
     pub fn read(path: &Path, crs: Option<Crs>) -> Result<Self> {
+        if crate::gpkg::is_gpkg_path(path) {
+            return crate::gpkg::read_boundary(path, crs);
+        }
         let root = read_json(path)?;
         let err = |line: Option<u64>, message: String| Error::Parse {
             path: path.to_path_buf(),

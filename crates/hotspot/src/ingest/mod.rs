@@ -46,13 +46,13 @@
 //! 1M rows of `x,y` metres take 0.22 s.
 
 mod boundary;
-mod columns;
+pub(crate) mod columns;
 mod csv;
 pub(crate) mod geojson;
 pub mod layers;
 mod options;
-mod pipeline;
-mod report;
+pub(crate) mod pipeline;
+pub(crate) mod report;
 mod timeparse;
 
 pub use boundary::Boundary;
@@ -86,7 +86,8 @@ pub struct Ingested {
 }
 
 /// Reads an incident file: GeoJSON when the name ends in `.geojson` or
-/// `.json` or the content starts with `{`, otherwise CSV.
+/// `.json` or the content starts with `{`, a GeoPackage point layer for
+/// `FILE.gpkg` or `FILE.gpkg:LAYER` ([`crate::gpkg`]), otherwise CSV.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::Parse`] for empty,
@@ -106,6 +107,9 @@ pub struct Ingested {
 /// ```
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     opts.validate()?;
+    if crate::gpkg::is_gpkg_path(path) {
+        return crate::gpkg::read_incidents(path, opts);
+    }
     if looks_like_geojson(path)? {
         geojson::read_geojson(path, opts)
     } else {

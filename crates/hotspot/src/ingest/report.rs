@@ -18,6 +18,8 @@ pub enum InputFormat {
     },
     /// A GeoJSON FeatureCollection.
     GeoJson,
+    /// A point layer of a GeoPackage (rows are features, numbered by `fid`).
+    GeoPackage,
 }
 
 impl InputFormat {
@@ -28,6 +30,7 @@ impl InputFormat {
                 format!("CSV, {} separator", delimiter_name(*delimiter))
             }
             InputFormat::GeoJson => "GeoJSON".to_string(),
+            InputFormat::GeoPackage => "GeoPackage".to_string(),
         }
     }
 
@@ -36,6 +39,7 @@ impl InputFormat {
         match self {
             InputFormat::Csv { .. } => "line",
             InputFormat::GeoJson => "feature",
+            InputFormat::GeoPackage => "fid",
         }
     }
 }
@@ -217,6 +221,9 @@ impl IngestReport {
                     )
                     .map_err(werr)?;
                 }
+            }
+            InputFormat::GeoPackage => {
+                crate::gpkg::write_rejects(&self.source, &self.rejections, &mut w, dest)?
             }
         }
         w.flush().map_err(werr)
