@@ -178,7 +178,10 @@ fn crowded_labels_never_overlap_and_stay_inside_the_frame() {
                 .collect()
         };
         assert_eq!(data(&stats), data(&without), "{extent:?}");
-        assert!(kinds(LabelKind::Place) as i64 >= min_places, "{extent:?} {size:?}");
+        assert!(
+            kinds(LabelKind::Place) as i64 >= min_places,
+            "{extent:?} {size:?}"
+        );
         // Crowded: some place names cannot be placed and are counted.
         assert!(stats.labels_dropped > 0);
         assert_eq!(stats.labels_placed, stats.labels.len());

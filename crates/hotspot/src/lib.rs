@@ -36,8 +36,8 @@ pub mod schools;
 pub mod situation;
 pub mod stats;
 pub mod study_area;
-pub mod temporal;
 pub mod style;
+pub mod temporal;
 pub mod time;
 
 pub use crs::{Crs, Projector};

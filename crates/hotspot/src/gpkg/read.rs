@@ -539,6 +539,7 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
     let mut column_names = BTreeMap::new();
     columns::describe_attrs(&attrs, &l.columns, &mut column_names);
     let key = |i: Option<usize>| i.and_then(|i| l.columns.get(i)).map(String::as_str);
+    let kto = key(attrs.time_to);
     let (kcat, ktime, kclock, kweight, kid) = (
         key(attrs.category),
         key(attrs.time),
@@ -700,6 +701,19 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
                 continue;
             }
         };
+        // A from/to interval, as in the CSV and GeoJSON readers.
+        let interval_len = match (&time, kto) {
+            (Some(from), Some(_)) => {
+                match crate::ingest::timeparse::interval_to(&get(kto), from, opts.timezone) {
+                    Ok(len) => len,
+                    Err((reason, detail)) => {
+                        reject(&mut rejections, reason, detail);
+                        continue;
+                    }
+                }
+            }
+            _ => 0,
+        };
         let weight = match kweight {
             None => 1.0,
             Some(k) => {
@@ -767,6 +781,7 @@ pub(crate) fn read_incidents(spec: &Path, opts: &ReadOptions) -> Result<Ingested
                 weight,
                 category,
                 time,
+                interval_len,
                 id: if multi {
                     format!("{id}.{}", k + 1)
                 } else {

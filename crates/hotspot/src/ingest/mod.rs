@@ -53,7 +53,7 @@ pub mod layers;
 mod options;
 pub(crate) mod pipeline;
 pub(crate) mod report;
-mod timeparse;
+pub(crate) mod timeparse;
 
 pub use boundary::Boundary;
 pub use columns::CoordinateKind;

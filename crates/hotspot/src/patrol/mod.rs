@@ -36,8 +36,8 @@
 pub mod candidates;
 pub mod cells;
 pub mod holdout;
-pub mod profile;
 pub mod plan;
+pub mod profile;
 pub mod route;
 pub mod when;
 
