@@ -13,6 +13,7 @@
 //! thread count by installing a rayon thread pool around the call.
 #![deny(missing_docs)]
 
+pub mod area_at_risk;
 pub mod categories;
 pub mod cluster;
 pub mod crs;
@@ -32,6 +33,7 @@ pub mod stats;
 pub mod study_area;
 pub mod time;
 
+pub use area_at_risk::{AreaAtRisk, AreaAtRiskOptions};
 pub use crs::{Crs, Projector};
 pub use error::{Error, Result};
 pub use grid::{GridSpec, Raster};

@@ -28,6 +28,7 @@
 //! - A cell without neighbours other than itself still has a defined z (its own
 //!   value against the mean); it is reported with `n_neighbours = 0`.
 
+use crate::area_at_risk::AreaAtRisk;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::stats::fdr::benjamini_hochberg;
@@ -276,6 +277,64 @@ pub fn hot_spots(
     hot_spots_on(fishnet, params)
 }
 
+/// Hot spot analysis on the area at risk: square cells of the area's grid, only
+/// the cells in the area analysed (mean, variance, neighbours and permutations
+/// all over those cells), so a cell is compared with the inhabited town rather
+/// than with lakes and forest. Incidents in cells outside the area are counted
+/// in [`Fishnet::n_outside`].
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the area's cell size differs from
+/// `params.cell_m` or the shape is not square; otherwise as [`hot_spots`].
+pub fn hot_spots_at_risk(
+    incidents: &Incidents,
+    at_risk: &AreaAtRisk,
+    params: &GiStarParams,
+) -> Result<GiStarResult> {
+    let spec = *at_risk.spec();
+    if params.shape != CellShape::Square || (spec.cell_m - params.cell_m).abs() > 1e-9 {
+        return Err(Error::invalid(
+            "cell_m",
+            spec.cell_m,
+            format!(
+                "the area at risk must be built on square cells of the Gi* cell size ({} m)",
+                params.cell_m
+            ),
+        ));
+    }
+    let full = Fishnet::square_on(incidents, spec, None)?;
+    let keep: Vec<usize> = (0..spec.len())
+        .filter(|&k| at_risk.contains_cell(k))
+        .collect();
+    let mut n_outside = full.n_outside;
+    let mut n_counted = 0usize;
+    for i in 0..incidents.len() {
+        let [x, y] = incidents.position(i);
+        if let Some((c, r)) = spec.cell_of(x, y) {
+            if at_risk.contains_cell(spec.index(c, r)) {
+                n_counted += 1;
+            } else {
+                n_outside += 1;
+            }
+        }
+    }
+    let pick = |v: &[f64]| keep.iter().map(|&k| v[k]).collect::<Vec<f64>>();
+    let fishnet = Fishnet {
+        shape: CellShape::Square,
+        cell_m: spec.cell_m,
+        frame: spec,
+        col: keep.iter().map(|&k| full.col[k]).collect(),
+        row: keep.iter().map(|&k| full.row[k]).collect(),
+        x: pick(&full.x),
+        y: pick(&full.y),
+        count: pick(&full.count),
+        n_counted,
+        n_outside,
+        frame_index: Some(keep),
+    };
+    hot_spots_on(fishnet, params)
+}
+
 /// Gi* on an existing fishnet (for example one built with [`Fishnet::square_on`]).
 ///
 /// # Errors
@@ -300,8 +359,19 @@ pub fn hot_spots_on(fishnet: Fishnet, params: &GiStarParams) -> Result<GiStarRes
         };
         gi_star_with(&fishnet.count, &w, params.permutations, params.seed)?
     };
+    // With permutations the bins come from the pseudo p-values (FDR-adjusted
+    // when FDR is on), as in ArcGIS's conditional-permutation option and esda.
+    let p_sim_fdr = gi.p_sim.as_ref().map(|p| benjamini_hochberg(p));
     let bin = (0..gi.z.len())
-        .map(|i| gi_bin(gi.z[i], if params.fdr { gi.p_fdr[i] } else { gi.p[i] }))
+        .map(|i| {
+            let p = match (&gi.p_sim, &p_sim_fdr) {
+                (Some(_), Some(f)) if params.fdr => f[i],
+                (Some(ps), _) => ps[i],
+                _ if params.fdr => gi.p_fdr[i],
+                _ => gi.p[i],
+            };
+            gi_bin(gi.z[i], p)
+        })
         .collect();
     Ok(GiStarResult {
         fishnet,
