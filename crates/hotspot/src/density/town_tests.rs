@@ -164,37 +164,51 @@ fn default_kde_and_hotspots_find_the_six_micro_places_not_the_town() {
 }
 
 #[test]
-fn the_old_defaults_merge_places_into_the_town() {
-    // The check above can fail: the ArcGIS bandwidth with connected regions
-    // over the bounding box gives one hotspot holding several places.
+fn a_wide_kernel_joins_two_places_and_the_saddle_split_separates_them() {
+    // A 400 m bandwidth (what the ArcGIS rule gives on wider scenes) and a
+    // threshold just under the lowest value on the segment between places 1
+    // and 2: one connected region holds both; the watershed makes two hotspots.
     let inc = town(15);
-    let s = Kde::new(KdeOptions {
-        bandwidth: Bandwidth::Rule(BandwidthRule::Arcgis),
-        ..KdeOptions::new(300.0, 25.0)
-    })
-    .expect("options")
-    .estimate(&inc)
-    .expect("surface");
-    let t = hotspots::threshold_value(&s, HotspotThreshold::TopAreaPercent(1.0))
-        .expect("rule")
-        .expect("positive");
-    let h = find_hotspots_with(
-        &s,
-        &inc,
-        &HotspotOptions {
-            rule: HotspotThreshold::Density(t),
-            area: None,
-            delineation: Delineation::Connected,
-        },
-    )
-    .expect("hotspots");
-    let places_in_top = PLACES
-        .iter()
-        .filter(|&&(x, y, _)| {
-            geo::Intersects::intersects(&h.hotspots[0].geometry, &geo::Point::new(x, y))
+    let s = Kde::new(KdeOptions::new(400.0, 25.0))
+        .expect("options")
+        .estimate(&inc)
+        .expect("surface");
+    let g = s.raster.spec;
+    let (p1, p2) = (PLACES[0], PLACES[1]);
+    let low = (0..=40)
+        .map(|k| {
+            let f = k as f64 / 40.0;
+            let (x, y) = (p1.0 + f * (p2.0 - p1.0), p1.1 + f * (p2.1 - p1.1));
+            let (c, r) = g.cell_of(x, y).expect("on the grid");
+            s.raster.get(c, r)
         })
-        .count();
-    assert!(places_in_top >= 2, "{places_in_top}");
+        .fold(f64::INFINITY, f64::min);
+    let holder = |h: &Hotspots, p: (f64, f64, f64)| {
+        let (c, r) = g.cell_of(p.0, p.1).expect("on the grid");
+        let centre = g.centre(c, r);
+        h.hotspots.iter().position(|hs| {
+            geo::Contains::contains(&hs.geometry, &geo::Point::new(centre[0], centre[1]))
+        })
+    };
+    let run = |delineation| {
+        find_hotspots_with(
+            &s,
+            &inc,
+            &HotspotOptions {
+                rule: HotspotThreshold::Density(0.9 * low),
+                area: None,
+                delineation,
+            },
+        )
+        .expect("hotspots")
+    };
+    let joined = run(Delineation::Connected);
+    let a = holder(&joined, p1).expect("place 1 in a hotspot");
+    assert_eq!(Some(a), holder(&joined, p2), "connected: one region");
+    let split = run(Delineation::default());
+    let (a, b) = (holder(&split, p1), holder(&split, p2));
+    assert!(a.is_some() && b.is_some() && a != b, "saddles: {a:?} {b:?}");
+    assert!(split.hotspots.len() > joined.hotspots.len());
 }
 
 #[test]

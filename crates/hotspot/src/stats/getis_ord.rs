@@ -959,4 +959,60 @@ mod tests {
             two_sided_p(1.959963984540054)
         );
     }
+
+    #[test]
+    fn at_risk_gi_star_tests_only_the_town_and_equals_brute_force_on_its_cells() {
+        use crate::area_at_risk::AreaAtRisk;
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        // A town in the western half of a 20 x 20 grid of 10 m cells; forest east.
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..600 {
+            x.push(rng.random_range(0.0..100.0));
+            y.push(rng.random_range(0.0..200.0));
+        }
+        for _ in 0..60 {
+            x.push(rng.random_range(40.0..60.0));
+            y.push(rng.random_range(90.0..110.0));
+        }
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap();
+        let spec = GridSpec::new(0.0, 0.0, 10.0, 20, 20).unwrap();
+        let mask: Vec<bool> = (0..spec.len()).map(|k| spec.col_row(k).0 < 10).collect();
+        let area = AreaAtRisk::with_mask(spec, mask, "west half".into()).unwrap();
+        let params = GiStarParams::new(10.0, 15.0)
+            .unwrap()
+            .with_permutations(99, 7)
+            .unwrap();
+        let r = hot_spots_at_risk(&inc, &area, &params).unwrap();
+        assert_eq!(r.fishnet.len(), 200);
+        assert!(r.fishnet.col.iter().all(|&c| c < 10));
+        assert_eq!(r.fishnet.n_counted, 660);
+        // Brute force over the analysed cells only.
+        let w = SpatialWeights::distance_band(&r.fishnet.x, &r.fishnet.y, 15.0).unwrap();
+        let g = gi_star(&r.fishnet.count, &w).unwrap();
+        for i in 0..200 {
+            assert!((g.z[i] - r.gi.z[i]).abs() < 1e-9, "{i}");
+        }
+        // Bins come from the FDR-adjusted pseudo p-values.
+        let ps = benjamini_hochberg(r.gi.p_sim.as_ref().unwrap());
+        for i in 0..200 {
+            assert_eq!(r.bin[i], gi_bin(r.gi.z[i], ps[i]));
+        }
+        // On the whole box the empty forest makes the western cells look hot.
+        let whole = hot_spots_on(
+            Fishnet::square_on(&inc, spec, None).unwrap(),
+            &GiStarParams::new(10.0, 15.0).unwrap(),
+        )
+        .unwrap();
+        let hot = |b: &[i8]| b.iter().filter(|&&v| v == 3).count();
+        let at_risk_normal =
+            hot_spots_at_risk(&inc, &area, &GiStarParams::new(10.0, 15.0).unwrap()).unwrap();
+        assert!(
+            hot(&whole.bin) > hot(&at_risk_normal.bin),
+            "{} vs {}",
+            hot(&whole.bin),
+            hot(&at_risk_normal.bin)
+        );
+        // Mismatched cell size is refused.
+        assert!(hot_spots_at_risk(&inc, &area, &GiStarParams::new(20.0, 30.0).unwrap()).is_err());
+    }
 }
