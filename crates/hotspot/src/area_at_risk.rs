@@ -370,6 +370,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn scanline_fill_matches_point_in_polygon_on_every_cell() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let g = grid();
@@ -405,6 +406,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn buffer_matches_brute_force_and_water_is_removed() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let x: Vec<f64> = (0..30).map(|_| rng.random_range(-50.0..650.0)).collect();

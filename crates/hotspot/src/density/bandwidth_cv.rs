@@ -423,6 +423,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn binned_density_equals_brute_force_and_top_k_by_hand() {
         let g = GridSpec::new(0.0, 0.0, 10.0, 30, 20).unwrap();
         let cells = vec![(g.index(5, 5), 2.0), (g.index(20, 12), 1.0)];

@@ -507,16 +507,16 @@ fn watershed(g: &GridSpec, values: &[f64], above: &[bool], how: Delineation) -> 
     // Compact root ids in order of first cell (by index) for stable output.
     let mut remap = vec![u32::MAX; parent.len()];
     let mut next = 0u32;
-    for k in 0..label.len() {
-        if label[k] == u32::MAX {
+    for l in label.iter_mut() {
+        if *l == u32::MAX {
             continue;
         }
-        let root = find(&mut parent, label[k]) as usize;
+        let root = find(&mut parent, *l) as usize;
         if remap[root] == u32::MAX {
             remap[root] = next;
             next += 1;
         }
-        label[k] = remap[root];
+        *l = remap[root];
     }
     label
 }

@@ -961,6 +961,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn at_risk_gi_star_tests_only_the_town_and_equals_brute_force_on_its_cells() {
         use crate::area_at_risk::AreaAtRisk;
         let mut rng = ChaCha8Rng::seed_from_u64(21);
