@@ -13,6 +13,7 @@
 //! thread count by installing a rayon thread pool around the call.
 #![deny(missing_docs)]
 
+pub mod area_at_risk;
 pub mod basemap;
 pub mod categories;
 pub mod cluster;
@@ -40,6 +41,7 @@ pub mod style;
 pub mod temporal;
 pub mod time;
 
+pub use area_at_risk::{AreaAtRisk, AreaAtRiskOptions};
 pub use crs::{Crs, Projector};
 pub use error::{Error, Result};
 pub use grid::{GridSpec, Raster};

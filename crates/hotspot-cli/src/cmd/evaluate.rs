@@ -33,12 +33,13 @@ pub struct Args {
     /// Area budgets as shares of the study area: `1%,5%,10%` or `0.01,0.05`.
     #[arg(long, value_name = "LIST", default_value = "1%,5%,10%")]
     pub coverage: String,
-    /// Methods to compare: kde, dbscan, hdbscan, gistar, grid, previous
+    /// Methods to compare: kde (bandwidth by temporal cross-validation), kde-arcgis (ArcGIS rule),
+    /// dbscan, hdbscan, gistar, grid, previous
     /// (`previous` = counts in the last test-length of the training period).
     #[arg(
         long,
         value_name = "LIST",
-        default_value = "kde,dbscan,hdbscan,gistar,grid,previous"
+        default_value = "kde,kde-arcgis,dbscan,hdbscan,gistar,grid,previous"
     )]
     pub methods: String,
     /// Rolling-origin evaluation: `monthly` judges each test month on a map fitted on the

@@ -9,7 +9,9 @@ use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::output::{OutFeature, write_layer};
 use hotspot::stats::fishnet::CellShape;
-use hotspot::stats::getis_ord::{GiStarParams, GiStarResult, WeightScheme, hot_spots};
+use hotspot::stats::getis_ord::{
+    GiStarParams, GiStarResult, WeightScheme, hot_spots, hot_spots_at_risk,
+};
 use hotspot::stats::optimized::choose_scale;
 use serde_json::{Map, Value, json};
 use std::io::Write;
@@ -62,6 +64,9 @@ pub struct Args {
     /// Seed for the permutations.
     #[arg(long, default_value_t = 12345)]
     pub seed: u64,
+    /// The area at risk: only its cells are analysed (square cells only).
+    #[command(flatten)]
+    pub area: super::kde::AreaArgs,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -110,7 +115,32 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .with_fdr(!args.no_fdr)
         .with_permutations(args.permutations, args.seed)?;
     let pb = ctx.spinner("computing Gi*");
-    let r = hot_spots(inc, area, &params);
+    let r = if args.area.any() {
+        if args.hex {
+            pb.finish_and_clear();
+            anyhow::bail!(
+                "--water/--at-risk/--at-risk-from-incidents need square cells; drop --hex"
+            );
+        }
+        let bbox = match area {
+            Some(a) => a.bbox(),
+            None => inc.bbox().ok_or_else(|| {
+                hotspot::Error::InsufficientData("no incidents for the area at risk".into())
+            })?,
+        };
+        let spec = hotspot::GridSpec::covering(bbox, cell, 0.0)?;
+        let opts = args.area.options(&data.projector, area)?;
+        let a = hotspot::AreaAtRisk::build(spec, &opts, inc)?;
+        ctx.note(format!(
+            "area at risk: {} ({} of {} cells)",
+            a.summary().description,
+            a.cells(),
+            a.summary().grid_cells
+        ));
+        hot_spots_at_risk(inc, &a, &params)
+    } else {
+        hot_spots(inc, area, &params)
+    };
     pb.finish_and_clear();
     let r = r?;
     if let Some(p) = &args.cells {

@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use hotspot::categories::CategoryTable;
 use hotspot::density::DensityUnits;
 use hotspot::density::{
-    Bandwidth, DensitySurface, Extent, HotspotThreshold, Kde, KdeOptions, Kernel,
-    SignificanceOptions, find_hotspots, monte_carlo_thresholds, relative_risk,
+    Bandwidth, DensitySurface, Extent, HotspotOptions, HotspotThreshold, Kde, KdeOptions, Kernel,
+    SignificanceOptions, find_hotspots_with, monte_carlo_thresholds, relative_risk,
 };
 use hotspot::output::write_layer;
 use hotspot::raster_io::{is_geotiff_path, write_raster};
@@ -25,10 +25,17 @@ pub struct Args {
     /// Incident file (CSV or GeoJSON).
     pub input: PathBuf,
     /// Bandwidth: metres (e.g. 300; the search radius, or the standard deviation for the
-    /// Gaussian), a rule (arcgis, scott, silverman), or adaptive:K (distance to the K-th
-    /// nearest incident, at least one cell).
-    #[arg(long, value_name = "M|RULE", default_value = "arcgis")]
-    pub bandwidth: String,
+    /// Gaussian), a rule (arcgis, scott, silverman), predictive (the default: chosen by
+    /// temporal cross-validation of PAI over 50-400 m; the ArcGIS rule when incidents
+    /// lack times), or adaptive:K (distance to the K-th nearest incident, at least one cell).
+    #[arg(long, value_name = "M|RULE")]
+    pub bandwidth: Option<String>,
+    /// Bandwidth rule instead of --bandwidth: predictive (default), arcgis, scott or silverman.
+    #[arg(long, value_name = "RULE", conflicts_with = "bandwidth")]
+    pub bandwidth_rule: Option<String>,
+    /// The area at risk (water, at-risk polygons, incident buffer).
+    #[command(flatten)]
+    pub area: AreaArgs,
     /// Cell size in metres. Cells are aligned to whole multiples of it.
     #[arg(long, value_name = "M", default_value_t = 50.0)]
     pub cell: f64,
@@ -101,6 +108,52 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
+/// Flags defining the area at risk (shared by `kde` and `gistar`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AreaArgs {
+    /// Water polygons (GeoJSON, like --boundary), removed from the area at risk.
+    #[arg(long, value_name = "FILE")]
+    pub water: Option<PathBuf>,
+    /// Built-up or populated polygons (GeoJSON): the area at risk is restricted to them.
+    #[arg(long, value_name = "FILE")]
+    pub at_risk: Option<PathBuf>,
+    /// Restrict the area at risk to cells within M metres of an incident of the whole data span.
+    #[arg(long, value_name = "M")]
+    pub at_risk_from_incidents: Option<f64>,
+}
+
+impl AreaArgs {
+    /// Whether any flag was given.
+    pub fn any(&self) -> bool {
+        self.water.is_some() || self.at_risk.is_some() || self.at_risk_from_incidents.is_some()
+    }
+
+    /// The library options: polygons read and projected into the working CRS.
+    ///
+    /// # Errors
+    /// An unreadable or unprojectable polygon file, named.
+    pub fn options(
+        &self,
+        projector: &hotspot::Projector,
+        study_area: Option<&hotspot::StudyArea>,
+    ) -> anyhow::Result<hotspot::AreaAtRiskOptions> {
+        let read = |p: &Path| -> anyhow::Result<geo::MultiPolygon<f64>> {
+            let b = hotspot::ingest::Boundary::read(p, None)
+                .with_context(|| format!("reading {}", p.display()))?;
+            Ok(b.to_study_area(projector)
+                .with_context(|| format!("projecting {}", p.display()))?
+                .polygons()
+                .clone())
+        };
+        Ok(hotspot::AreaAtRiskOptions {
+            study_area: study_area.cloned(),
+            water: self.water.as_deref().map(read).transpose()?,
+            at_risk: self.at_risk.as_deref().map(read).transpose()?,
+            from_incidents_m: self.at_risk_from_incidents,
+        })
+    }
+}
+
 fn sibling(base: &Path, suffix: &str) -> PathBuf {
     let stem = base
         .file_stem()
@@ -141,7 +194,21 @@ fn surface_json(s: &DensitySurface) -> Value {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let kernel = Kernel::parse(&args.kernel)?;
     let units = DensityUnits::parse(&args.units)?;
-    let bandwidth = Bandwidth::parse(&args.bandwidth)?;
+    let bandwidth = match (&args.bandwidth_rule, &args.bandwidth) {
+        (Some(r), _) => match r.trim().to_ascii_lowercase().as_str() {
+            "predictive" | "arcgis" | "scott" | "silverman" => Bandwidth::parse(r)?,
+            _ => {
+                return Err(hotspot::Error::invalid(
+                    "bandwidth-rule",
+                    r,
+                    "use predictive, arcgis, scott or silverman",
+                )
+                .into());
+            }
+        },
+        (None, Some(b)) => Bandwidth::parse(b)?,
+        (None, None) => Bandwidth::default(),
+    };
     if args.per_category && args.out.is_none() {
         anyhow::bail!("--per-category writes grids beside --out; give --out FILE.asc");
     }
@@ -188,6 +255,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             return Err(hotspot::Error::invalid("extent", other, "use data or area").into());
         }
     };
+    // The area at risk on a grid of --cell covering the study area (or the data
+    // padded by the largest candidate bandwidth); resampled onto the surface's grid.
+    let at_risk = if args.area.any() {
+        let bbox = match &data.study_area {
+            Some(a) => a.bbox(),
+            None => inc.bbox().ok_or_else(|| {
+                hotspot::Error::InsufficientData("no incidents for the area at risk".into())
+            })?,
+        };
+        let pad = if data.study_area.is_some() {
+            0.0
+        } else {
+            400.0
+        };
+        let spec = hotspot::GridSpec::covering_with_limit(bbox, args.cell, pad, args.max_cells)?;
+        let opts = args
+            .area
+            .options(&data.projector, data.study_area.as_ref())?;
+        let a = hotspot::AreaAtRisk::build(spec, &opts, inc)?;
+        let s = a.summary();
+        ctx.note(format!(
+            "area at risk: {} ({} of {} cells, {:.2} km2; water {} cells)",
+            s.description, s.cells, s.grid_cells, s.area_km2, s.water_cells
+        ));
+        Some(a)
+    } else {
+        None
+    };
     let kde = Kde::new(KdeOptions {
         kernel,
         bandwidth,
@@ -195,6 +290,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         extent,
         units,
         max_cells: args.max_cells,
+        at_risk: at_risk.clone(),
     })?;
     // The library checks the grid size and the bandwidth against the cell and
     // the extent before it allocates or computes anything.
@@ -253,6 +349,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 simulations: args.simulations,
                 seed: args.seed,
                 area: data.study_area.clone(),
+                at_risk: at_risk.clone(),
+                control: None,
             },
         );
         pb.finish_and_clear();
@@ -293,7 +391,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         } else {
             HotspotThreshold::WeightPercent(50.0)
         };
-        let h = find_hotspots(&surface, inc, rule)?;
+        let h = find_hotspots_with(
+            &surface,
+            inc,
+            &HotspotOptions {
+                area: at_risk.as_ref(),
+                ..HotspotOptions::new(rule)
+            },
+        )?;
         write_layer(path, &h.to_features(), &data.projector)
             .with_context(|| format!("writing {}", path.display()))?;
         ctx.note(format!(

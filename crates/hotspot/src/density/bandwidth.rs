@@ -25,6 +25,7 @@
 //! Rules need at least two incidents with positive weight at distinct places;
 //! otherwise they return [`Error::InsufficientData`] asking for a fixed bandwidth.
 
+use super::bandwidth_cv::{BandwidthSelection, PredictiveOptions};
 use super::kernels::Kernel;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
@@ -70,10 +71,21 @@ pub enum Bandwidth {
         /// Floor in metres; `None` means one cell.
         min_m: Option<f64>,
     },
+    /// Chosen for prediction by temporal cross-validation of PAI
+    /// ([`super::bandwidth_cv`]); the ArcGIS rule when the incidents lack times.
+    /// The default.
+    Predictive(PredictiveOptions),
+}
+
+impl Default for Bandwidth {
+    /// [`Bandwidth::Predictive`] with its default candidates (50-400 m).
+    fn default() -> Self {
+        Bandwidth::Predictive(PredictiveOptions::default())
+    }
 }
 
 impl Bandwidth {
-    /// Parses `300` (metres), `arcgis`, `scott`, `silverman` or `adaptive:K`.
+    /// Parses `300` (metres), `arcgis`, `scott`, `silverman`, `predictive` (or `cv`) or `adaptive:K`.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming the accepted forms.
@@ -83,6 +95,7 @@ impl Bandwidth {
             "arcgis" | "default" => return Ok(Bandwidth::Rule(BandwidthRule::Arcgis)),
             "scott" => return Ok(Bandwidth::Rule(BandwidthRule::Scott)),
             "silverman" => return Ok(Bandwidth::Rule(BandwidthRule::Silverman)),
+            "predictive" | "cv" => return Ok(Bandwidth::default()),
             _ => {}
         }
         if let Some(k) = t.strip_prefix("adaptive:") {
@@ -101,7 +114,7 @@ impl Bandwidth {
             Err(_) => Err(Error::invalid(
                 "bandwidth",
                 text,
-                "give metres (e.g. 300), a rule (arcgis, scott, silverman) or adaptive:K",
+                "give metres (e.g. 300), a rule (arcgis, scott, silverman), predictive or adaptive:K",
             )),
         }
     }
@@ -110,7 +123,7 @@ impl Bandwidth {
 /// The bandwidth actually used, and how it was found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BandwidthReport {
-    /// `fixed`, `arcgis`, `scott`, `silverman` or `adaptive`.
+    /// `fixed`, `arcgis`, `scott`, `silverman`, `adaptive` or `temporal-cv-pai`.
     pub method: &'static str,
     /// The kernel the bandwidth is for.
     pub kernel: &'static str,
@@ -126,6 +139,9 @@ pub struct BandwidthReport {
     pub median_distance_m: Option<f64>,
     /// Adaptive bandwidth details.
     pub adaptive: Option<AdaptiveSummary>,
+    /// The cross-validation behind a predictive bandwidth (candidates, scores,
+    /// and the reason when it fell back to the ArcGIS rule).
+    pub selection: Option<BandwidthSelection>,
 }
 
 /// Summary of per-incident adaptive bandwidths.
@@ -262,6 +278,7 @@ pub fn rule_bandwidth(
         standard_distance_m: Some(sd),
         median_distance_m: median,
         adaptive: None,
+        selection: None,
     })
 }
 

@@ -20,8 +20,12 @@
 //! copies held at a time are capped at 64 MiB, or one band's incidents when a
 //! single band holds more).
 
-use super::bandwidth::{Bandwidth, BandwidthReport, adaptive_bandwidths, rule_bandwidth};
+use super::bandwidth::{
+    Bandwidth, BandwidthReport, BandwidthRule, adaptive_bandwidths, rule_bandwidth,
+};
+use super::bandwidth_cv::select_bandwidth;
 use super::kernels::{self, Kernel, Profile};
+use crate::area_at_risk::AreaAtRisk;
 use crate::error::{Error, Result};
 use crate::grid::{DEFAULT_MAX_CELLS, GridSpec, Raster};
 use crate::incident::Incidents;
@@ -119,6 +123,9 @@ pub struct KdeOptions {
     pub units: DensityUnits,
     /// Largest grid allowed (default [`DEFAULT_MAX_CELLS`]).
     pub max_cells: u64,
+    /// The area at risk the predictive bandwidth is scored over (`None`: the
+    /// cells within the largest candidate of an incident).
+    pub at_risk: Option<AreaAtRisk>,
 }
 
 impl KdeOptions {
@@ -131,6 +138,17 @@ impl KdeOptions {
             extent: Extent::Data,
             units: DensityUnits::PerKm2,
             max_cells: DEFAULT_MAX_CELLS,
+            at_risk: None,
+        }
+    }
+
+    /// The defaults for prediction: quartic kernel, bandwidth chosen by temporal
+    /// cross-validation ([`Bandwidth::Predictive`], the ArcGIS rule without
+    /// times), cells of `cell_m`, grid from the data, per km2.
+    pub fn predictive(cell_m: f64) -> Self {
+        Self {
+            bandwidth: Bandwidth::default(),
+            ..Self::new(300.0, cell_m)
         }
     }
 }
@@ -254,8 +272,33 @@ impl Kde {
                     standard_distance_m: None,
                     median_distance_m: None,
                     adaptive: None,
+                    selection: None,
                 },
             )),
+            Bandwidth::Predictive(p) => {
+                let sel = select_bandwidth(inc, k, &p, self.opts.at_risk.as_ref())?;
+                match sel.chosen_m {
+                    Some(h) => Ok((
+                        Resolved::Fixed(h),
+                        BandwidthReport {
+                            method: sel.method,
+                            kernel: k.name(),
+                            bandwidth_m: h,
+                            support_radius_m: h * k.support_factor(),
+                            n: inc.total_weight(),
+                            standard_distance_m: None,
+                            median_distance_m: None,
+                            adaptive: None,
+                            selection: Some(sel),
+                        },
+                    )),
+                    None => {
+                        let mut r = rule_bandwidth(inc, BandwidthRule::Arcgis, k)?;
+                        r.selection = Some(sel);
+                        Ok((Resolved::Fixed(r.bandwidth_m), r))
+                    }
+                }
+            }
             Bandwidth::Rule(rule) => {
                 let r = rule_bandwidth(inc, rule, k)?;
                 Ok((Resolved::Fixed(r.bandwidth_m), r))
@@ -272,6 +315,7 @@ impl Kde {
                     standard_distance_m: None,
                     median_distance_m: None,
                     adaptive: Some(s),
+                    selection: None,
                 };
                 Ok((Resolved::PerIncident(h), report))
             }

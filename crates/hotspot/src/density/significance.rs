@@ -1,8 +1,12 @@
 //! Monte-Carlo significance thresholds for a density surface: how high would the surface get if incidents fell at random?
 //!
 //! Each simulation places the same number of incidents, with the same weights,
-//! uniformly at random in the study area (rejection sampling in its bounding
-//! box) or, without one, in the incidents' bounding box, and computes the
+//! at random: by default uniformly in the **area at risk** when one is given
+//! ([`SignificanceOptions::at_risk`]: towns and villages, not lakes and forest),
+//! or at the positions of control incidents (other categories; random
+//! labelling), else uniformly in the study area (rejection sampling in its
+//! bounding box) or the incidents' bounding box (complete spatial randomness,
+//! which any town passes), and computes the
 //! surface with the same kernel, bandwidth (for the adaptive estimate: the same
 //! `k` and floor on the simulated points), units and grid. The statistic kept
 //! from each simulation is its **highest cell value**; with `S` simulations the
@@ -18,6 +22,7 @@
 
 use super::bandwidth::{Bandwidth, adaptive_bandwidths};
 use super::kde::{DensitySurface, Kde, Resolved, scatter};
+use crate::area_at_risk::AreaAtRisk;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::study_area::StudyArea;
@@ -35,6 +40,15 @@ pub struct SignificanceOptions {
     pub seed: u64,
     /// Where random incidents fall; `None`: the incidents' bounding box.
     pub area: Option<StudyArea>,
+    /// The area at risk: when given, random incidents fall uniformly in its
+    /// cells (a uniform cell, then a uniform point in it) instead of `area`.
+    pub at_risk: Option<AreaAtRisk>,
+    /// Control incidents (e.g. the other categories): when given, each
+    /// simulation draws the incidents' positions at random, with replacement,
+    /// from these positions (random labelling, Kelsall & Diggle 1995), so the
+    /// test asks whether the incidents are more concentrated than the control.
+    /// Takes precedence over `at_risk` and `area`.
+    pub control: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Default for SignificanceOptions {
@@ -43,6 +57,8 @@ impl Default for SignificanceOptions {
             simulations: 99,
             seed: 1,
             area: None,
+            at_risk: None,
+            control: None,
         }
     }
 }
@@ -58,7 +74,7 @@ pub struct SignificanceThresholds {
     pub simulations: usize,
     /// Seed used.
     pub seed: u64,
-    /// `study-area` or `incident-extent`.
+    /// `study-area`, `incident-extent`, `area-at-risk` or `control-incidents`.
     pub placement: &'static str,
     /// The statistic per simulation: `max-cell`.
     pub statistic: &'static str,
@@ -92,6 +108,25 @@ fn random_points(
     Ok((x, y))
 }
 
+/// Uniform points in the union of `cells` of `spec`: a uniform cell, then a uniform point in it.
+fn random_in_cells(
+    rng: &mut ChaCha8Rng,
+    n: usize,
+    cells: &[usize],
+    spec: &crate::grid::GridSpec,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut x = Vec::with_capacity(n);
+    let mut y = Vec::with_capacity(n);
+    for _ in 0..n {
+        let k = cells[rng.random_range(0..cells.len())];
+        let (c, r) = spec.col_row(k);
+        let [x0, y0, _, _] = spec.cell_bounds(c, r);
+        x.push(x0 + spec.cell_m * rng.random::<f64>());
+        y.push(y0 + spec.cell_m * rng.random::<f64>());
+    }
+    (x, y)
+}
+
 /// Monte-Carlo thresholds for `surface`, which `kde` computed from `inc`.
 ///
 /// # Errors
@@ -117,7 +152,26 @@ pub fn monte_carlo_thresholds(
             "no incidents to place at random; significance needs at least one".into(),
         ));
     }
+    let at_risk_cells: Option<Vec<usize>> = opts.at_risk.as_ref().map(|a| {
+        (0..a.spec().len())
+            .filter(|&k| a.contains_cell(k))
+            .collect()
+    });
+    if let Some((cx, cy)) = &opts.control
+        && (cx.is_empty() || cx.len() != cy.len())
+    {
+        return Err(Error::InsufficientData(
+            "no control incidents to draw positions from; give at least one".into(),
+        ));
+    }
+    if at_risk_cells.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InsufficientData(
+            "the area at risk holds no cell for random placement".into(),
+        ));
+    }
     let (bbox, placement) = match &opts.area {
+        _ if opts.control.is_some() => ([0.0; 4], "control-incidents"),
+        _ if at_risk_cells.is_some() => ([0.0; 4], "area-at-risk"),
         Some(a) => (a.bbox(), "study-area"),
         None => {
             let b = inc.bbox().unwrap_or([0.0; 4]);
@@ -136,7 +190,23 @@ pub fn monte_carlo_thresholds(
         .map(|sim| -> Result<f64> {
             let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
             rng.set_stream(sim as u64);
-            let (x, y) = random_points(&mut rng, inc.len(), bbox, opts.area.as_ref())?;
+            let (x, y) = match (&opts.control, &at_risk_cells, &opts.at_risk) {
+                (Some((cx, cy)), _, _) => {
+                    let n = inc.len();
+                    let mut x = Vec::with_capacity(n);
+                    let mut y = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        let j = rng.random_range(0..cx.len());
+                        x.push(cx[j]);
+                        y.push(cy[j]);
+                    }
+                    (x, y)
+                }
+                (None, Some(cells), Some(a)) => {
+                    random_in_cells(&mut rng, inc.len(), cells, a.spec())
+                }
+                _ => random_points(&mut rng, inc.len(), bbox, opts.area.as_ref())?,
+            };
             let resolved = match opts_k.bandwidth {
                 Bandwidth::Adaptive { k, min_m } => {
                     let sim_inc = Incidents::from_xy(inc.crs(), &x, &y)?;

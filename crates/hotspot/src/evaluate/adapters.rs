@@ -2,7 +2,8 @@
 //!
 //! | method | score of a cell | default parameters |
 //! |---|---|---|
-//! | `kde` | the kernel density at the cell centre ([`crate::density`], quartic kernel) | bandwidth by the ArcGIS rule, at least one cell |
+//! | `kde` | the kernel density at the cell centre ([`crate::density`], quartic kernel) | bandwidth chosen by temporal cross-validation of PAI on the training data ([`crate::density::bandwidth_cv`]; the ArcGIS rule without times), at least one cell |
+//! | `kde-arcgis` | as `kde` | bandwidth by the ArcGIS rule on the training data, at least one cell (the old default, for comparison) |
 //! | `dbscan` | rank of (density of the cell's densest cluster, the cell's clustered weight) | `min_points` 10, `eps` suggested from the k-distance curve (at least 1 m) |
 //! | `hdbscan` | as `dbscan` | `min_cluster_size` 20 |
 //! | `gistar` | the cell's Getis-Ord Gi* z-score ([`crate::stats::getis_ord`], binary distance band) | band 2 cells |
@@ -16,7 +17,9 @@
 use super::{HotspotMethod, MethodOptions, Split};
 use crate::cluster::{DbscanParams, HdbscanParams, NOISE, dbscan, hdbscan, suggest_eps};
 use crate::density::bandwidth::rule_bandwidth;
-use crate::density::{BandwidthRule, Extent, Kde, KdeOptions, Kernel};
+use crate::density::{
+    BandwidthRule, Extent, Kde, KdeOptions, Kernel, PredictiveOptions, select_bandwidth,
+};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::incident::Incidents;
@@ -29,6 +32,7 @@ use std::sync::Mutex;
 pub struct KdeMethod {
     bandwidth_m: Option<f64>,
     used_m: Mutex<Option<f64>>,
+    arcgis: bool,
 }
 
 impl KdeMethod {
@@ -38,30 +42,57 @@ impl KdeMethod {
         Self {
             bandwidth_m,
             used_m: Mutex::new(None),
+            arcgis: false,
+        }
+    }
+
+    /// `kde-arcgis`: the ArcGIS rule on the training data (at least one cell), never cross-validated.
+    pub fn arcgis() -> Self {
+        Self {
+            arcgis: true,
+            ..Self::default()
         }
     }
 }
 
 impl HotspotMethod for KdeMethod {
     fn name(&self) -> &str {
-        "kde"
+        if self.arcgis { "kde-arcgis" } else { "kde" }
     }
     fn params(&self) -> String {
         let used = self.used_m.lock().ok().and_then(|g| *g);
+        let how = if self.arcgis {
+            "arcgis rule"
+        } else {
+            "temporal cross-validation of PAI, arcgis rule without times"
+        };
         match (self.bandwidth_m, used) {
             (Some(b), _) => format!("kernel=quartic bandwidth_m={b}"),
             (None, Some(u)) => {
-                format!("kernel=quartic bandwidth_m={u:.0} (arcgis rule, >= 1 cell)")
+                format!("kernel=quartic bandwidth_m={u:.0} ({how}, >= 1 cell)")
             }
-            (None, None) => "kernel=quartic bandwidth=arcgis rule, >= 1 cell".into(),
+            (None, None) => format!("kernel=quartic bandwidth={how}, >= 1 cell"),
         }
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
         if split.train.is_empty() {
             return Ok(vec![0.0; spec.len()]);
         }
-        let bw = match self.bandwidth_m {
-            Some(b) => b,
+        let cv = if self.arcgis || self.bandwidth_m.is_some() {
+            None
+        } else {
+            // Candidates from one cell up, scored on the evaluation's own cells.
+            let min_m = 50f64.max(spec.cell_m);
+            let o = PredictiveOptions {
+                min_m,
+                max_m: 400f64.max(min_m),
+                score_cell_m: Some(spec.cell_m),
+                ..PredictiveOptions::default()
+            };
+            select_bandwidth(split.train, Kernel::Quartic, &o, None)?.chosen_m
+        };
+        let bw = match self.bandwidth_m.or(cv) {
+            Some(b) => b.max(spec.cell_m),
             None => rule_bandwidth(split.train, BandwidthRule::Arcgis, Kernel::Quartic)
                 .map(|r| r.bandwidth_m)
                 .unwrap_or(spec.cell_m)
@@ -249,6 +280,7 @@ impl HotspotMethod for GiStarMethod {
 pub(super) fn analysis_method(name: &str, opts: &MethodOptions) -> Option<Box<dyn HotspotMethod>> {
     match name {
         "kde" => Some(Box::new(KdeMethod::new(opts.bandwidth_m))),
+        "kde-arcgis" => Some(Box::new(KdeMethod::arcgis())),
         "dbscan" => Some(Box::new(DbscanMethod::new(
             opts.eps_m,
             opts.min_points.unwrap_or(10),

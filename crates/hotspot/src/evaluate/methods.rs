@@ -137,10 +137,18 @@ pub struct MethodOptions {
     pub band_m: Option<f64>,
 }
 
-/// Names accepted by [`builtin`], in the order of the issue.
-pub const METHOD_NAMES: [&str; 6] = ["kde", "dbscan", "hdbscan", "gistar", "grid", "previous"];
+/// Names accepted by [`builtin`], in the order of the issue (`kde-arcgis`: KDE with the old rule bandwidth).
+pub const METHOD_NAMES: [&str; 7] = [
+    "kde",
+    "kde-arcgis",
+    "dbscan",
+    "hdbscan",
+    "gistar",
+    "grid",
+    "previous",
+];
 
-/// A built-in method by name (`kde`, `dbscan`, `hdbscan`, `gistar`, `grid`, `previous`).
+/// A built-in method by name (`kde`, `kde-arcgis`, `dbscan`, `hdbscan`, `gistar`, `grid`, `previous`).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] naming `method` for an unknown name or a method whose

@@ -28,6 +28,7 @@
 //! - A cell without neighbours other than itself still has a defined z (its own
 //!   value against the mean); it is reported with `n_neighbours = 0`.
 
+use crate::area_at_risk::AreaAtRisk;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::stats::fdr::benjamini_hochberg;
@@ -276,6 +277,64 @@ pub fn hot_spots(
     hot_spots_on(fishnet, params)
 }
 
+/// Hot spot analysis on the area at risk: square cells of the area's grid, only
+/// the cells in the area analysed (mean, variance, neighbours and permutations
+/// all over those cells), so a cell is compared with the inhabited town rather
+/// than with lakes and forest. Incidents in cells outside the area are counted
+/// in [`Fishnet::n_outside`].
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the area's cell size differs from
+/// `params.cell_m` or the shape is not square; otherwise as [`hot_spots`].
+pub fn hot_spots_at_risk(
+    incidents: &Incidents,
+    at_risk: &AreaAtRisk,
+    params: &GiStarParams,
+) -> Result<GiStarResult> {
+    let spec = *at_risk.spec();
+    if params.shape != CellShape::Square || (spec.cell_m - params.cell_m).abs() > 1e-9 {
+        return Err(Error::invalid(
+            "cell_m",
+            spec.cell_m,
+            format!(
+                "the area at risk must be built on square cells of the Gi* cell size ({} m)",
+                params.cell_m
+            ),
+        ));
+    }
+    let full = Fishnet::square_on(incidents, spec, None)?;
+    let keep: Vec<usize> = (0..spec.len())
+        .filter(|&k| at_risk.contains_cell(k))
+        .collect();
+    let mut n_outside = full.n_outside;
+    let mut n_counted = 0usize;
+    for i in 0..incidents.len() {
+        let [x, y] = incidents.position(i);
+        if let Some((c, r)) = spec.cell_of(x, y) {
+            if at_risk.contains_cell(spec.index(c, r)) {
+                n_counted += 1;
+            } else {
+                n_outside += 1;
+            }
+        }
+    }
+    let pick = |v: &[f64]| keep.iter().map(|&k| v[k]).collect::<Vec<f64>>();
+    let fishnet = Fishnet {
+        shape: CellShape::Square,
+        cell_m: spec.cell_m,
+        frame: spec,
+        col: keep.iter().map(|&k| full.col[k]).collect(),
+        row: keep.iter().map(|&k| full.row[k]).collect(),
+        x: pick(&full.x),
+        y: pick(&full.y),
+        count: pick(&full.count),
+        n_counted,
+        n_outside,
+        frame_index: Some(keep),
+    };
+    hot_spots_on(fishnet, params)
+}
+
 /// Gi* on an existing fishnet (for example one built with [`Fishnet::square_on`]).
 ///
 /// # Errors
@@ -300,8 +359,19 @@ pub fn hot_spots_on(fishnet: Fishnet, params: &GiStarParams) -> Result<GiStarRes
         };
         gi_star_with(&fishnet.count, &w, params.permutations, params.seed)?
     };
+    // With permutations the bins come from the pseudo p-values (FDR-adjusted
+    // when FDR is on), as in ArcGIS's conditional-permutation option and esda.
+    let p_sim_fdr = gi.p_sim.as_ref().map(|p| benjamini_hochberg(p));
     let bin = (0..gi.z.len())
-        .map(|i| gi_bin(gi.z[i], if params.fdr { gi.p_fdr[i] } else { gi.p[i] }))
+        .map(|i| {
+            let p = match (&gi.p_sim, &p_sim_fdr) {
+                (Some(_), Some(f)) if params.fdr => f[i],
+                (Some(ps), _) => ps[i],
+                _ if params.fdr => gi.p_fdr[i],
+                _ => gi.p[i],
+            };
+            gi_bin(gi.z[i], p)
+        })
         .collect();
     Ok(GiStarResult {
         fishnet,
@@ -888,5 +958,62 @@ mod tests {
             "{}",
             two_sided_p(1.959963984540054)
         );
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn at_risk_gi_star_tests_only_the_town_and_equals_brute_force_on_its_cells() {
+        use crate::area_at_risk::AreaAtRisk;
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        // A town in the western half of a 20 x 20 grid of 10 m cells; forest east.
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..600 {
+            x.push(rng.random_range(0.0..100.0));
+            y.push(rng.random_range(0.0..200.0));
+        }
+        for _ in 0..60 {
+            x.push(rng.random_range(40.0..60.0));
+            y.push(rng.random_range(90.0..110.0));
+        }
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap();
+        let spec = GridSpec::new(0.0, 0.0, 10.0, 20, 20).unwrap();
+        let mask: Vec<bool> = (0..spec.len()).map(|k| spec.col_row(k).0 < 10).collect();
+        let area = AreaAtRisk::with_mask(spec, mask, "west half".into()).unwrap();
+        let params = GiStarParams::new(10.0, 15.0)
+            .unwrap()
+            .with_permutations(99, 7)
+            .unwrap();
+        let r = hot_spots_at_risk(&inc, &area, &params).unwrap();
+        assert_eq!(r.fishnet.len(), 200);
+        assert!(r.fishnet.col.iter().all(|&c| c < 10));
+        assert_eq!(r.fishnet.n_counted, 660);
+        // Brute force over the analysed cells only.
+        let w = SpatialWeights::distance_band(&r.fishnet.x, &r.fishnet.y, 15.0).unwrap();
+        let g = gi_star(&r.fishnet.count, &w).unwrap();
+        for i in 0..200 {
+            assert!((g.z[i] - r.gi.z[i]).abs() < 1e-9, "{i}");
+        }
+        // Bins come from the FDR-adjusted pseudo p-values.
+        let ps = benjamini_hochberg(r.gi.p_sim.as_ref().unwrap());
+        for i in 0..200 {
+            assert_eq!(r.bin[i], gi_bin(r.gi.z[i], ps[i]));
+        }
+        // On the whole box the empty forest makes the western cells look hot.
+        let whole = hot_spots_on(
+            Fishnet::square_on(&inc, spec, None).unwrap(),
+            &GiStarParams::new(10.0, 15.0).unwrap(),
+        )
+        .unwrap();
+        let hot = |b: &[i8]| b.iter().filter(|&&v| v == 3).count();
+        let at_risk_normal =
+            hot_spots_at_risk(&inc, &area, &GiStarParams::new(10.0, 15.0).unwrap()).unwrap();
+        assert!(
+            hot(&whole.bin) > hot(&at_risk_normal.bin),
+            "{} vs {}",
+            hot(&whole.bin),
+            hot(&at_risk_normal.bin)
+        );
+        // Mismatched cell size is refused.
+        assert!(hot_spots_at_risk(&inc, &area, &GiStarParams::new(20.0, 30.0).unwrap()).is_err());
     }
 }
