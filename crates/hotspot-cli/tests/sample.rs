@@ -28,8 +28,11 @@ fn regenerating_the_committed_sample_gives_identical_files() {
         "incidents.csv",
         "schools.geojson",
         "places.geojson",
+        "roads.geojson",
+        "water.geojson",
         "hotspots.geojson",
         "boundary.geojson",
+        "perceived.geojson",
     ] {
         let got = std::fs::read(dir.path().join(f)).unwrap();
         let want = std::fs::read(data(&format!("vingaker/{f}"))).unwrap();

@@ -13,7 +13,10 @@ with daily and weekly rhythms, as raw Swedish police categories.\n\n\
 Files written to --out (existing files are overwritten):\n  \
 incidents.csv     id,datetime,latitude,longitude,category (RFC 3339 local time, WGS84 degrees)\n  \
 schools.geojson   fictional schools: points with name and level (F-6, 7-9, gymnasium)\n  \
-places.geojson    all fictional places and main roads\n  \
+places.geojson    fictional named places (points: squares, stations, schools, homes, villages)\n  \
+roads.geojson     synthetic roads (lines with name and class) for the basemap\n  \
+water.geojson     synthetic lakes and a stream (polygons, lines) for the basemap\n  \
+perceived.geojson synthetic perception pins (safety-walk / map-survey style) for `hotspot perception`\n  \
 hotspots.geojson  the planted hotspot centres with sigma_m and expected shares\n  \
 boundary.geojson  the real Vingåker municipality boundary (okfse sweden-geojson)\n\n\
 The same --seed and --n always give byte-identical files, whatever --threads. \
@@ -60,6 +63,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     write("schools.geojson", &scene.schools_geojson())?;
     write("places.geojson", &scene.places_geojson())?;
+    write("roads.geojson", &scene.roads_geojson())?;
+    write("water.geojson", &scene.water_geojson())?;
     write("hotspots.geojson", &scene.hotspots_geojson())?;
     write("boundary.geojson", VINGAKER_BOUNDARY_GEOJSON)?;
     write(
@@ -67,7 +72,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         &scene.perception_geojson(hotspot::sample::PERCEPTION_SEED),
     )?;
     ctx.note(format!(
-        "wrote {} synthetic incidents (seed {}) to {} in {:.2} s, and schools.geojson ({} schools), places.geojson, hotspots.geojson ({} planted hotspots), boundary.geojson",
+        "wrote {} synthetic incidents (seed {}) to {} in {:.2} s, and schools.geojson ({} schools), places.geojson, roads.geojson, water.geojson, hotspots.geojson ({} planted hotspots), boundary.geojson, perceived.geojson",
         args.n,
         args.seed,
         csv.display(),
