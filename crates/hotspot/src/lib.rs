@@ -17,6 +17,7 @@ pub mod categories;
 pub mod cluster;
 pub mod crs;
 pub mod density;
+pub mod disclosure_rules;
 mod error;
 pub mod evaluate;
 pub mod grid;

@@ -67,9 +67,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     pb.finish_and_clear();
     let r = r?;
     if let Some(path) = &args.csv {
-        let mut w = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        );
+        let mut file = hotspot::output::AtomicFile::create(path)?;
+        let mut w = std::io::BufWriter::new(&mut file);
         writeln!(w, "space_band,time_band,observed,expected,ratio,p")?;
         for s in 0..r.space_labels.len() {
             for t in 0..r.time_labels.len() {
@@ -86,6 +85,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         w.flush()?;
+        drop(w);
+        file.commit()?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {

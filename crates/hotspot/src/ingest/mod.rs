@@ -47,11 +47,13 @@ mod csv;
 pub(crate) mod geojson;
 mod options;
 mod pipeline;
+pub mod quality;
 mod report;
 mod timeparse;
 
 pub use boundary::Boundary;
 pub use columns::CoordinateKind;
+pub use geojson::{check_geometry, geometry_to_geo};
 pub use options::{
     ColumnNames, DEFAULT_MAX_DISTANCE_M, ReadOptions, parse_delimiter, parse_timezone,
 };

@@ -16,4 +16,5 @@ pub mod nearest_neighbour;
 pub mod optimized;
 pub mod poisson;
 pub mod ripley;
+pub mod sum;
 pub mod weights;
