@@ -178,7 +178,6 @@ fn run_case(
 }
 
 fn readers(kind: &str, path: &Path) -> Vec<Option<String>> {
-    let proj = Projector::new(Crs::SWEREF99_TM).unwrap();
     let mut out = Vec::new();
     out.push(run_case("read_path", path, |p| {
         let _ = read_path(p, &ReadOptions::default());
@@ -189,12 +188,12 @@ fn readers(kind: &str, path: &Path) -> Vec<Option<String>> {
                 let _ = b.to_study_area(&Projector::new(Crs::SWEREF99_TM).unwrap());
             }
         }));
-        let pr = proj.clone();
-        out.push(run_case("read_schools", path, move |p| {
+        out.push(run_case("read_schools", path, |p| {
+            let pr = Projector::new(Crs::SWEREF99_TM).unwrap();
             let _ = hotspot::schools::read_schools(p, &pr);
         }));
-        let pr = proj.clone();
-        out.push(run_case("read_points", path, move |p| {
+        out.push(run_case("read_points", path, |p| {
+            let pr = Projector::new(Crs::SWEREF99_TM).unwrap();
             let _ = hotspot::patrol::candidates::read_points(p, &pr);
         }));
     }

@@ -5,7 +5,6 @@
 //! row per band pair (`space_band,time_band,observed,expected,ratio,p`).
 
 use crate::common::{Context, IngestArgs, load};
-use anyhow::Context as _;
 use hotspot::stats::knox::event_days;
 use hotspot::stats::near_repeat::{NearRepeatParams, near_repeat};
 use std::io::Write;
