@@ -4,6 +4,7 @@ use hotspot::Crs;
 use hotspot::ingest::{
     Boundary, ColumnNames, Ingested, ReadOptions, parse_delimiter, parse_timezone, read_path,
 };
+use hotspot::output::InputGuard;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -178,6 +179,14 @@ impl IngestArgs {
 /// # Errors
 /// Any ingest error (unreadable file, no coordinates, `--strict` rejection, bad flags).
 pub fn load(ctx: &Context, args: &IngestArgs, path: &Path) -> anyhow::Result<Ingested> {
+    if let Some(r) = &args.rejects {
+        let mut guard = InputGuard::new();
+        guard.input(path);
+        if let Some(b) = &args.boundary {
+            guard.input(b);
+        }
+        guard.check("--rejects", r)?;
+    }
     let opts = args.read_options()?;
     let pb = ctx.spinner(format!("reading {}", path.display()));
     let data = read_path(path, &opts);
@@ -349,4 +358,75 @@ pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
     }
     hotspot::evaluate::check_coverages(&out)?;
     Ok(out)
+}
+
+/// Refuses any output that resolves to one of the inputs (exit 2, before anything is written).
+///
+/// `outputs` are `(flag, path)` pairs such as `("--out", out)`.
+///
+/// # Errors
+/// [`hotspot::Error::InvalidParameter`] naming the flag and the input.
+// Not yet called: the commands' --out/--labels/--geojson checks are the next step of issue 18.
+#[allow(dead_code)]
+pub fn refuse_overwriting_inputs(
+    inputs: &[&Path],
+    outputs: &[(&'static str, Option<&Path>)],
+) -> anyhow::Result<()> {
+    let mut guard = InputGuard::new();
+    guard.inputs(inputs.iter().copied());
+    for (flag, p) in outputs {
+        if let Some(p) = p {
+            guard.check(flag, p)?;
+        }
+    }
+    Ok(())
+}
+
+/// A CSV file written atomically, with every text cell made spreadsheet-safe
+/// ([`hotspot::output::safe_cell`]: a leading apostrophe before `=`, `+`, `-`, `@`, tab, CR).
+pub struct SafeCsv {
+    w: csv::Writer<hotspot::output::AtomicFile>,
+}
+
+impl SafeCsv {
+    /// Starts writing `path`.
+    ///
+    /// # Errors
+    /// When the temporary file beside `path` cannot be created.
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let f = hotspot::output::AtomicFile::create(path)?;
+        Ok(Self {
+            w: csv::Writer::from_writer(f),
+        })
+    }
+
+    /// Writes one record, each cell through [`hotspot::output::safe_cell`].
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn record<I, S>(&mut self, cells: I) -> anyhow::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| hotspot::output::safe_cell(c.as_ref()).into_owned())
+            .collect();
+        self.w.write_record(&cells)?;
+        Ok(())
+    }
+
+    /// Flushes and renames the file into place.
+    ///
+    /// # Errors
+    /// When flushing or renaming fails.
+    pub fn finish(self) -> anyhow::Result<()> {
+        let f = self
+            .w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        f.commit()?;
+        Ok(())
+    }
 }

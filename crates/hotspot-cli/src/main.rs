@@ -1,6 +1,6 @@
 //! The `hotspot` command: thin `main` that parses flags, runs a subcommand and reports errors with a hint.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 mod cli;
@@ -8,7 +8,21 @@ mod cmd;
 mod common;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // Negative numbers reach the parameter checks (`--bandwidth -300` says the bandwidth must be
+    // positive) instead of being read as unknown flags.
+    let command = cli::Cli::command().mut_subcommands(|s| {
+        s.mut_args(|a| {
+            if a.get_action().takes_values() && !a.is_positional() {
+                a.allow_negative_numbers(true)
+            } else {
+                a
+            }
+        })
+    });
+    let cli = match cli::Cli::from_arg_matches(&command.get_matches()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -19,9 +33,15 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e}");
+            // Each cause once: a library error's message often already ends with its source's.
+            let mut shown = format!("{e}");
+            eprintln!("error: {shown}");
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let c = cause.to_string();
+                if !shown.contains(&c) {
+                    eprintln!("  caused by: {c}");
+                    shown.push_str(&c);
+                }
             }
             ExitCode::from(cmd::exit_code(&e))
         }

@@ -71,11 +71,9 @@ pub fn ascii_grid_text(raster: &Raster) -> String {
 pub fn write_ascii_grid(path: &Path, raster: &Raster, crs: Crs) -> Result<()> {
     let wkt = esri_wkt(crs)?;
     let text = ascii_grid_text(raster);
-    let mut f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
+    crate::output::write_atomic(path, text.as_bytes())?;
     let prj = prj_path(path);
-    std::fs::write(&prj, wkt).map_err(|e| Error::io(&prj, e))
+    crate::output::write_atomic(&prj, wkt)
 }
 
 /// The `.qml` path beside a grid (same stem), where QGIS looks for a layer's default style.
@@ -314,8 +312,9 @@ pub fn write_geotiff(path: &Path, raster: &Raster, crs: Crs) -> Result<()> {
         tiff::TiffError::IoError(e) => Error::io(path, e),
         other => Error::io(path, std::io::Error::other(other.to_string())),
     };
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut enc = TiffEncoder::new(std::io::BufWriter::new(file))
+    let mut file = crate::output::AtomicFile::create(path)?;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut enc = TiffEncoder::new(&mut buf)
         .map_err(io)?
         .with_compression(Compression::Deflate(DeflateLevel::Balanced));
     let mut img = enc.new_image::<Gray64Float>(cols, rows).map_err(io)?;
@@ -337,7 +336,10 @@ pub fn write_geotiff(path: &Path, raster: &Raster, crs: Crs) -> Result<()> {
     dir.write_tag(Tag::GdalNodata, &*format!("{NODATA}"))
         .map_err(io)?;
     img.write_data(&data).map_err(io)?;
-    Ok(())
+    drop(enc);
+    file.write_all(buf.get_ref())
+        .map_err(|e| Error::io(path, e))?;
+    file.commit()
 }
 
 fn too_big(path: &Path) -> Error {

@@ -238,15 +238,14 @@ fn print_table(out: &mut impl Write, s: &[ClusterSummary]) -> std::io::Result<()
 }
 
 fn write_labels(path: &std::path::Path, ids: &[String], labels: &[i32]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record(["id", "cluster"])?;
+    let mut w = crate::common::SafeCsv::create(path)?;
+    w.record(["id", "cluster"])?;
     let mut buf = String::with_capacity(12);
     for (id, l) in ids.iter().zip(labels) {
         buf.clear();
         use std::fmt::Write as _;
         write!(buf, "{l}")?;
-        w.write_record([id.as_str(), buf.as_str()])?;
+        w.record([id.as_str(), buf.as_str()])?;
     }
-    w.flush()?;
-    Ok(())
+    w.finish()
 }

@@ -135,10 +135,8 @@ fn read_zones(path: &Path, field: &str, projector: &Projector) -> anyhow::Result
             message,
         };
         let Some(g) = &f.geometry else { continue };
-        let geom: geo::Geometry<f64> = g
-            .clone()
-            .try_into()
-            .map_err(|e| perr(format!("feature {fno}: {e}")))?;
+        let geom =
+            hotspot::ingest::geometry_to_geo(g).map_err(|e| perr(format!("feature {fno}: {e}")))?;
         let mp = match geom {
             geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,

@@ -114,6 +114,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .with_weights(weights)?
         .with_fdr(!args.no_fdr)
         .with_permutations(args.permutations, args.seed)?;
+    if args.geojson.is_some()
+        && let Some([x0, y0, x1, y1]) = inc.bbox()
+    {
+        // Memory for the GeoJSON of every cell, checked before the analysis (an upper bound: the bbox's cells).
+        let cells = (((x1 - x0) / cell).ceil() as u64 + 2) * (((y1 - y0) / cell).ceil() as u64 + 2);
+        hotspot::output::check_output_memory("memory for --geojson (bytes)", cells, hotspot::output::GEOJSON_BYTES_PER_CELL)
+            .map_err(|e| e.with_limit_hint(format!("about {cells} cells of {cell} m: write them with --cells FILE.csv (about 100 bytes a cell), or use larger cells")))?;
+    }
     let pb = ctx.spinner("computing Gi*");
     let r = if args.area.any() {
         if args.hex {
@@ -237,8 +245,8 @@ fn summary(
 
 /// Writes the cells CSV (fast, fixed column order, shortest round-trip numbers).
 pub fn write_cells(r: &GiStarResult, path: &Path) -> anyhow::Result<()> {
-    let file = std::fs::File::create(path)?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut file = hotspot::output::AtomicFile::create(path)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
     let f = &r.fishnet;
     let sim = r.gi.p_sim.as_ref();
     w.write_all(b"col,row,x,y,count,n_neighbours,z,p,p_fdr,bin")?;
@@ -267,6 +275,8 @@ pub fn write_cells(r: &GiStarResult, path: &Path) -> anyhow::Result<()> {
         w.write_all(b"\n")?;
     }
     w.flush()?;
+    drop(w);
+    file.commit()?;
     Ok(())
 }
 

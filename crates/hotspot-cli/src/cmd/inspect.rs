@@ -6,7 +6,11 @@
 //! JSON object with the keys `file`, `format`, `rows_read`, `accepted`,
 //! `rejected`, `rejected_by_reason`, `columns`, `coordinates`, `crs`,
 //! `crs_reason`, `extent_lonlat`, `extent_m`, `categories`, `time_span`,
-//! `time_resolution`, `notes`.
+//! `time_resolution`, `notes`, `positional_quality` (distinct positions,
+//! stacks of at least `--stack-min` incidents on one position, the largest
+//! stacks with their categories, the usable share against Ratcliffe's 85 %)
+//! and `warnings` (a list of `{code, message}`), both computed by
+//! [`hotspot::ingest::quality`].
 
 use crate::common::{Context, IngestArgs, load};
 use hotspot::ingest::Ingested;
@@ -22,6 +26,9 @@ pub struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A position shared by at least this many incidents is a stack (a geocoding placeholder).
+    #[arg(long, value_name = "N", default_value_t = hotspot::ingest::quality::DEFAULT_STACK_MIN)]
+    pub stack_min: usize,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -70,8 +77,11 @@ fn extent_lonlat(d: &Ingested) -> Option<[f64; 4]> {
     (b[0] <= b[2]).then_some(b)
 }
 
-/// The inspection as JSON (the `--json` output).
-pub fn to_json(d: &Ingested) -> Value {
+/// The inspection as JSON (the `--json` output), with stacks of at least `stack_min` incidents.
+pub fn to_json(d: &Ingested, stack_min: usize) -> Value {
+    let q =
+        hotspot::ingest::quality::positional_quality(&d.incidents, d.report.rows_read, stack_min);
+    let warnings = hotspot::ingest::quality::warnings(&d.report, &q);
     let r = &d.report;
     let inc = &d.incidents;
     let by_reason: serde_json::Map<String, Value> = r
@@ -108,11 +118,13 @@ pub fn to_json(d: &Ingested) -> Value {
         "time_span": span,
         "time_resolution": inc.time_resolution().map(|t| t.as_str()),
         "notes": r.notes,
+        "positional_quality": q,
+        "warnings": warnings,
     })
 }
 
-/// The inspection as text.
-pub fn to_text(d: &Ingested) -> String {
+/// The inspection as text, with stacks of at least `stack_min` incidents.
+pub fn to_text(d: &Ingested, stack_min: usize) -> String {
     let r = &d.report;
     let inc = &d.incidents;
     let mut s = String::new();
@@ -194,8 +206,22 @@ pub fn to_text(d: &Ingested) -> String {
         }
         None => line("time", "none".into()),
     }
+    let q = hotspot::ingest::quality::positional_quality(inc, r.rows_read, stack_min);
+    line(
+        "positions",
+        format!(
+            "{} distinct, largest stack {}, {:.1} % of incidents on stacks of >= {}",
+            q.distinct_positions,
+            q.largest_stack,
+            100.0 * q.stacked_share,
+            q.stack_min
+        ),
+    );
     for n in &r.notes {
         line("note", n.clone());
+    }
+    for w in hotspot::ingest::quality::warnings(r, &q) {
+        line("warning", format!("{}: {}", w.code, w.message));
     }
     s
 }
@@ -204,9 +230,12 @@ pub fn to_text(d: &Ingested) -> String {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let data = load(ctx, &args.ingest, &args.input)?;
     let out = if args.json {
-        format!("{}\n", serde_json::to_string_pretty(&to_json(&data))?)
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&to_json(&data, args.stack_min))?
+        )
     } else {
-        to_text(&data)
+        to_text(&data, args.stack_min)
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     // The process ends next and the OS takes the memory back at once; freeing

@@ -163,19 +163,6 @@ fn sibling(base: &Path, suffix: &str) -> PathBuf {
     base.with_file_name(format!("{stem}_{suffix}.{ext}"))
 }
 
-/// A category name as a file-name part: letters and digits kept, the rest `_`.
-fn file_part(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '_' })
-        .collect();
-    if s.is_empty() {
-        "uncategorised".into()
-    } else {
-        s
-    }
-}
-
 fn surface_json(s: &DensitySurface) -> Value {
     let g = s.raster.spec;
     json!({
@@ -328,8 +315,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         outputs.insert("grid".into(), json!(out));
         if args.per_category {
             let mut cats = serde_json::Map::new();
-            for (name, s) in kde.estimate_per_category(inc)? {
-                let p = sibling(out, &file_part(&name));
+            let surfaces = kde.estimate_per_category(inc)?;
+            let parts =
+                hotspot::output::files::distinct_file_parts(surfaces.iter().map(|c| c.0.as_str()));
+            for ((name, s), part) in surfaces.into_iter().zip(parts) {
+                let p = sibling(out, &part);
                 write_raster(&p, &s.raster, inc.crs())?;
                 ctx.note(format!("  {name}: {}", p.display()));
                 cats.insert(name, json!(p));

@@ -53,8 +53,14 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             | hotspot::Error::InvalidParameter { .. }
             | hotspot::Error::LimitExceeded { .. }
             | hotspot::Error::Crs { .. }
-            | hotspot::Error::Config { .. },
+            | hotspot::Error::Config { .. }
+            | hotspot::Error::InsufficientData(_),
         ) => 2,
+        Some(hotspot::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            2
+        }
         _ => 1,
     }
 }

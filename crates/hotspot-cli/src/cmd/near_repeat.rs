@@ -5,7 +5,6 @@
 //! row per band pair (`space_band,time_band,observed,expected,ratio,p`).
 
 use crate::common::{Context, IngestArgs, load};
-use anyhow::Context as _;
 use hotspot::stats::knox::event_days;
 use hotspot::stats::near_repeat::{NearRepeatParams, near_repeat};
 use std::io::Write;
@@ -67,9 +66,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     pb.finish_and_clear();
     let r = r?;
     if let Some(path) = &args.csv {
-        let mut w = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        );
+        let mut file = hotspot::output::AtomicFile::create(path)?;
+        let mut w = std::io::BufWriter::new(&mut file);
         writeln!(w, "space_band,time_band,observed,expected,ratio,p")?;
         for s in 0..r.space_labels.len() {
             for t in 0..r.time_labels.len() {
@@ -86,6 +84,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         w.flush()?;
+        drop(w);
+        file.commit()?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {

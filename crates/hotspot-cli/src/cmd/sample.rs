@@ -44,8 +44,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let scene = Scene::vingaker(args.seed)?;
     let csv = args.out.join("incidents.csv");
     let pb = ctx.spinner(format!("generating {} incidents", args.n));
-    let file = std::fs::File::create(&csv).map_err(|e| hotspot::Error::io(&csv, e))?;
-    let writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut file = hotspot::output::AtomicFile::create(&csv)?;
+    let writer = std::io::BufWriter::with_capacity(1 << 20, &mut file);
     let n = args.n;
     scene
         .write_csv_with_progress(n, writer, |done| {
@@ -55,10 +55,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             hotspot::Error::Io { source, .. } => hotspot::Error::io(&csv, source),
             other => other,
         })?;
+    file.commit()?;
     pb.finish_and_clear();
     let write = |name: &str, text: &str| -> anyhow::Result<()> {
         let p = args.out.join(name);
-        std::fs::write(&p, text).map_err(|e| hotspot::Error::io(&p, e))?;
+        hotspot::output::write_atomic(&p, text)?;
         Ok(())
     };
     write("schools.geojson", &scene.schools_geojson())?;

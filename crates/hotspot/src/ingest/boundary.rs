@@ -19,6 +19,7 @@ pub struct Boundary {
     polygons: MultiPolygon<f64>,
     crs: Crs,
     source: PathBuf,
+    duplicates_merged: usize,
 }
 
 impl Boundary {
@@ -28,6 +29,7 @@ impl Boundary {
             polygons,
             crs,
             source: PathBuf::new(),
+            duplicates_merged: 0,
         }
     }
 
@@ -65,18 +67,24 @@ impl Boundary {
             _ => vec![(1, root.clone())],
         };
         let mut polys: Vec<Polygon<f64>> = Vec::new();
+        let mut owners: Vec<u64> = Vec::new();
         for (fno, g) in geoms {
             if g.is_null() {
                 continue;
             }
             let g = serde_json::from_value::<geojson::Geometry>(g)
                 .map_err(|e| err(Some(fno), format!("feature {fno}: invalid geometry: {e}")))?;
-            let geom: geo::Geometry<f64> = g
-                .try_into()
+            let geom = super::geojson::geometry_to_geo(&g)
                 .map_err(|e| err(Some(fno), format!("feature {fno}: {e}")))?;
             match geom {
-                geo::Geometry::Polygon(p) => polys.push(p),
-                geo::Geometry::MultiPolygon(mp) => polys.extend(mp),
+                geo::Geometry::Polygon(p) => {
+                    polys.push(p);
+                    owners.push(fno);
+                }
+                geo::Geometry::MultiPolygon(mp) => {
+                    owners.extend(std::iter::repeat_n(fno, mp.0.len()));
+                    polys.extend(mp);
+                }
                 other => {
                     return Err(err(
                         Some(fno),
@@ -91,7 +99,25 @@ impl Boundary {
         if polys.is_empty() {
             return Err(err(None, "no Polygon or MultiPolygon found".into()));
         }
-        let polygons = MultiPolygon::new(polys);
+        // Duplicated features (the same polygon twice) are merged: kept once.
+        let mut kept: Vec<Polygon<f64>> = Vec::with_capacity(polys.len());
+        let mut duplicates = 0usize;
+        for (p, &fno) in polys.into_iter().zip(&owners) {
+            if kept.contains(&p) {
+                duplicates += 1;
+                continue;
+            }
+            if let Some(problem) = ring_problem(&p) {
+                return Err(err(
+                    Some(fno),
+                    format!(
+                        "feature {fno}: {problem}; repair the boundary (e.g. QGIS \"Fix geometries\" or ST_MakeValid) and read it again"
+                    ),
+                ));
+            }
+            kept.push(p);
+        }
+        let polygons = MultiPolygon::new(kept);
         let crs = match (crs, declared_crs(&root, path)?) {
             (Some(c), _) => c,
             (None, Some(d)) => d,
@@ -114,7 +140,18 @@ impl Boundary {
             polygons,
             crs,
             source: path.to_path_buf(),
+            duplicates_merged: duplicates,
         })
+    }
+
+    /// How many duplicated polygons were merged (dropped as copies of another) when reading.
+    pub fn duplicates_merged(&self) -> usize {
+        self.duplicates_merged
+    }
+
+    /// The file the boundary was read from (empty for [`Boundary::new`]).
+    pub fn source(&self) -> &Path {
+        &self.source
     }
 
     /// The CRS of the boundary as read.
@@ -171,5 +208,154 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
         geo::Geometry::GeometryCollection(_) => "GeometryCollection",
         geo::Geometry::Rect(_) => "Rect",
         geo::Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+/// The first self-intersection of one of `p`'s rings, named by ring and vertex, if any.
+///
+/// Segments go into an R-tree and each is tested only against the segments
+/// whose boxes it meets: O(n log n) for a boundary of n vertices, not O(n^2).
+pub(crate) fn ring_problem(p: &Polygon<f64>) -> Option<String> {
+    let rings = std::iter::once(p.exterior()).chain(p.interiors());
+    for (r, ring) in rings.enumerate() {
+        let role = if r == 0 {
+            "the outer ring".to_string()
+        } else {
+            format!("hole {r}")
+        };
+        if let Some((v, c)) = self_intersection(&ring.0) {
+            return Some(format!(
+                "{role} crosses itself at vertex {v} ({}, {})",
+                c.x, c.y
+            ));
+        }
+    }
+    None
+}
+
+/// The 1-based vertex starting the first segment that crosses a non-adjacent segment.
+fn self_intersection(coords: &[geo::Coord<f64>]) -> Option<(usize, geo::Coord<f64>)> {
+    use geo::line_intersection::{LineIntersection, line_intersection};
+    use rstar::primitives::{GeomWithData, Rectangle};
+    use rstar::{AABB, RTree};
+    // Drop repeated consecutive vertices: they make zero-length segments.
+    let mut c: Vec<(usize, geo::Coord<f64>)> = Vec::with_capacity(coords.len());
+    for (k, &p) in coords.iter().enumerate() {
+        if c.last().is_none_or(|(_, q)| *q != p) {
+            c.push((k, p));
+        }
+    }
+    if c.len() < 4 {
+        return None;
+    }
+    let m = c.len() - 1; // segments; the ring is closed (first == last)
+    let seg = |i: usize| geo::Line::new(c[i].1, c[i + 1].1);
+    let items: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = (0..m)
+        .map(|i| {
+            let l = seg(i);
+            GeomWithData::new(
+                Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                i,
+            )
+        })
+        .collect();
+    let tree = RTree::bulk_load(items);
+    let mut first: Option<usize> = None;
+    for i in 0..m {
+        let l = seg(i);
+        let env = AABB::from_corners(
+            [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+            [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+        );
+        for item in tree.locate_in_envelope_intersecting(&env) {
+            let j = item.data;
+            if j <= i {
+                continue;
+            }
+            let adjacent = j == i + 1 || (i == 0 && j == m - 1);
+            match line_intersection(l, seg(j)) {
+                Some(LineIntersection::SinglePoint { is_proper, .. }) if !adjacent || is_proper => {
+                    if !adjacent {
+                        first = Some(first.map_or(i, |f: usize| f.min(i)));
+                    }
+                }
+                Some(LineIntersection::Collinear { .. }) => {
+                    first = Some(first.map_or(i, |f: usize| f.min(i)));
+                }
+                _ => {}
+            }
+        }
+        if first.is_some_and(|f| f <= i) {
+            break;
+        }
+    }
+    first.map(|i| (c[i + 1].0 + 1, c[i + 1].1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, polygon};
+
+    #[test]
+    fn self_intersecting_boundary_is_refused_naming_the_vertex() {
+        // A bow tie: the edge from vertex 2 to 3 crosses the edge from 4 to 1.
+        let p = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 2.0), (x: 2.0, y: 0.0), (x: 0.0, y: 2.0)];
+        let m = ring_problem(&p).unwrap();
+        assert!(m.contains("the outer ring crosses itself at vertex"), "{m}");
+        let square =
+            polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0)];
+        assert_eq!(ring_problem(&square), None);
+    }
+
+    #[test]
+    fn self_intersection_check_agrees_with_brute_force_on_random_rings() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..200 {
+            let n = rng.random_range(3..12);
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|_| (rng.random_range(0.0..10.0), rng.random_range(0.0..10.0)))
+                .collect();
+            pts.push(pts[0]);
+            let ring = LineString::from(pts.clone());
+            let brute = {
+                use geo::line_intersection::{LineIntersection, line_intersection};
+                let segs: Vec<geo::Line<f64>> = ring.lines().collect();
+                let m = segs.len();
+                let mut bad = false;
+                for i in 0..m {
+                    for j in i + 1..m {
+                        let adjacent = j == i + 1 || (i == 0 && j == m - 1);
+                        match line_intersection(segs[i], segs[j]) {
+                            Some(LineIntersection::SinglePoint { .. }) if !adjacent => bad = true,
+                            Some(LineIntersection::Collinear { .. }) => bad = true,
+                            _ => {}
+                        }
+                    }
+                }
+                bad
+            };
+            let fast = self_intersection(&ring.0).is_some();
+            assert_eq!(fast, brute, "{pts:?}");
+        }
+    }
+
+    #[test]
+    fn large_self_intersecting_boundary_is_checked_quickly() {
+        // 20,000 vertices on a circle with one crossing near the end: the R-tree check
+        // tests each segment against its few neighbours only (a quadratic one would do 2e8 tests).
+        let n = 20_000;
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let a = k as f64 / n as f64 * std::f64::consts::TAU;
+                (a.cos() * 1000.0, a.sin() * 1000.0)
+            })
+            .collect();
+        pts.swap(n - 10, n - 12);
+        pts.push(pts[0]);
+        let ring = LineString::from(pts);
+        let (v, _) = self_intersection(&ring.0).unwrap();
+        assert!((n - 13..=n - 9).contains(&(v - 1)), "vertex {v}");
     }
 }

@@ -1135,18 +1135,24 @@ fn read_csv_with(path: &Path, opts: &ReadOptions, sizes: Sizes) -> Result<Ingest
         CoordColumns::LonLat { lon, lat } => (CoordinateKind::LonLat, lon, lat),
         CoordColumns::Projected { x, y } => (CoordinateKind::Projected, x, y),
         CoordColumns::Xy { x, y } => {
-            // Degrees or metres? Look at the first records' values.
-            let mut degrees = true;
+            // Degrees or metres? The majority of the first records' values decides, so one
+            // odd value (an x above 180 in a degrees file) is rejected on its own row
+            // instead of making every row "projected, CRS unknown".
+            let (mut in_degrees, mut not_degrees) = (0usize, 0usize);
             work.for_each(delimiter, SNIFF, |f, _| {
                 let v = |i| parse_number(f.get(i), decimal_comma);
                 if let (Some(a), Some(b)) = (v(x), v(y))
                     && a.is_finite()
                     && b.is_finite()
                 {
-                    degrees &= a.abs() <= 180.0 && b.abs() <= 90.0;
+                    if a.abs() <= 180.0 && b.abs() <= 90.0 {
+                        in_degrees += 1;
+                    } else {
+                        not_degrees += 1;
+                    }
                 }
             });
-            if degrees {
+            if in_degrees >= not_degrees {
                 notes.push(format!(
                     "columns {} / {} hold degrees: read as longitude / latitude",
                     header[x], header[y]

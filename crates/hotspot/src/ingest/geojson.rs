@@ -184,10 +184,20 @@ pub(crate) fn read_geojson_value(root: Value, path: &Path, opts: &ReadOptions) -
             )
         }
         (None, given) => {
-            // RFC 7946: lon/lat. Coordinates that are clearly not degrees are projected input.
-            let first = feats.iter().find_map(|f| first_position(f));
-            match first {
-                Some([x, y]) if x.abs() > 180.0 || y.abs() > 90.0 => match given {
+            // RFC 7946: lon/lat. A file whose positions are mostly not degrees is projected
+            // input; the kind is decided by the whole file, so a minority of odd features is
+            // rejected one by one instead of deciding how every feature is read.
+            let (mut degrees, mut other, mut example) = (0usize, 0usize, None);
+            for p in feats.iter().filter_map(|f| first_position(f)) {
+                if p[0].abs() > 180.0 || p[1].abs() > 90.0 {
+                    other += 1;
+                    example.get_or_insert(p);
+                } else {
+                    degrees += 1;
+                }
+            }
+            match example {
+                Some([x, y]) if other > degrees => match given {
                     Some(g) => (
                         CoordinateKind::Projected,
                         Some((
@@ -422,14 +432,136 @@ pub(crate) fn parse_features(
         line: None,
         message,
     };
-    match text
+    let features = match text
         .parse::<geojson::GeoJson>()
         .map_err(|e| parse_error(format!("not valid GeoJSON: {e}")))?
     {
-        geojson::GeoJson::FeatureCollection(fc) => Ok(fc.features),
-        geojson::GeoJson::Feature(f) => Ok(vec![f]),
-        geojson::GeoJson::Geometry(_) => Err(parse_error(format!(
-            "expected {expected}, found a bare geometry"
-        ))),
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(_) => {
+            return Err(parse_error(format!(
+                "expected {expected}, found a bare geometry"
+            )));
+        }
+    };
+    // Every geometry is checked here, so callers may convert it to `geo` without a panic.
+    for (k, f) in features.iter().enumerate() {
+        if let Some(g) = &f.geometry {
+            check_geometry(g).map_err(|m| crate::Error::Parse {
+                path: path.to_path_buf(),
+                line: Some(k as u64 + 1),
+                message: format!("feature {}: {m}", k + 1),
+            })?;
+        }
     }
+    Ok(features)
+}
+
+/// Checks every position of a GeoJSON geometry before it is converted: at
+/// least two numbers, finite, lines with at least two positions, polygon
+/// rings with at least four (RFC 7946 section 3.1.6). The `geojson` crate's
+/// conversion to `geo` indexes positions without a length check, so this
+/// runs first wherever a geometry comes from input.
+///
+/// # Errors
+/// A message naming the first bad position (e.g. "position 3 of ring 1 has 1 value").
+pub fn check_geometry(g: &geojson::Geometry) -> std::result::Result<(), String> {
+    check_value(&g.value)
+}
+
+fn check_position(
+    p: &geojson::Position,
+    what: &dyn Fn() -> String,
+) -> std::result::Result<(), String> {
+    let s = p.as_slice();
+    if s.len() < 2 {
+        return Err(format!(
+            "{} has {} value{} (a position needs x and y)",
+            what(),
+            s.len(),
+            if s.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !(s[0].is_finite() && s[1].is_finite()) {
+        return Err(format!("{} is not finite", what()));
+    }
+    Ok(())
+}
+
+fn check_line(
+    l: &[geojson::Position],
+    min: usize,
+    what: &dyn Fn() -> String,
+) -> std::result::Result<(), String> {
+    if l.len() < min {
+        return Err(format!(
+            "{} has {} positions (at least {min} needed)",
+            what(),
+            l.len()
+        ));
+    }
+    for (k, p) in l.iter().enumerate() {
+        check_position(p, &|| format!("position {} of {}", k + 1, what()))?;
+    }
+    Ok(())
+}
+
+fn check_polygon(
+    rings: &[Vec<geojson::Position>],
+    what: &dyn Fn() -> String,
+) -> std::result::Result<(), String> {
+    if rings.is_empty() {
+        return Err(format!("{} has no rings", what()));
+    }
+    for (r, ring) in rings.iter().enumerate() {
+        check_line(ring, 4, &|| format!("ring {} of {}", r + 1, what()))?;
+    }
+    Ok(())
+}
+
+fn check_value(v: &GeometryValue) -> std::result::Result<(), String> {
+    match v {
+        GeometryValue::Point { coordinates } => {
+            check_position(coordinates, &|| "the point".to_string())
+        }
+        GeometryValue::MultiPoint { coordinates } => {
+            for (k, p) in coordinates.iter().enumerate() {
+                check_position(p, &|| format!("point {}", k + 1))?;
+            }
+            Ok(())
+        }
+        GeometryValue::LineString { coordinates } => {
+            check_line(coordinates, 2, &|| "the line".to_string())
+        }
+        GeometryValue::MultiLineString { coordinates } => {
+            for (k, l) in coordinates.iter().enumerate() {
+                check_line(l, 2, &|| format!("line {}", k + 1))?;
+            }
+            Ok(())
+        }
+        GeometryValue::Polygon { coordinates } => {
+            check_polygon(coordinates, &|| "the polygon".to_string())
+        }
+        GeometryValue::MultiPolygon { coordinates } => {
+            for (k, p) in coordinates.iter().enumerate() {
+                check_polygon(p, &|| format!("polygon {}", k + 1))?;
+            }
+            Ok(())
+        }
+        GeometryValue::GeometryCollection { geometries } => {
+            for (k, g) in geometries.iter().enumerate() {
+                check_value(&g.value).map_err(|e| format!("member {}: {e}", k + 1))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A GeoJSON geometry converted to `geo` after [`check_geometry`]: never panics.
+///
+/// # Errors
+/// The message of [`check_geometry`], or the conversion's own error.
+pub fn geometry_to_geo(g: &geojson::Geometry) -> std::result::Result<geo::Geometry<f64>, String> {
+    check_geometry(g)?;
+    geo::Geometry::<f64>::try_from(g.value.clone()).map_err(|e| e.to_string())
 }

@@ -52,11 +52,13 @@ pub(crate) mod geojson;
 pub mod layers;
 mod options;
 pub(crate) mod pipeline;
+pub mod quality;
 pub(crate) mod report;
 pub(crate) mod timeparse;
 
 pub use boundary::Boundary;
 pub use columns::CoordinateKind;
+pub use geojson::{check_geometry, geometry_to_geo};
 pub use options::{
     ColumnNames, DEFAULT_MAX_DISTANCE_M, DEFAULT_MAX_TIME_SPAN_DAYS, ReadOptions, parse_delimiter,
     parse_timezone,

@@ -258,11 +258,31 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
             *by.entry(r.reason).or_default() += 1;
         }
         let reasons: Vec<String> = by.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let out_of_range = [
+            RejectReason::LatitudeOutOfRange,
+            RejectReason::LongitudeOutOfRange,
+            RejectReason::SwappedLatLon,
+        ]
+        .iter()
+        .map(|r| by.get(r).copied().unwrap_or(0))
+        .sum::<u64>();
+        let hint = if kind == CoordinateKind::LonLat && out_of_range * 2 > rows_read {
+            let lon = columns.get("lon").map_or("X", String::as_str);
+            let lat = columns.get("lat").map_or("Y", String::as_str);
+            format!(
+                "; the values are not degrees: if they are metres (e.g. SWEREF 99 TM), read them with --x {lon} --y {lat} --crs EPSG:3006"
+            )
+        } else {
+            String::new()
+        };
         return Err(Error::InsufficientData(format!(
-            "{}: none of the {rows_read} rows has usable coordinates ({})",
+            "{}: none of the {rows_read} rows has usable coordinates ({}){hint}",
             source.display(),
             reasons.join(", ")
         )));
+    }
+    if let Some(e) = wholesale_swap(&source, kind, &columns, &rows, opts) {
+        return Err(e);
     }
 
     // Working CRS.
@@ -438,6 +458,9 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
     // Rejected rows (the verdicts, in row order) join the rejections; the
     // accepted rows' columns become the incidents' columns, moved when every
     // row is accepted and filtered in parallel otherwise.
+    if let Some(e) = wholesale_verdict(&source, kind, &columns, n, &verdicts, opts, rows_read) {
+        return Err(e);
+    }
     let mut accepted = vec![true; n];
     for (k, reason, detail) in verdicts {
         accepted[k] = false;
@@ -519,6 +542,148 @@ pub(crate) fn finish(p: Parsed, opts: &ReadOptions) -> Result<Ingested> {
         projector,
         study_area,
     })
+}
+
+/// The two coordinate columns' names, for hints (`(first, second)`: lon/lat or x/y).
+fn coordinate_names(
+    kind: CoordinateKind,
+    columns: &BTreeMap<&'static str, String>,
+) -> (String, String) {
+    let (a, b) = match kind {
+        CoordinateKind::LonLat => ("lon", "lat"),
+        CoordinateKind::Projected => ("x", "y"),
+    };
+    (
+        columns.get(a).cloned().unwrap_or_else(|| a.to_string()),
+        columns.get(b).cloned().unwrap_or_else(|| b.to_string()),
+    )
+}
+
+/// The error for a file whose two coordinate columns look exchanged throughout.
+fn swapped_error(
+    source: &std::path::Path,
+    kind: CoordinateKind,
+    columns: &BTreeMap<&'static str, String>,
+    why: String,
+) -> Error {
+    let (a, b) = coordinate_names(kind, columns);
+    let (message, fix) = match kind {
+        CoordinateKind::LonLat if a == "geometry" => (
+            "latitude and longitude look swapped",
+            "the file's positions must be [longitude, latitude] (RFC 7946): swap them in the file"
+                .to_string(),
+        ),
+        CoordinateKind::LonLat => (
+            "latitude and longitude look swapped",
+            format!("name the columns the other way round: --lon {b} --lat {a}"),
+        ),
+        CoordinateKind::Projected => (
+            "x and y look swapped",
+            format!("name the columns the other way round: --x {b} --y {a}"),
+        ),
+    };
+    Error::Parse {
+        path: source.to_path_buf(),
+        line: None,
+        message: format!("{message}: {why}; {fix}"),
+    }
+}
+
+/// Before projection: a lon/lat file that lies outside Sweden but inside it with latitude and
+/// longitude exchanged, or SWEREF 99 TM input whose x and y are exchanged (northings of
+/// 6-8 million metres in the x column), when no `--crs` (lon/lat) confirms the position.
+fn wholesale_swap(
+    source: &std::path::Path,
+    kind: CoordinateKind,
+    columns: &BTreeMap<&'static str, String>,
+    rows: &Rows,
+    opts: &ReadOptions,
+) -> Option<Error> {
+    let med_a = median(rows.a.clone())?;
+    let med_b = median(rows.b.clone())?;
+    let in_sweden = |lon: f64, lat: f64| Crs::default_for_lonlat(lon, lat) == Crs::SWEREF99_TM;
+    match kind {
+        CoordinateKind::LonLat
+            if opts.crs.is_none()
+                && opts.boundary.is_none()
+                && !in_sweden(med_a, med_b)
+                && in_sweden(med_b, med_a) =>
+        {
+            Some(swapped_error(
+                source,
+                kind,
+                columns,
+                format!(
+                    "the median position (lon {med_a:.4}, lat {med_b:.4}) lies outside Sweden, but exchanged it lies in Sweden (if the data really lie there, confirm with --crs EPSG:326NN)"
+                ),
+            ))
+        }
+        CoordinateKind::Projected
+            if opts.crs == Some(Crs::SWEREF99_TM)
+                && (5_500_000.0..8_000_000.0).contains(&med_a)
+                && (0.0..1_200_000.0).contains(&med_b) =>
+        {
+            Some(swapped_error(
+                source,
+                kind,
+                columns,
+                format!(
+                    "in SWEREF 99 TM the northing is the larger number (6.1-7.7 million metres), but the median x is {med_a:.0} and the median y {med_b:.0}"
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// After the placement checks: most rows swapped into the study area, none inside it, or
+/// no row left at all: each is an error for the whole file rather than a list of rejections.
+fn wholesale_verdict(
+    source: &std::path::Path,
+    kind: CoordinateKind,
+    columns: &BTreeMap<&'static str, String>,
+    n: usize,
+    verdicts: &[(usize, RejectReason, String)],
+    opts: &ReadOptions,
+    rows_read: u64,
+) -> Option<Error> {
+    let count = |r: RejectReason| verdicts.iter().filter(|v| v.1 == r).count();
+    let swapped = count(RejectReason::SwappedLatLon);
+    let outside = count(RejectReason::OutsideStudyArea);
+    if swapped * 2 > n {
+        return Some(swapped_error(
+            source,
+            kind,
+            columns,
+            format!(
+                "{swapped} of {n} positions lie outside the data's area but inside it with the two coordinates exchanged"
+            ),
+        ));
+    }
+    if opts.boundary.is_some() && outside + swapped == n {
+        let b = opts
+            .boundary
+            .as_ref()
+            .map(|b| b.source().display().to_string())
+            .unwrap_or_default();
+        return Some(Error::InsufficientData(format!(
+            "{}: none of the {n} incidents with coordinates lies inside the boundary {b}: check that the boundary covers the data and that both use the CRS they declare",
+            source.display()
+        )));
+    }
+    if verdicts.len() == n {
+        let mut by: BTreeMap<RejectReason, u64> = BTreeMap::new();
+        for v in verdicts {
+            *by.entry(v.1).or_default() += 1;
+        }
+        let reasons: Vec<String> = by.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        return Some(Error::InsufficientData(format!(
+            "{}: all {rows_read} rows were rejected ({}); nothing to analyse",
+            source.display(),
+            reasons.join(", ")
+        )));
+    }
+    None
 }
 
 #[cfg(test)]

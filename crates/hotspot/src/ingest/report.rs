@@ -167,8 +167,8 @@ impl IngestReport {
     /// # Errors
     /// [`Error::Io`] when the source cannot be re-read or `dest` cannot be written.
     pub fn write_rejects(&self, dest: &Path) -> Result<()> {
-        let out = std::fs::File::create(dest).map_err(|e| Error::io(dest, e))?;
-        let mut w = BufWriter::new(out);
+        let mut out = crate::output::AtomicFile::create(dest)?;
+        let mut w = BufWriter::new(&mut out);
         let werr = |e| Error::io(dest, e);
         match self.format {
             InputFormat::Csv { delimiter } => {
@@ -186,7 +186,7 @@ impl IngestReport {
                         "{}{d}{}{d}{}{d}",
                         r.line,
                         r.reason,
-                        quote(&r.detail, delimiter)
+                        quote(&crate::output::safe_cell(&r.detail), delimiter)
                     )
                     .map_err(werr)?;
                     match &r.raw {
@@ -216,7 +216,7 @@ impl IngestReport {
                         "{},{},{},{}",
                         r.line,
                         r.reason,
-                        quote(&r.detail, b','),
+                        quote(&crate::output::safe_cell(&r.detail), b','),
                         quote(&text, b',')
                     )
                     .map_err(werr)?;
@@ -226,7 +226,9 @@ impl IngestReport {
                 crate::gpkg::write_rejects(&self.source, &self.rejections, &mut w, dest)?
             }
         }
-        w.flush().map_err(werr)
+        w.flush().map_err(werr)?;
+        drop(w);
+        out.commit()
     }
 }
 

@@ -661,12 +661,12 @@ impl Scene {
     /// # Errors
     /// [`Error::Io`] naming `path`; [`Error::LimitExceeded`] as [`Scene::write_csv`].
     pub fn write_csv_file(&self, path: &Path, n: u64) -> Result<()> {
-        let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-        let w = std::io::BufWriter::with_capacity(1 << 20, f);
-        self.write_csv(n, w).map_err(|e| match e {
+        let mut f = crate::output::AtomicFile::create(path)?;
+        self.write_csv(n, &mut f).map_err(|e| match e {
             Error::Io { source, .. } => Error::io(path, source),
             other => other,
-        })
+        })?;
+        f.commit()
     }
 
     /// Generates `n` incidents in memory, in SWEREF 99 TM (EPSG:3006) metres,

@@ -17,4 +17,5 @@ pub mod optimized;
 pub mod poisson;
 pub mod repeats;
 pub mod ripley;
+pub mod sum;
 pub mod weights;

@@ -118,18 +118,16 @@ pub fn global_moran(
     let (mean, _) = crate::stats::getis_ord::mean_sd(x);
     let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
     let m = moments(w);
+    // Fixed chunks added in order: the same bits at every thread count.
     let lag = |z: &[f64]| -> f64 {
-        (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let (nb, wt) = w.neighbours(i);
-                z[i] * nb
-                    .iter()
-                    .zip(wt)
-                    .map(|(&j, &wij)| wij * z[j as usize])
-                    .sum::<f64>()
-            })
-            .sum::<f64>()
+        crate::stats::sum::par_sum(n, |i| {
+            let (nb, wt) = w.neighbours(i);
+            z[i] * nb
+                .iter()
+                .zip(wt)
+                .map(|(&j, &wij)| wij * z[j as usize])
+                .sum::<f64>()
+        })
     };
     let cross = if n >= 4 && m.s0 > 0.0 { lag(&z) } else { 0.0 };
     let mut out = from_parts(x, &z, cross, m.s0, m.s1, m.s2);
