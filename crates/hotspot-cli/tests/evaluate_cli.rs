@@ -278,7 +278,8 @@ fn emerging_writes_cells_with_classes() {
         .arg(dir.path().join("x.geojson"))
         .output()
         .unwrap();
-    assert_eq!(out3.status.code(), Some(1));
+    // Too few incidents is bad input (exit 2), as the README says.
+    assert_eq!(out3.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out3.stderr).contains("at least 10"));
 }
 

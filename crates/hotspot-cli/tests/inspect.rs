@@ -216,8 +216,15 @@ fn clear_errors_for_bad_files_and_flags() {
         assert!(err.contains(needle), "{}: {err}", p.display());
         assert!(!err.contains("panicked"), "{err}");
     }
+    // A missing file is bad input: exit 2, the cause printed once.
     let o = run(&["inspect", "/nonexistent/file.csv"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).matches("/nonexistent/file.csv").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("/nonexistent/file.csv"));
 }
 

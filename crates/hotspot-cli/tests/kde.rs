@@ -45,7 +45,9 @@ fn writes_a_grid_gdal_can_read_and_hotspots_with_statistics() {
     assert_eq!(r.spec.x0 % 100.0, 0.0);
     assert!((r.sum() * 0.01 - mass).abs() < 1e-6 * mass);
     let prj = std::fs::read_to_string(dir.path().join("grid.prj")).unwrap();
-    assert!(prj.starts_with("PROJCS[\"SWEREF99 TM\""), "{prj}");
+    // ESRI WKT, which GDAL identifies as EPSG:3006 with full confidence.
+    assert!(prj.starts_with("PROJCS[\"SWEREF99_TM\""), "{prj}");
+    assert!(!prj.contains("TOWGS84"), "{prj}");
     // Hotspots: RFC 7946 lon/lat, statistics present, half the weight inside (default rule).
     let fc: Value = serde_json::from_str(&std::fs::read_to_string(&gj).unwrap()).unwrap();
     let feats = fc["features"].as_array().unwrap();

@@ -336,7 +336,6 @@ pub fn write_geotiff(path: &Path, raster: &Raster, crs: Crs) -> Result<()> {
     dir.write_tag(Tag::GdalNodata, &*format!("{NODATA}"))
         .map_err(io)?;
     img.write_data(&data).map_err(io)?;
-    drop(enc);
     file.write_all(buf.get_ref())
         .map_err(|e| Error::io(path, e))?;
     file.commit()

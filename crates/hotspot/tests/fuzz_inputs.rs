@@ -114,16 +114,17 @@ fn positions(v: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
     }
 }
 
-fn at<'a>(v: &'a mut Value, path: &[Value]) -> &'a mut Value {
+/// The value at `path`, or `None` when an earlier mutation removed it.
+fn at<'a>(v: &'a mut Value, path: &[Value]) -> Option<&'a mut Value> {
     let mut cur = v;
     for p in path {
         cur = match p {
-            Value::Number(n) => &mut cur[n.as_u64().unwrap() as usize],
-            Value::String(s) => &mut cur[s.as_str()],
-            _ => unreachable!(),
+            Value::Number(n) => cur.get_mut(n.as_u64()? as usize)?,
+            Value::String(s) => cur.get_mut(s.as_str())?,
+            _ => return None,
         };
     }
-    cur
+    Some(cur)
 }
 
 /// One structural mutation of a GeoJSON document's coordinates.
@@ -136,7 +137,9 @@ fn mutate_geojson(rng: &mut ChaCha8Rng, doc: &Value) -> Vec<u8> {
             break;
         }
         let path = ps[rng.random_range(0..ps.len())].clone();
-        let target = at(&mut d, &path);
+        let Some(target) = at(&mut d, &path) else {
+            continue;
+        };
         *target = match rng.random_range(0..9) {
             0 => Value::Array(vec![]),
             1 => Value::Array(vec![Value::from(15.9)]),
@@ -149,8 +152,7 @@ fn mutate_geojson(rng: &mut ChaCha8Rng, doc: &Value) -> Vec<u8> {
             _ => {
                 // Cut the ring or line holding this position to one element.
                 let parent = &path[..path.len() - 1];
-                let p = at(&mut d, parent);
-                if let Value::Array(a) = p {
+                if let Some(Value::Array(a)) = at(&mut d, parent) {
                     a.truncate(1);
                 }
                 continue;

@@ -955,7 +955,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
                 symbol: Symbol::Dot,
                 labels: Vec::new(),
             }));
-        } else if let Some(l) = grid_layer(run, gspec, &gcounts) {
+        } else if let Some(l) = grid_layer(run, gspec, gcounts) {
             map.layers.push(l);
         }
         if let Some(l) = school_layer(run) {
@@ -963,7 +963,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         }
         let overview = render_map(run, "overview", &map, written)?;
         // The densest part at a closer scale: 4 km x 2.8 km around the busiest grid cell.
-        let centre = match centre_extent(&gspec, &gcounts) {
+        let centre = match centre_extent(&gspec, gcounts) {
             Some(e) if (run.sit.extent[2] - run.sit.extent[0]) > 6000.0 => {
                 map.extent = e;
                 map.title = format!("{} – {}", map.title, tr.t("map.centre"));

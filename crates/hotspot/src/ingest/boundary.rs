@@ -274,10 +274,9 @@ fn self_intersection(coords: &[geo::Coord<f64>]) -> Option<(usize, geo::Coord<f6
             }
             let adjacent = j == i + 1 || (i == 0 && j == m - 1);
             match line_intersection(l, seg(j)) {
-                Some(LineIntersection::SinglePoint { is_proper, .. }) if !adjacent || is_proper => {
-                    if !adjacent {
-                        first = Some(first.map_or(i, |f: usize| f.min(i)));
-                    }
+                // Neighbouring segments share their common vertex: only other segments count.
+                Some(LineIntersection::SinglePoint { .. }) if !adjacent => {
+                    first = Some(first.map_or(i, |f: usize| f.min(i)));
                 }
                 Some(LineIntersection::Collinear { .. }) => {
                     first = Some(first.map_or(i, |f: usize| f.min(i)));
