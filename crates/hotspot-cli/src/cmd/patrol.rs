@@ -173,7 +173,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .visits(args.plan_days, args.seed)?
         .period(args.from, args.to)?
         .areas(args.areas.clone())
-        .exact(args.exact);
+        .exact(args.exact)
+        .aoristic(hotspot::temporal::AoristicOptions {
+            timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
+            max_span_days: args.ingest.max_time_span,
+        })?;
     if args.force_top_school {
         if args.schools.is_none() {
             anyhow::bail!("--force-top-school needs --schools FILE");
@@ -216,6 +220,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         ctx.note(format!(
             "note: {} incidents without a date left out of the period --from/--to",
             plan.without_date
+        ));
+    }
+    if plan.with_interval > 0 {
+        ctx.note(format!(
+            "note: {} incidents had a from/to interval; the patrol windows spread them over their hours (aoristic weights)",
+            plan.with_interval
+        ));
+    }
+    if plan.time_totals.too_long > 0 {
+        ctx.note(format!(
+            "note: {} incidents with an interval longer than --max-time-span count as without an hour",
+            plan.time_totals.too_long
         ));
     }
     if plan.study_area_is_box {
@@ -280,7 +296,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             num(z.share_area, 5),
             num(z.pai, 2),
             wl.clone(),
-            num(z.windows.share(), 3),
+            num(z.window_share, 3),
             z.windows.without_hour.to_string(),
             num(z.marginal_harm, 2),
             categories.clone(),
@@ -303,7 +319,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         props.insert("share_area".into(), jnum(z.share_area, 5));
         props.insert("pai".into(), jnum(z.pai, 2));
         props.insert("windows".into(), json!(wl));
-        props.insert("window_share".into(), jnum(z.windows.share(), 3));
+        props.insert("window_share".into(), jnum(z.window_share, 3));
+        props.insert("incidents_with_interval".into(), json!(z.with_interval));
         props.insert(
             "incidents_without_hour".into(),
             json!(z.windows.without_hour),
@@ -503,7 +520,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let wl = if z.windows.starts.is_empty() {
                 "(no hours)".to_string()
             } else {
-                format!("{} ({:.0}%)", z.windows.label(), 100.0 * z.windows.share())
+                format!("{} ({:.0}%)", z.windows.label(), 100.0 * z.window_share)
             };
             println!(
                 "{:>4} {:>10.5} {:>10.5} {:>9} {:>8.1} {:>6.1}% {:>6.1}  {:<8} {:<22} {:<28} {}",

@@ -9,14 +9,16 @@
 
 use super::{
     Candidate, CandidateSource, CandidateSources, CellZoneParams, CellZones, CoverProblem,
-    PatrolParams, Visit, WeekTable, Windows, candidate_set, plan_route, smallest_windows,
-    visit_plan, week_table, zone_stats,
+    PatrolParams, Visit, WeekTable, Windows, candidate_set, plan_route, visit_plan, week_table,
+    zone_stats,
 };
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::ingest::layers::{self, PeriodSelection};
+use crate::patrol::when::{WeekWeights, hour_weights, smallest_windows_weighted, week_weights};
 use crate::schools::{ProblemAreas, School, ZoneParams};
 use crate::study_area::StudyArea;
+use crate::temporal::{AoristicOptions, TimeTotals};
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 use serde::Serialize;
@@ -58,6 +60,7 @@ pub struct PlanParams {
     areas: Vec<String>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    aoristic: AoristicOptions,
 }
 
 impl PlanParams {
@@ -83,6 +86,7 @@ impl PlanParams {
             areas: Vec::new(),
             from: None,
             to: None,
+            aoristic: AoristicOptions::default(),
         })
     }
 
@@ -184,6 +188,22 @@ impl PlanParams {
         Ok(self)
     }
 
+    /// How from/to intervals are spread over the hours of the week for the patrol windows (time zone,
+    /// maximum span; default [`AoristicOptions::default`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `max_time_span` (see [`AoristicOptions::validate`]).
+    pub fn aoristic(mut self, opts: AoristicOptions) -> Result<Self> {
+        opts.validate()?;
+        self.aoristic = opts;
+        Ok(self)
+    }
+
+    /// The aoristic options of the patrol windows.
+    pub fn aoristic_options(&self) -> &AoristicOptions {
+        &self.aoristic
+    }
+
     /// The zone-choice parameters.
     pub fn zones(&self) -> &PatrolParams {
         &self.zones
@@ -267,12 +287,22 @@ pub struct PlanZone {
     /// Where the centre came from.
     #[serde(serialize_with = "source_str")]
     pub source: CandidateSource,
-    /// The smallest set of 2-hour windows holding the window share.
+    /// The smallest set of 2-hour windows holding the window share of the aoristic weight with an hour
+    /// (counts rounded to whole incidents, see [`crate::patrol::when::WeightedWindows::to_windows`]).
     #[serde(serialize_with = "windows_label")]
     pub windows: Windows,
-    /// Weekday (Monday = 0) × hour counts.
+    /// Share of the zone's aoristic weight with an hour inside the windows (`NaN` when none has an
+    /// hour); with exact times only, the share of incidents.
+    pub window_share: f64,
+    /// Incidents inside whose hours came from a from/to interval (aoristic weights).
+    pub with_interval: u64,
+    /// Weekday (Monday = 0) × hour counts by each incident's recorded hour ([`week_table`]).
     pub week: WeekTable,
-    /// The weekdays with most incidents, most first, up to 3 (Monday = 0).
+    /// Weekday (Monday = 0) × hour aoristic weights: exact times add 1 to their hour, intervals spread 1
+    /// over theirs (Ratcliffe 2002).
+    #[serde(skip)]
+    pub week_weights: WeekWeights,
+    /// The weekdays with most (aoristic) weight, most first, up to 3 (Monday = 0).
     pub top_days: Vec<usize>,
     /// Problem areas inside with their counts, most first (ties by name).
     pub categories: Vec<(String, usize)>,
@@ -322,6 +352,10 @@ pub struct PatrolPlan {
     pub analysed: usize,
     /// Incidents without a date left out by the period filter.
     pub without_date: usize,
+    /// Incidents analysed whose patrol-window weights came from a from/to interval (aoristic).
+    pub with_interval: u64,
+    /// How the times of the incidents analysed were used for the windows (exact, interval, unknown).
+    pub time_totals: TimeTotals,
     /// The study area used.
     #[serde(skip)]
     pub study: StudyArea,
@@ -523,24 +557,20 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
 
     let mut zones = Vec::with_capacity(stats.len());
     for (k, z) in stats.into_iter().enumerate() {
-        let (week, no_hour) = week_table(inc.times(), &z.members);
-        let mut by_hour = [0u64; 24];
-        for day in &week {
-            for (h, c) in day.iter().enumerate() {
-                by_hour[h] += c;
-            }
-        }
-        let windows = smallest_windows(&by_hour, no_hour, params.window_share);
-        let mut days: Vec<(u64, usize)> = week
+        let (week, _) = week_table(inc.times(), &z.members);
+        let (weights, totals) = week_weights(&inc, &z.members, &params.aoristic);
+        let windows =
+            smallest_windows_weighted(&hour_weights(&weights), &totals, params.window_share);
+        let mut days: Vec<(f64, usize)> = weights
             .iter()
             .enumerate()
             .map(|(d, r)| (r.iter().sum(), d))
             .collect();
-        days.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        days.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let top_days = days
             .iter()
             .take(3)
-            .filter(|d| d.0 > 0)
+            .filter(|d| d.0 > 0.0)
             .map(|d| d.1)
             .collect();
         let mut cat = vec![0usize; areas.names().len()];
@@ -574,13 +604,18 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
             area_m2: z.area_m2,
             cells: z.cells,
             source: sources_of[sel.chosen[k]],
-            windows,
+            windows: windows.to_windows(),
+            window_share: windows.share(),
+            with_interval: windows.intervals,
             week,
+            week_weights: weights,
             top_days,
             categories,
             nearest_school,
         });
     }
+    let all: Vec<usize> = (0..inc.len()).collect();
+    let (_, time_totals) = week_weights(&inc, &all, &params.aoristic);
     let windows: Vec<Windows> = zones.iter().map(|z| z.windows.clone()).collect();
     let visits = visit_plan(&windows, params.plan_days, params.seed);
     let centres: Vec<[f64; 2]> = zones.iter().map(|z| z.centre).collect();
@@ -619,6 +654,8 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
     Ok(PatrolPlan {
         analysed: inc.len(),
         without_date,
+        with_interval: time_totals.interval,
+        time_totals,
         total_harm: harm.iter().sum(),
         study,
         study_area_is_box,
