@@ -13,9 +13,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .unwrap_or_else(|| "data/vingaker/incidents.csv".into());
     let data = read_path(path.as_ref(), &ReadOptions::default())?;
-    let areas = ProblemAreas::from_classification(
-        &CategoryTable::default_table().classify(&data.incidents),
-    );
+    let classes = CategoryTable::default_table().classify(&data.incidents);
+    let areas = ProblemAreas::from_classification(&classes);
     let params = PlanParams::new(5, 250.0, 0.0)?;
     let p = plan(
         PlanInput {
@@ -24,6 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             schools: &[],
             study: data.study_area.as_ref(),
             candidates: &[],
+            // Fraud and online offences do not draw patrol zones (they stay in the counts).
+            patrollable: Some(classes.patrollable()),
         },
         &params,
     )?;

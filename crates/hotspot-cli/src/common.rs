@@ -255,6 +255,18 @@ pub fn problem_areas(
     incidents: &Incidents,
     table: Option<&Path>,
 ) -> anyhow::Result<ProblemAreas> {
+    Ok(ProblemAreas::from_classification(&classification(
+        ctx, incidents, table,
+    )?))
+}
+
+/// The category table's classification of `incidents` (problem area, harm and patrollable flag per
+/// incident), with a note on categories not in the table (see [`problem_areas`]).
+pub fn classification(
+    ctx: &Context,
+    incidents: &Incidents,
+    table: Option<&Path>,
+) -> anyhow::Result<hotspot::categories::Classification> {
     let table = match table {
         Some(p) => CategoryTable::read(p)?,
         None => CategoryTable::default_table(),
@@ -275,7 +287,7 @@ pub fn problem_areas(
             if c.unknown().len() > 10 { ", ..." } else { "" }
         ));
     }
-    Ok(ProblemAreas::from_classification(&c))
+    Ok(c)
 }
 
 /// The study area from `--boundary`, or the bounding box of the incidents and `extra` points padded by

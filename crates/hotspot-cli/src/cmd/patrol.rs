@@ -5,7 +5,7 @@
 //! `patrol_when.csv` (zone × weekday × hour counts), `patrol_plan.csv` (Koper visit plan) and, with a start
 //! point, `patrol_route.geojson` (closed route through the zone centres).
 
-use crate::common::{Context, IngestArgs, jnum, load, note_box, num, problem_areas, read_config};
+use crate::common::{Context, IngestArgs, classification, jnum, load, note_box, num, read_config};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use hotspot::output::{OutFeature, write_geojson};
@@ -94,6 +94,10 @@ pub struct Args {
     /// Also solve exactly (branch and bound, small cases) and report the greedy's gap.
     #[arg(long)]
     pub exact: bool,
+    /// Weigh every incident, also fraud and online/phone offences (default: only patrollable
+    /// categories draw zones; the others stay in the counts).
+    #[arg(long)]
+    pub include_all: bool,
     /// Category table (TOML); default: the built-in Swedish/English table.
     #[arg(long, value_name = "FILE")]
     pub categories: Option<PathBuf>,
@@ -174,6 +178,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .period(args.from, args.to)?
         .areas(args.areas.clone())
         .exact(args.exact)
+        .include_all(args.include_all)
         .aoristic(hotspot::temporal::AoristicOptions {
             timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
             max_span_days: args.ingest.max_time_span,
@@ -199,7 +204,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Some(p) => hotspot::schools::read_schools(p, &data.projector)?,
         None => Vec::new(),
     };
-    let areas_all = problem_areas(ctx, &data.incidents, args.categories.as_deref())?;
+    let cls = classification(ctx, &data.incidents, args.categories.as_deref())?;
+    let areas_all = hotspot::schools::ProblemAreas::from_classification(&cls);
     let extra = match &args.candidates {
         Some(p) => hotspot::patrol::read_points(p, &data.projector)?,
         None => Vec::new(),
@@ -212,6 +218,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             schools: &schools,
             study: data.study_area.as_ref(),
             candidates: &extra,
+            patrollable: Some(cls.patrollable()),
         },
         &params,
     )?;
@@ -232,6 +239,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         ctx.note(format!(
             "note: {} incidents with an interval longer than --max-time-span count as without an hour",
             plan.time_totals.too_long
+        ));
+    }
+    if plan.patrollable.excluded_incidents > 0 {
+        ctx.note(format!(
+            "note: {} incidents (harm {:.1}) in categories patrol cannot prevent (fraud, online and phone offences) do not draw zones; they stay in the counts (--include-all weighs them too)",
+            plan.patrollable.excluded_incidents, plan.patrollable.excluded_harm
         ));
     }
     if plan.study_area_is_box {

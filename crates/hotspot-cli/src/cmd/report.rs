@@ -107,6 +107,10 @@ pub struct Args {
     /// Patrol zone radius, metres.
     #[arg(long, value_name = "M")]
     pub patrol_radius_m: Option<f64>,
+    /// Patrol zones weigh every incident, also fraud and online/phone offences (default: only
+    /// patrollable categories; key `include_all`).
+    #[arg(long)]
+    pub include_all: bool,
     /// Also write A4 300 dpi PNGs of the maps (`true`/`false`).
     #[arg(long, value_name = "BOOL")]
     pub print: Option<bool>,
@@ -142,6 +146,7 @@ impl Args {
             school_radius_m: self.school_radius_m,
             patrol_zones: self.patrol_zones,
             patrol_radius_m: self.patrol_radius_m,
+            include_all: self.include_all.then_some(true),
             print: self.print,
         }
     }

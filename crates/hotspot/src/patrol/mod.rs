@@ -42,8 +42,9 @@ pub mod route;
 pub mod when;
 
 pub use candidates::{
-    Candidate, CandidateSource, CandidateSources, MAX_CANDIDATES, PatrollableFilter, candidate_set,
-    candidates, cluster_centroids, density_peaks, raster_peaks, read_points,
+    Candidate, CandidateSource, CandidateSources, MAX_CANDIDATES, PatrollableFilter,
+    PatrollableSummary, candidate_set, candidates, cluster_centroids, density_peaks, raster_peaks,
+    read_points,
 };
 pub use cells::{CellZoneParams, CellZones};
 pub use plan::{PatrolPlan, PlanInput, PlanParams, PlanShape, PlanZone, plan};

@@ -9,8 +9,8 @@
 
 use super::{
     Candidate, CandidateSource, CandidateSources, CellZoneParams, CellZones, CoverProblem,
-    PatrolParams, Visit, WeekTable, Windows, candidate_set, plan_route, visit_plan, week_table,
-    zone_stats,
+    PatrolParams, PatrollableFilter, PatrollableSummary, Visit, WeekTable, Windows, candidate_set,
+    plan_route, visit_plan, week_table, zone_stats,
 };
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
@@ -61,6 +61,7 @@ pub struct PlanParams {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     aoristic: AoristicOptions,
+    include_all: bool,
 }
 
 impl PlanParams {
@@ -87,7 +88,21 @@ impl PlanParams {
             from: None,
             to: None,
             aoristic: AoristicOptions::default(),
+            include_all: false,
         })
+    }
+
+    /// Weigh every incident, also those whose category is not patrollable (fraud, online and phone
+    /// offences; `--include-all`). By default only patrollable incidents draw zones (see
+    /// [`PatrollableFilter`]).
+    pub fn include_all(mut self, include_all: bool) -> Self {
+        self.include_all = include_all;
+        self
+    }
+
+    /// Whether every incident is weighed (see [`PlanParams::include_all`]).
+    pub fn includes_all(&self) -> bool {
+        self.include_all
     }
 
     /// Zone shape (default circles).
@@ -253,6 +268,10 @@ pub struct PlanInput<'a> {
     pub study: Option<&'a StudyArea>,
     /// Extra candidate centres, always added (source `file`).
     pub candidates: &'a [[f64; 2]],
+    /// Whether each incident's category is patrollable
+    /// ([`crate::categories::Classification::patrollable`]); `None` = every incident is (e.g. raw
+    /// categories without a category table).
+    pub patrollable: Option<&'a [bool]>,
 }
 
 /// One chosen patrol zone.
@@ -369,8 +388,14 @@ pub struct PatrolPlan {
     pub covered_harm: f64,
     /// Incidents covered (each once).
     pub covered_incidents: usize,
-    /// Total harm of the incidents analysed.
+    /// Total harm the zones weigh: that of the incidents analysed, without the non-patrollable ones
+    /// unless every incident is included.
     pub total_harm: f64,
+    /// True when every incident was weighed (`--include-all`), false when only patrollable ones.
+    pub include_all: bool,
+    /// What the patrollable filter left out of the zone choice (the incidents stay in every count and in
+    /// the zones' category lists).
+    pub patrollable: PatrollableSummary,
     /// Exact optimum's harm: `None` when not asked, `Some(None)` when not proven within the budget.
     pub exact_harm: Option<Option<f64>>,
     /// The seeded visit plan.
@@ -415,6 +440,15 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
             "force_top_school",
             true,
             "--force-top-school needs --schools FILE",
+        ));
+    }
+    if let Some(p) = input.patrollable
+        && p.len() != input.incidents.len()
+    {
+        return Err(Error::invalid(
+            "patrollable",
+            p.len(),
+            format!("one flag per incident ({})", input.incidents.len()),
         ));
     }
     if input.areas.len() != input.incidents.len() {
@@ -502,7 +536,15 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
     if sources.schools {
         given.extend(school_locs.iter().map(|&q| tag(q, CandidateSource::School)));
     }
-    let harm = areas.harm();
+    // Patrollable incidents only (unless include_all): the others weigh 0 in candidates, cover and stats.
+    let flags: Vec<bool> = match input.patrollable {
+        Some(p) if idx.len() == input.incidents.len() => p.to_vec(),
+        Some(p) => idx.iter().map(|&i| p[i]).collect(),
+        None => vec![true; inc.len()],
+    };
+    let (weights, patrollable) =
+        PatrollableFilter::from_include_all(params.include_all).weights(areas.harm(), &flags)?;
+    let harm = &weights[..];
     let (problem, sources_of): (CoverProblem, Vec<CandidateSource>) = match &params.shape {
         PlanShape::Circle => {
             let cands = candidate_set(&inc, harm, radius, &sources, &given)?;
@@ -657,6 +699,8 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
         with_interval: time_totals.interval,
         time_totals,
         total_harm: harm.iter().sum(),
+        include_all: params.include_all,
+        patrollable,
         study,
         study_area_is_box,
         zones,

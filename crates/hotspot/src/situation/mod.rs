@@ -250,7 +250,8 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
     let patrol = if inc.is_empty() {
         Outcome::Skipped(Skip::NoIncidents)
     } else {
-        let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?;
+        let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?
+            .include_all(params.include_all);
         Outcome::Done(crate::patrol::plan(
             PlanInput {
                 incidents: &inc,
@@ -258,6 +259,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
                 schools: input.schools,
                 study: study.as_ref(),
                 candidates: &[],
+                patrollable: Some(cls.patrollable()),
             },
             &pp,
         )?)

@@ -36,6 +36,9 @@ pub struct SituationKeys {
     pub patrol_zones: Option<usize>,
     /// Patrol zone radius, metres (10..=5 000, default 250).
     pub patrol_radius_m: Option<f64>,
+    /// Patrol zones weigh every incident, also fraud and online/phone offences (default false: only
+    /// patrollable categories; the `--include-all` flag of `hotspot patrol`).
+    pub include_all: Option<bool>,
 }
 
 /// Checked parameters of [`crate::situation::situation`]. Build with [`SituationParams::new`] from
@@ -68,6 +71,8 @@ pub struct SituationParams {
     pub patrol_zones: usize,
     /// Patrol zone radius, metres.
     pub patrol_radius_m: f64,
+    /// Patrol zones weigh every incident (not only patrollable ones).
+    pub include_all: bool,
 }
 
 impl Default for SituationParams {
@@ -86,6 +91,7 @@ impl Default for SituationParams {
             school_radius_m: 300.0,
             patrol_zones: 5,
             patrol_radius_m: 250.0,
+            include_all: false,
         }
     }
 }
@@ -168,6 +174,7 @@ impl SituationParams {
                 10.0,
                 5_000.0,
             )?,
+            include_all: keys.include_all.unwrap_or(d.include_all),
         })
     }
 }

@@ -106,6 +106,7 @@ fn counts_and_the_patrol_plan_are_those_of_the_library_calls() {
             schools: &[],
             study: None,
             candidates: &[],
+            patrollable: Some(cls.patrollable()),
         },
         &PlanParams::new(2, 150.0, 0.0).unwrap(),
     )

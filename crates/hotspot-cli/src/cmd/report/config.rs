@@ -56,6 +56,7 @@ pub struct FileConfig {
     pub school_radius_m: Option<f64>,
     pub patrol_zones: Option<usize>,
     pub patrol_radius_m: Option<f64>,
+    pub include_all: Option<bool>,
     pub print: Option<bool>,
 }
 
@@ -116,6 +117,7 @@ pub struct Settings {
     pub school_radius_m: f64,
     pub patrol_zones: usize,
     pub patrol_radius_m: f64,
+    pub include_all: bool,
     pub print: bool,
 }
 
@@ -158,6 +160,7 @@ impl Settings {
             school_radius_m: pick!(school_radius_m),
             patrol_zones: pick!(patrol_zones),
             patrol_radius_m: pick!(patrol_radius_m),
+            include_all: pick!(include_all),
         })?;
         Ok(Settings {
             title: pick!(title),
@@ -184,6 +187,7 @@ impl Settings {
             school_radius_m: p.school_radius_m,
             patrol_zones: p.patrol_zones,
             patrol_radius_m: p.patrol_radius_m,
+            include_all: p.include_all,
             print: pick!(print).unwrap_or(true),
         })
     }
@@ -206,6 +210,7 @@ impl Settings {
             school_radius_m: Some(self.school_radius_m),
             patrol_zones: Some(self.patrol_zones),
             patrol_radius_m: Some(self.patrol_radius_m),
+            include_all: Some(self.include_all),
         })
     }
 }

@@ -146,8 +146,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "method.patrol",
-        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt.",
-        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt.",
+        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt. Bara brott som patrullering kan förebygga väljer områden: bedrägerier och brott via nätet eller telefon väger 0 i valet men finns kvar i alla räkningar, också bedrägerier mot äldre som eget mått (nyckeln include_all väger in alla).",
+        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt. Only offences patrols can prevent choose the zones: fraud and online or phone offences weigh 0 in the choice but stay in every count, fraud against the elderly as its own measure (the key include_all weighs them all).",
     ),
     (
         "cap.hotspots",

@@ -9,6 +9,13 @@ use rand::{RngExt, SeedableRng};
 /// at (3000, 3000) in the afternoons (vandalism), and scattered background ("other").
 /// Returns the incidents, their problem areas and the study area.
 fn town(seed: u64) -> (Incidents, ProblemAreas, StudyArea) {
+    let (inc, areas, study, _) = town_with_fraud(seed, 0);
+    (inc, areas, study)
+}
+
+/// [`town`] plus `fraud` telephone-fraud reports (harm 5 each, not patrollable) at an elderly home at
+/// (2000, 600); returns also the patrollable flag of each incident.
+fn town_with_fraud(seed: u64, fraud: usize) -> (Incidents, ProblemAreas, StudyArea, Vec<bool>) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
     let mut area_of = Vec::new();
@@ -20,7 +27,7 @@ fn town(seed: u64) -> (Incidents, ProblemAreas, StudyArea) {
             x,
             y,
             weight: 1.0,
-            category: ["violence", "vandalism", "other"][area],
+            category: ["violence", "vandalism", "other", "fraud"][area],
             time: Some(IncidentTime::new(t, TimeResolution::Minute)),
             id: String::new(),
             lonlat: None,
@@ -61,13 +68,24 @@ fn town(seed: u64) -> (Incidents, ProblemAreas, StudyArea) {
             1.0,
         );
     }
+    for _ in 0..fraud {
+        let (dx, dy) = (rng.random_range(-30.0..30.0), rng.random_range(-30.0..30.0));
+        push(
+            2000.0 + dx,
+            600.0 + dy,
+            rng.random_range(1..29),
+            rng.random_range(9..17),
+            3,
+            5.0,
+        );
+    }
     let inc = b.build();
-    let areas = ProblemAreas::new(
-        vec!["violence".into(), "vandalism".into(), "other".into()],
-        area_of,
-        harm,
-    )
-    .unwrap();
+    let mut names: Vec<String> = vec!["violence".into(), "vandalism".into(), "other".into()];
+    if fraud > 0 {
+        names.push("fraud".into());
+    }
+    let patrollable = area_of.iter().map(|&a| a != 3).collect();
+    let areas = ProblemAreas::new(names, area_of, harm).unwrap();
     let study = StudyArea::new(MultiPolygon(vec![
         geo::Rect::new(
             geo::coord! {x: 0.0, y: 0.0},
@@ -76,7 +94,7 @@ fn town(seed: u64) -> (Incidents, ProblemAreas, StudyArea) {
         .to_polygon(),
     ]))
     .unwrap();
-    (inc, areas, study)
+    (inc, areas, study, patrollable)
 }
 
 fn input<'a>(inc: &'a Incidents, areas: &'a ProblemAreas, study: &'a StudyArea) -> PlanInput<'a> {
@@ -86,6 +104,7 @@ fn input<'a>(inc: &'a Incidents, areas: &'a ProblemAreas, study: &'a StudyArea) 
         schools: &[],
         study: Some(study),
         candidates: &[],
+        patrollable: None,
     }
 }
 
@@ -265,6 +284,7 @@ fn without_a_study_area_the_padded_box_is_used() {
         schools: &[],
         study: None,
         candidates: &[],
+        patrollable: None,
     };
     let p = plan(i, &PlanParams::new(1, 100.0, 0.0).unwrap()).unwrap();
     assert!(p.study_area_is_box);
@@ -274,4 +294,60 @@ fn without_a_study_area_the_padded_box_is_used() {
     i.candidates = &[[3500.0, 500.0]];
     let p = plan(i, &PlanParams::new(2, 100.0, 0.0).unwrap()).unwrap();
     assert!(p.candidates.iter().any(|(s, n)| s == "file" && *n == 1));
+}
+
+#[test]
+fn a_fraud_cluster_draws_a_zone_only_when_every_incident_is_included() {
+    // 200 fraud reports × harm 5 = 1000 outweigh the square (120 × 3 = 360) and the yard (60 × 2).
+    let (inc, areas, study, flags) = town_with_fraud(7, 200);
+    let home = [2000.0, 600.0];
+    let i = PlanInput {
+        patrollable: Some(&flags),
+        ..input(&inc, &areas, &study)
+    };
+    let p = plan(i, &PlanParams::new(2, 150.0, 0.0).unwrap()).unwrap();
+    for z in &p.zones {
+        assert!(
+            dist(z.centre, home) > 150.0,
+            "a zone on the fraud cluster: {:?}",
+            z.centre
+        );
+    }
+    assert!(
+        dist(p.zones[0].centre, [1000.0, 1000.0]) < 100.0,
+        "{:?}",
+        p.zones[0].centre
+    );
+    assert!(
+        dist(p.zones[1].centre, [3000.0, 3000.0]) < 100.0,
+        "{:?}",
+        p.zones[1].centre
+    );
+    assert!(!p.include_all);
+    assert_eq!(p.patrollable.excluded_incidents, 200);
+    assert!((p.patrollable.excluded_harm - 1000.0).abs() < 1e-9);
+    assert_eq!(p.patrollable.weighed_incidents, 260);
+    // The fraud reports stay in the incidents analysed; the harm the zones weigh leaves them out.
+    assert_eq!(p.analysed, 460);
+    assert!((p.total_harm - (120.0 * 3.0 + 60.0 * 2.0 + 80.0)).abs() < 1e-9);
+    let all = plan(
+        i,
+        &PlanParams::new(2, 150.0, 0.0).unwrap().include_all(true),
+    )
+    .unwrap();
+    assert!(all.include_all);
+    assert_eq!(all.patrollable.excluded_incidents, 0);
+    assert!(
+        dist(all.zones[0].centre, home) < 100.0,
+        "{:?}",
+        all.zones[0].centre
+    );
+    assert!((all.total_harm - (1000.0 + 560.0)).abs() < 1e-9);
+    // Without flags (no category table) every incident is patrollable.
+    let none = plan(
+        input(&inc, &areas, &study),
+        &PlanParams::new(2, 150.0, 0.0).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(none.zones[0].centre, all.zones[0].centre);
 }
