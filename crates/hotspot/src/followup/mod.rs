@@ -6,8 +6,9 @@
 //! The baseline gives a rate per day (its incidents over its days); a period's
 //! `expected` is that rate times the period's covered days (a period the data
 //! or `--to` cover only partly is scaled to the days covered and marked
-//! `partial`). With the seasonal option the expected count is the count of the
-//! same calendar span of the baseline year, scaled the same way.
+//! `partial`). With the seasonal option ([`follow_seasonal`]) the expected count
+//! is the count of the same calendar span (the covered days) in the latest
+//! baseline year that holds it.
 //!
 //! The 95 % interval is that of a **negative binomial** count with mean
 //! `expected` and variance `phi * expected` (the quasi-Poisson variance of
@@ -29,11 +30,16 @@
 //! activity"): `WDQ = (B_a/C_a - B_b/C_b) / (R_a/C_a - R_b/C_b)` with R the
 //! zone, B the buffer ring, C the control, b before and a after.
 
+mod analysis;
 mod patrols;
 mod periods;
 mod stats;
 mod zones;
 
+pub use analysis::{
+    ALL_ZONES, Followup, FollowupInput, FollowupParams, Series, ZoneDisplacement, analyse,
+    follow_seasonal, seasonal_span,
+};
 pub use patrols::{
     Dose, PatrolLog, PatrolRow, SHORT_VISIT_MAX_MIN, dose, parse_patrols, read_patrols,
 };

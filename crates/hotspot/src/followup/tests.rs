@@ -424,3 +424,177 @@ Stationen,2026-05-02T10:00,2026-05-02T11:00,,lighting\n";
     assert!(parse_patrols("", std::path::Path::new("p.csv"), &zones).is_err());
     assert!(parse_patrols("a,b\n", std::path::Path::new("p.csv"), &zones).is_err());
 }
+
+#[test]
+fn seasonal_expected_is_the_same_span_of_the_baseline_year() {
+    // Baseline 2025: 10 incidents in January, 40 in July; 2026 repeats it.
+    let mut dates = Vec::new();
+    for y in [2025, 2026] {
+        for k in 0..10 {
+            dates.push(d(y, 1, 1 + k));
+        }
+        for k in 0..40 {
+            dates.push(d(y, 7, 1 + k % 31));
+        }
+    }
+    let base_p = Period::new(d(2025, 1, 1), d(2025, 12, 31)).unwrap();
+    let b = baseline(&dates, base_p);
+    let pers = periods(
+        PeriodKind::Month,
+        d(2026, 1, 1),
+        d(2026, 7, 31),
+        d(2026, 7, 31),
+    )
+    .unwrap();
+    let seas = follow_seasonal(&dates, &b, &pers, 0.95).unwrap();
+    let flat = follow(&dates, &b, &pers, 0.95).unwrap();
+    // By hand: seasonal expected = last January's 10 and last July's 40, February..June 0.
+    assert_eq!(seas[0].expected, 10.0);
+    assert_eq!(seas[6].expected, 40.0);
+    assert_eq!(seas[1].expected, 0.0);
+    assert!(seas.iter().all(|r| r.signal == Signal::None), "{seas:?}");
+    // The flat rate (50 / 365 a day, 4.25 in July) calls July higher.
+    assert!((flat[6].expected - 50.0 / 365.0 * 31.0).abs() < 1e-9);
+    assert_eq!(flat[6].signal, Signal::Higher);
+    // A partial period is compared with the same covered days.
+    let part = periods(
+        PeriodKind::Month,
+        d(2026, 7, 1),
+        d(2026, 7, 10),
+        d(2026, 7, 31),
+    )
+    .unwrap();
+    let r = follow_seasonal(&dates, &b, &part, 0.95).unwrap();
+    let direct = dates
+        .iter()
+        .filter(|x| d(2025, 7, 1) <= **x && **x <= d(2025, 7, 10))
+        .count() as f64;
+    assert!(r[0].partial);
+    assert_eq!(r[0].expected, direct);
+}
+
+#[test]
+fn seasonal_spans_handle_leap_days_and_short_baselines() {
+    let base = Period::new(d(2027, 1, 1), d(2027, 12, 31)).unwrap();
+    let feb = Period::new(d(2028, 2, 1), d(2028, 2, 29)).unwrap();
+    assert_eq!(
+        seasonal_span(&feb, &base),
+        Some(Period::new(d(2027, 2, 1), d(2027, 2, 28)).unwrap())
+    );
+    // Two baseline years: the latest one holding the span.
+    let two = Period::new(d(2024, 1, 1), d(2025, 12, 31)).unwrap();
+    let may = Period::new(d(2026, 5, 1), d(2026, 8, 31)).unwrap();
+    assert_eq!(
+        seasonal_span(&may, &two),
+        Some(Period::new(d(2025, 5, 1), d(2025, 8, 31)).unwrap())
+    );
+    // A half-year baseline holds no July: a clear error.
+    let half = Period::new(d(2025, 1, 1), d(2025, 6, 30)).unwrap();
+    let b = baseline(&[d(2025, 3, 3)], half);
+    let pers = periods(
+        PeriodKind::Month,
+        d(2026, 7, 1),
+        d(2026, 7, 31),
+        d(2026, 7, 31),
+    )
+    .unwrap();
+    let e = follow_seasonal(&[d(2025, 3, 3)], &b, &pers, 0.95).unwrap_err();
+    assert!(e.to_string().contains("whole years"), "{e}");
+}
+
+#[test]
+fn analyse_gives_the_direct_follow_up_of_every_zone_and_area() {
+    use crate::Crs;
+    use crate::incident::{IncidentRecord, IncidentsBuilder};
+    use crate::time::{IncidentTime, TimeResolution};
+    use chrono::TimeZone;
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    let tz = chrono::FixedOffset::east_opt(3600).unwrap();
+    let mut truth: Vec<(f64, f64, NaiveDate)> = Vec::new();
+    for i in 0..600 {
+        let (x, y) = (rng.random_range(0.0..2000.0), rng.random_range(0.0..2000.0));
+        let day = d(2025, 1, 1) + chrono::Days::new(rng.random_range(0..700));
+        let t = tz
+            .from_local_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
+            .unwrap();
+        b.push(IncidentRecord {
+            x,
+            y,
+            weight: 1.0,
+            category: "Skadegörelse",
+            time: Some(IncidentTime::new(t, TimeResolution::Second)),
+            id: i.to_string(),
+            lonlat: None,
+        })
+        .unwrap();
+        truth.push((x, y, day));
+    }
+    let inc = b.build();
+    let cls = crate::categories::CategoryTable::default_table().classify(&inc);
+    let zones = vec![
+        FollowupZone {
+            name: "A".into(),
+            area: square(0.0, 0.0, 500.0),
+        },
+        FollowupZone {
+            name: "B".into(),
+            area: square(1000.0, 1000.0, 400.0),
+        },
+    ];
+    let params = FollowupParams {
+        baseline: Period::new(d(2025, 1, 1), d(2025, 12, 31)).unwrap(),
+        from: d(2026, 1, 1),
+        to: d(2026, 12, 31),
+        kind: PeriodKind::Tertial,
+        buffer_m: 100.0,
+        seasonal: false,
+        level: 0.95,
+    };
+    let f = analyse(
+        FollowupInput {
+            incidents: &inc,
+            classification: &cls,
+            zones: &zones,
+            study: None,
+            patrols: None,
+        },
+        &params,
+    )
+    .unwrap();
+    // 3 zone selections (A, B, all zones) x all + each problem area.
+    assert_eq!(
+        f.series.len(),
+        3 * (1 + crate::categories::ProblemArea::ALL.len())
+    );
+    // The data end on day 699 (2026-12-01 at the latest): the last tertial is partial or absent.
+    let a = f.series_of("A", None).unwrap();
+    let direct: Vec<NaiveDate> = truth
+        .iter()
+        .filter(|(x, y, _)| *x < 500.0 && *y < 500.0)
+        .map(|t| t.2)
+        .collect();
+    let want = follow(
+        &direct,
+        &baseline(&direct, params.baseline),
+        &f.periods,
+        0.95,
+    )
+    .unwrap();
+    assert_eq!(a.rows, want);
+    let all = f.series_of(ALL_ZONES, None).unwrap();
+    let in_any = truth
+        .iter()
+        .filter(|(x, y, _)| {
+            (*x < 500.0 && *y < 500.0)
+                || (1000.0 <= *x && *x <= 1400.0 && 1000.0 <= *y && *y <= 1400.0)
+        })
+        .filter(|t| t.2 >= d(2025, 1, 1) && t.2 <= d(2025, 12, 31))
+        .count() as u64;
+    assert_eq!(all.baseline.count, in_any);
+    assert_eq!(f.displacement.len(), 2);
+    assert_eq!(
+        f.displacement[0].counts.zone_before as u64,
+        a.baseline.count
+    );
+}
