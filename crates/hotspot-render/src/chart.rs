@@ -233,12 +233,16 @@ impl Chart {
     }
 }
 
-const INK: Colour = Colour::rgb(25, 25, 25);
-const GRID: Colour = Colour::rgb(225, 225, 225);
-const MUTED: Colour = Colour::rgb(100, 100, 100);
+pub(crate) const INK: Colour = Colour::rgb(25, 25, 25);
+pub(crate) const GRID: Colour = Colour::rgb(225, 225, 225);
+pub(crate) const MUTED: Colour = Colour::rgb(100, 100, 100);
 
 /// Title at the top and note at the bottom; returns the free band `(top, bottom)`.
-fn frame<DB: DrawingBackend>(cv: &Canvas<DB>, title: &str, note: &str) -> Result<(f64, f64)> {
+pub(crate) fn frame<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    title: &str,
+    note: &str,
+) -> Result<(f64, f64)> {
     let m = cv.px(10.0);
     let w = cv.size.width as f64;
     let h = cv.size.height as f64;
@@ -267,7 +271,7 @@ fn frame<DB: DrawingBackend>(cv: &Canvas<DB>, title: &str, note: &str) -> Result
 }
 
 /// A nice step (1, 2, 5 × 10ⁿ) giving about `n` intervals up to `max`.
-fn nice_step(max: f64, n: f64) -> f64 {
+pub(crate) fn nice_step(max: f64, n: f64) -> f64 {
     if !(max > 0.0) {
         return 1.0;
     }
@@ -280,7 +284,7 @@ fn nice_step(max: f64, n: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-fn decimals_for(step: f64) -> usize {
+pub(crate) fn decimals_for(step: f64) -> usize {
     if step >= 1.0 {
         0
     } else {

@@ -34,6 +34,7 @@ pub mod bivariate;
 pub mod chart;
 pub mod closeup;
 pub mod clusters;
+pub mod control_chart;
 mod draw;
 pub mod error;
 pub mod font;
@@ -49,6 +50,7 @@ pub use chart::{
 };
 pub use closeup::{CloseUpOptions, closeup_extent};
 pub use clusters::{ClusterShape, cluster_layers};
+pub use control_chart::{ControlChart, ControlLegend, ControlPoint, Mark};
 pub use error::{RenderError, Result};
 pub use map::{
     AreaLayer, CellLayer, Class, LabelKind, Layer, LineLayer, MapSpec, PatrolLayer, PatrolZone,

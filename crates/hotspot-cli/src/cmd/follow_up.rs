@@ -4,11 +4,15 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use hotspot::categories::{CategoryTable, ProblemArea};
+use hotspot::categories::CategoryTable;
 use hotspot::evaluate::Period;
 use hotspot::followup::{
-    FollowupZone, PeriodKind, baseline, count_displacement, dose, follow, periods, read_patrols,
-    read_zones, wdq,
+    Followup, FollowupInput, FollowupParams, FollowupZone, PeriodKind, Series, Signal, analyse,
+    read_patrols, read_zones,
+};
+use hotspot_render::{
+    AreaLayer, Colour, ControlChart, ControlLegend, ControlPoint, Layer, Locale, MapSpec, Mark,
+    Size,
 };
 use std::path::PathBuf;
 
@@ -41,6 +45,10 @@ pub struct Args {
     /// Category table (TOML) mapping categories to problem areas.
     #[arg(long, value_name = "FILE")]
     pub categories: Option<PathBuf>,
+    /// Expected count = the count of the same calendar span of the baseline year (a seasonal
+    /// baseline) instead of the baseline's daily rate times the days.
+    #[arg(long)]
+    pub seasonal: bool,
     /// Output folder (must not exist or be empty).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -71,34 +79,48 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         None => CategoryTable::default_table(),
     };
     let cls = table.classify(inc);
-    let dates: Vec<Option<NaiveDate>> = inc
-        .times()
-        .iter()
-        .map(|t| t.map(|t| t.instant().date_naive()))
-        .collect();
-    let no_time = dates.iter().filter(|d| d.is_none()).count();
-    if no_time > 0 {
-        ctx.note(format!("{no_time} incidents without a time are left out"));
+    let log = match &args.patrols {
+        Some(p) => {
+            let names: Vec<String> = zones.iter().map(|z| z.name.clone()).collect();
+            let log = read_patrols(p, &names)?;
+            ctx.note(format!(
+                "patrol log {}: {} rows accepted, {} rejected",
+                p.display(),
+                log.rows.len(),
+                log.rejected.len()
+            ));
+            for (line, why) in log.rejected.iter().take(10) {
+                ctx.note(format!("  line {line}: {why}"));
+            }
+            Some(log)
+        }
+        None => None,
+    };
+    let params = FollowupParams {
+        baseline: base_p,
+        from: args.from,
+        to: args.to,
+        kind,
+        buffer_m: args.buffer,
+        seasonal: args.seasonal,
+        level: 0.95,
+    };
+    let f = analyse(
+        FollowupInput {
+            incidents: inc,
+            classification: &cls,
+            zones: &zones,
+            study: data.study_area.as_ref().map(|a| a.polygons()),
+            patrols: log.as_ref(),
+        },
+        &params,
+    )?;
+    if f.without_time > 0 {
+        ctx.note(format!(
+            "{} incidents without a time are left out",
+            f.without_time
+        ));
     }
-    let data_end = dates
-        .iter()
-        .flatten()
-        .max()
-        .copied()
-        .ok_or_else(|| hotspot::Error::InsufficientData("no incident has a time".into()))?;
-    let pers = periods(kind, args.from, args.to, data_end)?;
-    use geo::Contains;
-    let inside: Vec<Vec<bool>> = zones
-        .iter()
-        .map(|z| {
-            (0..inc.len())
-                .map(|i| {
-                    let [x, y] = inc.position(i);
-                    z.area.contains(&geo::Point::new(x, y))
-                })
-                .collect()
-        })
-        .collect();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = |n: &str| args.out.join(n);
@@ -114,64 +136,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "signal",
         "partial",
     ])?;
-    let mut zone_sel: Vec<(String, Option<usize>)> = zones
-        .iter()
-        .enumerate()
-        .map(|(k, z)| (z.name.clone(), Some(k)))
-        .collect();
-    zone_sel.push(("all zones".into(), None));
-    let mut areas: Vec<Option<ProblemArea>> = vec![None];
-    areas.extend(ProblemArea::ALL.into_iter().map(Some));
-    for (zname, zk) in &zone_sel {
-        for pa in &areas {
-            let ds: Vec<NaiveDate> = (0..inc.len())
-                .filter(|&i| match zk {
-                    Some(k) => inside[*k][i],
-                    None => inside.iter().any(|v| v[i]),
-                })
-                .filter(|&i| pa.is_none_or(|a| cls.area(i) == a))
-                .filter_map(|i| dates[i])
-                .collect();
-            let b = baseline(&ds, base_p);
-            for r in follow(&ds, &b, &pers, 0.95)? {
-                w.write_record([
-                    zname.clone(),
-                    pa.map(|a| a.id()).unwrap_or("all").to_string(),
-                    r.period,
-                    r.count.to_string(),
-                    format!("{:.2}", r.expected),
-                    r.lower.to_string(),
-                    r.upper.to_string(),
-                    r.signal.as_str().to_string(),
-                    r.partial.to_string(),
-                ])?;
-            }
+    for s in &f.series {
+        for r in &s.rows {
+            w.write_record([
+                s.zone.clone(),
+                s.area_id().to_string(),
+                r.period.clone(),
+                r.count.to_string(),
+                format!("{:.2}", r.expected),
+                r.lower.to_string(),
+                r.upper.to_string(),
+                r.signal.as_str().to_string(),
+                r.partial.to_string(),
+            ])?;
         }
     }
     w.flush()?;
 
-    // Displacement: before = baseline, after = from..to (clipped to the data).
-    let after_p = Period::new(args.from, args.to.min(data_end))?;
-    let pos = |p: Period| -> Vec<[f64; 2]> {
-        (0..inc.len())
-            .filter(|&i| dates[i].is_some_and(|d| p.start <= d && d <= p.end))
-            .map(|i| inc.position(i))
-            .collect()
-    };
-    let (before, after) = (pos(base_p), pos(after_p));
-    let study = match &data.study_area {
-        Some(a) => a.polygons().clone(),
-        None => {
-            let b = inc.bbox().unwrap_or([0.0; 4]);
-            geo::MultiPolygon(vec![
-                geo::Rect::new(
-                    geo::coord! {x: b[0] - 1.0, y: b[1] - 1.0},
-                    geo::coord! {x: b[2] + 1.0, y: b[3] + 1.0},
-                )
-                .to_polygon(),
-            ])
-        }
-    };
     let mut w = csv::Writer::from_path(out("displacement.csv"))?;
     w.write_record([
         "zone",
@@ -195,11 +176,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             String::new()
         }
     };
-    for z in &zones {
-        let d = count_displacement(&before, &after, &z.area, args.buffer, &study)?;
-        let q = wdq(&d);
+    for zd in &f.displacement {
+        let (d, q) = (&zd.counts, &zd.wdq);
         w.write_record([
-            z.name.clone(),
+            zd.zone.clone(),
             d.zone_before.to_string(),
             d.zone_after.to_string(),
             d.buffer_before.to_string(),
@@ -219,18 +199,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     w.flush()?;
 
-    if let Some(p) = &args.patrols {
-        let names: Vec<String> = zones.iter().map(|z| z.name.clone()).collect();
-        let log = read_patrols(p, &names)?;
-        ctx.note(format!(
-            "patrol log {}: {} rows accepted, {} rejected",
-            p.display(),
-            log.rows.len(),
-            log.rejected.len()
-        ));
-        for (line, why) in log.rejected.iter().take(10) {
-            ctx.note(format!("  line {line}: {why}"));
-        }
+    if let Some(ds) = &f.dose {
         let mut w = csv::Writer::from_path(out("dose.csv"))?;
         w.write_record([
             "zone",
@@ -241,7 +210,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             "long_minutes",
             "other_minutes",
         ])?;
-        for d in dose(&log, &pers) {
+        for d in ds {
             w.write_record([
                 d.zone.clone(),
                 d.period.clone(),
@@ -254,6 +223,33 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         w.flush()?;
     }
+
+    // Control charts (one per zone x problem area with any incident) and the zone map.
+    let charts = out("charts");
+    std::fs::create_dir_all(&charts)
+        .with_context(|| format!("cannot create {}", charts.display()))?;
+    let mut n_charts = 0;
+    for s in &f.series {
+        if s.baseline.count == 0 && s.rows.iter().all(|r| r.count == 0) {
+            continue;
+        }
+        let c = control_chart(&f, s, &format!("{} – {}", s.zone, s.area_id()));
+        let name = format!(
+            "control_{}_{}.png",
+            s.zone_index
+                .map_or("all".into(), |k| format!("{:02}", k + 1)),
+            s.area_id()
+        );
+        c.render_png(Size::SCREEN, &charts.join(name))?;
+        n_charts += 1;
+    }
+    let spec = zone_map(&f, &zones, data.study_area.as_ref().map(|a| a.polygons()));
+    spec.render_png(Size::SCREEN, &out("followup_zones.png"))?;
+    let (svg, _) = spec.render_svg(Size::SCREEN)?;
+    std::fs::write(out("followup_zones.svg"), svg)
+        .with_context(|| format!("cannot write {}", out("followup_zones.svg").display()))?;
+    let pers = &f.periods;
+    ctx.note(format!("{n_charts} control charts in {}", charts.display()));
     ctx.note(format!(
         "{} zones x {} periods written to {}",
         zones.len(),
@@ -261,4 +257,120 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         args.out.display()
     ));
     Ok(())
+}
+
+fn mark(s: Signal) -> Mark {
+    match s {
+        Signal::Lower => Mark::Lower,
+        Signal::Higher => Mark::Higher,
+        Signal::None => Mark::None,
+    }
+}
+
+/// The control chart of one series (English texts).
+pub fn control_chart(f: &Followup, s: &Series, title: &str) -> ControlChart {
+    let full_days = f
+        .periods
+        .iter()
+        .find(|p| !p.partial)
+        .map(|p| p.full.days())
+        .unwrap_or(0);
+    ControlChart {
+        title: title.into(),
+        points: s
+            .rows
+            .iter()
+            .map(|r| ControlPoint {
+                label: r.period.clone(),
+                count: Some(r.count as f64),
+                expected: r.expected,
+                lower: r.lower as f64,
+                upper: r.upper as f64,
+                mark: mark(r.signal),
+                partial: r.partial,
+            })
+            .collect(),
+        baseline_mean: (full_days > 0 && !f.params.seasonal).then(|| s.baseline_mean(full_days)),
+        legend: ControlLegend {
+            count: "incidents".into(),
+            band: "95 % normal variation".into(),
+            expected: "expected".into(),
+            baseline_mean: "baseline mean".into(),
+            lower: "signal: fewer".into(),
+            higher: "signal: more".into(),
+        },
+        y_label: "incidents per period".into(),
+        note: format!(
+            "Baseline {}..{}: {} incidents, dispersion {:.2} (negative binomial interval). * = period covered only partly.",
+            f.params.baseline.start, f.params.baseline.end, s.baseline.count, s.baseline.phi
+        ),
+        locale: Locale::EN,
+    }
+}
+
+/// The zones coloured by the latest period's signal (all incidents).
+fn zone_map(
+    f: &Followup,
+    zones: &[FollowupZone],
+    study: Option<&geo::MultiPolygon<f64>>,
+) -> MapSpec {
+    let latest = f
+        .periods
+        .last()
+        .map(|p| p.label.clone())
+        .unwrap_or_default();
+    let sig = |k: usize| {
+        f.series
+            .iter()
+            .find(|s| s.zone_index == Some(k) && s.problem_area.is_none())
+            .and_then(|s| s.rows.last())
+            .map_or(Signal::None, |r| r.signal)
+    };
+    let mut layers = Vec::new();
+    if let Some(a) = study {
+        layers.push(Layer::Area(AreaLayer::new(
+            "",
+            vec![a.clone()],
+            None,
+            Some(Colour::hex(0x555555)),
+        )));
+    }
+    for (signal, label, colour) in [
+        (Signal::Lower, "fewer than normal", Colour::rgb(26, 152, 80)),
+        (
+            Signal::None,
+            "within normal variation",
+            Colour::rgb(200, 200, 200),
+        ),
+        (Signal::Higher, "more than normal", Colour::rgb(215, 48, 39)),
+    ] {
+        let ks: Vec<usize> = (0..zones.len()).filter(|&k| sig(k) == signal).collect();
+        if ks.is_empty() {
+            continue;
+        }
+        let mut l = AreaLayer::new(
+            label,
+            ks.iter().map(|&k| zones[k].area.clone()).collect(),
+            Some(colour.with_alpha(0.75)),
+            Some(Colour::hex(0x333333)),
+        );
+        l.labels = ks.iter().map(|&k| zones[k].name.clone()).collect();
+        layers.push(Layer::Area(l));
+    }
+    // The zones fill the map; the boundary is only a backdrop.
+    let skip = usize::from(study.is_some());
+    let extent =
+        hotspot_render::layers_extent(&layers[skip..], 600.0).unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
+    MapSpec {
+        title: format!("Zones in {latest} against the baseline"),
+        subtitle: format!(
+            "all incidents; baseline {}..{}",
+            f.params.baseline.start, f.params.baseline.end
+        ),
+        attribution: "hotspot follow-up".into(),
+        legend_title: "Latest period".into(),
+        extent,
+        layers,
+        ..MapSpec::default()
+    }
 }
