@@ -49,6 +49,8 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
             data: &data,
             categories: &table,
             schools: &schools,
+            water: None,
+            at_risk: None,
         },
         &params,
     )?)

@@ -8,6 +8,7 @@
 //! the files. Public mode (`--public`) leaves out incident positions and
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
+mod at_risk;
 mod config;
 mod html;
 mod i18n;
@@ -111,6 +112,18 @@ pub struct Args {
     /// patrollable categories; key `include_all`).
     #[arg(long)]
     pub include_all: bool,
+    /// Built-up or populated polygons (GeoJSON): the area at risk (hotspot threshold, Gi*) is
+    /// restricted to them (key `at_risk`).
+    #[arg(long, value_name = "FILE")]
+    pub at_risk: Option<PathBuf>,
+    /// Restrict the area at risk to cells within M metres of an incident of the whole file (key
+    /// `at_risk_from_incidents`).
+    #[arg(long, value_name = "M")]
+    pub at_risk_from_incidents: Option<f64>,
+    /// How the bandwidth is chosen when --bandwidth-m is not given: `predictive` (temporal
+    /// cross-validation over 50-400 m, the default) or `arcgis` (key `bandwidth_rule`).
+    #[arg(long, value_name = "RULE")]
+    pub bandwidth_rule: Option<String>,
     /// Also write A4 300 dpi PNGs of the maps (`true`/`false`).
     #[arg(long, value_name = "BOOL")]
     pub print: Option<bool>,
@@ -147,6 +160,9 @@ impl Args {
             patrol_zones: self.patrol_zones,
             patrol_radius_m: self.patrol_radius_m,
             include_all: self.include_all.then_some(true),
+            at_risk: self.at_risk.clone(),
+            at_risk_from_incidents: self.at_risk_from_incidents,
+            bandwidth_rule: self.bandwidth_rule.clone(),
             print: self.print,
         }
     }
@@ -238,12 +254,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     })?;
 
     // 3. Every analysis, in the library.
+    let water_area = (!water.is_empty())
+        .then(|| MultiPolygon(water.iter().flat_map(|m| m.0.iter().cloned()).collect()));
+    let at_risk_area = s
+        .at_risk
+        .as_deref()
+        .map(|p| at_risk::read_polygons(p, &projector))
+        .transpose()?;
     let sit = step(ctx, tr.t("step.analyses"), || {
         Ok(hotspot::situation(
             SituationInput {
                 data: &data,
                 categories: &table,
                 schools: &schools,
+                water: water_area.as_ref(),
+                at_risk: at_risk_area.as_ref(),
             },
             &params,
         )?)

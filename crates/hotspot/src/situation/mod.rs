@@ -14,17 +14,19 @@ pub mod counts;
 pub mod params;
 
 pub use counts::{CountGrid, Counts};
-pub use params::{SituationKeys, SituationParams};
+pub use params::{BandwidthChoice, SituationKeys, SituationParams};
 
+use crate::area_at_risk::{AreaAtRisk, AreaAtRiskOptions, AreaAtRiskSummary};
 use crate::categories::{CategoryTable, Classification, ProblemArea};
 use crate::cluster::ClusterSummary;
 use crate::crs::Crs;
 use crate::density::{
-    Bandwidth, BandwidthRule, DensitySurface, Extent, Hotspots, Kde, KdeOptions, find_hotspots,
-    hotspots::HotspotThreshold,
+    Bandwidth, BandwidthRule, DensitySurface, Extent, Hotspots, Kde, KdeOptions, PredictiveOptions,
+    hotspots::{HotspotOptions, HotspotThreshold, find_hotspots_with},
 };
 use crate::disclosure::Suppress;
 use crate::error::Result;
+use crate::grid::GridSpec;
 use crate::incident::Incidents;
 use crate::ingest::Ingested;
 use crate::patrol::{PatrolPlan, PlanInput, PlanParams};
@@ -87,6 +89,10 @@ pub struct Density {
     pub hotspots_suppressed: usize,
     /// Surface cells masked in public mode.
     pub cells_masked: usize,
+    /// The area at risk on the density grid the hotspot threshold is taken over (`None`: no
+    /// study area, water or at-risk restriction given; the threshold is then taken over the cells
+    /// of positive density).
+    pub area_at_risk: Option<AreaAtRiskSummary>,
 }
 
 /// One incident cluster and the hull drawn for it.
@@ -150,8 +156,11 @@ pub struct Situation {
     pub grid: CountGrid,
     /// Kernel density and hotspots.
     pub density: Outcome<Density>,
-    /// Getis-Ord Gi* on the `grid_m` grid.
+    /// Getis-Ord Gi* on the `grid_m` grid (only the cells of the area at risk tested when water,
+    /// at-risk polygons or an incident buffer are given).
     pub gi_star: Outcome<GiStarResult>,
+    /// The area at risk of Gi* on the `grid_m` grid, when one was used.
+    pub gi_star_area: Option<AreaAtRiskSummary>,
     /// HDBSCAN clusters.
     pub clusters: Outcome<Clusters>,
     /// School zones.
@@ -169,6 +178,44 @@ pub struct SituationInput<'a> {
     pub categories: &'a CategoryTable,
     /// Schools.
     pub schools: &'a [School],
+    /// Water polygons (the report's `water` layer), removed from the area at risk.
+    pub water: Option<&'a geo::MultiPolygon<f64>>,
+    /// Built-up or populated polygons (key `at_risk`): the area at risk is restricted to them.
+    pub at_risk: Option<&'a geo::MultiPolygon<f64>>,
+}
+
+impl<'a> SituationInput<'a> {
+    /// The input without water or at-risk polygons.
+    pub fn new(data: &'a Ingested, categories: &'a CategoryTable, schools: &'a [School]) -> Self {
+        Self {
+            data,
+            categories,
+            schools,
+            water: None,
+            at_risk: None,
+        }
+    }
+
+    /// Whether the area at risk differs from the study area (water, at-risk polygons or an
+    /// incident buffer given).
+    fn restricts(&self, params: &SituationParams) -> bool {
+        self.water.is_some() || self.at_risk.is_some() || params.at_risk_from_incidents_m.is_some()
+    }
+
+    /// The area at risk on `spec`: the study area minus water, restricted to the at-risk polygons
+    /// and to cells within `at_risk_from_incidents_m` of an incident of the whole file.
+    fn area_on(&self, params: &SituationParams, spec: GridSpec) -> Result<AreaAtRisk> {
+        AreaAtRisk::build(
+            spec,
+            &AreaAtRiskOptions {
+                study_area: self.data.study_area.clone(),
+                water: self.water.cloned(),
+                at_risk: self.at_risk.cloned(),
+                from_incidents_m: params.at_risk_from_incidents_m,
+            },
+            &self.data.incidents,
+        )
+    }
 }
 
 /// Above this many incidents the situation leaves out the HDBSCAN clusters (and says so). The 1M
@@ -210,7 +257,8 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         .unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
     let grid = counts::grid_counts(&inc, extent, params.grid_m)?;
     let study = data.study_area.clone();
-    let density = Outcome::from_result(density(params, &inc, study.as_ref()));
+    let density = Outcome::from_result(density(params, &input, &inc, study.as_ref()));
+    let mut gi_star_area = None;
     let (gi_star, clusters) = if inc.is_empty() {
         (
             Outcome::Skipped(Skip::NoIncidents),
@@ -218,8 +266,18 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         )
     } else {
         let gi = Outcome::from_result(
-            GiStarParams::new(params.grid_m, 2.0 * params.grid_m)
-                .and_then(|p| crate::stats::getis_ord::hot_spots(&inc, study.as_ref(), &p)),
+            GiStarParams::new(params.grid_m, 2.0 * params.grid_m).and_then(|p| {
+                if input.restricts(params) {
+                    // Only the cells of the area at risk are tested: a cell is compared with the
+                    // places where incidents can happen, not with lakes and forest.
+                    let spec = GridSpec::covering(extent, params.grid_m, 0.0)?;
+                    let a = input.area_on(params, spec)?;
+                    gi_star_area = Some(a.summary().clone());
+                    crate::stats::getis_ord::hot_spots_at_risk(&inc, &a, &p)
+                } else {
+                    crate::stats::getis_ord::hot_spots(&inc, study.as_ref(), &p)
+                }
+            }),
         );
         let cl = if inc.len() <= CLUSTER_LIMIT {
             Outcome::from_result(clusters(&inc, !params.public))
@@ -289,6 +347,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         grid,
         density,
         gi_star,
+        gi_star_area,
         clusters,
         schools_report,
         patrol,
@@ -305,21 +364,59 @@ pub fn problem_areas(cls: &Classification) -> Result<ProblemAreas> {
     Ok(ProblemAreas::from_classification(cls))
 }
 
-/// Kernel density (quartic; bandwidth given or by the ArcGIS rule) on the study area's grid, hotspots
-/// as the top `hotspot_top_percent` of the cells with at least `hotspot_min_incidents` incidents.
-fn density(s: &SituationParams, inc: &Incidents, study: Option<&StudyArea>) -> Result<Density> {
+/// Kernel density (quartic) on the study area's grid and its hotspots.
+///
+/// **Bandwidth.** `bandwidth_m` when given; else by `bandwidth_rule`: `predictive` (the default)
+/// chooses among 50-400 m by temporal cross-validation of PAI at `hotspot_top_percent` of the area
+/// at risk ([`crate::density::bandwidth_cv`]), falling back to the ArcGIS rule where incidents lack
+/// times; `arcgis` always uses the rule.
+///
+/// **Hotspots.** The densest `hotspot_top_percent` of the cells of the area at risk (the study area
+/// minus water, restricted as configured; without study area or restriction, the cells of positive
+/// density), split at saddles into one hotspot per prominent peak
+/// ([`crate::density::hotspots::find_hotspots_with`]), keeping those with at least
+/// `hotspot_min_incidents` incidents.
+fn density(
+    s: &SituationParams,
+    input: &SituationInput<'_>,
+    inc: &Incidents,
+    study: Option<&StudyArea>,
+) -> Result<Density> {
     let mut opts = KdeOptions::new(s.bandwidth_m.unwrap_or(300.0), s.cell_m);
     if s.bandwidth_m.is_none() {
-        opts.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
+        opts.bandwidth = match s.bandwidth_rule {
+            BandwidthChoice::Predictive => Bandwidth::Predictive(PredictiveOptions {
+                coverage_pct: s.hotspot_top_percent,
+                ..PredictiveOptions::default()
+            }),
+            BandwidthChoice::Arcgis => Bandwidth::Rule(BandwidthRule::Arcgis),
+        };
     }
     if let Some(a) = study {
         opts.extent = Extent::Area(a.clone());
     }
+    let area = if study.is_some() || input.restricts(s) {
+        let (bbox, pad) = match study {
+            Some(a) => (a.bbox(), 0.0),
+            None => (
+                inc.bbox().unwrap_or([0.0, 0.0, 1000.0, 1000.0]),
+                PredictiveOptions::default().max_m,
+            ),
+        };
+        let spec = GridSpec::covering_with_limit(bbox, s.cell_m, pad, opts.max_cells)?;
+        Some(input.area_on(s, spec)?)
+    } else {
+        None
+    };
+    opts.at_risk = area.clone();
     let surface = Kde::new(opts)?.estimate(inc)?;
-    let mut hotspots = find_hotspots(
+    let mut hotspots = find_hotspots_with(
         &surface,
         inc,
-        HotspotThreshold::TopAreaPercent(s.hotspot_top_percent),
+        &HotspotOptions {
+            area: area.as_ref(),
+            ..HotspotOptions::new(HotspotThreshold::TopAreaPercent(s.hotspot_top_percent))
+        },
     )?;
     // Hotspots resting on a handful of incidents are kernel bumps, not places to act on.
     let before = hotspots.hotspots.len();
@@ -335,6 +432,7 @@ fn density(s: &SituationParams, inc: &Incidents, study: Option<&StudyArea>) -> R
         hotspots,
         hotspots_suppressed,
         cells_masked: 0,
+        area_at_risk: area.map(|a| a.summary().clone()),
     })
 }
 
@@ -448,6 +546,18 @@ impl Situation {
                     "cell_m": d.surface.raster.spec.cell_m,
                     "units": d.surface.units.name(),
                     "cells_masked_public": d.cells_masked,
+                    "bandwidth_rule": self.params.bandwidth_rule.name(),
+                    "bandwidth_selection": bw.selection.as_ref().map(|sel| json!({
+                        "method": sel.method,
+                        "score": sel.score,
+                        "score_cell_m": sel.score_cell_m,
+                        "candidates_m": sel.candidates.iter().map(|c| c.bandwidth_m).collect::<Vec<_>>(),
+                        "mean_pai": sel.candidates.iter().map(|c| c.mean_pai).collect::<Vec<_>>(),
+                        "mean_hit_rate": sel.candidates.iter().map(|c| c.mean_hit_rate).collect::<Vec<_>>(),
+                        "chosen_m": sel.chosen_m,
+                        "fallback": sel.fallback,
+                    })),
+                    "area_at_risk": d.area_at_risk,
                 }),
             );
             m.insert(
@@ -457,11 +567,15 @@ impl Situation {
                     "threshold": d.hotspots.threshold,
                     "units": d.hotspots.units,
                     "suppressed_public": d.hotspots_suppressed,
+                    "reference": d.hotspots.reference,
+                    "reference_cells": d.hotspots.reference_cells,
+                    "delineation": d.hotspots.delineation,
                     "hotspots": d.hotspots.hotspots.iter().map(|h| json!({
                         "rank": h.rank,
                         "incidents": self.cv(h.incidents as u64),
                         "area_km2": h.area_km2,
                         "peak_density": h.peak_density,
+                        "share": self.count(h.incidents as u64).map(|_| h.share),
                     })).collect::<Vec<_>>(),
                 }),
             );
@@ -483,6 +597,7 @@ impl Situation {
                     "hot_99": n[0], "hot_95": n[1], "hot_90": n[2],
                     "cold_99": n[3], "cold_95": n[4], "cold_90": n[5],
                     "note": r.note(),
+                    "area_at_risk": self.gi_star_area,
                 }),
             );
         }

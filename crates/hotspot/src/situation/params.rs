@@ -22,7 +22,7 @@ pub struct SituationKeys {
     pub seed: Option<u64>,
     /// Density cell, metres (1..=10 000, default 50).
     pub cell_m: Option<f64>,
-    /// Kernel bandwidth, metres (1..=100 000; default: the ArcGIS rule).
+    /// Kernel bandwidth, metres (1..=100 000; default: chosen by `bandwidth_rule`).
     pub bandwidth_m: Option<f64>,
     /// Hotspots: the densest this percent of the study area (0.01..=100, default 1).
     pub hotspot_top_percent: Option<f64>,
@@ -39,6 +39,12 @@ pub struct SituationKeys {
     /// Patrol zones weigh every incident, also fraud and online/phone offences (default false: only
     /// patrollable categories; the `--include-all` flag of `hotspot patrol`).
     pub include_all: Option<bool>,
+    /// Area at risk: only cells within this many metres of an incident of the whole data span
+    /// (default: no such restriction; `--at-risk-from-incidents`).
+    pub at_risk_from_incidents: Option<f64>,
+    /// How the bandwidth is chosen when `bandwidth_m` is unset: `predictive` (temporal
+    /// cross-validation, the default) or `arcgis` (the ArcGIS rule).
+    pub bandwidth_rule: Option<String>,
 }
 
 /// Checked parameters of [`crate::situation::situation`]. Build with [`SituationParams::new`] from
@@ -57,7 +63,7 @@ pub struct SituationParams {
     pub seed: u64,
     /// Density cell, metres.
     pub cell_m: f64,
-    /// Kernel bandwidth, metres (`None` = the ArcGIS rule).
+    /// Kernel bandwidth, metres (`None` = chosen by [`SituationParams::bandwidth_rule`]).
     pub bandwidth_m: Option<f64>,
     /// Hotspot share of the study area, percent.
     pub hotspot_top_percent: f64,
@@ -73,6 +79,32 @@ pub struct SituationParams {
     pub patrol_radius_m: f64,
     /// Patrol zones weigh every incident (not only patrollable ones).
     pub include_all: bool,
+    /// Area at risk: only cells within this many metres of an incident (`None`: no restriction).
+    pub at_risk_from_incidents_m: Option<f64>,
+    /// How the bandwidth is chosen when [`SituationParams::bandwidth_m`] is unset.
+    pub bandwidth_rule: BandwidthChoice,
+}
+
+/// How the situation chooses the kernel bandwidth when none is given (key `bandwidth_rule`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BandwidthChoice {
+    /// Temporal cross-validation of PAI over 50-400 m
+    /// ([`crate::density::Bandwidth::Predictive`]); the ArcGIS rule where incidents lack times.
+    #[default]
+    Predictive,
+    /// The ArcGIS rule ([`crate::density::BandwidthRule::Arcgis`]).
+    Arcgis,
+}
+
+impl BandwidthChoice {
+    /// `predictive` or `arcgis`, as written in `report.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BandwidthChoice::Predictive => "predictive",
+            BandwidthChoice::Arcgis => "arcgis",
+        }
+    }
 }
 
 impl Default for SituationParams {
@@ -92,6 +124,8 @@ impl Default for SituationParams {
             patrol_zones: 5,
             patrol_radius_m: 250.0,
             include_all: false,
+            at_risk_from_incidents_m: None,
+            bandwidth_rule: BandwidthChoice::Predictive,
         }
     }
 }
@@ -140,6 +174,17 @@ impl SituationParams {
                 "must be between 1 and 50",
             ));
         }
+        let bandwidth_rule = match keys.bandwidth_rule.as_deref() {
+            None | Some("predictive") => BandwidthChoice::Predictive,
+            Some("arcgis") => BandwidthChoice::Arcgis,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "bandwidth_rule",
+                    other,
+                    "use predictive or arcgis",
+                ));
+            }
+        };
         Ok(Self {
             public: keys.public.unwrap_or(false),
             min_count,
@@ -175,6 +220,11 @@ impl SituationParams {
                 5_000.0,
             )?,
             include_all: keys.include_all.unwrap_or(d.include_all),
+            at_risk_from_incidents_m: keys
+                .at_risk_from_incidents
+                .map(|m| within("at_risk_from_incidents", m, 1.0, 100_000.0))
+                .transpose()?,
+            bandwidth_rule,
         })
     }
 }
@@ -225,6 +275,20 @@ mod tests {
                     ..Default::default()
                 },
                 "`from`",
+            ),
+            (
+                SituationKeys {
+                    bandwidth_rule: Some("scott".into()),
+                    ..Default::default()
+                },
+                "`bandwidth_rule`",
+            ),
+            (
+                SituationKeys {
+                    at_risk_from_incidents: Some(-5.0),
+                    ..Default::default()
+                },
+                "`at_risk_from_incidents`",
             ),
         ] {
             let e = SituationParams::new(&keys).unwrap_err().to_string();

@@ -73,6 +73,8 @@ fn build(public: bool) -> (Situation, Ingested) {
             data: &data,
             categories: &table,
             schools: &[],
+            water: None,
+            at_risk: None,
         },
         &params,
     )
@@ -178,6 +180,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             data: &data,
             categories: &table,
             schools,
+            water: None,
+            at_risk: None,
         },
         &params,
     )
@@ -199,6 +203,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             data: &data,
             categories: &table,
             schools,
+            water: None,
+            at_risk: None,
         },
         &params,
     )

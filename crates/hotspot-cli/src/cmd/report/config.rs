@@ -57,6 +57,9 @@ pub struct FileConfig {
     pub patrol_zones: Option<usize>,
     pub patrol_radius_m: Option<f64>,
     pub include_all: Option<bool>,
+    pub at_risk: Option<PathBuf>,
+    pub at_risk_from_incidents: Option<f64>,
+    pub bandwidth_rule: Option<String>,
     pub print: Option<bool>,
 }
 
@@ -78,6 +81,7 @@ impl FileConfig {
             &mut c.water,
             &mut c.categories,
             &mut c.out,
+            &mut c.at_risk,
         ]
         .into_iter()
         .flatten()
@@ -118,6 +122,9 @@ pub struct Settings {
     pub patrol_zones: usize,
     pub patrol_radius_m: f64,
     pub include_all: bool,
+    pub at_risk: Option<PathBuf>,
+    pub at_risk_from_incidents: Option<f64>,
+    pub bandwidth_rule: hotspot::situation::BandwidthChoice,
     pub print: bool,
 }
 
@@ -161,6 +168,8 @@ impl Settings {
             patrol_zones: pick!(patrol_zones),
             patrol_radius_m: pick!(patrol_radius_m),
             include_all: pick!(include_all),
+            at_risk_from_incidents: pick!(at_risk_from_incidents),
+            bandwidth_rule: pick!(bandwidth_rule),
         })?;
         Ok(Settings {
             title: pick!(title),
@@ -188,6 +197,9 @@ impl Settings {
             patrol_zones: p.patrol_zones,
             patrol_radius_m: p.patrol_radius_m,
             include_all: p.include_all,
+            at_risk: pick!(at_risk),
+            at_risk_from_incidents: p.at_risk_from_incidents_m,
+            bandwidth_rule: p.bandwidth_rule,
             print: pick!(print).unwrap_or(true),
         })
     }
@@ -211,6 +223,8 @@ impl Settings {
             patrol_zones: Some(self.patrol_zones),
             patrol_radius_m: Some(self.patrol_radius_m),
             include_all: Some(self.include_all),
+            at_risk_from_incidents: self.at_risk_from_incidents,
+            bandwidth_rule: Some(self.bandwidth_rule.name().to_string()),
         })
     }
 }

@@ -11,6 +11,54 @@ use hotspot_render::Locale;
 
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "bw.fixed",
+        "bandbredd {b} m (angiven).",
+        "bandwidth {b} m (given).",
+    ),
+    (
+        "bw.arcgis",
+        "bandbredd {b} m enligt ArcGIS-regeln.",
+        "bandwidth {b} m by the ArcGIS rule.",
+    ),
+    (
+        "bw.fallback",
+        "bandbredd {b} m enligt ArcGIS-regeln, eftersom tiderna inte räcker för korsvalidering ({why}).",
+        "bandwidth {b} m by the ArcGIS rule, as the times do not allow a cross-validated choice ({why}).",
+    ),
+    (
+        "bw.predictive",
+        "bandbredd {b} m, vald genom tidsmässig korsvalidering bland {k} kandidater från {lo} till {hi} m: ytan anpassas på tidigare månader och prövas på var och en av de {f} följande perioderna med PAI (andelen av nästa periods händelser i de tätaste {p} % av ytan delat med ytandelen; medel-PAI {pai}; alla kandidater: {scores}).",
+        "bandwidth {b} m, chosen by temporal cross-validation out of {k} candidates from {lo} to {hi} m: the surface is fitted on earlier months and scored on each of the {f} following periods by the PAI (the share of the next period's incidents in the densest {p} % of the area over that area share; mean PAI {pai}; all candidates: {scores}).",
+    ),
+    (
+        "area.text",
+        "rutorna i {what} ({km2} av {of} km²)",
+        "the cells of {what} ({km2} of {of} km²)",
+    ),
+    ("area.study", "studieområdet", "the study area"),
+    ("area.minus_water", "utom vatten", "minus water"),
+    (
+        "area.in_polygons",
+        "inom de angivna bebyggda områdena",
+        "inside the built-up areas given",
+    ),
+    (
+        "area.near",
+        "inom {m} m från en händelse",
+        "within {m} m of an incident",
+    ),
+    (
+        "area.positive",
+        "rutorna inom kärnans räckvidd från någon händelse",
+        "the cells within the kernel's reach of an incident",
+    ),
+    ("area.study_cells", "studieområdet", "the study area"),
+    (
+        "area.box",
+        "rutnätet över händelsernas utbredning",
+        "the grid over the incidents' extent",
+    ),
     ("title.default", "Lägesbild", "Situation report"),
     (
         "step.layers",
@@ -24,8 +72,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "gi.text",
-        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än kommunen i genomsnitt, blå signifikant färre.",
-        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the municipal average, blue significantly fewer.",
+        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än genomsnittsrutan i {ref}, blå signifikant färre.",
+        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the average cell of {ref}, blue significantly fewer.",
     ),
     (
         "gi.failed",
@@ -136,8 +184,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "method.kde",
-        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986); bandbredd enligt ArcGIS-regeln (ESRI, Kernel Density) om ingen anges; hotspot-områden som de tätaste rutorna, konturerade med marching squares.",
-        "Density: kernel density with a quartic kernel (Silverman 1986); bandwidth by the ArcGIS rule (ESRI, Kernel Density) unless given; hotspot areas as the densest cells, outlined by marching squares.",
+        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986). Bandbredden väljs för prognos om ingen anges: tidsmässig korsvalidering (rullande start, Tashman 2000) bland 50–400 m med PAI (Chainey, Tompson & Uhlig 2008) som mått; med bandwidth_rule = \"arcgis\", och när tider saknas, ArcGIS-regeln (ESRI, Kernel Density). Tröskeln tas över riskområdet (studieområdet utom vatten, ev. begränsat med at_risk eller at_risk_from_incidents), och sammanhängande områden delas vid sadelpunkter (vattendelare, Vincent & Soille 1991) när den lägre toppen höjer sig minst 20 % över sadeln; konturer med marching squares.",
+        "Density: kernel density with a quartic kernel (Silverman 1986). Unless given, the bandwidth is chosen for prediction: temporal cross-validation (rolling origin, Tashman 2000) over 50-400 m scored by the PAI (Chainey, Tompson & Uhlig 2008); with bandwidth_rule = \"arcgis\", and where incidents lack times, the ArcGIS rule (ESRI, Kernel Density). The threshold is taken over the area at risk (the study area minus water, restricted by at_risk or at_risk_from_incidents when given), and connected regions are split at saddles (watershed, Vincent & Soille 1991) where the lower peak rises at least 20 % above the saddle; outlines by marching squares.",
     ),
     (
         "method.schools",
@@ -238,8 +286,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "kde.text",
-        "Kerneltäthet med kvartisk kärna, bandbredd {b} m (regel: {rule}) på rutor om {c} m. Hotspot-områden är de tätaste {p} % av rutorna: {k} områden som rymmer {share} av händelserna.",
-        "Kernel density with a quartic kernel, bandwidth {b} m (rule: {rule}) on cells of {c} m. Hotspot areas are the densest {p} % of the cells: {k} areas holding {share} of the incidents.",
+        "Kerneltäthet med kvartisk kärna på rutor om {c} m; {bw} Hotspot-områdena är de tätaste {p} % av {ref}, delade vid sadelpunkter så att varje område är en egen topp (en plats): {k} områden som rymmer {share} av händelserna.",
+        "Kernel density with a quartic kernel on cells of {c} m; {bw} Hotspot areas are the densest {p} % of {ref}, split at saddles so that each area is one peak (one place): {k} areas holding {share} of the incidents.",
     ),
     (
         "legend.density",

@@ -106,8 +106,11 @@ pub fn hotspots(
     b.push(Block::Para(tr.fmt(
         "kde.text",
         &[
-            ("b", &tr.loc.num(bw.bandwidth_m, 0)),
-            ("rule", bw.method),
+            ("bw", &super::at_risk::bandwidth_text(tr, bw)),
+            (
+                "ref",
+                &super::at_risk::reference_text(run, d.area_at_risk.as_ref()),
+            ),
             ("c", &tr.loc.num(run.s.cell_m, 0)),
             ("p", &tr.loc.num(run.s.hotspot_top_percent, 0)),
             ("k", &hs.len().to_string()),
@@ -720,6 +723,14 @@ pub fn gi_star(
         &[
             ("c", &tr.loc.num(run.s.grid_m, 0)),
             ("d", &tr.loc.num(2.0 * run.s.grid_m, 0)),
+            (
+                "ref",
+                &match &run.sit.gi_star_area {
+                    Some(a) => super::at_risk::reference_text(run, Some(a)),
+                    None if run.sit.study.is_some() => tr.t("area.study_cells").into(),
+                    None => tr.t("area.box").into(),
+                },
+            ),
         ],
     )));
     // Bins 3, 2, 1 (hot) and -3, -2, -1 (cold) → classes 0..6.
