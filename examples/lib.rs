@@ -49,6 +49,8 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
             data: &data,
             categories: &table,
             schools: &schools,
+            basemap: None,
+            name_lang: hotspot::basemap::NameLang::Sv,
         },
         &params,
     )?)
