@@ -2,6 +2,7 @@
 //! here as [`situation_from_config`], so that a test can check it against the report's
 //! `summary.json`.
 
+use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::CategoryTable;
 use hotspot::ingest::{Boundary, ReadOptions, read_path};
 use hotspot::situation::{Situation, SituationInput, SituationKeys, SituationParams, situation};
@@ -14,6 +15,12 @@ struct Files {
     boundary: Option<PathBuf>,
     schools: Option<PathBuf>,
     categories: Option<PathBuf>,
+    places: Option<PathBuf>,
+    roads: Option<PathBuf>,
+    water: Option<PathBuf>,
+    buildings: Option<PathBuf>,
+    at_risk: Option<PathBuf>,
+    lang: Option<String>,
 }
 
 /// Builds the situation of a `report.toml` with the library alone: the files it names (relative to
@@ -44,13 +51,45 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
         Some(p) => hotspot::schools::read_schools(&base.join(p), &data.projector)?,
         None => Vec::new(),
     };
+    let basemap = Basemap::read(
+        &BasemapSources {
+            places: files.places.map(|p| base.join(p)),
+            roads: files.roads.map(|p| base.join(p)),
+            water: files.water.map(|p| base.join(p)),
+            buildings: files.buildings.map(|p| base.join(p)),
+        },
+        &data.projector,
+    )?;
+    let water = (!basemap.water.is_empty()).then(|| {
+        geo::MultiPolygon(
+            basemap
+                .water
+                .iter()
+                .flat_map(|m| m.0.iter().cloned())
+                .collect(),
+        )
+    });
+    let at_risk = match &files.at_risk {
+        Some(p) => Some(
+            Boundary::read(&base.join(p), None)?
+                .to_study_area(&data.projector)?
+                .polygons()
+                .clone(),
+        ),
+        None => None,
+    };
     Ok(situation(
         SituationInput {
             data: &data,
             categories: &table,
             schools: &schools,
-            water: None,
-            at_risk: None,
+            water: water.as_ref(),
+            at_risk: at_risk.as_ref(),
+            basemap: Some(&basemap),
+            name_lang: match files.lang.as_deref() {
+                Some("en") => NameLang::En,
+                _ => NameLang::Sv,
+            },
         },
         &params,
     )?)

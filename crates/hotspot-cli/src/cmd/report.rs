@@ -9,6 +9,7 @@
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
 mod at_risk;
+mod answer;
 mod config;
 mod html;
 mod i18n;
@@ -18,15 +19,15 @@ use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use config::{FileConfig, Lang, Settings};
 use geo::{LineString, MultiPolygon, Polygon};
+use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::{CategoryTable, ProblemArea};
 use hotspot::crs::Projector;
 use hotspot::disclosure::Suppress;
-use hotspot::ingest::layers::LinesAndAreas;
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::situation::{Outcome, Situation, SituationInput, Skip};
 use hotspot_render::{
-    AreaLayer, Bar, BarChart, CellLayer, Chart, Class, Colour, ColourScale, HeatTable, Layer,
-    LineLayer, MapSpec, PointLayer, Series, Size, StackedBars, Symbol, palette,
+    AreaLayer, Bar, BarChart, BasemapLayer, BasemapLegend, CellLayer, Chart, Class, Colour,
+    ColourScale, HeatTable, Layer, MapSpec, PointLayer, Series, Size, StackedBars, Symbol, palette,
 };
 use html::Block;
 use i18n::Tr;
@@ -66,12 +67,19 @@ pub struct Args {
     /// Schools (GeoJSON points with a `name` property).
     #[arg(long, value_name = "FILE")]
     pub schools: Option<PathBuf>,
-    /// Roads for the basemap (GeoJSON lines, lon/lat).
+    /// Basemap places: points with a `name` (squares, stations, schools, villages); results are
+    /// named after them (docs/basemap.md).
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// Basemap roads (GeoJSON lines, lon/lat; optional `name`, class from `highway`/`class`).
     #[arg(long, value_name = "FILE")]
     pub roads: Option<PathBuf>,
-    /// Water for the basemap (GeoJSON polygons or lines, lon/lat).
+    /// Basemap water (GeoJSON polygons or lines, lon/lat).
     #[arg(long, value_name = "FILE")]
     pub water: Option<PathBuf>,
+    /// Basemap buildings (GeoJSON polygons, lon/lat).
+    #[arg(long, value_name = "FILE")]
+    pub buildings: Option<PathBuf>,
     /// Category table (TOML) mapping categories to problem areas; default: the built-in table.
     #[arg(long, value_name = "FILE")]
     pub categories: Option<PathBuf>,
@@ -141,8 +149,10 @@ impl Args {
             incidents: self.incidents.clone(),
             boundary: self.ingest.boundary.clone(),
             schools: self.schools.clone(),
+            places: self.places.clone(),
             roads: self.roads.clone(),
             water: self.water.clone(),
+            buildings: self.buildings.clone(),
             categories: self.categories.clone(),
             out: self.out.clone(),
             lang: self.lang,
@@ -203,9 +213,7 @@ struct Run {
     sit: Situation,
     projector: Projector,
     boundary: Option<MultiPolygon<f64>>,
-    roads: Vec<LineString<f64>>,
-    water: Vec<MultiPolygon<f64>>,
-    water_lines: Vec<LineString<f64>>,
+    basemap: Basemap,
     schools: Vec<(String, [f64; 2])>,
     crs_name: String,
     config_dir: PathBuf,
@@ -237,25 +245,35 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let boundary = data.study_area.as_ref().map(|a| a.polygons().clone());
 
     // 2. Basemap and schools.
-    let (roads, water, water_lines, schools) = step(ctx, tr.t("step.basemap"), || {
-        let roads = match &s.roads {
-            Some(p) => read_lines(p, &projector)?.0,
-            None => Vec::new(),
-        };
-        let (wl, wp) = match &s.water {
-            Some(p) => read_lines(p, &projector)?,
-            None => (Vec::new(), Vec::new()),
-        };
+    let (basemap, schools) = step(ctx, tr.t("step.basemap"), || {
+        let basemap = Basemap::read(
+            &BasemapSources {
+                places: s.places.clone(),
+                roads: s.roads.clone(),
+                water: s.water.clone(),
+                buildings: s.buildings.clone(),
+            },
+            &projector,
+        )?;
+        for sk in &basemap.skipped {
+            ctx.note(format!(
+                "{}: feature {} left out of the {} layer: {}",
+                sk.path.display(),
+                sk.feature,
+                sk.layer,
+                sk.reason
+            ));
+        }
         let schools = match &s.schools {
             Some(p) => hotspot::schools::read_schools(p, &projector)?,
             None => Vec::new(),
         };
-        Ok((roads, wp, wl, schools))
+        Ok((basemap, schools))
     })?;
 
     // 3. Every analysis, in the library.
-    let water_area = (!water.is_empty())
-        .then(|| MultiPolygon(water.iter().flat_map(|m| m.0.iter().cloned()).collect()));
+    let water_area = (!basemap.water.is_empty())
+        .then(|| MultiPolygon(basemap.water.iter().flat_map(|m| m.0.iter().cloned()).collect()));
     let at_risk_area = s
         .at_risk
         .as_deref()
@@ -269,6 +287,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 schools: &schools,
                 water: water_area.as_ref(),
                 at_risk: at_risk_area.as_ref(),
+                basemap: Some(&basemap),
+                name_lang: match s.lang {
+                    Lang::Sv => NameLang::Sv,
+                    Lang::En => NameLang::En,
+                },
             },
             &params,
         )?)
@@ -286,9 +309,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         sup: sit.suppress,
         projector,
         boundary,
-        roads,
-        water,
-        water_lines,
+        basemap,
         schools: schools
             .iter()
             .map(|s| (s.name.clone(), s.location()))
@@ -410,33 +431,25 @@ fn basemap_layers(run: &Run) -> Vec<Layer> {
             Some(palette::BOUNDARY),
         )));
     }
-    if !run.water.is_empty() {
-        layers.push(Layer::Area(AreaLayer::new(
-            tr.t("legend.water"),
-            run.water.clone(),
-            Some(palette::WATER),
-            None,
-        )));
-    }
-    if !run.water_lines.is_empty() {
-        layers.push(Layer::Lines(LineLayer {
-            legend: if run.water.is_empty() {
-                tr.t("legend.water").into()
-            } else {
+    if !run.basemap.is_empty() {
+        let mut bm = BasemapLayer::new(&run.basemap);
+        // Public maps label places and roads like internal ones: names are of the basemap, not
+        // of incidents.
+        bm.legend = BasemapLegend {
+            water: if run.basemap.water.is_empty() {
                 String::new()
+            } else {
+                tr.t("legend.water").into()
             },
-            lines: run.water_lines.clone(),
-            colour: Colour::hex(0x6baed6),
-            width_pt: 0.8,
-        }));
-    }
-    if !run.roads.is_empty() {
-        layers.push(Layer::Lines(LineLayer {
-            legend: tr.t("legend.roads").into(),
-            lines: run.roads.clone(),
-            colour: palette::ROAD,
-            width_pt: 0.7,
-        }));
+            buildings: String::new(),
+            major_roads: if run.basemap.roads.is_empty() {
+                String::new()
+            } else {
+                tr.t("legend.roads").into()
+            },
+            streets: String::new(),
+        };
+        layers.push(Layer::Basemap(bm));
     }
     layers
 }
@@ -679,6 +692,9 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
     let tr = &run.tr;
     let c = &run.sit.counts;
     let mut b = Vec::new();
+
+    // Answer first: what to do, then the evidence.
+    b.extend(answer::blocks(run));
 
     // Summary figures.
     b.push(Block::Heading("summary".into(), tr.t("sec.summary").into()));
@@ -1212,6 +1228,7 @@ fn summary_json(run: &Run) -> Value {
         "tool": "hotspot",
         "version": env!("CARGO_PKG_VERSION"),
         "mode": if run.s.public { "public" } else { "internal" },
+        "recommendations": run.sit.recommendations_value(),
         "parameters": params_json(run),
         "period": run.sit.period_value(),
         "crs": run.crs_name,
@@ -1268,8 +1285,10 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         ("incidents", Some(s.incidents.clone())),
         ("boundary", s.boundary.clone()),
         ("schools", s.schools.clone()),
+        ("places", s.places.clone()),
         ("roads", s.roads.clone()),
         ("water", s.water.clone()),
+        ("buildings", s.buildings.clone()),
         ("categories", s.categories.clone()),
     ] {
         if let Some(p) = p {
@@ -1288,9 +1307,4 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         "inputs": inputs,
         "outputs": files,
     }))
-}
-
-/// Reads a basemap file of lines and polygons (`hotspot::ingest::layers::read_lines`).
-fn read_lines(p: &Path, projector: &Projector) -> anyhow::Result<LinesAndAreas> {
-    Ok(hotspot::ingest::layers::read_lines(p, projector)?)
 }

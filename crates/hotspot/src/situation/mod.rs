@@ -11,9 +11,11 @@
 //! [`Outcome::Failed`] with its message, and the report says so.
 
 pub mod counts;
+pub mod names;
 pub mod params;
 
 pub use counts::{CountGrid, Counts};
+pub use names::{Names, Recommendation, school_concerns};
 pub use params::{BandwidthChoice, SituationKeys, SituationParams};
 
 use crate::area_at_risk::{AreaAtRisk, AreaAtRiskOptions, AreaAtRiskSummary};
@@ -167,6 +169,8 @@ pub struct Situation {
     pub schools_report: Outcome<SchoolReport>,
     /// Patrol plan.
     pub patrol: Outcome<PatrolPlan>,
+    /// Place names of the results ([`names::name_results`]; empty without a basemap).
+    pub names: Names,
 }
 
 /// What [`situation`] works on.
@@ -182,6 +186,10 @@ pub struct SituationInput<'a> {
     pub water: Option<&'a geo::MultiPolygon<f64>>,
     /// Built-up or populated polygons (key `at_risk`): the area at risk is restricted to them.
     pub at_risk: Option<&'a geo::MultiPolygon<f64>>,
+    /// Basemap whose places and named roads name the results (`None`: results are not named).
+    pub basemap: Option<&'a crate::basemap::Basemap>,
+    /// Language of generated names ("nära X (N m)").
+    pub name_lang: crate::basemap::NameLang,
 }
 
 impl<'a> SituationInput<'a> {
@@ -193,6 +201,8 @@ impl<'a> SituationInput<'a> {
             schools,
             water: None,
             at_risk: None,
+            basemap: None,
+            name_lang: crate::basemap::NameLang::Sv,
         }
     }
 
@@ -351,12 +361,22 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         clusters,
         schools_report,
         patrol,
+        names: Names::default(),
     };
-    Ok(if params.public {
+    let mut s = if params.public {
         crate::disclosure::publish(s, params.min_count)
     } else {
         s
-    })
+    };
+    if let Some(b) = input.basemap {
+        s.names = names::name_results(
+            &s,
+            b,
+            crate::basemap::DEFAULT_NAME_DISTANCE_M,
+            input.name_lang,
+        )?;
+    }
+    Ok(s)
 }
 
 /// The problem areas of the citizen promise as the school and patrol analyses' columns.
@@ -655,6 +675,8 @@ impl Situation {
                         "harm": z.harm,
                         "pai": z.pai,
                         "windows": z.windows.label(),
+                        "hours": names::hours_text(&z.windows.merged()),
+                        "place": self.names.patrol(z.rank.saturating_sub(1)),
                         "days": z.top_days.iter().map(|d| WEEKDAYS[*d]).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 }),

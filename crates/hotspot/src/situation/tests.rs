@@ -75,6 +75,8 @@ fn build(public: bool) -> (Situation, Ingested) {
             schools: &[],
             water: None,
             at_risk: None,
+            basemap: None,
+            name_lang: crate::basemap::NameLang::Sv,
         },
         &params,
     )
@@ -182,6 +184,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             schools,
             water: None,
             at_risk: None,
+            basemap: None,
+            name_lang: crate::basemap::NameLang::Sv,
         },
         &params,
     )
@@ -205,6 +209,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             schools,
             water: None,
             at_risk: None,
+            basemap: None,
+            name_lang: crate::basemap::NameLang::Sv,
         },
         &params,
     )
@@ -212,4 +218,56 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
     let rep = s.schools_report.done().unwrap();
     assert_eq!(school_ranking(rep).len(), 1);
     assert!(s.analyses_value()["schools"]["ranking"][0]["school"] == "Skolan");
+}
+
+#[test]
+fn results_are_named_and_recommendations_follow_the_plan() {
+    use crate::basemap::{Basemap, NameKind, NameLang, Place};
+    let (mut s, _) = build(false);
+    let plan = s.patrol.done().unwrap().clone();
+    // The evening-violence square is the first zone; put "Torget" 40 m from its centre and a
+    // station 2 km away.
+    let c = plan.zones[0].centre;
+    let bm = Basemap {
+        places: vec![
+            Place {
+                name: "Torget".into(),
+                kind: "square".into(),
+                xy: [c[0] + 40.0, c[1]],
+            },
+            Place {
+                name: "Station".into(),
+                kind: "station".into(),
+                xy: [c[0] + 2000.0, c[1] + 2000.0],
+            },
+        ],
+        ..Default::default()
+    };
+    s.names = names::name_results(&s, &bm, 150.0, NameLang::Sv).unwrap();
+    assert_eq!(s.names.patrol.len(), plan.zones.len());
+    let n0 = s.names.patrol[0].as_ref().unwrap();
+    assert_eq!(
+        (n0.name.as_str(), n0.kind, n0.distance_m),
+        ("Torget", NameKind::Place, 40.0)
+    );
+    let recs = s.recommendations();
+    assert_eq!(recs.len(), plan.zones.len());
+    assert_eq!(recs[0].place.as_deref(), Some("Torget"));
+    // 150 assaults at 20-22 h: violence is the zone's main area and the hours are the evening.
+    assert_eq!(recs[0].problem_areas[0], "violence");
+    let start: u32 = recs[0].hours[..2].parse().unwrap();
+    assert!((20..=22).contains(&start), "{}", recs[0].hours);
+    assert_eq!(recs[0].days.len(), plan.zones[0].top_days.len());
+    let v = s.recommendations_value();
+    assert_eq!(v[0]["rank"], 1);
+    assert_eq!(v[0]["place"], "Torget");
+    // A hotspot at the square is named too; far results get "nära X (N m)".
+    let hs = &s.names.hotspots;
+    assert!(!hs.is_empty());
+    assert!(hs.iter().flatten().any(|n| n.name == "Torget"));
+    assert!(
+        hs.iter()
+            .flatten()
+            .all(|n| n.kind != NameKind::Near || n.name.starts_with("nära "))
+    );
 }

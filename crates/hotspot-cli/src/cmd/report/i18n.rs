@@ -112,8 +112,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "map.gi",
-        "Hot spots och cold spots (Gi*)",
-        "Hot and cold spots (Gi*)",
+        "Statistiskt säkerställda koncentrationer (Gi*)",
+        "Statistically significant concentrations (Gi*)",
     ),
     ("legend.gi", "Gi*, FDR-justerat", "Gi*, FDR-adjusted"),
     (
@@ -268,6 +268,42 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Most frequent categories",
     ),
     ("col.zone", "Område", "Zone"),
+    ("col.place", "Plats", "Place"),
+    ("sec.answer", "Vad vi föreslår", "What we recommend"),
+    (
+        "answer.patrol_intro",
+        "Gemensamma trygghetsskapande patrullinsatser (polis och kommun) föreslås i första hand här, i den ordning de täcker mest skadeviktade händelser:",
+        "Joint patrols (police and municipality) are proposed first of all here, in the order in which they cover the most harm-weighted incidents:",
+    ),
+    (
+        "answer.no_patrol",
+        "Inga patrullområden kunde föreslås för perioden.",
+        "No patrol zones could be proposed for the period.",
+    ),
+    ("answer.zone", "Område {k}", "Zone {k}"),
+    ("answer.any_hour", "alla tider", "any time"),
+    ("answer.evidence", "{n} händelser", "{n} incidents"),
+    (
+        "answer.schools",
+        "Skolor där fler händelser sker inom skolområdet än i kommunen i övrigt (statistiskt säkerställt): {schools}. Där föreslås insatser tillsammans med skolan mot skadegörelse, klotter och nedskräpning.",
+        "Schools with more incidents in the school zone than in the rest of the municipality (statistically significant): {schools}. Work there is proposed together with the school against vandalism, graffiti and littering.",
+    ),
+    (
+        "answer.fraud",
+        "Bedrägerier mot äldre ({n} händelser) är ett eget arbete: de sker i telefon och på nätet, inte på en plats som kan patrulleras. Här föreslås information till äldre och anhöriga, samarbete med bankerna och med hemtjänsten.",
+        "Fraud against the elderly ({n} incidents) is a line of work of its own: it happens by phone and online, not at a place that can be patrolled. Proposed here: information to older people and their families, and work with the banks and with home care.",
+    ),
+    (
+        "answer.evidence_follows",
+        "Resten av rapporten är underlaget för förslagen: var och när händelserna sker, och hur säkra mönstren är.",
+        "The rest of the report is the evidence behind the proposals: where and when the incidents happen, and how certain the patterns are.",
+    ),
+    (
+        "rule.arcgis",
+        "vald från data med ArcGIS-regeln",
+        "chosen from the data by the ArcGIS rule",
+    ),
+    ("rule.given", "angiven", "as given"),
     ("col.area_km2", "Yta (km²)", "Area (km²)"),
     (
         "kde.failed",
@@ -276,7 +312,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "kde.public",
-        "Publik version: de delar av täthetsytan som vilar på färre än {n} händelser visas inte.",
+        "Offentlig version: de delar av täthetsytan som vilar på färre än {n} händelser visas inte.",
         "Public version: the parts of the density surface resting on fewer than {n} incidents are not shown.",
     ),
     (
@@ -336,8 +372,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "patrol.text",
-        "{k} patrullområden med radie {r} m valda så att de tillsammans täcker så mycket skadeviktade händelser inom de fem problemområdena som möjligt (maximal täckning, girig algoritm): {share} av skadevärdet. Rundslingan mellan områdena är {km} km.",
-        "{k} patrol zones of radius {r} m chosen to cover as much harm-weighted incidents in the five problem areas as possible (maximal covering, greedy): {share} of the harm. The round trip between them is {km} km.",
+        "{k} patrullområden med radie {r} m valda så att de tillsammans täcker så många skadeviktade händelser inom de fem problemområdena som möjligt (maximal täckning, girig algoritm): {share} av skadevärdet (skadeviktning: varje händelse väger efter brottets allvar enligt kategoritabellen, så att en misshandel väger tyngre än en nedskräpning; skadevärdet är summan av vikterna). Rundslingan mellan områdena är {km} km.",
+        "{k} patrol zones of radius {r} m chosen to cover as many harm-weighted incidents in the five problem areas as possible (maximal covering, greedy): {share} of the harm (harm weighting: each incident weighs by the seriousness of the offence in the category table, so an assault weighs more than littering; harm is the sum of the weights). The round trip between them is {km} km.",
     ),
     (
         "patrol.times_note",
@@ -387,8 +423,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "mode.public",
-        "Publik version – små antal undertryckta",
-        "Public version – small counts suppressed",
+        "Offentlig version – små antal visas inte",
+        "Public version – small counts not shown",
     ),
     ("footer.made_with", "Framtagen med", "Made with"),
     ("label.period", "Period", "Period"),
@@ -425,7 +461,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("sec.methods", "Metoder och källor", "Methods and sources"),
     (
         "sec.privacy",
-        "Sekretess och vad rapporten visar",
+        "Personuppgifter och vad rapporten visar",
         "Privacy and what this report reveals",
     ),
     (
@@ -461,7 +497,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "public.banner",
-        "Publik version: inga enskilda händelser visas och antal under {n} redovisas som \"<{n}\" i alla tabeller, diagram, kartor och filer.",
+        "Offentlig version: inga enskilda händelser visas och antal under {n} redovisas som \"<{n}\" i alla tabeller, diagram, kartor och filer.",
         "Public version: no single incidents are shown and counts below {n} are given as \"<{n}\" in every table, chart, map and file.",
     ),
     (
@@ -578,8 +614,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "chart.suppressed_note",
-        "* = en eller flera staplar med färre än {n} händelser är undertryckta.",
-        "* = one or more segments with fewer than {n} incidents are suppressed.",
+        "* = en eller flera staplar med färre än {n} händelser visas inte.",
+        "* = one or more segments with fewer than {n} incidents are not shown.",
     ),
     (
         "chart.heat",
@@ -593,8 +629,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "chart.heat_note_public",
-        "Lokal tid. · = färre än {n} händelser (undertryckt).",
-        "Local time. · = fewer than {n} incidents (suppressed).",
+        "Lokal tid. · = färre än {n} händelser (visas inte).",
+        "Local time. · = fewer than {n} incidents (not shown).",
     ),
     (
         "cap.categories",
@@ -644,7 +680,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "map.public_note",
-        "Publik version: antal under {n} visas inte.",
+        "Offentlig version: antal under {n} visas inte.",
         "Public version: counts below {n} are not shown.",
     ),
     ("legend.title", "Teckenförklaring", "Legend"),
@@ -705,12 +741,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "privacy.internal",
-        "Intern version: kartor och lager visar enskilda händelsers positioner, och tabellerna innehåller även små antal. Brottsuppgifter är personuppgifter – sprid inte den här versionen utanför polisen och de som ingår i samverkan. Skapa en publik version med --public.",
-        "Internal version: maps and layers show the positions of single incidents, and tables include small counts. Crime records are personal data – do not share this version beyond the police and the partners in the joint work. Make a public version with --public.",
+        "Intern version: kartor och lager visar enskilda händelsers positioner, och tabellerna innehåller även små antal. Brottsuppgifter är personuppgifter – sprid inte den här versionen utanför polisen och de som ingår i samverkan. För spridning utanför samverkan finns en offentlig version av rapporten.",
+        "Internal version: maps and layers show the positions of single incidents, and tables include small counts. Crime records are personal data – do not share this version beyond the police and the partners in the joint work. For sharing beyond the joint work there is a public version of the report.",
     ),
     (
         "privacy.public",
-        "Publik version: inga enskilda händelsers positioner eller id finns i någon fil; kartor visar bara rutor med minst {n} händelser; alla antal mellan 1 och {n} minus ett redovisas som \"<{n}\" (tomma celler i CSV, null i JSON). Summor visas; i en rad med en enda undertryckt cell kan den räknas fram ur summan.",
+        "Offentlig version: inga enskilda händelsers positioner eller id finns i någon fil; kartor visar bara rutor med minst {n} händelser; alla antal mellan 1 och {n} minus ett redovisas som \"<{n}\" (tomma celler i CSV, null i JSON). Summor visas; i en rad där bara en cell döljs kan den räknas fram ur summan.",
         "Public version: no single incident's position or id is in any file; maps show only grid cells with at least {n} incidents; every count from 1 to {n} minus one is given as \"<{n}\" (empty in CSV, null in JSON). Totals are shown; in a row with a single suppressed cell it can be worked out from the total.",
     ),
     (
@@ -760,6 +796,18 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 const DAYS_SV: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
+const DAYS_LONG_SV: [&str; 7] = [
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+];
+const DAYS_LONG_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const DAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Translator for one language.
@@ -830,6 +878,14 @@ impl Tr {
     }
 
     /// Weekday abbreviation, Monday = 0.
+    /// Full weekday name (Monday = 0).
+    pub fn weekday_long(&self, d: usize) -> &'static str {
+        match self.lang {
+            Lang::Sv => DAYS_LONG_SV[d % 7],
+            Lang::En => DAYS_LONG_EN[d % 7],
+        }
+    }
+
     pub fn weekday_short(&self, d: usize) -> &'static str {
         match self.lang {
             Lang::Sv => DAYS_SV[d % 7],

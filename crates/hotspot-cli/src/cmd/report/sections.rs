@@ -483,6 +483,12 @@ pub fn schools(
     Ok(())
 }
 
+/// The main problem areas of a patrol zone by harm (ids; `hotspot::situation::names::main_areas`).
+fn zone_areas(p: &PatrolPlan, z: &PlanZone) -> Vec<String> {
+    use hotspot::situation::names::{main_areas, zone_harm_by_area};
+    main_areas(&zone_harm_by_area(p, &z.members))
+}
+
 fn days_text(run: &Run, days: &[usize]) -> String {
     days.iter()
         .map(|d| run.tr.weekday_short(*d))
@@ -533,12 +539,14 @@ pub fn patrol(
         })
         .collect();
     let times = |z: &PlanZone| -> String {
-        let w = z.windows.label();
-        if w.is_empty() {
-            "–".into()
-        } else {
-            w.replace('-', "–")
-        }
+        let w = hotspot::situation::names::hours_text(&z.windows.merged());
+        if w.is_empty() { "–".into() } else { w }
+    };
+    let place = |z: &PlanZone| {
+        run.sit
+            .names
+            .patrol(z.rank.saturating_sub(1))
+            .map(str::to_string)
     };
     let svg = step(ctx, tr.t("step.maps"), || {
         let mut map = base_map(run, tr.t("map.patrol").into());
@@ -565,11 +573,10 @@ pub fn patrol(
                 .map(|(z, c)| PatrolZone {
                     area: c.clone(),
                     rank: z.rank as u32,
-                    label: format!(
-                        "{} {}",
-                        days_text(run, &z.top_days[..z.top_days.len().min(2)]),
-                        times(z)
-                    ),
+                    label: match place(z) {
+                        Some(pl) => format!("{pl}: {} {}", days_text(run, &z.top_days), times(z)),
+                        None => format!("{} {}", days_text(run, &z.top_days), times(z)),
+                    },
                 })
                 .collect(),
             route: (route.len() > 2).then(|| LineString::from(route)),
@@ -602,6 +609,7 @@ pub fn patrol(
     b.push(Block::Table {
         head: vec![
             tr.t("col.zone").into(),
+            tr.t("col.place").into(),
             tr.t("col.incidents").into(),
             tr.t("col.harm").into(),
             tr.t("col.pai").into(),
@@ -614,6 +622,7 @@ pub fn patrol(
             .map(|z| {
                 vec![
                     z.rank.to_string(),
+                    place(z).unwrap_or_else(|| "–".into()),
                     count_text(run, z.members.len() as u64),
                     tr.loc.num(z.harm, 0),
                     tr.loc.num(z.pai, 1),
@@ -622,7 +631,7 @@ pub fn patrol(
                 ]
             })
             .collect(),
-        numeric: vec![true, true, true, true, false, false],
+        numeric: vec![true, false, true, true, true, false, false],
     });
     b.push(Block::Para(tr.t("patrol.times_note").into()));
     b.push(Block::Sub(tr.t("sub.zone_times").into()));
@@ -637,19 +646,27 @@ pub fn patrol(
         "patrol_zones",
         &[
             "rank",
+            "place",
+            "lon",
+            "lat",
             "incidents",
             "harm",
             "pai",
             "share_incidents",
             "days",
             "windows",
+            "problem_areas",
             "route_order",
         ],
         &p.zones
             .iter()
             .map(|z| {
+                let ll = run.projector.to_lonlat(z.centre[0], z.centre[1]).ok();
                 vec![
                     z.rank.to_string(),
+                    place(z).unwrap_or_default(),
+                    ll.map(|l| format!("{:.6}", l[0])).unwrap_or_default(),
+                    ll.map(|l| format!("{:.6}", l[1])).unwrap_or_default(),
                     csv_count(run, z.members.len() as u64),
                     format!("{:.2}", z.harm),
                     format!("{:.3}", z.pai),
@@ -659,7 +676,8 @@ pub fn patrol(
                         .map(|d| run.tr.weekday_short(*d))
                         .collect::<Vec<_>>()
                         .join(" "),
-                    z.windows.label(),
+                    hotspot::situation::names::hours_text(&z.windows.merged()),
+                    zone_areas(p, z).join(" "),
                     (route_order
                         .iter()
                         .position(|&k| k + 1 == z.rank)
@@ -682,6 +700,19 @@ pub fn patrol(
                 ("incidents", count_value(run, z.members.len() as u64)),
                 ("pai", json!(z.pai)),
                 ("windows", json!(z.windows.label())),
+                ("place", json!(place(z))),
+                (
+                    "days",
+                    json!(
+                        z.top_days
+                            .iter()
+                            .map(|d| run.tr.weekday_short(*d))
+                            .collect::<Vec<_>>()
+                    ),
+                ),
+                ("hours", json!(times(z))),
+                ("harm", json!(z.harm)),
+                ("problem_areas", json!(zone_areas(p, z))),
             ]),
         })
         .collect();

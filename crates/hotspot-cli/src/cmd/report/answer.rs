@@ -1,0 +1,100 @@
+//! The report's first section, "answer first": where and when to patrol (the situation's
+//! recommendations, as the board reads them), the schools of concern, and fraud against the
+//! elderly as its own line of work. Everything after it is the evidence.
+
+use super::html::Block;
+use super::{Run, area_name, count_text};
+use hotspot::categories::ProblemArea;
+use hotspot::situation::{Outcome, school_concerns};
+
+/// Days as a run where they follow each other ("fredag–lördag"), else listed ("tis, fre").
+fn days_phrase(run: &Run, days: &[usize]) -> String {
+    let mut d = days.to_vec();
+    d.sort_unstable();
+    let consecutive = d.len() >= 2 && d.windows(2).all(|w| w[1] == w[0] + 1);
+    if consecutive {
+        format!(
+            "{}–{}",
+            run.tr.weekday_long(d[0]),
+            run.tr.weekday_long(d[d.len() - 1])
+        )
+    } else {
+        // As in the tables: in order of weight.
+        days.iter()
+            .map(|x| run.tr.weekday_long(*x))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn area_short(run: &Run, id: &str) -> String {
+    ProblemArea::from_id(id)
+        .map(|a| area_name(&run.tr, a).to_lowercase())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The blocks of the first section.
+pub fn blocks(run: &Run) -> Vec<Block> {
+    let tr = &run.tr;
+    let mut b = vec![Block::Heading("answer".into(), tr.t("sec.answer").into())];
+    let recs = run.sit.recommendations();
+    if recs.is_empty() {
+        b.push(Block::Para(tr.t("answer.no_patrol").into()));
+    } else {
+        b.push(Block::Para(tr.t("answer.patrol_intro").into()));
+        let lines: Vec<String> = recs
+            .iter()
+            .map(|r| {
+                let place = r
+                    .place
+                    .clone()
+                    .unwrap_or_else(|| tr.fmt("answer.zone", &[("k", &r.rank.to_string())]));
+                let areas = r
+                    .problem_areas
+                    .iter()
+                    .map(|a| area_short(run, a))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let hours = if r.hours.is_empty() {
+                    tr.t("answer.any_hour").to_string()
+                } else {
+                    r.hours.clone()
+                };
+                let n = r
+                    .incidents
+                    .map(|n| count_text(run, n))
+                    .unwrap_or_else(|| format!("<{}", run.s.min_count));
+                format!(
+                    "{}. {}, {} {}: {} ({})",
+                    r.rank,
+                    place,
+                    days_phrase(run, &r.day_index),
+                    hours,
+                    areas,
+                    tr.fmt("answer.evidence", &[("n", &n)])
+                )
+            })
+            .collect();
+        b.push(Block::List(lines));
+    }
+    let concerns = school_concerns(&run.sit);
+    if !concerns.is_empty() {
+        let names: Vec<String> = concerns
+            .iter()
+            .filter_map(|&k| run.sit.schools.get(k).map(|s| s.name.clone()))
+            .collect();
+        b.push(Block::Para(
+            tr.fmt("answer.schools", &[("schools", &names.join(", "))]),
+        ));
+    }
+    let fraud = run.sit.counts.by_area[ProblemArea::FraudElderly.index()];
+    if fraud > 0 {
+        b.push(Block::Para(
+            tr.fmt("answer.fraud", &[("n", &count_text(run, fraud))]),
+        ));
+    }
+    if let Outcome::Done(_) = &run.sit.patrol {
+        b.push(Block::Para(tr.t("answer.evidence_follows").into()));
+    }
+    b
+}
