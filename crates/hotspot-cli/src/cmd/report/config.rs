@@ -58,6 +58,8 @@ pub struct FileConfig {
     pub patrol_radius_m: Option<f64>,
     pub include_all: Option<bool>,
     pub print: Option<bool>,
+    /// Tile URL template for `map.html` (readers online), e.g. `https://.../{z}/{x}/{y}.png`.
+    pub tiles: Option<String>,
 }
 
 impl FileConfig {
@@ -119,6 +121,8 @@ pub struct Settings {
     pub patrol_radius_m: f64,
     pub include_all: bool,
     pub print: bool,
+    /// Tile URL template for `map.html`; `None`: the page makes no request.
+    pub tiles: Option<String>,
 }
 
 impl Settings {
@@ -189,6 +193,7 @@ impl Settings {
             patrol_radius_m: p.patrol_radius_m,
             include_all: p.include_all,
             print: pick!(print).unwrap_or(true),
+            tiles: pick!(tiles),
         })
     }
 }
