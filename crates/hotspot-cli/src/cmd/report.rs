@@ -13,6 +13,7 @@ mod answer;
 mod config;
 mod html;
 mod i18n;
+mod layers_out;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};
@@ -40,9 +41,14 @@ use std::time::Instant;
 pub struct Args {
     /// The report configuration (TOML; paths in it are relative to its folder).
     pub config: PathBuf,
-    /// Output folder (created; existing files in it are overwritten). Default: `report/` beside the config.
+    /// Output folder. Written as a whole: into a temporary folder beside it, moved into place when
+    /// complete; files of an earlier report (listed in its `manifest.json`) are replaced or removed,
+    /// any other file in it stops the run unless `--force`. Default: `report/` beside the config.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write into an output folder that holds files no earlier report wrote (they are kept).
+    #[arg(long)]
+    pub force: bool,
     /// Report language.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
@@ -135,6 +141,10 @@ pub struct Args {
     /// Also write A4 300 dpi PNGs of the maps (`true`/`false`).
     #[arg(long, value_name = "BOOL")]
     pub print: Option<bool>,
+    /// Tile URL template for `map.html` (`https://.../{z}/{x}/{y}.png`), for readers who are
+    /// online; without it the page makes no network request.
+    #[arg(long, value_name = "URL")]
+    pub tiles: Option<String>,
     /// Input flags (columns, CRS, boundary, ...).
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -174,6 +184,7 @@ impl Args {
             at_risk_from_incidents: self.at_risk_from_incidents,
             bandwidth_rule: self.bandwidth_rule.clone(),
             print: self.print,
+            tiles: self.tiles.clone(),
         }
     }
 }
@@ -195,7 +206,7 @@ fn step<T>(ctx: &Context, msg: &str, f: impl FnOnce() -> anyhow::Result<T>) -> a
 
 /// Files written, relative to the output folder, for the manifest and the report.
 #[derive(Default)]
-struct Written(Vec<String>);
+struct Written(Vec<String>, Vec<(String, Vec<OutFeature>)>);
 
 impl Written {
     fn add(&mut self, out: &Path, p: &Path) {
@@ -223,11 +234,15 @@ struct Run {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let file = FileConfig::read(&args.config)?;
-    let s = Settings::resolve(file, args.flags(), &args.config)?;
+    let mut s = Settings::resolve(file, args.flags(), &args.config)?;
     let tr = Tr::new(s.lang);
     let params = s.situation_params()?;
-    std::fs::create_dir_all(&s.out)
-        .with_context(|| format!("cannot create the output folder {}", s.out.display()))?;
+    // The folder is written as a whole (see `hotspot::output::OutputDir`): every file goes into a
+    // staging folder beside `--out`, which replaces the earlier report only once complete.
+    let final_out = s.out.clone();
+    layers_out::refuse_input_in_out(&args.config, &s, &args.ingest, &final_out)?;
+    let mut dir = hotspot::output::OutputDir::create(&final_out, args.force)?;
+    s.out = dir.staging().to_path_buf();
     for sub in ["maps", "layers", "tables"] {
         std::fs::create_dir_all(s.out.join(sub))
             .with_context(|| format!("cannot create {}", s.out.join(sub).display()))?;
@@ -316,8 +331,27 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .collect(),
         sit,
     };
+    let dir_unknown = dir.unknown_files().to_vec();
     let mut written = Written::default();
-    let blocks = build(ctx, &run, &mut written)?;
+    let mut blocks = build(ctx, &run, &mut written)?;
+    step(ctx, run.tr.t("step.write"), || {
+        layers_out::write_gpkg(&run, &mut written)?;
+        layers_out::write_map(&run, &mut written, &title(&run))
+    })?;
+    // The interactive map is linked right after the summary figures.
+    let link = Block::Link {
+        href: "map.html".into(),
+        text: if run.s.lang.code() == "sv" {
+            "Interaktiv karta (map.html): zooma, slå av och på lager, klicka för siffror".into()
+        } else {
+            "Interactive map (map.html): zoom, switch layers, click for figures".into()
+        },
+    };
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Figures(_)))
+        .map_or(blocks.len(), |i| i + 1);
+    blocks.insert(at, link);
 
     // Summary, manifest, HTML.
     let out = run.s.out.clone();
@@ -331,7 +365,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         written.add(&out, &p);
         let p_manifest = out.join("manifest.json");
         written.add(&out, &p_manifest);
-        let mut blocks = blocks;
+        written.1.clear();
         blocks.push(Block::Heading("files".into(), run.tr.t("sec.files").into()));
         blocks.push(Block::Para(run.tr.t("files.intro").into()));
         blocks.push(Block::List(written.0.clone()));
@@ -356,12 +390,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let manifest = manifest_json(&run, &args.config, &written.0)?;
         std::fs::write(&p_manifest, serde_json::to_string_pretty(&manifest)?)
             .with_context(|| format!("cannot write {}", p_manifest.display()))?;
+        for rel in &written.0 {
+            dir.record(rel)?;
+        }
         Ok(())
     })?;
+    dir.commit()?;
+    if !dir_unknown.is_empty() {
+        ctx.note(format!(
+            "kept {} file(s) in {} that no earlier report wrote (--force)",
+            dir_unknown.len(),
+            final_out.display()
+        ));
+    }
     ctx.note(format!(
         "{} {} ({:.1} s)",
         run.tr.t("done.written"),
-        out.join("report.html").display(),
+        final_out.join("report.html").display(),
         t0.elapsed().as_secs_f64()
     ));
     Ok(())
@@ -642,6 +687,8 @@ fn write_layer(
     let p = run.s.out.join("layers").join(format!("{name}.geojson"));
     write_geojson(&p, features, &run.projector)?;
     written.add(&run.s.out, &p);
+    // Kept for layers.gpkg and map.html (layers_out).
+    written.1.push((name.to_string(), features.to_vec()));
     Ok(())
 }
 

@@ -379,6 +379,20 @@ impl OutputDir {
         &self.dest
     }
 
+    /// The temporary folder the run writes into (moved into place by [`OutputDir::commit`]).
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Records `rel` as written by the run, for a file the caller wrote into
+    /// [`OutputDir::staging`] itself (with parent folders it created).
+    ///
+    /// # Errors
+    /// As [`OutputDir::path`].
+    pub fn record(&mut self, rel: impl AsRef<Path>) -> Result<()> {
+        self.path(rel).map(|_| ())
+    }
+
     /// Files in the folder that no earlier run wrote (kept with `force`).
     pub fn unknown_files(&self) -> &[PathBuf] {
         &self.unknown

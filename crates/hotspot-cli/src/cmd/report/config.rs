@@ -63,6 +63,8 @@ pub struct FileConfig {
     pub at_risk_from_incidents: Option<f64>,
     pub bandwidth_rule: Option<String>,
     pub print: Option<bool>,
+    /// Tile URL template for `map.html` (readers online), e.g. `https://.../{z}/{x}/{y}.png`.
+    pub tiles: Option<String>,
 }
 
 impl FileConfig {
@@ -132,6 +134,8 @@ pub struct Settings {
     pub at_risk_from_incidents: Option<f64>,
     pub bandwidth_rule: hotspot::situation::BandwidthChoice,
     pub print: bool,
+    /// Tile URL template for `map.html`; `None`: the page makes no request.
+    pub tiles: Option<String>,
 }
 
 impl Settings {
@@ -209,6 +213,7 @@ impl Settings {
             at_risk_from_incidents: p.at_risk_from_incidents_m,
             bandwidth_rule: p.bandwidth_rule,
             print: pick!(print).unwrap_or(true),
+            tiles: pick!(tiles),
         })
     }
 }

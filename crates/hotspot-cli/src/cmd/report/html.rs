@@ -25,6 +25,8 @@ pub enum Block {
     Figure { svg: String, caption: String },
     /// Bulleted list.
     List(Vec<String>),
+    /// A paragraph holding one link to a file of the report (`href` relative, both escaped).
+    Link { href: String, text: String },
 }
 
 /// Escapes text for HTML.
@@ -192,6 +194,13 @@ pub fn document(
                     o.push_str(&format!("<li>{}</li>\n", esc(i)));
                 }
                 o.push_str("</ul>\n");
+            }
+            Block::Link { href, text } => {
+                o.push_str(&format!(
+                    "<p class=\"maplink\"><a href=\"{}\">{}</a></p>\n",
+                    esc(href),
+                    esc(text)
+                ));
             }
         }
     }

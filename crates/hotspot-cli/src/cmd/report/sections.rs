@@ -224,6 +224,9 @@ pub fn hotspots(
     hotspot::raster_io::write_ascii_grid(&p, &d.surface.raster, run.projector.crs())?;
     written.add(&run.s.out, &p);
     written.add(&run.s.out, &hotspot::raster_io::prj_path(&p));
+    if let Some(l) = surface_layer(run, d) {
+        super::layers_out::write_density_qml(run, &p, &l, written)?;
+    }
     Ok(())
 }
 

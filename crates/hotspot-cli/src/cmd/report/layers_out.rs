@@ -1,0 +1,348 @@
+//! The report's files for GIS and the browser: `layers.gpkg` (every vector layer the report
+//! writes as GeoJSON, with QGIS styles in `layer_styles`), the `.qml` beside the density grid,
+//! the interactive `map.html` (`hotspot-webmap`), and the check that `--out` holds no input.
+//!
+//! The public version holds exactly what the public GeoJSON layers hold: no incident points,
+//! suppressed counts (`null` in the layers, shown as "< min_count" in the map's popups).
+
+use super::{Run, Written};
+use anyhow::Context as _;
+use hotspot::output::OutFeature;
+use hotspot_webmap::{Style, WebMap};
+use serde_json::{Map, Value, json};
+use std::path::Path;
+
+/// Refuses an output folder that is, or holds, one of the report's inputs (exit 2, before
+/// anything is written): a run replaces the folder's files.
+pub(super) fn refuse_input_in_out(
+    config: &Path,
+    s: &super::Settings,
+    ingest: &crate::common::IngestArgs,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut guard = hotspot::output::InputGuard::new();
+    guard.input(config).input(&s.incidents);
+    for p in [
+        &s.boundary,
+        &s.schools,
+        &s.roads,
+        &s.water,
+        &s.categories,
+        &ingest.boundary,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        guard.input(p);
+    }
+    guard.check_dir("--out", out)?;
+    Ok(())
+}
+
+/// Swedish or English text by the report's language.
+fn t(run: &Run, sv: &'static str, en: &'static str) -> &'static str {
+    if run.s.lang.code() == "sv" { sv } else { en }
+}
+
+/// The incidents as features in metres (internal version only), for the GeoPackage and the map.
+fn incident_features(run: &Run) -> Vec<OutFeature> {
+    (0..run.sit.incidents.len())
+        .map(|i| {
+            let [x, y] = run.sit.incidents.position(i);
+            let mut p = Map::new();
+            p.insert("id".into(), json!(run.sit.incidents.ids()[i]));
+            p.insert("category".into(), json!(run.sit.incidents.category(i)));
+            p.insert("area".into(), json!(run.sit.classification.area(i).id()));
+            p.insert(
+                "time".into(),
+                json!(
+                    run.sit.incidents.times()[i]
+                        .as_ref()
+                        .map(|t| t.to_display_string())
+                ),
+            );
+            OutFeature {
+                geometry: geo::Point::new(x, y).into(),
+                properties: p,
+            }
+        })
+        .collect()
+}
+
+/// Writes `layers.gpkg`: every layer recorded by `write_layer` (and the incidents in the
+/// internal version), each with the report's QGIS style as its default style.
+pub(super) fn write_gpkg(run: &Run, written: &mut Written) -> anyhow::Result<()> {
+    let incidents = if run.s.public {
+        Vec::new()
+    } else {
+        incident_features(run)
+    };
+    let lang = run.s.lang.code();
+    let mut layers = Vec::new();
+    for (name, feats) in &written.1 {
+        let mut l = hotspot::gpkg::Layer::new(name.clone(), feats);
+        if let Some(q) = hotspot::style::report_layer_qml(name, lang) {
+            l = l.with_style(q);
+        }
+        layers.push(l);
+    }
+    if !run.s.public && !incidents.is_empty() {
+        let mut l = hotspot::gpkg::Layer::new("incidents", &incidents);
+        if let Some(q) = hotspot::style::report_layer_qml("incidents", lang) {
+            l = l.with_style(q);
+        }
+        layers.push(l);
+    }
+    let p = run.s.out.join("layers.gpkg");
+    hotspot::gpkg::write_gpkg(&p, &layers, run.projector.crs())
+        .with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
+/// Writes the QGIS style of the density grid beside it (`layers/density.qml`), with the
+/// report's classes and colours.
+pub(super) fn write_density_qml(
+    run: &Run,
+    grid: &Path,
+    layer: &hotspot_render::Layer,
+    written: &mut Written,
+) -> anyhow::Result<()> {
+    let hotspot_render::Layer::Surface(sl) = layer else {
+        return Ok(());
+    };
+    let colours: Vec<hotspot::style::Rgba> = sl
+        .colours
+        .iter()
+        .map(|c| hotspot::style::Rgba {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+            a: (c.a.clamp(0.0, 1.0) * 255.0).round() as u8,
+        })
+        .collect();
+    let qml = hotspot::style::raster_classes_qml(&sl.breaks, &colours, &sl.labels);
+    let p = hotspot::raster_io::write_qml(grid, &qml)?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
+
+/// A layer recorded by `write_layer` as RFC 7946 GeoJSON (lon/lat), with suppressed counts
+/// (`null`) shown as "< min_count" in the public version.
+fn layer_json(run: &Run, written: &Written, name: &str) -> anyhow::Result<Option<Value>> {
+    let Some((_, feats)) = written.1.iter().find(|(n, _)| n == name) else {
+        return Ok(None);
+    };
+    let mut v = serde_json::to_value(hotspot::output::feature_collection(feats, &run.projector)?)?;
+    if run.s.public
+        && let Some(fs) = v.get_mut("features").and_then(Value::as_array_mut)
+    {
+        let shown = format!("< {}", run.s.min_count);
+        for f in fs {
+            if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
+                for k in ["incidents", "count"] {
+                    if p.get(k) == Some(&Value::Null) {
+                        p.insert(k.into(), json!(shown));
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(v))
+}
+
+/// Builds the interactive map of the report's layers.
+pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Result<WebMap> {
+    let inc = t(run, "Händelser", "Incidents");
+    let mut m = WebMap::new(title)
+        .subtitle(if run.s.public {
+            t(
+                run,
+                "Offentlig version: inga enskilda händelser, små antal undertryckta",
+                "Public version: no individual incidents, small counts suppressed",
+            )
+        } else {
+            t(run, "Intern version", "Internal version")
+        })
+        .lang(run.s.lang.code())
+        .resolution_m(2.0);
+    if let Some(url) = &run.s.tiles {
+        m = m.tiles(url.as_str(), run.s.source.as_str());
+    }
+    if let Some(v) = layer_json(run, written, "boundary")? {
+        m = m.basemap(
+            t(run, "Kommungräns", "Boundary"),
+            v,
+            Style::outline("#555555", 1.5).dashed("6 4"),
+        );
+    }
+    if let Some(v) = layer_json(run, written, "count_grid")? {
+        m = m.overlay(
+            t(run, "Rutnät med antal", "Count grid"),
+            v,
+            Style::area("#fd8d3c").hidden(),
+            &[
+                ("incidents", inc),
+                ("cell_m", t(run, "Ruta (m)", "Cell (m)")),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "gi_star")? {
+        let gi = [
+            (3, "#b2182b"),
+            (2, "#ef8a62"),
+            (1, "#fddbc7"),
+            (-1, "#d1e5f0"),
+            (-2, "#67a9cf"),
+            (-3, "#2166ac"),
+        ]
+        .iter()
+        .map(|(k, c)| (json!(k), c.to_string()))
+        .collect();
+        let mut s = Style::area("#999999").by_class("gi_bin", gi).hidden();
+        s.weight = 0.0;
+        s.fill_opacity = 0.7;
+        m = m.overlay(
+            t(run, "Gi* heta och kalla rutor", "Gi* hot and cold cells"),
+            v,
+            s,
+            &[
+                ("gi_bin", t(run, "Klass", "Bin")),
+                ("z", "z"),
+                ("p_fdr", "p (FDR)"),
+                ("incidents", inc),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "hotspots")? {
+        m = m.overlay(
+            t(run, "Hotspots (täthet)", "Hotspots (density)"),
+            v,
+            Style::area("#7f0000"),
+            &[
+                ("rank", t(run, "Rang", "Rank")),
+                ("incidents", inc),
+                ("area_km2", t(run, "Yta (km²)", "Area (km²)")),
+                (
+                    "peak_density_per_km2",
+                    t(run, "Högsta täthet per km²", "Peak density per km²"),
+                ),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "cluster_hulls")? {
+        m = m.overlay(
+            t(run, "Kluster", "Clusters"),
+            v,
+            Style::outline("#01665e", 2.0).hidden(),
+            &[
+                ("label", t(run, "Kluster", "Cluster")),
+                ("rank", t(run, "Rang", "Rank")),
+                ("incidents", inc),
+                ("hull_area_km2", t(run, "Yta (km²)", "Area (km²)")),
+                (
+                    "top_category",
+                    t(run, "Vanligaste kategori", "Most common category"),
+                ),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "school_zones")? {
+        m = m.overlay(
+            t(run, "Skolzoner", "School zones"),
+            v,
+            Style::area("#1b7837").hidden(),
+            &[
+                ("school", t(run, "Skola", "School")),
+                ("radius_m", t(run, "Radie (m)", "Radius (m)")),
+                ("incidents", inc),
+                ("area_km2", t(run, "Yta (km²)", "Area (km²)")),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "patrol_zones")? {
+        let mut s = Style::area("#542788");
+        s.weight = 2.5;
+        s.fill_opacity = 0.2;
+        m = m.overlay(
+            t(run, "Patrullzoner", "Patrol zones"),
+            v,
+            s,
+            &[
+                ("rank", t(run, "Zon", "Zone")),
+                ("incidents", inc),
+                ("pai", "PAI"),
+                ("windows", t(run, "Tider", "Times")),
+            ],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "patrol_route")? {
+        m = m.overlay(
+            t(run, "Patrullrutt", "Patrol route"),
+            v,
+            Style::line("#542788", 3.0).dashed("8 5"),
+            &[("length_m", t(run, "Längd (m)", "Length (m)"))],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "schools")? {
+        m = m.overlay(
+            t(run, "Skolor", "Schools"),
+            v,
+            Style::points("#1b7837", 6.0),
+            &[("name", t(run, "Skola", "School"))],
+        );
+    }
+    if !run.s.public && run.sit.incidents.len() <= super::MAX_DOTS {
+        let feats = incident_features(run);
+        let v = serde_json::to_value(hotspot::output::feature_collection(&feats, &run.projector)?)?;
+        let areas = [
+            ("violence", "#D55E00"),
+            ("youth", "#0072B2"),
+            ("vandalism", "#E69F00"),
+            ("traffic", "#009E73"),
+            ("fraud", "#CC79A7"),
+            ("other", "#666666"),
+        ];
+        let s = Style::points("#666666", 3.0)
+            .by_class(
+                "area",
+                areas
+                    .iter()
+                    .map(|(a, c)| (json!(a), c.to_string()))
+                    .collect(),
+            )
+            .hidden();
+        m = m.overlay(
+            inc,
+            v,
+            s,
+            &[
+                ("category", t(run, "Kategori", "Category")),
+                ("time", t(run, "Tid", "Time")),
+                ("id", "Id"),
+            ],
+        );
+    }
+    Ok(m.legend(
+        "#b2182b",
+        t(run, "Gi*: het ruta, 99 %", "Gi*: hot cell, 99 %"),
+    )
+    .legend(
+        "#2166ac",
+        t(run, "Gi*: kall ruta, 99 %", "Gi*: cold cell, 99 %"),
+    )
+    .legend("#7f0000", "Hotspot")
+    .legend("#542788", t(run, "Patrullzon", "Patrol zone"))
+    .legend_line("#542788", t(run, "Patrullrutt", "Patrol route"))
+    .legend("#1b7837", t(run, "Skola / skolzon", "School / school zone"))
+    .legend_line("#555555", t(run, "Kommungräns", "Boundary")))
+}
+
+/// Writes `map.html` (and records it).
+pub(super) fn write_map(run: &Run, written: &mut Written, title: &str) -> anyhow::Result<()> {
+    let m = web_map(run, written, title)?;
+    let p = run.s.out.join("map.html");
+    std::fs::write(&p, m.render()).with_context(|| format!("cannot write {}", p.display()))?;
+    written.add(&run.s.out, &p);
+    Ok(())
+}
