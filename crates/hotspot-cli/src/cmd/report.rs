@@ -162,6 +162,9 @@ impl Args {
     }
 }
 
+/// Width (CSS px) at which `report.html` shows a figure (its text column; `html.rs` CSS).
+const FIGURE_PX: u32 = 855;
+
 /// Above this many incidents the maps show the count grid instead of one dot per incident.
 const MAX_DOTS: usize = 20_000;
 
@@ -444,7 +447,7 @@ fn school_layer(run: &Run) -> Option<Layer> {
     }))
 }
 
-fn area_classes(tr: &Tr) -> Vec<Class> {
+pub(crate) fn area_classes(tr: &Tr) -> Vec<Class> {
     ProblemArea::ALL
         .iter()
         .enumerate()
@@ -551,7 +554,9 @@ fn render_map(
     written: &mut Written,
 ) -> anyhow::Result<String> {
     let out = &run.s.out;
-    let (svg, _) = map.render_svg(Size::SCREEN)?;
+    // Drawn at the size the HTML shows it (the figure column is 855 px wide), so that no map text
+    // is below 11 px on screen.
+    let (svg, _) = map.render_svg(Size::shown_at(FIGURE_PX))?;
     let p = out.join("maps").join(format!("{name}.svg"));
     std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
