@@ -363,6 +363,15 @@ fn period_text(run: &Run) -> String {
     }
 }
 
+/// Marks text taken from the config as written by the user: in the English report
+/// " (as given)" (it is usually Swedish), nothing in the Swedish one.
+fn as_given(run: &Run) -> &'static str {
+    match run.s.lang {
+        Lang::En => " (as given)",
+        Lang::Sv => "",
+    }
+}
+
 fn subtitle(run: &Run) -> String {
     let mut parts = vec![format!(
         "{}: {}",
@@ -370,7 +379,12 @@ fn subtitle(run: &Run) -> String {
         period_text(run)
     )];
     if !run.s.source.is_empty() {
-        parts.push(format!("{}: {}", run.tr.t("label.source"), run.s.source));
+        parts.push(format!(
+            "{}: {}{}",
+            run.tr.t("label.source"),
+            run.s.source,
+            as_given(run)
+        ));
     }
     parts.push(format!("{}: {}", run.tr.t("label.crs"), run.crs_name));
     parts.join(" · ")
@@ -523,9 +537,10 @@ fn base_map(run: &Run, title: String) -> MapSpec {
         run.tr.t("map.attribution").to_string()
     } else {
         format!(
-            "{}: {}. {}",
+            "{}: {}{}. {}",
             run.tr.t("label.source"),
             run.s.source,
+            as_given(run),
             run.tr.t("map.attribution")
         )
     };
@@ -578,7 +593,10 @@ fn render_chart(
     written: &mut Written,
 ) -> anyhow::Result<String> {
     let out = &run.s.out;
-    let size = chart.suggested_size(Size::CHART_SCREEN);
+    // Drawn at the width the HTML shows it, text at least 11 px (as the maps).
+    let mut base = Size::shown_at(FIGURE_PX);
+    base.height = FIGURE_PX * 7 / 12;
+    let size = chart.suggested_size(base);
     let svg = chart.render_svg(size)?;
     let p = out.join("maps").join(format!("{name}.svg"));
     std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;

@@ -25,6 +25,8 @@ pub enum Block {
     Figure { svg: String, caption: String },
     /// Bulleted list.
     List(Vec<String>),
+    /// Numbered list (1., 2., ... drawn by the browser).
+    Numbered(Vec<String>),
 }
 
 /// Escapes text for HTML.
@@ -95,6 +97,7 @@ nav ol { columns: 2; font-size: .9rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
 figure svg { max-width: 855px; }
 ul.files { font-size: .8rem; columns: 2; }
+ol.answer li { margin: .25rem 0; font-weight: 500; }
 @page { size: A4; margin: 15mm 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -196,6 +199,13 @@ pub fn document(
                     "\n<figcaption>{}</figcaption>\n</figure>\n",
                     esc(caption)
                 ));
+            }
+            Block::Numbered(items) => {
+                o.push_str("<ol class=\"answer\">\n");
+                for i in items {
+                    o.push_str(&format!("<li>{}</li>\n", esc(i)));
+                }
+                o.push_str("</ol>\n");
             }
             Block::List(items) => {
                 o.push_str(if in_files {

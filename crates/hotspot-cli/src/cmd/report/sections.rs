@@ -928,6 +928,22 @@ pub fn clusters(
                 let m = focus_margin(x1 - x0, y1 - y0, 300.0);
                 map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
             }
+            // The method's legend entry (what an outline is), under the coloured clusters.
+            map.layers.push(Layer::Area(AreaLayer {
+                legend: tr.fmt(
+                    if run.s.public {
+                        "legend.clusters_public"
+                    } else {
+                        "legend.clusters"
+                    },
+                    &[("m", &cl.min_cluster_size.to_string())],
+                ),
+                areas: drawn.iter().map(|c| c.hull.clone()).collect(),
+                fill: None,
+                stroke: Some(palette::CLUSTER),
+                stroke_pt: 0.6,
+                labels: Vec::new(),
+            }));
             map.layers.extend(layers);
             if let Some(l) = school_layer(run) {
                 map.layers.push(l);
