@@ -106,7 +106,9 @@ ol.answer li { margin: .25rem 0; font-weight: 500; }
   figure, table, .figures, .note, li { break-inside: avoid; page-break-inside: avoid; }
   figcaption { break-before: avoid; }
   nav { display: none; }
-  figure svg { border: none; max-height: 125mm; }
+  figure { margin: .4rem 0; }
+  figure svg { border: none; max-height: 100mm; }
+  figcaption { font-size: 8pt; margin-top: .1rem; }
   #files { break-before: page; }
   ul.files { font-size: 7.5pt; columns: 2; }
 }
