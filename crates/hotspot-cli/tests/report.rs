@@ -84,6 +84,25 @@ fn scene(dir: &Path) -> (PathBuf, Vec<(String, String)>) {
     (cfg, coords)
 }
 
+/// The texts of an SVG's `<text>` elements joined by single spaces (a legend entry wrapped over
+/// two lines reads as one), with a space at each end.
+fn svg_text(svg: &str) -> String {
+    let mut out = String::from(" ");
+    for part in svg.split("<text").skip(1) {
+        let Some(start) = part.find('>') else {
+            continue;
+        };
+        let Some(end) = part.find("</text>") else {
+            continue;
+        };
+        for w in part[start + 1..end].split_whitespace() {
+            out.push_str(w);
+            out.push(' ');
+        }
+    }
+    out
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -190,7 +209,7 @@ fn internal_report_has_every_part_in_swedish() {
     let svg = std::fs::read_to_string(out.join("maps/clusters.svg")).unwrap();
     for t in ["Klustergräns (HDBSCAN, minst 20 händelser)", "K1", "K2"] {
         assert!(
-            svg.contains(&format!("\n{t}\n</text>")),
+            svg_text(&svg).contains(&format!(" {t} ")),
             "clusters.svg lacks {t}"
         );
     }
@@ -370,7 +389,7 @@ fn public_english_report_reveals_no_incident_and_no_small_count() {
     }
     let svg = std::fs::read_to_string(out.join("maps/clusters.svg")).unwrap();
     assert!(
-        svg.contains("\nCluster outline (cells holding the cluster&apos;s incidents)\n</text>")
+        svg_text(&svg).contains("Cluster outline (cells holding the cluster&apos;s incidents)")
     );
     assert!(html.contains("Incident clusters (HDBSCAN)"));
     // The English map has English texts and no incident dots legend.
@@ -479,4 +498,77 @@ fn patrol_and_report_choose_the_same_zones_and_the_example_prints_the_analyses()
     .unwrap();
     let s = hotspot_examples::situation_from_config(&cfg).unwrap();
     assert_eq!(serde_json::to_value(&s).unwrap(), summary["analyses"]);
+}
+
+#[test]
+fn places_name_the_patrol_zones_and_the_report_leads_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = scene(dir.path());
+    // One named place at each of the scene's two clusters, and a road.
+    std::fs::write(
+        dir.path().join("places.geojson"),
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"Torget","kind":"square"},"geometry":{"type":"Point","coordinates":[15.8731,59.0459]}},
+{"type":"Feature","properties":{"name":"Bäcktorget","kind":"square"},"geometry":{"type":"Point","coordinates":[15.8904,59.0421]}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("roads.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Storgatan","highway":"primary"},"geometry":{"type":"LineString","coordinates":[[15.86,59.044],[15.90,59.044]]}}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "report",
+        cfg.to_str().unwrap(),
+        "--places",
+        dir.path().join("places.geojson").to_str().unwrap(),
+        "--roads",
+        dir.path().join("roads.geojson").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let recs = summary["recommendations"].as_array().unwrap();
+    assert!(!recs.is_empty());
+    for r in recs {
+        let place = r["place"].as_str().unwrap();
+        assert!(!place.is_empty());
+        assert!(
+            r["hours"].as_str().unwrap().chars().all(|c| c != '-'),
+            "{r}"
+        );
+        assert!(!r["problem_areas"].as_array().unwrap().is_empty());
+    }
+    // The busiest zone sits on one of the two clusters, so it is named after its square (or
+    // "nära X (N m)" when its centre is just over 150 m away).
+    let first = recs[0]["place"].as_str().unwrap();
+    assert!(first.to_lowercase().contains("torget"), "{first}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let answer = html.find("Vad vi föreslår").unwrap();
+    assert!(answer < html.find("id=\"summary\"").unwrap());
+    assert!(html[answer..].contains(first));
+    assert!(html.contains("Bedrägerier mot äldre ("));
+    let csv = std::fs::read_to_string(out.join("tables/patrol_zones.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(&head[..4], &["rank", "place", "lon", "lat"]);
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[1], first);
+    let (lon, lat): (f64, f64) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+    let near = |a: f64, b: f64| (lon - a).abs() < 0.005 && (lat - b).abs() < 0.0025;
+    assert!(
+        near(15.8731, 59.0459) || near(15.8904, 59.0421),
+        "{lon} {lat}"
+    );
+    let layer: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("layers/patrol_zones.geojson")).unwrap(),
+    )
+    .unwrap();
+    let p = &layer["features"][0]["properties"];
+    assert_eq!(p["place"], first);
+    for k in ["days", "hours", "harm", "problem_areas"] {
+        assert!(!p[k].is_null(), "{k}");
+    }
 }

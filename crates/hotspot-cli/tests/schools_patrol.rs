@@ -445,3 +445,29 @@ fn patrol_candidate_sources_and_cell_zones() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("zone_cells"));
 }
+
+#[test]
+fn patrol_names_zones_after_places_when_given() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/vingaker");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = common::run(&[
+        "patrol",
+        data.join("incidents.csv").to_str().unwrap(),
+        "--places",
+        data.join("places.geojson").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("patrol_zones.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("rank,place,lon,lat,"));
+    // The sample's densest violence sits on its square (data/vingaker/README.md).
+    assert!(
+        lines.next().unwrap().starts_with("1,Torget (fiktiv),"),
+        "{csv}"
+    );
+    let layer = std::fs::read_to_string(out.join("patrol_zones.geojson")).unwrap();
+    assert!(layer.contains("\"place\":\"Torget (fiktiv)\""));
+}

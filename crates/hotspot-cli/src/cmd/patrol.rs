@@ -51,6 +51,14 @@ pub struct Args {
     /// Schools (GeoJSON with `name`): nearest school per zone, school locations as candidate centres.
     #[arg(long, value_name = "FILE")]
     pub schools: Option<PathBuf>,
+    /// Named places (GeoJSON points with `name`, docs/basemap.md): adds a `place` column and
+    /// property naming each zone after the nearest place within 150 m, else the nearest named
+    /// road (`--roads`), else "nära PLACE (N m)".
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// Roads (GeoJSON lines with `name`) to name zones by when no place is within 150 m.
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
     /// Force a zone on the school ranked first by harm-weighted excess (needs --schools).
     #[arg(long)]
     pub force_top_school: bool,
@@ -256,10 +264,35 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = |name: &str| args.out.join(name);
+    // Zone names after the basemap's places and roads (only with --places / --roads).
+    let namer = if args.places.is_some() || args.roads.is_some() {
+        let bm = hotspot::basemap::Basemap::read(
+            &hotspot::basemap::BasemapSources {
+                places: args.places.clone(),
+                roads: args.roads.clone(),
+                ..Default::default()
+            },
+            &data.projector,
+        )?;
+        Some(hotspot::basemap::Namer::new(
+            &bm,
+            hotspot::basemap::DEFAULT_NAME_DISTANCE_M,
+            hotspot::basemap::NameLang::Sv,
+        )?)
+    } else {
+        None
+    };
+    let place_of = |c: [f64; 2]| -> String {
+        namer
+            .as_ref()
+            .and_then(|n| n.name(c))
+            .map(|n| n.name)
+            .unwrap_or_default()
+    };
 
     // Zones table and layer.
     let mut w = csv::Writer::from_path(out("patrol_zones.csv"))?;
-    w.write_record([
+    let mut head = vec![
         "rank",
         "lon",
         "lat",
@@ -281,7 +314,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "cells",
         "cell_m",
         "area_m2",
-    ])?;
+    ];
+    if namer.is_some() {
+        head.insert(1, "place");
+    }
+    w.write_record(&head)?;
     let mut feats = Vec::new();
     let (shape, radius, cell_m) = match &cell_params {
         None => ("circle", Some(args.radius), None),
@@ -298,7 +335,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let nearest = z.nearest_school.as_ref().map(|(n, d)| (*d, n));
         let source = z.source.as_str();
         let wl = z.windows.label();
-        w.write_record([
+        let place = place_of(z.centre);
+        let mut rec = vec![
             z.rank.to_string(),
             num(lon, 6),
             num(lat, 6),
@@ -320,9 +358,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             z.cells.to_string(),
             cell_m.map(|c| num(c, 1)).unwrap_or_default(),
             num(z.area_m2, 0),
-        ])?;
+        ];
+        if namer.is_some() {
+            rec.insert(1, place.clone());
+        }
+        w.write_record(&rec)?;
         let mut props = Map::new();
         props.insert("rank".into(), json!(z.rank));
+        if namer.is_some() {
+            props.insert("place".into(), json!(place));
+        }
         props.insert("lon".into(), jnum(lon, 6));
         props.insert("lat".into(), jnum(lat, 6));
         props.insert("radius_m".into(), json!(radius));

@@ -189,6 +189,9 @@ impl Args {
     }
 }
 
+/// Width (CSS px) at which `report.html` shows a figure (its text column; `html.rs` CSS).
+const FIGURE_PX: u32 = 855;
+
 /// Above this many incidents the maps show the count grid instead of one dot per incident.
 const MAX_DOTS: usize = 20_000;
 
@@ -430,6 +433,15 @@ fn period_text(run: &Run) -> String {
     }
 }
 
+/// Marks text taken from the config as written by the user: in the English report
+/// " (as given)" (it is usually Swedish), nothing in the Swedish one.
+fn as_given(run: &Run) -> &'static str {
+    match run.s.lang {
+        Lang::En => " (as given)",
+        Lang::Sv => "",
+    }
+}
+
 fn subtitle(run: &Run) -> String {
     let mut parts = vec![format!(
         "{}: {}",
@@ -437,7 +449,12 @@ fn subtitle(run: &Run) -> String {
         period_text(run)
     )];
     if !run.s.source.is_empty() {
-        parts.push(format!("{}: {}", run.tr.t("label.source"), run.s.source));
+        parts.push(format!(
+            "{}: {}{}",
+            run.tr.t("label.source"),
+            run.s.source,
+            as_given(run)
+        ));
     }
     parts.push(format!("{}: {}", run.tr.t("label.crs"), run.crs_name));
     parts.join(" · ")
@@ -514,7 +531,7 @@ fn school_layer(run: &Run) -> Option<Layer> {
     }))
 }
 
-fn area_classes(tr: &Tr) -> Vec<Class> {
+pub(crate) fn area_classes(tr: &Tr) -> Vec<Class> {
     ProblemArea::ALL
         .iter()
         .enumerate()
@@ -590,9 +607,10 @@ fn base_map(run: &Run, title: String) -> MapSpec {
         run.tr.t("map.attribution").to_string()
     } else {
         format!(
-            "{}: {}. {}",
+            "{}: {}{}. {}",
             run.tr.t("label.source"),
             run.s.source,
+            as_given(run),
             run.tr.t("map.attribution")
         )
     };
@@ -621,7 +639,9 @@ fn render_map(
     written: &mut Written,
 ) -> anyhow::Result<String> {
     let out = &run.s.out;
-    let (svg, _) = map.render_svg(Size::SCREEN)?;
+    // Drawn at the size the HTML shows it (the figure column is 855 px wide), so that no map text
+    // is below 11 px on screen.
+    let (svg, _) = map.render_svg(Size::shown_at(FIGURE_PX))?;
     let p = out.join("maps").join(format!("{name}.svg"));
     std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
@@ -643,7 +663,10 @@ fn render_chart(
     written: &mut Written,
 ) -> anyhow::Result<String> {
     let out = &run.s.out;
-    let size = chart.suggested_size(Size::CHART_SCREEN);
+    // Drawn at the width the HTML shows it, text at least 11 px (as the maps).
+    let mut base = Size::shown_at(FIGURE_PX);
+    base.height = FIGURE_PX * 7 / 12;
+    let size = chart.suggested_size(base);
     let svg = chart.render_svg(size)?;
     let p = out.join("maps").join(format!("{name}.svg"));
     std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;

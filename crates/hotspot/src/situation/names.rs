@@ -244,6 +244,27 @@ impl Situation {
     }
 }
 
+/// The main problem area of cluster `k` (0-based) of the situation: the area with most harm among
+/// its members (ties to the earlier area in [`crate::categories::ProblemArea::ALL`]); `None` when the
+/// clusters did not run or the cluster has no members.
+pub fn cluster_main_area(sit: &Situation, k: usize) -> Option<crate::categories::ProblemArea> {
+    let c = sit.clusters.done()?.clusters.get(k)?;
+    let areas = sit.classification.areas();
+    let harms = sit.classification.harms();
+    let mut h = [0.0f64; 6];
+    for &m in &c.members {
+        if let (Some(a), Some(w)) = (areas.get(m), harms.get(m)) {
+            h[a.index() % 6] += w;
+        }
+    }
+    let best = (0..6).fold(None::<usize>, |b, i| match b {
+        Some(j) if h[j] >= h[i] => Some(j),
+        _ if h[i] > 0.0 => Some(i),
+        b => b,
+    })?;
+    crate::categories::ProblemArea::ALL.get(best).copied()
+}
+
 /// The schools whose zone shows a concern, as indices into [`Situation::schools`], in rank order.
 ///
 /// INTEGRATOR: this is the one place to switch to the controlled comparison

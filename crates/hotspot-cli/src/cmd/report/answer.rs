@@ -65,8 +65,7 @@ pub fn blocks(run: &Run) -> Vec<Block> {
                     .map(|n| count_text(run, n))
                     .unwrap_or_else(|| format!("<{}", run.s.min_count));
                 format!(
-                    "{}. {}, {} {}: {} ({})",
-                    r.rank,
+                    "{}, {} {}: {} ({})",
                     place,
                     days_phrase(run, &r.day_index),
                     hours,
@@ -75,7 +74,7 @@ pub fn blocks(run: &Run) -> Vec<Block> {
                 )
             })
             .collect();
-        b.push(Block::List(lines));
+        b.push(Block::Numbered(lines));
     }
     let concerns = school_concerns(&run.sit);
     if !concerns.is_empty() {

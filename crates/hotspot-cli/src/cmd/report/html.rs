@@ -27,6 +27,8 @@ pub enum Block {
     List(Vec<String>),
     /// A paragraph holding one link to a file of the report (`href` relative, both escaped).
     Link { href: String, text: String },
+    /// Numbered list (1., 2., ... drawn by the browser).
+    Numbered(Vec<String>),
 }
 
 /// Escapes text for HTML.
@@ -95,13 +97,22 @@ figure svg { width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
 nav ol { columns: 2; font-size: .9rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
-@page { size: A4; margin: 15mm; }
+figure svg { max-width: 855px; }
+ul.files { font-size: .8rem; columns: 2; }
+ol.answer li { margin: .25rem 0; font-weight: 500; }
+@page { size: A4; margin: 15mm 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-before: auto; break-after: avoid; }
-  figure, table, .figures { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h2 { margin-top: 1.2rem; }
+  figure, table, .figures, .note, li { break-inside: avoid; page-break-inside: avoid; }
+  figcaption { break-before: avoid; }
   nav { display: none; }
-  figure svg { border: none; }
+  figure { margin: .4rem 0; }
+  figure svg { border: none; max-height: 100mm; }
+  figcaption { font-size: 8pt; margin-top: .1rem; }
+  #files { break-before: page; }
+  ul.files { font-size: 7.5pt; columns: 2; }
 }
 "#;
 
@@ -137,9 +148,14 @@ pub fn document(
         }
         o.push_str("</ol></nav>\n");
     }
+    // The file list (after the `files` heading) is set small, as an appendix.
+    let mut in_files = false;
     for b in blocks {
         match b {
-            Block::Heading(id, t) => o.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", esc(t))),
+            Block::Heading(id, t) => {
+                in_files = id == "files";
+                o.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", esc(t)))
+            }
             Block::Sub(t) => o.push_str(&format!("<h3>{}</h3>\n", esc(t))),
             Block::Para(t) => o.push_str(&format!("<p>{}</p>\n", esc(t))),
             Block::Note(t) => o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(t))),
@@ -188,8 +204,19 @@ pub fn document(
                     esc(caption)
                 ));
             }
+            Block::Numbered(items) => {
+                o.push_str("<ol class=\"answer\">\n");
+                for i in items {
+                    o.push_str(&format!("<li>{}</li>\n", esc(i)));
+                }
+                o.push_str("</ol>\n");
+            }
             Block::List(items) => {
-                o.push_str("<ul>\n");
+                o.push_str(if in_files {
+                    "<ul class=\"files\">\n"
+                } else {
+                    "<ul>\n"
+                });
                 for i in items {
                     o.push_str(&format!("<li>{}</li>\n", esc(i)));
                 }

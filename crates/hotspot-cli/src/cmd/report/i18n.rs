@@ -466,8 +466,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "sec.files",
-        "Filer i rapportmappen",
-        "Files in the report folder",
+        "Bilaga: filer i rapportmappen",
+        "Appendix: files in the report folder",
     ),
     ("sub.time", "Över tid", "Over time"),
     (

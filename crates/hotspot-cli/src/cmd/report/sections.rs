@@ -161,7 +161,10 @@ pub fn hotspots(
                 .map(|(c, n)| format!("{c} ({})", count_text(run, *n as u64)))
                 .collect();
             vec![
-                format!("H{}", h.rank),
+                match run.sit.names.hotspot(h.rank.saturating_sub(1)) {
+                    Some(pl) => format!("H{} {pl}", h.rank),
+                    None => format!("H{}", h.rank),
+                },
                 count_text(run, h.incidents as u64),
                 tr.loc.num(h.area_km2, 2),
                 tr.loc.num(h.peak_density, 0),
@@ -189,6 +192,7 @@ pub fn hotspots(
         "hotspots",
         &[
             "rank",
+            "place",
             "incidents",
             "area_km2",
             "peak_density_per_km2",
@@ -198,6 +202,11 @@ pub fn hotspots(
             .map(|h| {
                 vec![
                     h.rank.to_string(),
+                    run.sit
+                        .names
+                        .hotspot(h.rank.saturating_sub(1))
+                        .unwrap_or_default()
+                        .to_string(),
                     csv_count(run, h.incidents as u64),
                     format!("{:.4}", h.area_km2),
                     format!("{:.3}", h.peak_density),
@@ -213,6 +222,10 @@ pub fn hotspots(
             geometry: h.geometry.clone().into(),
             properties: props(&[
                 ("rank", json!(h.rank)),
+                (
+                    "place",
+                    json!(run.sit.names.hotspot(h.rank.saturating_sub(1))),
+                ),
                 ("incidents", count_value(run, h.incidents as u64)),
                 ("area_km2", json!(h.area_km2)),
                 ("peak_density_per_km2", json!(h.peak_density)),
@@ -904,7 +917,26 @@ pub fn clusters(
     if !drawn.is_empty() {
         let svg = step(ctx, tr.t("step.maps"), || {
             let mut map = base_map(run, tr.t("map.clusters").into());
-            let hulls = Layer::Area(AreaLayer {
+            // Coloured by main problem area (by harm), one legend entry per area shown.
+            let shapes: Vec<hotspot_render::ClusterShape> = drawn
+                .iter()
+                .map(|c| hotspot_render::ClusterShape {
+                    area: c.hull.clone(),
+                    label: label(c),
+                    class: hotspot::situation::names::cluster_main_area(
+                        &run.sit,
+                        c.rank.saturating_sub(1),
+                    )
+                    .map_or(5, |a| a.index()),
+                })
+                .collect();
+            let layers = hotspot_render::cluster_layers(&shapes, &super::area_classes(tr))?;
+            if let Some([x0, y0, x1, y1]) = hotspot_render::layers_extent(&layers, 0.0) {
+                let m = focus_margin(x1 - x0, y1 - y0, 300.0);
+                map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
+            }
+            // The method's legend entry (what an outline is), under the coloured clusters.
+            map.layers.push(Layer::Area(AreaLayer {
                 legend: tr.fmt(
                     if run.s.public {
                         "legend.clusters_public"
@@ -914,16 +946,12 @@ pub fn clusters(
                     &[("m", &cl.min_cluster_size.to_string())],
                 ),
                 areas: drawn.iter().map(|c| c.hull.clone()).collect(),
-                fill: Some(palette::CLUSTER.with_alpha(0.12)),
+                fill: None,
                 stroke: Some(palette::CLUSTER),
-                stroke_pt: 1.3,
-                labels: drawn.iter().map(|c| label(c)).collect(),
-            });
-            if let Some([x0, y0, x1, y1]) = hulls.bounds() {
-                let m = focus_margin(x1 - x0, y1 - y0, 300.0);
-                map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
-            }
-            map.layers.push(hulls);
+                stroke_pt: 0.6,
+                labels: Vec::new(),
+            }));
+            map.layers.extend(layers);
             if let Some(l) = school_layer(run) {
                 map.layers.push(l);
             }
@@ -977,7 +1005,10 @@ pub fn clusters(
                 .iter()
                 .map(|c| {
                     vec![
-                        label(c),
+                        match run.sit.names.cluster(c.rank.saturating_sub(1)) {
+                            Some(pl) => format!("{} {pl}", label(c)),
+                            None => label(c),
+                        },
                         count_text(run, c.summary.count as u64),
                         tr.loc.num(area_km2(c), 3),
                         top_cats(c),
