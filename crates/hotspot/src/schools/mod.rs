@@ -574,6 +574,9 @@ pub struct SchoolReport {
     pub incidents_outside_study_area: u64,
     /// Study area in km².
     pub study_area_km2: f64,
+    /// The controlled comparison against comparable places ([`controlled::controlled`]), rows in
+    /// the order of [`SchoolReport::rows`]; `None` until a caller runs it (the situation does).
+    pub controlled: Option<controlled::ControlledReport>,
 }
 
 /// Whether the circle of radius `r` around `c` lies wholly inside the study area.
@@ -841,6 +844,7 @@ pub fn analyse(
         incidents_in_study_area: n_in,
         incidents_outside_study_area: incidents.len() as u64 - n_in,
         study_area_km2: a_study,
+        controlled: None,
     })
 }
 

@@ -306,13 +306,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
                 vec![0.0, 100.0, 200.0, 300.0, 500.0],
                 0.95,
             )?;
-            Outcome::Done(crate::schools::analyse(
-                &inc,
-                &areas,
-                input.schools,
-                study,
-                &zp,
-            )?)
+            let mut rep = crate::schools::analyse(&inc, &areas, input.schools, study, &zp)?;
+            rep.controlled = Some(schools_controlled(
+                &input, params, &inc, &areas, &rep, study,
+            )?);
+            Outcome::Done(rep)
         }
     };
     let patrol = if inc.is_empty() {
@@ -377,6 +375,50 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         )?;
     }
     Ok(s)
+}
+
+/// The controlled comparison of the school zones ([`crate::schools::controlled::controlled`]):
+/// each zone against placebo zones of the same radius at comparable places (incident positions
+/// away from every school, matched on the surroundings' busyness), inside the area at risk when
+/// water or a restriction is given (else the study area), Holm-adjusted, with a `higher` / `lower`
+/// / `none` flag; seeded with the report's `seed`.
+fn schools_controlled(
+    input: &SituationInput<'_>,
+    params: &SituationParams,
+    inc: &Incidents,
+    areas: &ProblemAreas,
+    rep: &SchoolReport,
+    study: &StudyArea,
+) -> Result<crate::schools::controlled::ControlledReport> {
+    use crate::schools::controlled::{ComparisonArea, ControlParams, controlled};
+    let d = ControlParams::default();
+    let cp = ControlParams::new(d.placebos(), d.matched(), params.seed, d.alpha())?;
+    if input.restricts(params) {
+        let spec = GridSpec::covering(study.bbox(), params.cell_m, 0.0)?;
+        let a = input.area_on(params, spec)?;
+        let mask = |x: f64, y: f64| a.contains(x, y);
+        controlled(
+            inc,
+            areas,
+            input.schools,
+            rep,
+            study,
+            params.school_radius_m,
+            ComparisonArea::Mask(&mask),
+            &cp,
+        )
+    } else {
+        controlled(
+            inc,
+            areas,
+            input.schools,
+            rep,
+            study,
+            params.school_radius_m,
+            ComparisonArea::StudyArea,
+            &cp,
+        )
+    }
 }
 
 /// The problem areas of the citizen promise as the school and patrol analyses' columns.
@@ -651,6 +693,17 @@ impl Situation {
                             "p_value": r.test.as_ref().filter(|_| shown).map(|t| t.p_value),
                         })
                     }).collect::<Vec<_>>(),
+                    "controlled": rep.controlled.as_ref().map(|c| json!({
+                        "comparison_area": c.comparison_area,
+                        "placebos": c.params.placebos(),
+                        "matched": c.params.matched(),
+                        "alpha": c.params.alpha(),
+                        "higher": c.rows.iter().filter(|r| r.flag == crate::schools::controlled::Flag::Higher).map(|r| json!({
+                            "school": self.schools.get(r.school).map(|s| s.name.clone()),
+                            "area": r.problem_area.and_then(|a| ProblemArea::ALL.get(a)).map(|a| a.id()),
+                            "p_adjusted": r.p_adjusted,
+                        })).collect::<Vec<_>>(),
+                    })),
                 }),
             );
         }
@@ -718,3 +771,5 @@ impl Serialize for Situation {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod town_scene_tests;

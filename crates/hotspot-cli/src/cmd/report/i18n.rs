@@ -12,6 +12,26 @@ use hotspot_render::Locale;
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
     (
+        "col.higher_than_comparable",
+        "Fler än på jämförbara platser",
+        "More than at comparable places",
+    ),
+    (
+        "schools.controlled",
+        "Varje skolzon jämförs med zoner av samma storlek på jämförbara platser, där händelser sker och omgivningen är lika livlig (inte med hela kommunen, som mest är skog och sjöar); en skola räknas som bekymmer bara när den har fler händelser av ett slag än sådana platser, efter justering för att många jämförelser görs (Holm).",
+        "Each school zone is compared with zones of the same size at comparable places, where incidents happen and the surroundings are as busy (not with the whole municipality, mostly forest and lakes); a school counts as a concern only where it has more incidents of a kind than such places, after adjusting for the many comparisons made (Holm).",
+    ),
+    (
+        "schools.no_concern",
+        "Ingen skola har fler händelser än jämförbara platser i något problemområde.",
+        "No school has more incidents than comparable places in any problem area.",
+    ),
+    (
+        "schools.concerns",
+        "Fler händelser än på jämförbara platser: {s}.",
+        "More incidents than at comparable places: {s}.",
+    ),
+    (
         "bw.fixed",
         "bandbredd {b} m (angiven).",
         "bandwidth {b} m (given).",

@@ -404,6 +404,42 @@ pub fn schools(
         .filter(|r| r.problem_area.is_none())
         .collect();
     all_rows.sort_by_key(|r| r.rank);
+    // The controlled comparison ranks: schools with problem areas above comparable places first
+    // (most such areas, then the largest excess), the rate-ratio rank breaking ties.
+    let ctl = rep.controlled.as_ref();
+    let higher_of = |school: usize| -> Vec<&hotspot::schools::controlled::ControlledRow> {
+        ctl.map(|c| {
+            c.rows
+                .iter()
+                .filter(|r| {
+                    r.school == school && r.flag == hotspot::schools::controlled::Flag::Higher
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    if ctl.is_some() {
+        all_rows.sort_by(|a, b| {
+            let (ha, hb) = (higher_of(a.school), higher_of(b.school));
+            let ea = ha.iter().map(|r| r.placebo_excess).fold(0.0, f64::max);
+            let eb = hb.iter().map(|r| r.placebo_excess).fold(0.0, f64::max);
+            hb.len()
+                .cmp(&ha.len())
+                .then(eb.total_cmp(&ea))
+                .then(a.rank.cmp(&b.rank))
+        });
+        let concerns: Vec<String> = all_rows
+            .iter()
+            .filter(|r| !higher_of(r.school).is_empty())
+            .map(|r| run.sit.schools[r.school].name.clone())
+            .collect();
+        b.push(Block::Para(tr.t("schools.controlled").into()));
+        b.push(Block::Para(if concerns.is_empty() {
+            tr.t("schools.no_concern").into()
+        } else {
+            tr.fmt("schools.concerns", &[("s", &concerns.join(", "))])
+        }));
+    }
     b.push(Block::Table {
         head: vec![
             tr.t("col.rank").into(),
@@ -412,11 +448,17 @@ pub fn schools(
             tr.t("col.rr").into(),
             tr.t("col.p").into(),
             tr.t("col.harm_excess").into(),
+            tr.t("col.higher_than_comparable").into(),
         ],
         rows: all_rows
             .iter()
             .map(|r| {
                 let shown = run.sup.count(r.incidents).is_some();
+                let higher: Vec<String> = higher_of(r.school)
+                    .iter()
+                    .filter_map(|c| c.problem_area.and_then(|a| ProblemArea::ALL.get(a)))
+                    .map(|a| area_name(tr, *a).to_string())
+                    .collect();
                 vec![
                     r.rank.to_string(),
                     run.sit.schools[r.school].name.clone(),
@@ -434,16 +476,43 @@ pub fn schools(
                     } else {
                         "–".into()
                     },
+                    if higher.is_empty() {
+                        "–".into()
+                    } else {
+                        higher.join(", ")
+                    },
                 ]
             })
             .collect(),
-        numeric: vec![true, false, true, true, true, true],
+        numeric: vec![true, false, true, true, true, true, false],
     });
     b.push(Block::Para(tr.t("schools.caveat").into()));
     let mut csv_rows = Vec::new();
-    for r in &rep.rows {
+    for (k, r) in rep.rows.iter().enumerate() {
         let shown = run.sup.count(r.incidents).is_some();
         let t = r.test.as_ref().filter(|_| shown);
+        // The controlled columns (same row order); blank where the count is suppressed.
+        let c = ctl.and_then(|c| c.rows.get(k)).filter(|_| shown);
+        let f = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.4}")
+            } else {
+                String::new()
+            }
+        };
+        let controlled_cols = vec![
+            c.map(|c| f(c.location_quotient)).unwrap_or_default(),
+            c.map(|c| f(c.lq_lower)).unwrap_or_default(),
+            c.map(|c| f(c.lq_upper)).unwrap_or_default(),
+            c.filter(|c| c.problem_area.is_some())
+                .map(|c| f(c.placebo_p))
+                .unwrap_or_default(),
+            c.filter(|c| c.problem_area.is_some())
+                .map(|c| format!("{:.2}", c.placebo_excess))
+                .unwrap_or_default(),
+            c.and_then(|c| c.p_adjusted).map(f).unwrap_or_default(),
+            c.map(|c| c.flag.as_str().to_string()).unwrap_or_default(),
+        ];
         csv_rows.push(vec![
             run.sit.schools[r.school].name.clone(),
             r.problem_area
@@ -461,6 +530,9 @@ pub fn schools(
             },
             r.rank.to_string(),
         ]);
+        if let Some(row) = csv_rows.last_mut() {
+            row.extend(controlled_cols);
+        }
     }
     write_csv(
         run,
@@ -475,6 +547,13 @@ pub fn schools(
             "p_value",
             "harm_excess",
             "rank",
+            "lq",
+            "lq_lower",
+            "lq_upper",
+            "placebo_p",
+            "excess",
+            "p_adjusted",
+            "flag",
         ],
         &csv_rows,
         written,
