@@ -267,21 +267,27 @@ pub fn cluster_main_area(sit: &Situation, k: usize) -> Option<crate::categories:
 
 /// The schools whose zone shows a concern, as indices into [`Situation::schools`], in rank order.
 ///
-/// INTEGRATOR: this is the one place to switch to the controlled comparison
-/// (`crate::schools::controlled`, `flag == Flag::Higher`) once it is part of the situation. Until
-/// then a school is a concern when its zone's rate ratio against the rest of the study area is above 1
-/// with p < 0.05 (the exact Poisson rate-ratio test of [`crate::schools`]) and its count is shown.
+/// A school is a concern when the controlled comparison ([`crate::schools::controlled`]) flags it
+/// `higher` for at least one problem area: more incidents of that problem area than zones of the
+/// same radius at comparable places (Holm-adjusted placebo test), not merely more than the
+/// municipality's average. Its count must be shown (public mode). Without the controlled
+/// comparison no school is called a concern.
 pub fn school_concerns(sit: &Situation) -> Vec<usize> {
     let Outcome::Done(rep) = &sit.schools_report else {
+        return Vec::new();
+    };
+    let Some(ctl) = &rep.controlled else {
         return Vec::new();
     };
     school_ranking(rep)
         .into_iter()
         .filter(|r| sit.count(r.incidents).is_some())
         .filter(|r| {
-            r.test
-                .as_ref()
-                .is_some_and(|t| t.ratio > 1.0 && t.p_value < 0.05)
+            ctl.rows.iter().any(|c| {
+                c.school == r.school
+                    && c.problem_area.is_some()
+                    && c.flag == crate::schools::controlled::Flag::Higher
+            })
         })
         .map(|r| r.school)
         .collect()
