@@ -116,6 +116,10 @@ pub struct IngestArgs {
     /// Stop at the first rejected row with an error instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Character encoding of a CSV file: utf-8, windows-1252 or latin-1 (default: UTF-8 when
+    /// the file is valid UTF-8, else Windows-1252 with a note).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
     /// Write the rejected rows, verbatim with their line and reason, to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
@@ -161,6 +165,11 @@ impl IngestArgs {
             timezone: parse_timezone(&self.timezone)?,
             delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
             strict: self.strict,
+            encoding: self
+                .encoding
+                .as_deref()
+                .map(hotspot::ingest::TextEncoding::parse)
+                .transpose()?,
             max_distance_m,
             boundary,
             max_time_span_days: self.max_time_span,
