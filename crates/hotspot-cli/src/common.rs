@@ -116,6 +116,10 @@ pub struct IngestArgs {
     /// Stop at the first rejected row with an error instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Character encoding of a CSV file: utf-8, windows-1252 or latin-1 (default: UTF-8 when
+    /// the file is valid UTF-8, else Windows-1252 with a note).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
     /// Write the rejected rows, verbatim with their line and reason, to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
@@ -161,6 +165,11 @@ impl IngestArgs {
             timezone: parse_timezone(&self.timezone)?,
             delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
             strict: self.strict,
+            encoding: self
+                .encoding
+                .as_deref()
+                .map(hotspot::ingest::TextEncoding::parse)
+                .transpose()?,
             max_distance_m,
             boundary,
             max_time_span_days: self.max_time_span,
@@ -374,30 +383,38 @@ pub fn parse_coverages(s: &str) -> anyhow::Result<Vec<f64>> {
 
 /// Refuses any output that resolves to one of the inputs (exit 2, before anything is written).
 ///
-/// `outputs` are `(flag, path)` pairs such as `("--out", out)`.
+/// `inputs` are the command's input files (absent ones skipped); `outputs` are `(flag, path)`
+/// pairs such as `("--labels", labels)`; `dirs` are output folders (`("--out", out)`), refused
+/// also when an input lies inside them.
 ///
 /// # Errors
 /// [`hotspot::Error::InvalidParameter`] naming the flag and the input.
-// Not yet called: the commands' --out/--labels/--geojson checks are the next step of issue 18.
-#[allow(dead_code)]
 pub fn refuse_overwriting_inputs(
-    inputs: &[&Path],
+    inputs: &[Option<&Path>],
     outputs: &[(&'static str, Option<&Path>)],
+    dirs: &[(&'static str, &Path)],
 ) -> anyhow::Result<()> {
     let mut guard = InputGuard::new();
-    guard.inputs(inputs.iter().copied());
+    guard.inputs(inputs.iter().flatten().copied());
     for (flag, p) in outputs {
         if let Some(p) = p {
             guard.check(flag, p)?;
         }
+    }
+    for (flag, d) in dirs {
+        guard.check_dir(flag, d)?;
     }
     Ok(())
 }
 
 /// A CSV file written atomically, with every text cell made spreadsheet-safe
 /// ([`hotspot::output::safe_cell`]: a leading apostrophe before `=`, `+`, `-`, `@`, tab, CR).
+///
+/// A drop-in for `csv::Writer::from_path`: [`SafeCsv::write_record`], then [`SafeCsv::flush`]
+/// (or [`SafeCsv::finish`]), which puts the complete file in place; dropped before that, the
+/// destination is untouched.
 pub struct SafeCsv {
-    w: csv::Writer<hotspot::output::AtomicFile>,
+    w: Option<csv::Writer<hotspot::output::AtomicFile>>,
 }
 
 impl SafeCsv {
@@ -405,10 +422,10 @@ impl SafeCsv {
     ///
     /// # Errors
     /// When the temporary file beside `path` cannot be created.
-    pub fn create(path: &Path) -> anyhow::Result<Self> {
-        let f = hotspot::output::AtomicFile::create(path)?;
+    pub fn create(path: impl AsRef<Path>) -> anyhow::Result<Self> {
+        let f = hotspot::output::AtomicFile::create(path.as_ref())?;
         Ok(Self {
-            w: csv::Writer::from_writer(f),
+            w: Some(csv::Writer::from_writer(f)),
         })
     }
 
@@ -425,7 +442,36 @@ impl SafeCsv {
             .into_iter()
             .map(|c| hotspot::output::safe_cell(c.as_ref()).into_owned())
             .collect();
-        self.w.write_record(&cells)?;
+        match &mut self.w {
+            Some(w) => w.write_record(&cells)?,
+            None => anyhow::bail!("CSV file already finished"),
+        }
+        Ok(())
+    }
+
+    /// Same as [`SafeCsv::record`] (the name `csv::Writer` uses).
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_record<I, S>(&mut self, cells: I) -> anyhow::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.record(cells)
+    }
+
+    /// Finishes the file: flushes it and renames it into place (later writes are errors).
+    ///
+    /// # Errors
+    /// When flushing or renaming fails.
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        if let Some(w) = self.w.take() {
+            let f = w
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+            f.commit()?;
+        }
         Ok(())
     }
 
@@ -433,12 +479,7 @@ impl SafeCsv {
     ///
     /// # Errors
     /// When flushing or renaming fails.
-    pub fn finish(self) -> anyhow::Result<()> {
-        let f = self
-            .w
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-        f.commit()?;
-        Ok(())
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.flush()
     }
 }

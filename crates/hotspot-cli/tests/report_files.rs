@@ -124,6 +124,14 @@ fn public_report_written_into_an_internal_reports_folder_holds_nothing_of_it() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("inc0001"), "{f} holds an incident id");
     }
+    // The public summary gives months, the public manifest no input hash.
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let sv: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    for d in [&sv["period"]["from"], &sv["period"]["to"]] {
+        assert_eq!(d.as_str().unwrap().len(), 7, "month precision: {d}");
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("sha256"), "{manifest}");
     let layers = hotspot::gpkg::layers(&out.join("layers.gpkg")).unwrap();
     assert!(layers.iter().all(|l| l.name != "incidents"));
     // No staging or old folder left beside it.

@@ -183,8 +183,60 @@ pub fn check(s: &Situation) -> Result<()> {
     Ok(())
 }
 
+/// Puts a public summary's dates at month precision: every string under the keys `from` and `to`
+/// (outside `parameters`, which holds what the user set) that begins with a date `YYYY-MM-DD`
+/// becomes `YYYY-MM`. The exact first and last incident dates of a period taken from the data
+/// would confirm a single incident someone already knows of; a month does not single one out.
+pub fn month_precision(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn is_date(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() >= 10
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[5..7].iter().all(u8::is_ascii_digit)
+            && b[7] == b'-'
+            && b[8..10].iter().all(u8::is_ascii_digit)
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "parameters" {
+                    continue;
+                }
+                match x {
+                    Value::String(s) if (k == "from" || k == "to") && is_date(s) => {
+                        s.truncate(7);
+                    }
+                    _ => month_precision(x),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(month_precision),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn month_precision_truncates_period_dates_but_not_parameters() {
+        let mut v = serde_json::json!({
+            "period": {"from": "2025-01-07", "to": "2026-12-31T23:00:00+01:00"},
+            "analyses": {"period": {"from": "2025-01-07", "to": null}, "x": [{"from": "2025-02-03"}]},
+            "parameters": {"from": "2025-01-07"},
+            "name": "2025-01-07",
+        });
+        super::month_precision(&mut v);
+        assert_eq!(v["period"]["from"], "2025-01");
+        assert_eq!(v["period"]["to"], "2026-12");
+        assert_eq!(v["analyses"]["period"]["from"], "2025-01");
+        assert!(v["analyses"]["period"]["to"].is_null());
+        assert_eq!(v["analyses"]["x"][0]["from"], "2025-02");
+        assert_eq!(v["parameters"]["from"], "2025-01-07");
+        assert_eq!(v["name"], "2025-01-07");
+    }
+
     use super::*;
 
     #[test]

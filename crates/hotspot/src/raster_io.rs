@@ -88,7 +88,7 @@ pub fn qml_path(grid: &Path) -> PathBuf {
 /// [`Error::Io`] naming the `.qml` file when it cannot be written.
 pub fn write_qml(grid: &Path, qml: &str) -> Result<PathBuf> {
     let p = qml_path(grid);
-    std::fs::write(&p, qml).map_err(|e| Error::io(&p, e))?;
+    crate::output::write_atomic(&p, qml)?;
     Ok(p)
 }
 

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may panic
 
 use hotspot::ingest::{
-    Boundary, ColumnNames, CoordinateKind, Ingested, InputFormat, ReadOptions, read_path,
+    Boundary, ColumnNames, CoordinateKind, Ingested, InputFormat, ReadOptions, TextEncoding,
+    read_path,
 };
 use hotspot::{Crs, Error, RejectReason, TimeResolution};
 use std::collections::BTreeMap;
@@ -304,7 +305,16 @@ fn bom_and_non_utf8() {
     bytes.push(0xF6);
     bytes.extend_from_slice(b"relse\n");
     let p = write(dir.path(), "latin1.csv", bytes);
-    match read_path(&p, &ReadOptions::default()) {
+    // Detected: not UTF-8, valid Windows-1252, read as such with a note.
+    let d = read(&p);
+    assert_eq!(d.incidents.category(1), "Skadegörelse");
+    assert!(d.report.notes.iter().any(|n| n.contains("Windows-1252")));
+    // Declared UTF-8: the row diagnostic names the line and field.
+    let utf8 = ReadOptions {
+        encoding: Some(TextEncoding::Utf8),
+        ..ReadOptions::default()
+    };
+    match read_path(&p, &utf8) {
         Err(Error::Parse { line, message, .. }) => {
             assert_eq!(line, Some(3));
             assert!(
@@ -744,7 +754,11 @@ fn categories_keep_first_appearance_order_and_the_first_bad_line_wins_across_chu
         }
     }
     let p = write(dir.path(), "latin1.csv", &bytes);
-    match read_path(&p, &ReadOptions::default()) {
+    let utf8 = ReadOptions {
+        encoding: Some(TextEncoding::Utf8),
+        ..ReadOptions::default()
+    };
+    match read_path(&p, &utf8) {
         Err(Error::Parse { line, message, .. }) => {
             assert_eq!(line, Some(30_001), "{message}");
             assert!(message.contains("UTF-8"), "{message}");
@@ -754,6 +768,64 @@ fn categories_keep_first_appearance_order_and_the_first_bad_line_wins_across_chu
             other.map(|d| d.report.accepted)
         ),
     }
+}
+
+#[test]
+fn windows_1252_file_with_swedish_letters_is_read_with_row_diagnostics() {
+    // A Windows-1252 export: "å ä ö Å Ä Ö" as single bytes, semicolons, decimal commas, and
+    // one bad latitude on line 4.
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"Latitud;Longitud;Brottstyp;Plats\n".to_vec();
+    bytes.extend_from_slice(b"59,045;15,87;Skadeg\xF6relse;V\xE5rdcentralen\n");
+    bytes.extend_from_slice(b"59,046;15,871;Misshandel;\xC5sa torg \xC4\xD6\n");
+    bytes.extend_from_slice(b"abc;15,872;Klotter;Stora g\xE4rdet\n");
+    bytes.extend_from_slice(b"59,047;15,873;Klotter;\x80 \xE4\n");
+    let p = write(dir.path(), "cp1252.csv", &bytes);
+    let detected = read(&p);
+    let names: Vec<&str> = (0..detected.incidents.len())
+        .map(|i| detected.incidents.category(i))
+        .collect();
+    assert_eq!(names, ["Skadegörelse", "Misshandel", "Klotter"]);
+    assert!(
+        detected
+            .report
+            .notes
+            .iter()
+            .any(|n| n.contains("Windows-1252")),
+        "{:?}",
+        detected.report.notes
+    );
+    assert_eq!(detected.report.rejections.len(), 1);
+    assert_eq!(detected.report.rejections[0].line, 4);
+    // Declared, the same result without the note.
+    let declared = read_path(
+        &p,
+        &ReadOptions {
+            encoding: Some(TextEncoding::parse("windows-1252").unwrap()),
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(declared.incidents.category(0), "Skadegörelse");
+    assert!(
+        !declared
+            .report
+            .notes
+            .iter()
+            .any(|n| n.contains("not valid UTF-8"))
+    );
+    assert_eq!(declared.report.rejections[0].line, 4);
+    // Latin-1 agrees on these letters (0x80 is a control character there, the euro sign in 1252).
+    let latin1 = read_path(
+        &p,
+        &ReadOptions {
+            encoding: Some(TextEncoding::Latin1),
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(latin1.incidents.category(0), "Skadegörelse");
+    assert!(TextEncoding::parse("ebcdic").is_err());
 }
 
 // ---- The real files in data/ -------------------------------------------------

@@ -81,6 +81,15 @@ pub struct Args {
 
 /// Runs `hotspot cluster`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[
+            ("--labels", args.labels.as_deref()),
+            ("--clusters", args.clusters.as_deref()),
+        ],
+        &[],
+    )?;
     // Parameters are checked before the file is read.
     enum Params {
         Db(DbscanParams),

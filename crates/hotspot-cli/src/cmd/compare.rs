@@ -355,6 +355,22 @@ fn md_cell(v: &Value) -> String {
 
 /// Runs `hotspot compare`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            args.ingest.boundary.as_deref(),
+            args.zones.as_deref(),
+            args.schools.as_deref(),
+        ],
+        &[
+            ("--csv", args.csv.as_deref()),
+            ("--change-map", args.change_map.as_deref()),
+            ("--map", args.map.as_deref()),
+            ("--raster", args.raster.as_deref()),
+        ],
+        &[],
+    )?;
     let before = Period::parse("--before", &args.before)?;
     let after = Period::parse("--after", &args.after)?;
     if before.overlaps(&after) {
@@ -471,13 +487,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let svg = p.with_extension("svg");
             map.render_png(hotspot_render::Size::SCREEN, &png)?;
             let (text, _) = map.render_svg(hotspot_render::Size::SCREEN)?;
-            std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+            hotspot::output::write_atomic(&svg, text)
+                .with_context(|| format!("writing {}", svg.display()))?;
             ctx.note(format!("wrote {} and {}", png.display(), svg.display()));
         }
     }
     if let Some(p) = &args.csv {
-        let mut w =
-            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        let mut w = crate::common::SafeCsv::create(p)
+            .with_context(|| format!("writing {}", p.display()))?;
         w.write_record(COLUMNS)?;
         for r in &rows {
             w.write_record(COLUMNS.iter().map(|c| match &r[*c] {

@@ -69,6 +69,12 @@ pub struct Args {
 
 /// Runs `hotspot emerging`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[("--out", Some(&args.out)), ("--map", args.map.as_deref())],
+        &[],
+    )?;
     let step: TimeStep = args.step.parse()?;
     let period = args
         .period
@@ -187,7 +193,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let svg = p.with_extension("svg");
         map.render_png(hotspot_render::Size::SCREEN, &png)?;
         let (text, _) = map.render_svg(hotspot_render::Size::SCREEN)?;
-        std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+        hotspot::output::write_atomic(&svg, text)
+            .with_context(|| format!("writing {}", svg.display()))?;
         ctx.note(format!("wrote {} and {}", png.display(), svg.display()));
     }
     let mut out = std::io::stdout().lock();

@@ -152,6 +152,16 @@ fn cell_text(v: &Value, key: &str) -> String {
 
 /// Runs `hotspot evaluate`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[
+            ("--csv", args.csv.as_deref()),
+            ("--markdown", args.markdown.as_deref()),
+            ("--chart", args.chart.as_deref()),
+        ],
+        &[],
+    )?;
     let coverages = parse_coverages(&args.coverage)?;
     let train_p = Period::parse("--train", &args.train)?;
     let test_p = Period::parse("--test", &args.test)?;
@@ -277,8 +287,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .collect();
 
     if let Some(p) = &args.csv {
-        let mut w =
-            csv::Writer::from_path(p).with_context(|| format!("writing {}", p.display()))?;
+        let mut w = crate::common::SafeCsv::create(p)
+            .with_context(|| format!("writing {}", p.display()))?;
         w.write_record(COLUMNS)?;
         for r in &rows {
             w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
@@ -301,7 +311,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     if let Some(p) = &args.markdown {
-        std::fs::write(p, &md).with_context(|| format!("writing {}", p.display()))?;
+        hotspot::output::write_atomic(p, &md)
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     if let Some(p) = &args.chart {
         let title = format!("PAI by area coverage, test {test_p}");
@@ -390,7 +401,8 @@ fn write_chart(
     let svg = path.with_extension("svg");
     chart.render_png(Size::CHART_SCREEN, &png)?;
     let text = chart.render_svg(Size::CHART_SCREEN)?;
-    std::fs::write(&svg, text).with_context(|| format!("writing {}", svg.display()))?;
+    hotspot::output::write_atomic(&svg, text)
+        .with_context(|| format!("writing {}", svg.display()))?;
     Ok(vec![png, svg])
 }
 

@@ -59,6 +59,18 @@ pub struct Args {
 
 /// Runs `hotspot follow-up`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            Some(&args.zones),
+            args.ingest.boundary.as_deref(),
+            args.patrols.as_deref(),
+            args.categories.as_deref(),
+        ],
+        &[],
+        &[("--out", &args.out)],
+    )?;
     if args.out.exists()
         && std::fs::read_dir(&args.out)
             .map(|mut d| d.next().is_some())
@@ -124,7 +136,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = |n: &str| args.out.join(n);
-    let mut w = csv::Writer::from_path(out("followup.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("followup.csv"))?;
     w.write_record([
         "zone",
         "problem_area",
@@ -153,7 +165,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     w.flush()?;
 
-    let mut w = csv::Writer::from_path(out("displacement.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("displacement.csv"))?;
     w.write_record([
         "zone",
         "zone_before",
@@ -200,7 +212,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     w.flush()?;
 
     if let Some(ds) = &f.dose {
-        let mut w = csv::Writer::from_path(out("dose.csv"))?;
+        let mut w = crate::common::SafeCsv::create(out("dose.csv"))?;
         w.write_record([
             "zone",
             "period",

@@ -74,6 +74,15 @@ pub struct Args {
 
 /// Runs `hotspot gistar`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[
+            ("--cells", args.cells.as_deref()),
+            ("--geojson", args.geojson.as_deref()),
+        ],
+        &[],
+    )?;
     let data = load(ctx, &args.ingest, &args.input)?;
     let inc = &data.incidents;
     let area = data.study_area.as_ref();

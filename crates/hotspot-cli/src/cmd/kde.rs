@@ -179,6 +179,21 @@ fn surface_json(s: &DensitySurface) -> Value {
 
 /// Runs `hotspot kde`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            args.ingest.boundary.as_deref(),
+            args.area.water.as_deref(),
+            args.area.at_risk.as_deref(),
+        ],
+        &[
+            ("--out", args.out.as_deref()),
+            ("--hotspots", args.hotspots.as_deref()),
+            ("--rr-out", args.rr_out.as_deref()),
+        ],
+        &[],
+    )?;
     let kernel = Kernel::parse(&args.kernel)?;
     let units = DensityUnits::parse(&args.units)?;
     let bandwidth = match (&args.bandwidth_rule, &args.bandwidth) {

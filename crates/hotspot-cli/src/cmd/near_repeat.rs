@@ -41,6 +41,12 @@ pub struct Args {
 
 /// Runs `hotspot near-repeat`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[("--csv", args.csv.as_deref())],
+        &[],
+    )?;
     let params = NearRepeatParams::new(
         args.space_bands.clone(),
         args.time_bands.clone(),

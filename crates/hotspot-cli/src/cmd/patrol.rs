@@ -137,6 +137,19 @@ fn parse_lonlat(text: &str) -> anyhow::Result<[f64; 2]> {
 
 /// Runs `hotspot patrol`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            args.ingest.boundary.as_deref(),
+            args.schools.as_deref(),
+            args.candidates.as_deref(),
+            args.categories.as_deref(),
+            args.config.as_deref(),
+        ],
+        &[],
+        &[("--out", &args.out)],
+    )?;
     let sources = match &args.candidate_sources {
         Some(text) => CandidateSources::parse(text)?,
         None => CandidateSources {
@@ -291,7 +304,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
 
     // Zones table and layer.
-    let mut w = csv::Writer::from_path(out("patrol_zones.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("patrol_zones.csv"))?;
     let mut head = vec![
         "rank",
         "lon",
@@ -407,7 +420,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     w.flush()?;
     write_geojson(&out("patrol_zones.geojson"), &feats, &data.projector)?;
 
-    let mut w = csv::Writer::from_path(out("patrol_when.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("patrol_when.csv"))?;
     w.write_record(["rank", "weekday", "hour", "incidents"])?;
     for (k, t) in stats.iter().map(|z| &z.week).enumerate() {
         for (d, day) in t.iter().enumerate() {
@@ -423,7 +436,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     w.flush()?;
 
-    let mut w = csv::Writer::from_path(out("patrol_plan.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("patrol_plan.csv"))?;
     w.write_record(["day", "start", "end", "minutes", "zone"])?;
     let hhmm = |m: u32| {
         let m = m % 1440;

@@ -101,6 +101,18 @@ fn read_areas(path: &Path, projector: &Projector) -> anyhow::Result<Vec<NamedAre
 
 /// Runs `hotspot perception`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            Some(&args.perceived),
+            args.ingest.boundary.as_deref(),
+            args.categories.as_deref(),
+            args.areas.as_deref(),
+        ],
+        &[],
+        &[("--out", &args.out)],
+    )?;
     if args.out.exists()
         && std::fs::read_dir(&args.out)
             .map(|mut d| d.next().is_some())
@@ -168,7 +180,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = |name: &str| args.out.join(name);
-    let mut w = csv::Writer::from_path(out("perception_cells.csv"))?;
+    let mut w = crate::common::SafeCsv::create(out("perception_cells.csv"))?;
     w.write_record([
         "lon",
         "lat",
@@ -224,8 +236,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "areas": areas,
         "synthetic_or_source": args.perceived.display().to_string(),
     });
-    std::fs::write(out("sppt.json"), serde_json::to_string_pretty(&sppt)?)
-        .map_err(|e| hotspot::Error::io(out("sppt.json"), e))?;
+    hotspot::output::write_atomic(&out("sppt.json"), serde_json::to_string_pretty(&sppt)?)?;
 
     // Maps.
     let rec = terciles(&cells.iter().map(|c| c.recorded as f64).collect::<Vec<_>>());
@@ -312,8 +323,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         };
         spec.render_png(Size::SCREEN, &out(&format!("{file}.png")))?;
         let (svg, _) = spec.render_svg(Size::SCREEN)?;
-        std::fs::write(out(&format!("{file}.svg")), svg)
-            .map_err(|e| hotspot::Error::io(out(file), e))?;
+        hotspot::output::write_atomic(&out(&format!("{file}.svg")), svg)?;
     }
     ctx.note(format!(
         "{} cells compared: {} similar, {} perceived only, {} recorded only; {}; written to {}",

@@ -51,6 +51,12 @@ fn not_input(out: &Path, input: &Path) -> anyhow::Result<()> {
 
 /// Runs `hotspot repeats`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[Some(&args.input), args.ingest.boundary.as_deref()],
+        &[("--csv", Some(&args.csv))],
+        &[],
+    )?;
     let opts = RepeatOptions {
         tolerance_m: args.tolerance,
         min_incidents: args.min,
@@ -62,9 +68,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     not_input(&json_path, &args.input)?;
     let data = load(ctx, &args.ingest, &args.input)?;
     let r = repeats(&data.incidents, &data.projector, &opts)?;
-    std::fs::write(&args.csv, r.to_csv())
+    hotspot::output::write_atomic(&args.csv, r.to_csv())
         .with_context(|| format!("writing {}", args.csv.display()))?;
-    std::fs::write(&json_path, serde_json::to_string_pretty(&r)? + "\n")
+    hotspot::output::write_atomic(&json_path, serde_json::to_string_pretty(&r)? + "\n")
         .with_context(|| format!("writing {}", json_path.display()))?;
     ctx.note(format!(
         "{} of {} incidents ({:.1} %) are at {} repeat locations (2+ incidents, tolerance {} m); {} listed{}",

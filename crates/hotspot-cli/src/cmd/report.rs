@@ -685,13 +685,14 @@ fn write_csv(
     written: &mut Written,
 ) -> anyhow::Result<()> {
     let p = run.s.out.join("tables").join(format!("{name}.csv"));
-    let mut w =
-        csv::Writer::from_path(&p).with_context(|| format!("cannot write {}", p.display()))?;
+    // Text cells from input (categories, names) made spreadsheet-safe (CSV injection).
+    let mut w = crate::common::SafeCsv::create(&p)
+        .with_context(|| format!("cannot write {}", p.display()))?;
     w.write_record(head)?;
     for r in rows {
         w.write_record(r)?;
     }
-    w.flush()?;
+    w.finish()?;
     written.add(&run.s.out, &p);
     Ok(())
 }
@@ -1294,6 +1295,14 @@ fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
 }
 
 fn summary_json(run: &Run) -> Value {
+    let mut v = summary_json_exact(run);
+    if run.s.public {
+        hotspot::disclosure::month_precision(&mut v);
+    }
+    v
+}
+
+fn summary_json_exact(run: &Run) -> Value {
     json!({
         "tool": "hotspot",
         "version": env!("CARGO_PKG_VERSION"),
@@ -1362,6 +1371,15 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         ("categories", s.categories.clone()),
     ] {
         if let Some(p) = p {
+            if s.public {
+                // The public manifest names its inputs but gives no hash: a hash confirms a
+                // guessed incident file.
+                inputs.insert(
+                    role.to_string(),
+                    json!({"file": p.file_name().map(|f| f.to_string_lossy().to_string())}),
+                );
+                continue;
+            }
             inputs.insert(
                 role.to_string(),
                 json!({"file": p.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha256_file(&p)?}),

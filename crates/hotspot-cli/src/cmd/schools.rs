@@ -72,8 +72,8 @@ fn area_name(areas: &ProblemAreas, a: Option<usize>) -> &str {
     a.map_or(ALL, |k| areas.names()[k].as_str())
 }
 
-fn csv_writer(path: &Path) -> anyhow::Result<csv::Writer<std::fs::File>> {
-    csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))
+fn csv_writer(path: &Path) -> anyhow::Result<crate::common::SafeCsv> {
+    crate::common::SafeCsv::create(path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes `school_zones.csv`.
@@ -145,6 +145,18 @@ fn row_props(props: &mut Map<String, Value>, prefix: &str, r: &ZoneRow) {
 
 /// Runs `hotspot schools`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            Some(&args.schools),
+            args.ingest.boundary.as_deref(),
+            args.categories.as_deref(),
+            args.config.as_deref(),
+        ],
+        &[],
+        &[("--out", &args.out)],
+    )?;
     let params = ZoneParams::new(args.radius, args.rings.clone(), args.confidence)?;
     let cfg = read_config(args.config.as_deref())?;
     let calendar = match &cfg.calendar {

@@ -107,6 +107,19 @@ fn draw(chart: &Chart, path: &Path) -> anyhow::Result<()> {
 
 /// Runs `hotspot temporal`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    // No output may replace an input (exit 2 before anything is written).
+    crate::common::refuse_overwriting_inputs(
+        &[
+            Some(&args.input),
+            args.ingest.boundary.as_deref(),
+            args.categories.as_deref(),
+        ],
+        &[
+            ("--csv", Some(&args.csv)),
+            ("--chart", args.chart.as_deref()),
+        ],
+        &[],
+    )?;
     not_input(&args.csv, &args.input)?;
     let opts = AoristicOptions {
         timezone: parse_timezone(&args.ingest.timezone)?,
@@ -157,7 +170,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             csv.push_str(&format!("{first},{line}\n"));
         }
     }
-    std::fs::write(&args.csv, csv).with_context(|| format!("writing {}", args.csv.display()))?;
+    hotspot::output::write_atomic(&args.csv, csv)
+        .with_context(|| format!("writing {}", args.csv.display()))?;
     let json_path = args.csv.with_extension("json");
     not_input(&json_path, &args.input)?;
     let out = Output {
@@ -172,7 +186,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    std::fs::write(&json_path, serde_json::to_string_pretty(&out)? + "\n")
+    hotspot::output::write_atomic(&json_path, serde_json::to_string_pretty(&out)? + "\n")
         .with_context(|| format!("writing {}", json_path.display()))?;
     if let Some(png) = &args.chart {
         not_input(png, &args.input)?;

@@ -24,8 +24,10 @@
 //! - Separator: the one of `,` `;` tab `|` that occurs most often (outside quotes)
 //!   in the header line; ties go to the comma. `ReadOptions::delimiter` overrides.
 //! - Decimal commas (`59,045`) are accepted when the separator is not a comma.
-//! - A UTF-8 byte-order mark is skipped. Text that is not UTF-8 (e.g. Latin-1
-//!   exports) is an error naming the line and column.
+//! - A UTF-8 byte-order mark is skipped. Encoding: `ReadOptions::encoding` (`--encoding`
+//!   utf-8, windows-1252, latin-1), decoded on the fly with `encoding_rs`; without it a file
+//!   that is not valid UTF-8 throughout is read as Windows-1252 (most Swedish spreadsheet
+//!   exports) with a note. Declared UTF-8 that is not is an error naming the line and column.
 //! - Blank lines (empty, or holding only the `\r` of a CRLF line ending) are
 //!   skipped and not counted as rows. Rows whose field count differs from the
 //!   header's are `malformed_row`.
@@ -772,7 +774,7 @@ fn quoted_cuts(t: &[u8], piece: usize) -> Vec<usize> {
 /// The file, handed out in slabs that end at record boundaries.
 struct Feed {
     path: PathBuf,
-    file: std::fs::File,
+    file: Box<dyn Read + Send>,
     eof: bool,
     sizes: Sizes,
     /// Bytes to hold before cutting a slab: the slab size, more while a record does not fit.
@@ -791,7 +793,7 @@ impl Feed {
     /// The feed for `file`, whose first bytes (from offset `byte`) are already in `head`.
     fn new(
         path: &Path,
-        file: std::fs::File,
+        file: Box<dyn Read + Send>,
         eof: bool,
         head: Vec<u8>,
         byte: u64,
@@ -1067,20 +1069,108 @@ impl Sink<'_> {
     }
 }
 
+/// Whether the whole file is valid UTF-8 (read in chunks; nothing kept).
+fn is_utf8_file(path: &Path) -> Result<bool> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carry = 0usize;
+    loop {
+        let n = f.read(&mut buf[carry..]).map_err(|e| Error::io(path, e))?;
+        let len = carry + n;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        match std::str::from_utf8(&buf[..len]) {
+            Ok(_) => carry = 0,
+            // An incomplete sequence at the chunk's end: keep it for the next chunk.
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..len, 0);
+                carry = len - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// Opens `path` as a UTF-8 byte stream: as it is for UTF-8, decoded on the fly (`encoding_rs`)
+/// for Windows-1252 and Latin-1. Without `encoding`, a file that is not valid UTF-8 is read as
+/// Windows-1252 and a note says so.
+fn open_decoded(
+    path: &Path,
+    encoding: Option<super::TextEncoding>,
+    notes: &mut Vec<String>,
+) -> Result<Box<dyn Read + Send>> {
+    use super::TextEncoding;
+    let enc = match encoding {
+        Some(e) => e,
+        None if is_utf8_file(path)? => TextEncoding::Utf8,
+        None => {
+            notes.push(
+                "the file is not valid UTF-8: read as Windows-1252 (give --encoding to choose)"
+                    .to_string(),
+            );
+            TextEncoding::Windows1252
+        }
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(match enc {
+        TextEncoding::Utf8 => Box::new(file),
+        TextEncoding::Windows1252 => Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::WINDOWS_1252))
+                .bom_override(false)
+                .build(file),
+        ),
+        TextEncoding::Latin1 => Box::new(Latin1Reader {
+            inner: file,
+            pending: Vec::new(),
+        }),
+    })
+}
+
+/// ISO-8859-1 to UTF-8: byte `b` is code point `b` (encoding_rs has no Latin-1 decoder: the
+/// WHATWG standard maps the label to Windows-1252).
+struct Latin1Reader<R> {
+    inner: R,
+    pending: Vec<u8>,
+}
+
+impl<R: Read> Read for Latin1Reader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            let mut raw = vec![0u8; out.len().clamp(1, 1 << 15)];
+            let n = self.inner.read(&mut raw)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            for &b in &raw[..n] {
+                let mut tmp = [0u8; 2];
+                self.pending
+                    .extend_from_slice(char::from(b).encode_utf8(&mut tmp).as_bytes());
+            }
+        }
+        let k = out.len().min(self.pending.len());
+        out[..k].copy_from_slice(&self.pending[..k]);
+        self.pending.drain(..k);
+        Ok(k)
+    }
+}
+
 /// Reads a CSV incident file. See the module docs and [`super::read_path`].
 pub(crate) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     read_csv_with(path, opts, SIZES)
 }
 
 fn read_csv_with(path: &Path, opts: &ReadOptions, sizes: Sizes) -> Result<Ingested> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut notes = Vec::new();
+    let mut file = open_decoded(path, opts.encoding, &mut notes)?;
     let mut head = Vec::new();
     let got = (&mut file)
         .take(HEAD as u64)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
     let eof = got < HEAD;
-    let mut notes = Vec::new();
     let base = if head.starts_with(b"\xEF\xBB\xBF") {
         head.drain(..3);
         notes.push("UTF-8 byte-order mark skipped".to_string());
@@ -1291,7 +1381,7 @@ mod tests {
         let path = dir.path().join("t.csv");
         std::fs::write(&path, content).unwrap();
         let file = std::fs::File::open(&path).unwrap();
-        let mut feed = Feed::new(&path, file, false, Vec::new(), 0, b',', sizes);
+        let mut feed = Feed::new(&path, Box::new(file), false, Vec::new(), 0, b',', sizes);
         let (mut out, mut work) = (Vec::new(), Work::default());
         while feed.next(&mut work).unwrap() {
             work.for_each(b',', usize::MAX, |f, m| {

@@ -60,8 +60,8 @@ pub use boundary::Boundary;
 pub use columns::CoordinateKind;
 pub use geojson::{check_geometry, geometry_to_geo};
 pub use options::{
-    ColumnNames, DEFAULT_MAX_DISTANCE_M, DEFAULT_MAX_TIME_SPAN_DAYS, ReadOptions, parse_delimiter,
-    parse_timezone,
+    ColumnNames, DEFAULT_MAX_DISTANCE_M, DEFAULT_MAX_TIME_SPAN_DAYS, ReadOptions, TextEncoding,
+    parse_delimiter, parse_timezone,
 };
 pub use report::{IngestReport, InputFormat, Rejection};
 #[cfg(test)]

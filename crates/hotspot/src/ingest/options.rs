@@ -61,6 +61,48 @@ pub struct ReadOptions {
     /// "time unknown" for hour analyses (`--max-time-span`, default
     /// [`DEFAULT_MAX_TIME_SPAN_DAYS`]); the ingest report counts them.
     pub max_time_span_days: f64,
+    /// Character encoding of a CSV file; `None` detects it: UTF-8 when the whole file is valid
+    /// UTF-8, else Windows-1252 (with a note), the encoding of most Swedish spreadsheet exports.
+    pub encoding: Option<TextEncoding>,
+}
+
+/// Character encoding of an incident CSV file (`--encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8 (a byte-order mark is skipped).
+    Utf8,
+    /// Windows-1252 (the WHATWG definition, a superset of Latin-1's printable characters).
+    Windows1252,
+    /// ISO-8859-1 (Latin-1): every byte is the code point of the same number.
+    Latin1,
+}
+
+impl TextEncoding {
+    /// Parses `utf-8`, `windows-1252` (`cp1252`) or `latin-1` (`iso-8859-1`), case-insensitively.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (`--encoding`) for any other name.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Self::Utf8),
+            "windows-1252" | "cp1252" => Ok(Self::Windows1252),
+            "latin-1" | "latin1" | "iso-8859-1" => Ok(Self::Latin1),
+            _ => Err(Error::invalid(
+                "--encoding",
+                s,
+                "unknown encoding: use utf-8, windows-1252 or latin-1",
+            )),
+        }
+    }
+
+    /// The name used in notes and flags.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utf8 => "UTF-8",
+            Self::Windows1252 => "Windows-1252",
+            Self::Latin1 => "Latin-1",
+        }
+    }
 }
 
 /// Default longest from/to interval used by hour analyses: 14 days.
@@ -77,6 +119,7 @@ impl Default for ReadOptions {
             max_distance_m: Some(DEFAULT_MAX_DISTANCE_M),
             boundary: None,
             max_time_span_days: DEFAULT_MAX_TIME_SPAN_DAYS,
+            encoding: None,
         }
     }
 }
