@@ -9,6 +9,7 @@
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
 mod config;
+mod followup;
 mod html;
 mod i18n;
 mod sections;
@@ -148,6 +149,7 @@ impl Args {
             patrol_radius_m: self.patrol_radius_m,
             include_all: self.include_all.then_some(true),
             print: self.print,
+            ..FileConfig::default()
         }
     }
 }
@@ -248,6 +250,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             &params,
         )?)
     })?;
+    let mut sit = sit;
+    sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -319,6 +323,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         t0.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+fn run_spec(s: &Settings) -> Option<&hotspot::situation::extra::FollowupSpec> {
+    s.followup.as_ref()
 }
 
 fn title(run: &Run) -> String {
@@ -1102,6 +1110,8 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         Outcome::Failed(e) => b.push(Block::Note(e.clone())),
         Outcome::Skipped(_) => b.push(Block::Para(tr.t("patrol.none").into())),
     }
+
+    followup::section(ctx, run, &mut b, written)?;
 
     // Methods and privacy.
     b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));

@@ -11,6 +11,7 @@
 //! [`Outcome::Failed`] with its message, and the report says so.
 
 pub mod counts;
+pub mod extra;
 pub mod params;
 
 pub use counts::{CountGrid, Counts};
@@ -56,6 +57,8 @@ pub enum Skip {
     NoSchools,
     /// Schools given but no boundary (the rates need a study area).
     NoBoundary,
+    /// Not asked for in the configuration.
+    NotConfigured,
 }
 
 impl<T> Outcome<T> {
@@ -158,6 +161,8 @@ pub struct Situation {
     pub schools_report: Outcome<SchoolReport>,
     /// Patrol plan.
     pub patrol: Outcome<PatrolPlan>,
+    /// Follow-up against a baseline ([`extra::followup`]; skipped unless configured).
+    pub followup: Outcome<extra::FollowupSection>,
 }
 
 /// What [`situation`] works on.
@@ -292,6 +297,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         clusters,
         schools_report,
         patrol,
+        followup: Outcome::Skipped(Skip::NotConfigured),
     };
     Ok(if params.public {
         crate::disclosure::publish(s, params.min_count)
@@ -544,6 +550,9 @@ impl Situation {
                     })).collect::<Vec<_>>(),
                 }),
             );
+        }
+        if let Some(v) = extra::followup_value(self) {
+            m.insert("followup".into(), v);
         }
         Value::Object(m)
     }

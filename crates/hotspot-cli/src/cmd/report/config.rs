@@ -58,6 +58,14 @@ pub struct FileConfig {
     pub patrol_radius_m: Option<f64>,
     pub include_all: Option<bool>,
     pub print: Option<bool>,
+    pub baseline: Option<String>,
+    pub zones: Option<PathBuf>,
+    pub patrols: Option<PathBuf>,
+    pub followup_from: Option<chrono::NaiveDate>,
+    pub followup_to: Option<chrono::NaiveDate>,
+    pub periods: Option<String>,
+    pub buffer_m: Option<f64>,
+    pub seasonal: Option<bool>,
 }
 
 impl FileConfig {
@@ -78,6 +86,8 @@ impl FileConfig {
             &mut c.water,
             &mut c.categories,
             &mut c.out,
+            &mut c.zones,
+            &mut c.patrols,
         ]
         .into_iter()
         .flatten()
@@ -119,6 +129,8 @@ pub struct Settings {
     pub patrol_radius_m: f64,
     pub include_all: bool,
     pub print: bool,
+    /// The follow-up section's settings, when `baseline` is given.
+    pub followup: Option<hotspot::situation::extra::FollowupSpec>,
 }
 
 impl Settings {
@@ -189,6 +201,16 @@ impl Settings {
             patrol_radius_m: p.patrol_radius_m,
             include_all: p.include_all,
             print: pick!(print).unwrap_or(true),
+            followup: pick!(baseline).map(|b| hotspot::situation::extra::FollowupSpec {
+                baseline: b,
+                zones: pick!(zones),
+                patrols: pick!(patrols),
+                from: pick!(followup_from),
+                to: pick!(followup_to),
+                periods: pick!(periods),
+                buffer_m: pick!(buffer_m),
+                seasonal: pick!(seasonal).unwrap_or(false),
+            }),
         })
     }
 }
