@@ -75,8 +75,23 @@ fn follow_up_section_matches_the_command_and_hides_small_counts_in_public() {
     assert!(html.contains("visar inte att insatserna orsakat"));
     assert!(dir.path().join("rep/maps/followup_control_01.png").exists());
 
+    // Repeats: the internal report lists the top ten, the public one totals only.
+    let rep = &v["analyses"]["repeats"];
+    let top = rep["top"].as_array().unwrap();
+    assert!(!top.is_empty() && top.len() <= 10);
+    assert!(
+        top.windows(2)
+            .all(|w| w[0]["incidents"].as_u64() >= w[1]["incidents"].as_u64())
+    );
+    assert!(html.contains("Upprepade platser"));
+
     // Public mode: every count below min_count is null, and so is its signal.
     let p = report(&dir.path().join("pub"), true);
+    assert!(p["analyses"]["repeats"]["top"].is_null());
+    assert_eq!(
+        p["analyses"]["repeats"]["repeat_locations"],
+        rep["repeat_locations"]
+    );
     let mut hidden = 0;
     for s in p["analyses"]["followup"]["series"].as_array().unwrap() {
         for r in s["rows"].as_array().unwrap() {

@@ -12,6 +12,7 @@ mod config;
 mod followup;
 mod html;
 mod i18n;
+mod repeats;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};
@@ -1111,6 +1112,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         Outcome::Skipped(_) => b.push(Block::Para(tr.t("patrol.none").into())),
     }
 
+    repeats::section(run, &mut b);
     followup::section(ctx, run, &mut b, written)?;
 
     // Methods and privacy.

@@ -189,6 +189,52 @@ pub fn followup_value(sit: &Situation) -> Option<Value> {
     }))
 }
 
+/// Positions within this many metres count as one place in the report's repeat locations (an
+/// address, a shop front, a stairwell; geocoded positions of one address scatter by a few metres).
+pub const REPORT_REPEAT_TOLERANCE_M: f64 = 25.0;
+
+/// Repeat locations of the situation's incidents ([`crate::stats::repeats::repeats`], positions
+/// within [`REPORT_REPEAT_TOLERANCE_M`], at least 2 incidents); in public mode no location below
+/// `min_count` is listed.
+pub fn repeats(sit: &Situation) -> Outcome<crate::stats::repeats::Repeats> {
+    if sit.incidents.is_empty() {
+        return Outcome::Skipped(Skip::NoIncidents);
+    }
+    let opts = crate::stats::repeats::RepeatOptions {
+        public_min_count: sit
+            .params
+            .public
+            .then_some(sit.params.min_count.max(1) as usize),
+        tolerance_m: REPORT_REPEAT_TOLERANCE_M,
+        ..Default::default()
+    };
+    Outcome::from_result(
+        Projector::new(sit.crs)
+            .and_then(|p| crate::stats::repeats::repeats(&sit.incidents, &p, &opts)),
+    )
+}
+
+/// The `repeats` object of `summary.json`: totals and the 30-day repeat probability; the ten
+/// locations with most incidents only in internal mode.
+pub fn repeats_value(sit: &Situation) -> Option<Value> {
+    let r = sit.repeats.done()?;
+    let c30 = r.curve.iter().find(|c| c.days == 30);
+    Some(json!({
+        "repeat_locations": r.repeat_locations,
+        "incidents_at_repeat_locations": sit.cv(r.incidents_at_repeat_locations as u64),
+        "share_at_repeat_locations": r.share_at_repeat_locations,
+        "probability_30_days": c30.map(|c| c.probability),
+        "expected_random_times_30_days": c30.map(|c| c.expected_random_times),
+        "top": if sit.params.public { Value::Null } else {
+            json!(r.listed.iter().take(10).map(|l| json!({
+                "lon": l.lon, "lat": l.lat, "incidents": l.incidents,
+                "first": l.first, "last": l.last,
+                "median_days_between": l.median_days_between,
+            })).collect::<Vec<_>>())
+        },
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

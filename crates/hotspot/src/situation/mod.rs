@@ -163,6 +163,8 @@ pub struct Situation {
     pub patrol: Outcome<PatrolPlan>,
     /// Follow-up against a baseline ([`extra::followup`]; skipped unless configured).
     pub followup: Outcome<extra::FollowupSection>,
+    /// Repeat locations ([`extra::repeats`]).
+    pub repeats: Outcome<crate::stats::repeats::Repeats>,
 }
 
 /// What [`situation`] works on.
@@ -298,7 +300,10 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         schools_report,
         patrol,
         followup: Outcome::Skipped(Skip::NotConfigured),
+        repeats: Outcome::Skipped(Skip::NotConfigured),
     };
+    let mut s = s;
+    s.repeats = extra::repeats(&s);
     Ok(if params.public {
         crate::disclosure::publish(s, params.min_count)
     } else {
@@ -550,6 +555,9 @@ impl Situation {
                     })).collect::<Vec<_>>(),
                 }),
             );
+        }
+        if let Some(v) = extra::repeats_value(self) {
+            m.insert("repeats".into(), v);
         }
         if let Some(v) = extra::followup_value(self) {
             m.insert("followup".into(), v);
