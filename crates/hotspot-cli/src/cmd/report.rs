@@ -11,9 +11,11 @@
 mod at_risk;
 mod answer;
 mod config;
+mod followup;
 mod html;
 mod i18n;
 mod layers_out;
+mod repeats;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};
@@ -185,6 +187,7 @@ impl Args {
             bandwidth_rule: self.bandwidth_rule.clone(),
             print: self.print,
             tiles: self.tiles.clone(),
+            ..FileConfig::default()
         }
     }
 }
@@ -314,6 +317,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             &params,
         )?)
     })?;
+    let mut sit = sit;
+    sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -413,6 +418,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         t0.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+fn run_spec(s: &Settings) -> Option<&hotspot::situation::extra::FollowupSpec> {
+    s.followup.as_ref()
 }
 
 fn title(run: &Run) -> String {
@@ -1214,6 +1223,9 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         Outcome::Failed(e) => b.push(Block::Note(e.clone())),
         Outcome::Skipped(_) => b.push(Block::Para(tr.t("patrol.none").into())),
     }
+
+    repeats::section(run, &mut b);
+    followup::section(ctx, run, &mut b, written)?;
 
     // Methods and privacy.
     b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));

@@ -12,6 +12,7 @@
 
 pub mod counts;
 pub mod names;
+pub mod extra;
 pub mod params;
 
 pub use counts::{CountGrid, Counts};
@@ -60,6 +61,8 @@ pub enum Skip {
     NoSchools,
     /// Schools given but no boundary (the rates need a study area).
     NoBoundary,
+    /// Not asked for in the configuration.
+    NotConfigured,
 }
 
 impl<T> Outcome<T> {
@@ -171,6 +174,10 @@ pub struct Situation {
     pub patrol: Outcome<PatrolPlan>,
     /// Place names of the results ([`names::name_results`]; empty without a basemap).
     pub names: Names,
+    /// Follow-up against a baseline ([`extra::followup`]; skipped unless configured).
+    pub followup: Outcome<extra::FollowupSection>,
+    /// Repeat locations ([`extra::repeats`]).
+    pub repeats: Outcome<crate::stats::repeats::Repeats>,
 }
 
 /// What [`situation`] works on.
@@ -360,7 +367,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         schools_report,
         patrol,
         names: Names::default(),
+        followup: Outcome::Skipped(Skip::NotConfigured),
+        repeats: Outcome::Skipped(Skip::NotConfigured),
     };
+    let mut s = s;
+    s.repeats = extra::repeats(&s);
     let mut s = if params.public {
         crate::disclosure::publish(s, params.min_count)
     } else {
@@ -734,6 +745,12 @@ impl Situation {
                     })).collect::<Vec<_>>(),
                 }),
             );
+        }
+        if let Some(v) = extra::repeats_value(self) {
+            m.insert("repeats".into(), v);
+        }
+        if let Some(v) = extra::followup_value(self) {
+            m.insert("followup".into(), v);
         }
         Value::Object(m)
     }

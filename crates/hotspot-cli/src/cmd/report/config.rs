@@ -65,6 +65,14 @@ pub struct FileConfig {
     pub print: Option<bool>,
     /// Tile URL template for `map.html` (readers online), e.g. `https://.../{z}/{x}/{y}.png`.
     pub tiles: Option<String>,
+    pub baseline: Option<String>,
+    pub zones: Option<PathBuf>,
+    pub patrols: Option<PathBuf>,
+    pub followup_from: Option<chrono::NaiveDate>,
+    pub followup_to: Option<chrono::NaiveDate>,
+    pub periods: Option<String>,
+    pub buffer_m: Option<f64>,
+    pub seasonal: Option<bool>,
 }
 
 impl FileConfig {
@@ -88,6 +96,8 @@ impl FileConfig {
             &mut c.categories,
             &mut c.out,
             &mut c.at_risk,
+            &mut c.zones,
+            &mut c.patrols,
         ]
         .into_iter()
         .flatten()
@@ -136,6 +146,8 @@ pub struct Settings {
     pub print: bool,
     /// Tile URL template for `map.html`; `None`: the page makes no request.
     pub tiles: Option<String>,
+    /// The follow-up section's settings, when `baseline` is given.
+    pub followup: Option<hotspot::situation::extra::FollowupSpec>,
 }
 
 impl Settings {
@@ -214,6 +226,16 @@ impl Settings {
             bandwidth_rule: p.bandwidth_rule,
             print: pick!(print).unwrap_or(true),
             tiles: pick!(tiles),
+            followup: pick!(baseline).map(|b| hotspot::situation::extra::FollowupSpec {
+                baseline: b,
+                zones: pick!(zones),
+                patrols: pick!(patrols),
+                from: pick!(followup_from),
+                to: pick!(followup_to),
+                periods: pick!(periods),
+                buffer_m: pick!(buffer_m),
+                seasonal: pick!(seasonal).unwrap_or(false),
+            }),
         })
     }
 }
