@@ -483,3 +483,81 @@ impl SafeCsv {
         self.flush()
     }
 }
+
+/// The basemap flags of commands that draw a map (`#[command(flatten)] pub basemap:
+/// BasemapArgs`): layers drawn under the data in muted colours, places and larger roads
+/// labelled (docs/basemap.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Basemap (maps only)")]
+pub struct BasemapArgs {
+    /// Named places (points with `name`/`namn`): GeoJSON in lon/lat or FILE.gpkg[:LAYER].
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// Roads (lines, optional name and class): GeoJSON in lon/lat or FILE.gpkg[:LAYER].
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Water (polygons): GeoJSON in lon/lat or FILE.gpkg[:LAYER].
+    #[arg(long, value_name = "FILE")]
+    pub water: Option<PathBuf>,
+    /// Buildings (polygons): GeoJSON in lon/lat or FILE.gpkg[:LAYER].
+    #[arg(long, value_name = "FILE")]
+    pub buildings: Option<PathBuf>,
+}
+
+#[allow(dead_code)] // used by the commands that draw maps
+impl BasemapArgs {
+    /// The library's sources for these flags.
+    pub fn sources(&self) -> hotspot::basemap::BasemapSources {
+        hotspot::basemap::BasemapSources {
+            places: self.places.clone(),
+            roads: self.roads.clone(),
+            water: self.water.clone(),
+            buildings: self.buildings.clone(),
+        }
+    }
+
+    /// The layer to draw under a map's data (English legend), or `None` when no flag is
+    /// given or the layers hold nothing; skipped features are noted on stderr.
+    ///
+    /// # Errors
+    /// A layer that cannot be read (see `hotspot::basemap::Basemap::read`).
+    pub fn layer(
+        &self,
+        ctx: &Context,
+        proj: &hotspot::crs::Projector,
+    ) -> anyhow::Result<Option<hotspot_render::BasemapLayer>> {
+        let src = self.sources();
+        if src == hotspot::basemap::BasemapSources::default() {
+            return Ok(None);
+        }
+        let bm = hotspot::basemap::Basemap::read(&src, proj)?;
+        if !bm.skipped.is_empty() {
+            ctx.note(format!(
+                "note: {} basemap feature(s) left out (first: {} feature {}: {})",
+                bm.skipped.len(),
+                bm.skipped[0].path.display(),
+                bm.skipped[0].feature,
+                bm.skipped[0].reason
+            ));
+        }
+        if bm.is_empty() {
+            return Ok(None);
+        }
+        let mut layer = hotspot_render::BasemapLayer::new(&bm);
+        layer.legend = hotspot_render::BasemapLegend {
+            water: if bm.water.is_empty() {
+                String::new()
+            } else {
+                "Water".into()
+            },
+            buildings: String::new(),
+            major_roads: if bm.roads.is_empty() {
+                String::new()
+            } else {
+                "Roads".into()
+            },
+            streets: String::new(),
+        };
+        Ok(Some(layer))
+    }
+}

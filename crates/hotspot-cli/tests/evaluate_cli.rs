@@ -380,3 +380,88 @@ fn emerging_map_lists_the_patterns_present() {
         assert!(svg.contains("#EF6548"));
     }
 }
+
+/// `emerging --map` with `--places`/`--roads` from a GeoPackage (SWEREF 99 TM layers): the map
+/// draws the basemap under the cells and labels the place and the major road.
+#[test]
+fn emerging_map_draws_basemap_layers_from_a_geopackage() {
+    use hotspot::gpkg::{Layer, write_gpkg};
+    use hotspot::output::OutFeature;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = String::from("id,x,y,date\n");
+    let mut k = 0;
+    for m in 1..=12 {
+        for c in 0..6 {
+            for r in 0..6 {
+                k += 1;
+                let (x, y) = (550_125.0 + 250.0 * c as f64, 6_545_125.0 + 250.0 * r as f64);
+                s.push_str(&format!("{k},{x},{y},2025-{m:02}-10\n"));
+            }
+        }
+        for j in 0..15 {
+            k += 1;
+            s.push_str(&format!("{k},550760,6545760,2025-{m:02}-{:02}\n", 1 + j));
+        }
+    }
+    let input = dir.path().join("inc.csv");
+    std::fs::write(&input, s).unwrap();
+    let props = |v: serde_json::Value| v.as_object().unwrap().clone();
+    let places = vec![OutFeature {
+        geometry: geo::Geometry::Point(geo::Point::new(550_760.0, 6_545_760.0)),
+        properties: props(serde_json::json!({"namn": "Torget", "objekttyp": "torg"})),
+    }];
+    let roads = vec![OutFeature {
+        geometry: geo::Geometry::LineString(geo::LineString::from(vec![
+            (549_900.0, 6_545_300.0),
+            (551_700.0, 6_545_300.0),
+        ])),
+        properties: props(serde_json::json!({"name": "Storgatan", "highway": "primary"})),
+    }];
+    let gpkg = dir.path().join("topo.gpkg");
+    write_gpkg(
+        &gpkg,
+        &[Layer::new("places", &places), Layer::new("roads", &roads)],
+        hotspot::Crs::SWEREF99_TM,
+    )
+    .unwrap();
+    let out = bin()
+        .args(["-q", "emerging"])
+        .arg(&input)
+        .args(["--crs", "EPSG:3006", "--cell", "250", "-o"])
+        .arg(dir.path().join("em.geojson"))
+        .arg("--map")
+        .arg(dir.path().join("patterns.png"))
+        .arg("--places")
+        .arg(format!("{}:places", gpkg.display()))
+        .arg("--roads")
+        .arg(format!("{}:roads", gpkg.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("patterns.png").is_file());
+    let svg = std::fs::read_to_string(dir.path().join("patterns.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|x| x.1.trim()))
+        .collect();
+    assert!(texts.contains(&"Torget"), "{texts:?}");
+    assert!(texts.contains(&"Roads"), "{texts:?}");
+    // A layer of the wrong kind is an error naming the file and the right flag.
+    let bad = bin()
+        .args(["-q", "emerging"])
+        .arg(&input)
+        .args(["--crs", "EPSG:3006", "--cell", "250", "-o"])
+        .arg(dir.path().join("em2.geojson"))
+        .arg("--map")
+        .arg(dir.path().join("p2.png"))
+        .arg("--roads")
+        .arg(format!("{}:places", gpkg.display()))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--places"));
+}

@@ -1,4 +1,5 @@
-//! Basemap layers (places, roads, water, buildings) read from GeoJSON, and
+//! Basemap layers (places, roads, water, buildings) read from GeoJSON or a
+//! GeoPackage layer, and
 //! [`Namer`], which names a result after the nearest named place or road.
 //!
 //! # Layers
@@ -30,7 +31,12 @@
 //! [`Basemap::skipped`].
 //!
 //! The format is chosen by [`read_source`], the one function that turns a
-//! file into [`SourceFeature`]s; a GeoPackage reader plugs in there.
+//! file into [`SourceFeature`]s: `FILE.gpkg` or `FILE.gpkg:LAYER` is read as
+//! a GeoPackage feature table ([`gpkg_layer`]) in whatever CRS the layer
+//! declares, reprojected to the working CRS (a layer already in the working
+//! CRS is taken as metres unchanged); its attribute columns are the
+//! properties, so the same name and class keys apply, and feature numbers in
+//! messages are the table's `fid`.
 
 use crate::crs::{Crs, Projector};
 use crate::error::{Error, Result};
@@ -301,7 +307,12 @@ impl Basemap {
         ];
         for (kind, path) in layers {
             if let Some(p) = path {
-                b.add_layer(kind, p, read_source(p)?, proj)?;
+                let mut src = read_source(p)?;
+                if crate::gpkg::is_gpkg_path(p) {
+                    // A GeoPackage may declare any CRS: reproject through lon/lat.
+                    src = to_lonlat_unless(src, proj.crs())?;
+                }
+                b.add_layer(kind, p, src, proj)?;
             }
         }
         Ok(b)
@@ -497,26 +508,84 @@ fn text_prop(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     })
 }
 
-/// Reads a basemap source file into features. GeoJSON (any extension other
-/// than `.gpkg`) is read here; a GeoPackage reader is added as another arm.
+/// Reads a basemap source file into features: a GeoPackage layer for
+/// `FILE.gpkg` or `FILE.gpkg:LAYER` (see [`gpkg_layer`]), GeoJSON otherwise.
 ///
 /// # Errors
 /// [`Error::Io`]; [`Error::Parse`] naming the file and feature for invalid
-/// JSON, a structure that is not GeoJSON, or a bad coordinate array.
+/// JSON, a structure that is not GeoJSON, a bad coordinate array, an
+/// undecodable GeoPackage geometry or a missing layer; [`Error::Crs`] for a
+/// GeoPackage layer whose CRS is undefined.
 pub fn read_source(path: &Path) -> Result<SourceLayer> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if ext.as_deref() == Some("gpkg") {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            line: None,
-            message: "GeoPackage basemap layers are not read yet; export the layer to GeoJSON, e.g. `ogr2ogr -f GeoJSON -t_srs EPSG:4326 roads.geojson IN.gpkg LAYER`".into(),
-        });
+    if crate::gpkg::is_gpkg_path(path) {
+        return gpkg_layer(path);
     }
     let root = crate::ingest::geojson::read_json(path)?;
     geojson_layer(&root, path)
+}
+
+/// The features of a GeoPackage feature table (`FILE.gpkg`, which must then
+/// hold one feature layer, or `FILE.gpkg:LAYER`), in the CRS the layer
+/// declares. A feature's number is its `fid` (what QGIS and `ogrinfo` show);
+/// its properties are the table's attribute columns (text as strings, numbers
+/// as numbers). Empty or null geometries come back as `None` (skipped and
+/// counted like GeoJSON features without one).
+///
+/// # Errors
+/// As [`crate::gpkg::read_layer`]; [`Error::Parse`] naming the fid for a
+/// geometry blob that cannot be decoded; [`Error::Crs`] when the layer's CRS
+/// is undefined (srs_id -1) or not one the bundled definitions know.
+pub fn gpkg_layer(spec: &Path) -> Result<SourceLayer> {
+    let l = crate::gpkg::read_layer(spec)?;
+    let crs = l.info.crs.ok_or_else(|| Error::Crs {
+        crs: format!("srs_id {} ({})", l.info.srs_id, spec.display()),
+        reason: format!(
+            "the layer {}'s CRS is undefined or unknown; assign it, e.g. `ogr2ogr -a_srs EPSG:3006 out.gpkg IN.gpkg {}`",
+            l.info.name, l.info.name
+        ),
+    })?;
+    let mut features = Vec::with_capacity(l.features.len());
+    for f in l.features {
+        let number = usize::try_from(f.fid).unwrap_or(0);
+        if let Some(e) = f.geometry_error {
+            return Err(Error::Parse {
+                path: spec.to_path_buf(),
+                line: None,
+                message: format!("feature {number} (fid): {e}"),
+            });
+        }
+        features.push(SourceFeature {
+            number,
+            geometry: f.geometry,
+            properties: f.properties,
+        });
+    }
+    Ok(SourceLayer { crs, features })
+}
+
+/// `src` converted to WGS84 lon/lat unless it is already in lon/lat or in
+/// `working` (kept as metres then).
+fn to_lonlat_unless(src: SourceLayer, working: Crs) -> Result<SourceLayer> {
+    use geo::MapCoords;
+    if src.crs == Crs::WGS84 || src.crs == working {
+        return Ok(src);
+    }
+    let conv = crate::gpkg::ToLonLat::new(src.crs)?;
+    let features = src
+        .features
+        .into_iter()
+        .map(|f| {
+            let geometry = f
+                .geometry
+                .map(|g| g.try_map_coords(|c| conv.convert(c.x, c.y).map(|[x, y]| Coord { x, y })))
+                .transpose()?;
+            Ok(SourceFeature { geometry, ..f })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SourceLayer {
+        crs: Crs::WGS84,
+        features,
+    })
 }
 
 /// The features of a parsed GeoJSON document (FeatureCollection, Feature or bare geometry).
@@ -1163,6 +1232,137 @@ mod tests {
     }
 
     #[test]
+    fn geopackage_layers_are_read_with_names_in_any_declared_crs() {
+        use crate::gpkg::{Layer as GLayer, write_gpkg};
+        use crate::output::OutFeature;
+        use serde_json::json;
+        let dir = tempfile::tempdir().unwrap();
+        let props = |v: Value| v.as_object().unwrap().clone();
+        let pt = |x: f64, y: f64| geo::Geometry::Point(geo::Point::new(x, y));
+        // Lantmäteriet spellings (`namn`, `objekttyp`) in SWEREF 99 TM metres.
+        let places = vec![
+            OutFeature {
+                geometry: pt(540_000.0, 6_540_000.0),
+                properties: props(json!({"namn": "Torget", "objekttyp": "torg"})),
+            },
+            OutFeature {
+                geometry: pt(540_300.0, 6_540_100.0),
+                properties: props(json!({"namn": "", "objekttyp": "hus"})),
+            },
+            OutFeature {
+                geometry: pt(540_500.0, 6_540_400.0),
+                properties: props(json!({"namn": "Resecentrum", "objekttyp": "station"})),
+            },
+        ];
+        let roads = vec![OutFeature {
+            geometry: geo::Geometry::LineString(LineString::from(vec![
+                (539_900.0, 6_540_000.0),
+                (540_600.0, 6_540_050.0),
+            ])),
+            properties: props(json!({"name": "Storgatan", "highway": "primary"})),
+        }];
+        let f = dir.path().join("topo.gpkg");
+        write_gpkg(
+            &f,
+            &[GLayer::new("places", &places), GLayer::new("roads", &roads)],
+            Crs::SWEREF99_TM,
+        )
+        .unwrap();
+        let spec = |l: &str| PathBuf::from(format!("{}:{l}", f.display()));
+        let b = Basemap::read(
+            &BasemapSources {
+                places: Some(spec("places")),
+                roads: Some(spec("roads")),
+                ..Default::default()
+            },
+            &proj(),
+        )
+        .unwrap();
+        let names: Vec<&str> = b.places.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Torget", "Resecentrum"]);
+        assert_eq!(b.places[0].kind, "torg");
+        // Same CRS as the working one: metres unchanged.
+        assert_eq!(b.places[1].xy, [540_500.0, 6_540_400.0]);
+        assert_eq!(b.roads.len(), 1);
+        assert_eq!(b.roads[0].name.as_deref(), Some("Storgatan"));
+        assert_eq!(b.roads[0].class, RoadClass::Major);
+        assert_eq!(
+            b.roads[0].line.0[1],
+            Coord {
+                x: 540_600.0,
+                y: 6_540_050.0
+            }
+        );
+        // The unnamed place is skipped and counted under its fid (2).
+        assert_eq!(b.skipped.len(), 1);
+        assert_eq!((b.skipped[0].layer, b.skipped[0].feature), ("places", 2));
+        let namer = Namer::new(&b, 150.0, NameLang::Sv).unwrap();
+        assert_eq!(namer.name([540_010.0, 6_540_000.0]).unwrap().name, "Torget");
+
+        // A layer in lon/lat (EPSG:4326) lands where the projector puts the same lon/lat, and
+        // one in UTM 33N (EPSG:32633) where PROJ's UTM -> lon/lat -> SWEREF 99 TM puts it.
+        let p = proj();
+        let [lon, lat] = p.to_lonlat(540_500.0, 6_540_400.0).unwrap();
+        let wgs = vec![OutFeature {
+            geometry: pt(lon, lat),
+            properties: props(json!({"name": "Resecentrum"})),
+        }];
+        let f84 = dir.path().join("osm.gpkg");
+        write_gpkg(&f84, &[GLayer::new("points", &wgs)], Crs::WGS84).unwrap();
+        let b84 = Basemap::read(
+            &BasemapSources {
+                places: Some(f84.clone()),
+                ..Default::default()
+            },
+            &p,
+        )
+        .unwrap();
+        assert!(
+            (b84.places[0].xy[0] - 540_500.0).abs() < 1e-3,
+            "{:?}",
+            b84.places[0].xy
+        );
+        assert!((b84.places[0].xy[1] - 6_540_400.0).abs() < 1e-3);
+        let utm = Projector::new(Crs::from_epsg(32633).unwrap()).unwrap();
+        let [ux, uy] = utm.to_metres(lon, lat).unwrap();
+        let fu = dir.path().join("utm.gpkg");
+        let u = vec![OutFeature {
+            geometry: pt(ux, uy),
+            properties: props(json!({"name": "Resecentrum"})),
+        }];
+        write_gpkg(
+            &fu,
+            &[GLayer::new("points", &u)],
+            Crs::from_epsg(32633).unwrap(),
+        )
+        .unwrap();
+        let bu = Basemap::read(
+            &BasemapSources {
+                places: Some(fu),
+                ..Default::default()
+            },
+            &p,
+        )
+        .unwrap();
+        assert!(
+            (bu.places[0].xy[0] - 540_500.0).abs() < 1e-3,
+            "{:?}",
+            bu.places[0].xy
+        );
+        assert!((bu.places[0].xy[1] - 6_540_400.0).abs() < 1e-3);
+
+        // A file of several layers needs :LAYER; a wrong layer is the GeoJSON error.
+        let e = err(LayerKind::Places, &f);
+        assert!(e.contains("name one as FILE.gpkg:LAYER"), "{e}");
+        assert!(e.contains("topo.gpkg:roads"), "{e}");
+        let e = err(LayerKind::Roads, &spec("places"));
+        assert!(
+            e.contains("feature 1 is a Point") && e.contains("--places"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn road_classes_from_osm_and_lantmateriet_values() {
         for (v, c) in [
             ("primary", RoadClass::Major),
@@ -1287,9 +1487,7 @@ mod tests {
                 .contains("declares EPSG:3857 but the working CRS is EPSG:3006")
         );
         let gpkg = dir.path().join("x.gpkg");
-        assert!(
-            err(LayerKind::Roads, &gpkg).contains("GeoPackage basemap layers are not read yet")
-        );
+        assert!(err(LayerKind::Roads, &gpkg).contains("x.gpkg"));
         let missing = dir.path().join("missing.geojson");
         assert!(err(LayerKind::Roads, &missing).contains("missing.geojson"));
         let notjson = dir.path().join("n.geojson");

@@ -91,6 +91,9 @@ pub struct Args {
     /// both periods' incidents together, then used for both).
     #[arg(long, value_name = "M")]
     pub bandwidth: Option<f64>,
+    /// Basemap layers drawn on `--map` (`--places`, `--roads`, `--water`, `--buildings`).
+    #[command(flatten)]
+    pub basemap: crate::common::BasemapArgs,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -475,7 +478,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         if let Some(p) = &args.map {
-            let map = change_map_spec(
+            let mut map = change_map_spec(
                 &diff,
                 &zones,
                 data.study_area.as_ref(),
@@ -483,6 +486,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 after,
                 data.projector.crs(),
             );
+            if let Some(bm) = args.basemap.layer(ctx, &data.projector)? {
+                // Over the density surface (muted), under the zone outlines.
+                let at = usize::from(data.study_area.is_some()) + 1;
+                map.layers
+                    .insert(at.min(map.layers.len()), hotspot_render::Layer::Basemap(bm));
+            }
             let png = p.with_extension("png");
             let svg = p.with_extension("svg");
             map.render_png(hotspot_render::Size::SCREEN, &png)?;

@@ -4,9 +4,10 @@
 //! snake-case name, and `pattern`, the ArcGIS label), counts, hot/cold step counts
 //! and the Mann-Kendall trend of its Gi* z-scores; prints the number of cells per
 //! pattern (Markdown, or `--json`). `--map` draws the cells coloured by pattern
-//! (reds for hot, blues for cold patterns; the legend lists the patterns present).
+//! (reds for hot, blues for cold patterns; the legend lists the patterns present), over the
+//! basemap layers given with `--places`/`--roads`/`--water`/`--buildings`.
 
-use crate::common::{Context, IngestArgs, load};
+use crate::common::{BasemapArgs, Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::GridSpec;
 use hotspot::evaluate::Period;
@@ -62,6 +63,9 @@ pub struct Args {
     /// Also draw the map of patterns as FILE.png and FILE.svg (any extension of FILE is replaced).
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
+    /// Basemap layers drawn under the map (`--places`, `--roads`, `--water`, `--buildings`).
+    #[command(flatten)]
+    pub basemap: BasemapArgs,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -183,12 +187,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.trend_alpha,
             data.projector.crs().name()
         );
-        let map = pattern_map(
+        let mut map = pattern_map(
             &spec,
             res.cells.iter().map(|c| (c.cell, c.class)),
             data.study_area.as_ref(),
             subtitle,
         );
+        if let Some(bm) = args.basemap.layer(ctx, &data.projector)? {
+            // Under the cells, over the study area's fill.
+            let at = usize::from(data.study_area.is_some());
+            map.layers.insert(at, hotspot_render::Layer::Basemap(bm));
+        }
         let png = p.with_extension("png");
         let svg = p.with_extension("svg");
         map.render_png(hotspot_render::Size::SCREEN, &png)?;

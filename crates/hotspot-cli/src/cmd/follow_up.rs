@@ -52,6 +52,9 @@ pub struct Args {
     /// Output folder (must not exist or be empty).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Basemap layers drawn under the zone map (`--places`, `--roads`, `--water`, `--buildings`).
+    #[command(flatten)]
+    pub basemap: crate::common::BasemapArgs,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -255,7 +258,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         c.render_png(Size::SCREEN, &charts.join(name))?;
         n_charts += 1;
     }
-    let spec = zone_map(&f, &zones, data.study_area.as_ref().map(|a| a.polygons()));
+    let mut spec = zone_map(&f, &zones, data.study_area.as_ref().map(|a| a.polygons()));
+    if let Some(bm) = args.basemap.layer(ctx, &data.projector)? {
+        // Over the boundary's backdrop, under the zones.
+        let at = usize::from(data.study_area.is_some()).min(spec.layers.len());
+        spec.layers.insert(at, Layer::Basemap(bm));
+    }
     spec.render_png(Size::SCREEN, &out("followup_zones.png"))?;
     let (svg, _) = spec.render_svg(Size::SCREEN)?;
     std::fs::write(out("followup_zones.svg"), svg)

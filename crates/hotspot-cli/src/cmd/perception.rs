@@ -45,6 +45,9 @@ pub struct Args {
     /// Public mode: leave out cells whose incident or pin count is positive but below N.
     #[arg(long, value_name = "N")]
     pub min_count: Option<u64>,
+    /// Basemap layers drawn under the maps (`--places`, `--roads`, `--water`, `--buildings`).
+    #[command(flatten)]
+    pub basemap: crate::common::BasemapArgs,
     /// Ingest flags (for both files; the pins are read in the incidents' CRS).
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -269,6 +272,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Some(Colour::hex(0x555555)),
         ))
     });
+    let basemap = args.basemap.layer(ctx, &data.projector)?;
     let layers_for =
         |cell: Layer| -> Vec<Layer> { outline.iter().cloned().chain([cell]).collect() };
     let s_text = res
@@ -305,6 +309,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     for (file, title, layer) in maps {
         let layers = layers_for(layer);
         let extent = hotspot_render::layers_extent(&layers, 500.0).unwrap_or(res.grid.bbox());
+        // Framed on the data; the basemap goes under everything.
+        let mut layers = layers;
+        if let Some(bm) = &basemap {
+            layers.insert(0, Layer::Basemap(bm.clone()));
+        }
         let spec = MapSpec {
             title: title.into(),
             subtitle: format!(

@@ -8,8 +8,8 @@
 //! the files. Public mode (`--public`) leaves out incident positions and
 //! suppresses counts below `min_count` everywhere; see `docs/report.md`.
 
-mod at_risk;
 mod answer;
+mod at_risk;
 mod config;
 mod followup;
 mod html;
@@ -293,8 +293,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     })?;
 
     // 3. Every analysis, in the library.
-    let water_area = (!basemap.water.is_empty())
-        .then(|| MultiPolygon(basemap.water.iter().flat_map(|m| m.0.iter().cloned()).collect()));
+    let water_area = (!basemap.water.is_empty()).then(|| {
+        MultiPolygon(
+            basemap
+                .water
+                .iter()
+                .flat_map(|m| m.0.iter().cloned())
+                .collect(),
+        )
+    });
     let at_risk_area = s
         .at_risk
         .as_deref()

@@ -23,7 +23,7 @@ pub use read::{
     FeatureLayer, LayerInfo, ReadFeature, is_gpkg_path, layers, read_boundary, read_layer,
     split_layer,
 };
-pub(crate) use read::{read_incidents, write_rejects};
+pub(crate) use read::{ToLonLat, read_incidents, write_rejects};
 pub use write::{Column, ColumnType, GeometryType, Layer, write_gpkg};
 
 use crate::error::Error;
