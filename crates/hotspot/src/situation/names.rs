@@ -221,9 +221,8 @@ impl Situation {
                     rank: z.rank,
                     place: self.names.patrol(k).map(str::to_string),
                     centre: z.centre,
-                    day_index: z.top_days.clone(),
-                    days: z
-                        .top_days
+                    day_index: week_order(&z.top_days),
+                    days: week_order(&z.top_days)
                         .iter()
                         .filter_map(|d| WEEKDAY_IDS.get(*d).copied())
                         .collect(),
@@ -263,6 +262,15 @@ pub fn cluster_main_area(sit: &Situation, k: usize) -> Option<crate::categories:
         b => b,
     })?;
     crate::categories::ProblemArea::ALL.get(best).copied()
+}
+
+/// Weekday indices (0 = Monday) in week order, as a reader expects them written ("fre, lör,
+/// sön"), whatever order the plan ranked them in.
+pub fn week_order(days: &[usize]) -> Vec<usize> {
+    let mut d = days.to_vec();
+    d.sort_unstable();
+    d.dedup();
+    d
 }
 
 /// The schools whose zone shows a concern, as indices into [`Situation::schools`], in rank order.

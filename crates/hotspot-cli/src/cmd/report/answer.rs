@@ -19,8 +19,8 @@ fn days_phrase(run: &Run, days: &[usize]) -> String {
             run.tr.weekday_long(d[d.len() - 1])
         )
     } else {
-        // As in the tables: in order of weight.
-        days.iter()
+        // In week order, as in the tables.
+        d.iter()
             .map(|x| run.tr.weekday_long(*x))
             .collect::<Vec<_>>()
             .join(", ")

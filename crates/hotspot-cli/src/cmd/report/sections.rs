@@ -585,7 +585,8 @@ fn zone_areas(p: &PatrolPlan, z: &PlanZone) -> Vec<String> {
 }
 
 fn days_text(run: &Run, days: &[usize]) -> String {
-    days.iter()
+    hotspot::situation::names::week_order(days)
+        .iter()
         .map(|d| run.tr.weekday_short(*d))
         .collect::<Vec<_>>()
         .join(", ")
@@ -766,7 +767,7 @@ pub fn patrol(
                     format!("{:.2}", z.harm),
                     format!("{:.3}", z.pai),
                     format!("{:.4}", z.share_incidents),
-                    z.top_days
+                    hotspot::situation::names::week_order(&z.top_days)
                         .iter()
                         .map(|d| run.tr.weekday_short(*d))
                         .collect::<Vec<_>>()
@@ -799,7 +800,7 @@ pub fn patrol(
                 (
                     "days",
                     json!(
-                        z.top_days
+                        hotspot::situation::names::week_order(&z.top_days)
                             .iter()
                             .map(|d| run.tr.weekday_short(*d))
                             .collect::<Vec<_>>()
