@@ -11,8 +11,8 @@
 //! [`Outcome::Failed`] with its message, and the report says so.
 
 pub mod counts;
-pub mod names;
 pub mod extra;
+pub mod names;
 pub mod params;
 
 pub use counts::{CountGrid, Counts};
