@@ -151,6 +151,64 @@ fn layer_json(run: &Run, written: &Written, name: &str) -> anyhow::Result<Option
     Ok(Some(v))
 }
 
+/// The basemap as map layers: water, buildings, roads (with their names) and places (names).
+fn basemap_features(run: &Run) -> Vec<(&'static str, Vec<OutFeature>, Style)> {
+    let bm = &run.basemap;
+    let area = |polys: &[geo::MultiPolygon<f64>]| -> Vec<OutFeature> {
+        polys
+            .iter()
+            .map(|mp| OutFeature {
+                geometry: mp.clone().into(),
+                properties: serde_json::Map::new(),
+            })
+            .collect()
+    };
+    let roads = bm
+        .roads
+        .iter()
+        .map(|r| {
+            let mut p = serde_json::Map::new();
+            if let Some(n) = &r.name {
+                p.insert("name".into(), json!(n));
+            }
+            OutFeature {
+                geometry: r.line.clone().into(),
+                properties: p,
+            }
+        })
+        .collect();
+    let places = bm
+        .places
+        .iter()
+        .map(|pl| {
+            let mut p = serde_json::Map::new();
+            p.insert("name".into(), json!(pl.name));
+            OutFeature {
+                geometry: geo::Point::new(pl.xy[0], pl.xy[1]).into(),
+                properties: p,
+            }
+        })
+        .collect();
+    vec![
+        (
+            t(run, "Vatten", "Water"),
+            area(&bm.water),
+            Style::area("#c6dbef"),
+        ),
+        (
+            t(run, "Byggnader", "Buildings"),
+            area(&bm.buildings),
+            Style::area("#d9d9d9"),
+        ),
+        (t(run, "Vägar", "Roads"), roads, Style::line("#bdbdbd", 1.5)),
+        (
+            t(run, "Platser", "Places"),
+            places,
+            Style::points("#636363", 3.0),
+        ),
+    ]
+}
+
 /// Builds the interactive map of the report's layers.
 pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Result<WebMap> {
     let inc = t(run, "Händelser", "Incidents");
@@ -158,7 +216,7 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
         .subtitle(if run.s.public {
             t(
                 run,
-                "Offentlig version: inga enskilda händelser, små antal undertryckta",
+                "Offentlig version: inga enskilda händelser, små antal visas inte",
                 "Public version: no individual incidents, small counts suppressed",
             )
         } else {
@@ -168,6 +226,15 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
         .resolution_m(2.0);
     if let Some(url) = &run.s.tiles {
         m = m.tiles(url.as_str(), run.s.source.as_str());
+    }
+    // The config's basemap layers (water, buildings, roads, places), drawn under the results
+    // so the page can be read offline without tiles (issue 17).
+    for (name, feats, style) in basemap_features(run) {
+        if !feats.is_empty() {
+            let v =
+                serde_json::to_value(hotspot::output::feature_collection(&feats, &run.projector)?)?;
+            m = m.basemap(name, v, style);
+        }
     }
     if let Some(v) = layer_json(run, written, "boundary")? {
         m = m.basemap(
