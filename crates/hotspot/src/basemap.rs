@@ -563,6 +563,34 @@ pub fn gpkg_layer(spec: &Path) -> Result<SourceLayer> {
     Ok(SourceLayer { crs, features })
 }
 
+/// A GeoPackage layer (`FILE.gpkg` or `FILE.gpkg:LAYER`) as the text of an RFC 7946 GeoJSON
+/// FeatureCollection in WGS84 lon/lat, its attribute columns as properties, so that the readers
+/// of GeoJSON point layers (schools) read GeoPackage layers with the same checks and messages.
+/// Features without a geometry are kept without one (the reader reports them).
+///
+/// # Errors
+/// As [`gpkg_layer`]; [`Error::Crs`] when the layer's CRS cannot be converted to lon/lat.
+pub fn gpkg_as_geojson(spec: &Path) -> Result<String> {
+    let layer = to_lonlat_unless(gpkg_layer(spec)?, Crs::WGS84)?;
+    let features: Vec<Value> = layer
+        .features
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": f.geometry.as_ref().map(geojson::Geometry::from),
+                "properties": f.properties,
+            })
+        })
+        .collect();
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    serde_json::to_string(&fc).map_err(|e| Error::Parse {
+        path: spec.to_path_buf(),
+        line: None,
+        message: format!("cannot convert the layer to GeoJSON: {e}"),
+    })
+}
+
 /// `src` converted to WGS84 lon/lat unless it is already in lon/lat or in
 /// `working` (kept as metres then).
 fn to_lonlat_unless(src: SourceLayer, working: Crs) -> Result<SourceLayer> {

@@ -275,7 +275,8 @@ fn feature_err(path: &Path, k: usize, name: Option<&str>, msg: impl std::fmt::Di
     }
 }
 
-/// Reads schools from a GeoJSON file (RFC 7946 lon/lat) of points or polygons.
+/// Reads schools from a GeoJSON file (RFC 7946 lon/lat) of points or polygons, or from a GeoPackage
+/// layer (`FILE.gpkg` or `FILE.gpkg:LAYER`, in any CRS it declares; [`crate::basemap::gpkg_as_geojson`]).
 ///
 /// Each feature needs a string property `name` (also accepted: `namn`, `Name`, `NAME`); `level` (or
 /// `niva`, `nivå`, `skolform`) is kept when present. Geometry: Point, single-point MultiPoint, Polygon or
@@ -286,6 +287,10 @@ fn feature_err(path: &Path, k: usize, name: Option<&str>, msg: impl std::fmt::Di
 /// name) for invalid JSON, a missing name, an unsupported or empty geometry, a coordinate that cannot be
 /// projected, or a repeated name; an empty collection is an error too.
 pub fn read_schools(path: &Path, projector: &Projector) -> Result<Vec<School>> {
+    if crate::gpkg::is_gpkg_path(path) {
+        let text = crate::basemap::gpkg_as_geojson(path)?;
+        return parse_schools(&text, path, projector);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_schools(&text, path, projector)
 }

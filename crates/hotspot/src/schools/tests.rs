@@ -573,3 +573,48 @@ mod controlled_tests {
         assert!(((expect(3) + expect(4)) * 2.0 - 0.625).abs() < 1e-12);
     }
 }
+
+#[test]
+fn schools_are_read_from_a_geopackage_layer_in_its_declared_crs() {
+    use crate::gpkg::{Layer as GLayer, write_gpkg};
+    use crate::output::OutFeature;
+    let dir = tempfile::tempdir().unwrap();
+    let school = |x: f64, y: f64, name: &str| OutFeature {
+        geometry: geo::Geometry::Point(geo::Point::new(x, y)),
+        properties: serde_json::json!({"namn": name, "skolform": "grundskola"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    };
+    let feats = vec![
+        school(540_000.0, 6_540_000.0, "Norrskolan"),
+        school(541_000.0, 6_540_500.0, "Söderskolan"),
+    ];
+    let f = dir.path().join("skolor.gpkg");
+    write_gpkg(
+        &f,
+        &[GLayer::new("skolor", &feats)],
+        crate::Crs::SWEREF99_TM,
+    )
+    .unwrap();
+    let projector = crate::Projector::new(crate::Crs::SWEREF99_TM).unwrap();
+    for spec in [
+        f.clone(),
+        std::path::PathBuf::from(format!("{}:skolor", f.display())),
+    ] {
+        let s = read_schools(&spec, &projector).unwrap();
+        let names: Vec<&str> = s.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Norrskolan", "Söderskolan"]);
+        assert_eq!(s[0].level.as_deref(), Some("grundskola"));
+        // Through lon/lat and back: within a millimetre of the written position.
+        let [x, y] = s[1].location();
+        assert!(
+            (x - 541_000.0).abs() < 1e-3 && (y - 6_540_500.0).abs() < 1e-3,
+            "{x} {y}"
+        );
+    }
+    // A layer name that does not exist is an error naming the file's layers.
+    let bad = std::path::PathBuf::from(format!("{}:vagar", f.display()));
+    let e = read_schools(&bad, &projector).unwrap_err().to_string();
+    assert!(e.contains("skolor"), "{e}");
+}
