@@ -71,7 +71,7 @@ pub struct Args {
     /// Write cluster labels (CSV `id,cluster`, input order, -1 = noise).
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
-    /// Write cluster polygons and summaries (GeoJSON, lon/lat).
+    /// Write cluster polygons and summaries (GeoJSON in lon/lat, or a GeoPackage when FILE ends in .gpkg).
     #[arg(long, value_name = "FILE")]
     pub clusters: Option<PathBuf>,
     /// Ingest flags.
