@@ -78,12 +78,41 @@ pub fn blocks(run: &Run) -> Vec<Block> {
     }
     let concerns = school_concerns(&run.sit);
     if !concerns.is_empty() {
+        // Each school with the problem areas in which it is above comparable places.
+        let ctl = match &run.sit.schools_report {
+            Outcome::Done(rep) => rep.controlled.as_ref(),
+            _ => None,
+        };
         let names: Vec<String> = concerns
             .iter()
-            .filter_map(|&k| run.sit.schools.get(k).map(|s| s.name.clone()))
+            .filter_map(|&k| {
+                let name = run.sit.schools.get(k)?.name.clone();
+                let areas: Vec<String> = ctl
+                    .map(|c| {
+                        c.rows
+                            .iter()
+                            .filter(|r| {
+                                r.school == k
+                                    && r.flag == hotspot::schools::controlled::Flag::Higher
+                            })
+                            .filter_map(|r| r.problem_area.and_then(|a| ProblemArea::ALL.get(a)))
+                            .map(|a| area_name(&run.tr, *a).to_lowercase())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(if areas.is_empty() {
+                    name
+                } else {
+                    let and = match run.tr.lang {
+                        super::config::Lang::Sv => " samt ",
+                        super::config::Lang::En => " and ",
+                    };
+                    format!("{name} – {}", areas.join(and))
+                })
+            })
             .collect();
         b.push(Block::Para(
-            tr.fmt("answer.schools", &[("schools", &names.join(", "))]),
+            tr.fmt("answer.schools", &[("schools", &names.join("; "))]),
         ));
     }
     let fraud = run.sit.counts.by_area[ProblemArea::FraudElderly.index()];

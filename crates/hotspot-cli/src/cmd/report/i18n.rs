@@ -305,8 +305,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("answer.evidence", "{n} händelser", "{n} incidents"),
     (
         "answer.schools",
-        "Skolor med fler händelser inom skolområdet än i lika stora områden på jämförbara platser i kommunen, med lika många händelser runt omkring (statistiskt säkerställt): {schools}. Där föreslås insatser tillsammans med skolan mot skadegörelse, klotter och nedskräpning.",
-        "Schools with more incidents in the school zone than equally large areas at comparable places in the municipality, with as many incidents around them (statistically significant): {schools}. Work there is proposed together with the school against vandalism, graffiti and littering.",
+        "Skolor med fler händelser inom skolområdet än i lika stora områden på jämförbara platser i kommunen, med lika många händelser runt omkring (statistiskt säkerställt), med de problemområden där skillnaden finns: {schools}. Där föreslås insatser tillsammans med skolan mot just de problemen.",
+        "Schools with more incidents in the school zone than equally large areas at comparable places in the municipality, with as many incidents around them (statistically significant), with the problem areas where the difference lies: {schools}. Work there is proposed together with the school against those problems.",
     ),
     (
         "answer.fraud",
