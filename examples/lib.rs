@@ -5,6 +5,7 @@
 use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::CategoryTable;
 use hotspot::ingest::{Boundary, ReadOptions, read_path};
+use hotspot::situation::extra::{FollowupSpec, followup};
 use hotspot::situation::{Situation, SituationInput, SituationKeys, SituationParams, situation};
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,14 @@ struct Files {
     buildings: Option<PathBuf>,
     at_risk: Option<PathBuf>,
     lang: Option<String>,
+    baseline: Option<String>,
+    zones: Option<PathBuf>,
+    patrols: Option<PathBuf>,
+    followup_from: Option<chrono::NaiveDate>,
+    followup_to: Option<chrono::NaiveDate>,
+    periods: Option<String>,
+    buffer_m: Option<f64>,
+    seasonal: Option<bool>,
 }
 
 /// Builds the situation of a `report.toml` with the library alone: the files it names (relative to
@@ -78,7 +87,7 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
         ),
         None => None,
     };
-    Ok(situation(
+    let mut sit = situation(
         SituationInput {
             data: &data,
             categories: &table,
@@ -92,5 +101,18 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
             },
         },
         &params,
-    )?)
+    )?;
+    // The follow-up section, when the config has a `baseline` (as the report runs it).
+    let spec = files.baseline.map(|b| FollowupSpec {
+        baseline: b,
+        zones: files.zones.map(|p| base.join(p)),
+        patrols: files.patrols.map(|p| base.join(p)),
+        from: files.followup_from,
+        to: files.followup_to,
+        periods: files.periods,
+        buffer_m: files.buffer_m,
+        seasonal: files.seasonal.unwrap_or(false),
+    });
+    sit.followup = followup(&data, &table, &sit, spec.as_ref());
+    Ok(sit)
 }

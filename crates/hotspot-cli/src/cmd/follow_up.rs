@@ -11,8 +11,7 @@ use hotspot::followup::{
     read_patrols, read_zones,
 };
 use hotspot_render::{
-    AreaLayer, Colour, ControlChart, ControlLegend, ControlPoint, Layer, Locale, MapSpec, Mark,
-    Size,
+    AreaLayer, Colour, ControlChart, ControlLegend, Layer, Locale, MapSpec, Size,
 };
 use std::path::PathBuf;
 
@@ -279,38 +278,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn mark(s: Signal) -> Mark {
-    match s {
-        Signal::Lower => Mark::Lower,
-        Signal::Higher => Mark::Higher,
-        Signal::None => Mark::None,
-    }
-}
-
 /// The control chart of one series (English texts).
 pub fn control_chart(f: &Followup, s: &Series, title: &str) -> ControlChart {
-    let full_days = f
-        .periods
-        .iter()
-        .find(|p| !p.partial)
-        .map(|p| p.full.days())
-        .unwrap_or(0);
+    let (points, baseline_mean) =
+        crate::common::control_points(f, s, Some, std::string::ToString::to_string);
     ControlChart {
         title: title.into(),
-        points: s
-            .rows
-            .iter()
-            .map(|r| ControlPoint {
-                label: r.period.clone(),
-                count: Some(r.count as f64),
-                expected: r.expected,
-                lower: r.lower as f64,
-                upper: r.upper as f64,
-                mark: mark(r.signal),
-                partial: r.partial,
-            })
-            .collect(),
-        baseline_mean: (full_days > 0 && !f.params.seasonal).then(|| s.baseline_mean(full_days)),
+        points,
+        baseline_mean,
         legend: ControlLegend {
             count: "incidents".into(),
             band: "95 % normal variation".into(),

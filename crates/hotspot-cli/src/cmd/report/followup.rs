@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use hotspot::categories::ProblemArea;
 use hotspot::followup::{ALL_ZONES, Followup, Series, Signal, WdqReading};
 use hotspot::situation::Outcome;
-use hotspot_render::{ControlChart, ControlLegend, ControlPoint, Mark, Size};
+use hotspot_render::{ControlChart, ControlLegend, Size};
 
 /// Swedish or English by the report's language.
 fn l(run: &Run, sv: &'static str, en: &'static str) -> &'static str {
@@ -74,32 +74,12 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
 }
 
 fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
-    let full_days = f
-        .periods
-        .iter()
-        .find(|p| !p.partial)
-        .map(|p| p.full.days())
-        .unwrap_or(0);
+    let (points, baseline_mean) =
+        crate::common::control_points(f, s, |c| run.sup.count(c), period_label);
     ControlChart {
         title,
-        points: s
-            .rows
-            .iter()
-            .map(|r| ControlPoint {
-                label: period_label(&r.period),
-                count: run.sup.count(r.count).map(|c| c as f64),
-                expected: r.expected,
-                lower: r.lower as f64,
-                upper: r.upper as f64,
-                mark: match (run.sup.count(r.count), r.signal) {
-                    (None, _) | (_, Signal::None) => Mark::None,
-                    (_, Signal::Lower) => Mark::Lower,
-                    (_, Signal::Higher) => Mark::Higher,
-                },
-                partial: r.partial,
-            })
-            .collect(),
-        baseline_mean: (full_days > 0 && !f.params.seasonal).then(|| s.baseline_mean(full_days)),
+        points,
+        baseline_mean,
         legend: ControlLegend {
             count: l(run, "händelser", "incidents").into(),
             band: l(run, "normal variation (95 %)", "normal variation (95 %)").into(),
