@@ -199,18 +199,13 @@ pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Foll
             .collect()
     };
     let (before, after) = (pos(params.baseline), pos(after_p));
+    // Without a boundary the control is the incidents' box padded by 1 m (the one study-area
+    // fallback, `ingest::layers::padded_box`).
     let study = match input.study {
         Some(a) => a.clone(),
-        None => {
-            let b = inc.bbox().unwrap_or([0.0; 4]);
-            geo::MultiPolygon(vec![
-                geo::Rect::new(
-                    geo::coord! {x: b[0] - 1.0, y: b[1] - 1.0},
-                    geo::coord! {x: b[2] + 1.0, y: b[3] + 1.0},
-                )
-                .to_polygon(),
-            ])
-        }
+        None => crate::ingest::layers::padded_box(inc, &[], 1.0)?
+            .polygons()
+            .clone(),
     };
     let displacement = input
         .zones
