@@ -4,6 +4,10 @@
 //! Distances are Euclidean in working-CRS metres; radius queries are inclusive
 //! (`d <= r`), the convention of DBSCAN and of distance-band weights.
 
+mod disc_count;
+
+pub use disc_count::DiscCounter;
+
 use crate::incident::Incidents;
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};

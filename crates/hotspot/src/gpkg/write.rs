@@ -401,6 +401,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
     ))?;
     let mut ins_rtree = tx.prepare(&format!("INSERT INTO {rtree} VALUES (?1, ?2, ?3, ?4, ?5)"))?;
     let mut extent: Option<geo::Rect<f64>> = None;
+    let mut boxes: Vec<(i64, geo::Rect<f64>)> = Vec::with_capacity(l.features.len());
     for (k, f) in l.features.iter().enumerate() {
         let fid = k as i64 + 1;
         let g = stored(&f.geometry, l.geometry_type);
@@ -416,7 +417,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
             && r.min().x.is_finite()
             && r.max().y.is_finite()
         {
-            ins_rtree.execute(params![fid, r.min().x, r.max().x, r.min().y, r.max().y])?;
+            boxes.push((fid, r));
             extent = Some(match extent {
                 None => r,
                 Some(e) => geo::Rect::new(
@@ -427,6 +428,22 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
         }
     }
     drop(ins);
+    // The R*Tree is filled in Hilbert order of the box centres: consecutive inserts touch the same
+    // nodes, so SQLite's page cache holds them (in input order, 1M incidents spend most of the
+    // GeoPackage time in page misses). The index content does not depend on the order.
+    if let Some(e) = extent {
+        let key = |r: &geo::Rect<f64>| {
+            let c = r.center();
+            hilbert_key(
+                unit(c.x, e.min().x, e.max().x),
+                unit(c.y, e.min().y, e.max().y),
+            )
+        };
+        boxes.sort_by_cached_key(|(fid, r)| (key(r), *fid));
+    }
+    for (fid, r) in &boxes {
+        ins_rtree.execute(params![fid, r.min().x, r.max().x, r.min().y, r.max().y])?;
+    }
     drop(ins_rtree);
     let (x0, y0, x1, y1) = match extent {
         Some(e) => (
@@ -451,6 +468,37 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
     )?;
     tx.execute_batch(&rtree_triggers(&l.name))?;
     Ok(())
+}
+
+/// `v` scaled from `[lo, hi]` to a 16-bit grid coordinate.
+fn unit(v: f64, lo: f64, hi: f64) -> u32 {
+    if hi > lo {
+        (((v - lo) / (hi - lo)).clamp(0.0, 1.0) * 65_535.0) as u32
+    } else {
+        0
+    }
+}
+
+/// Position of grid cell `(x, y)` (16 bits each) along the Hilbert curve (the iterative
+/// rotate-and-flip form of the classic `xy2d` conversion).
+fn hilbert_key(mut x: u32, mut y: u32) -> u64 {
+    let n: u32 = 1 << 16;
+    let mut d = 0u64;
+    let mut s = n / 2;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = n - 1 - x;
+                y = n - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
 }
 
 fn sql_value(v: Option<&Value>, ty: ColumnType) -> rusqlite::types::Value {
@@ -512,3 +560,30 @@ INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 
 
 /// QGIS's table of layer styles (the schema QGIS creates in a GeoPackage).
 const LAYER_STYLES: &str = "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));";
+
+#[cfg(test)]
+mod order_tests {
+    use super::hilbert_key;
+
+    #[test]
+    fn hilbert_keys_walk_the_corner_block_cell_by_cell() {
+        // The first 16 positions of the curve fill the 4 x 4 block at the origin, each next to the last.
+        let mut at = vec![None; 16];
+        for x in 0..4u32 {
+            for y in 0..4u32 {
+                let d = hilbert_key(x, y) as usize;
+                assert!(d < 16, "({x}, {y}) -> {d}");
+                assert!(at[d].is_none(), "key {d} twice");
+                at[d] = Some((x as i64, y as i64));
+            }
+        }
+        let at: Vec<(i64, i64)> = at.into_iter().flatten().collect();
+        for w in at.windows(2) {
+            assert_eq!(
+                (w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs(),
+                1,
+                "{w:?}"
+            );
+        }
+    }
+}

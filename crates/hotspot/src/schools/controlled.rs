@@ -51,7 +51,7 @@
 use super::{ProblemAreas, SchoolReport, SchoolShape};
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
-use crate::index::SpatialIndex;
+use crate::index::DiscCounter;
 use crate::schools::calendar::{SchoolCalendar, TimeClass};
 use crate::stats::poisson::{binomial_test_two_sided, clopper_pearson};
 use crate::study_area::StudyArea;
@@ -284,10 +284,10 @@ fn median(v: &mut [f64]) -> f64 {
 type PlaceboCounts = Vec<(Vec<u32>, u64)>;
 
 /// The placebo counts: per centre, per problem area inside radius `rho`, and the ring `(rho, rho + r]`.
+/// Exact disc counts from a [`DiscCounter`] over the comparison-area incidents (the same `d² ≤ radius²`
+/// predicate as an R-tree radius query, about a tenth of the work for thousands of placebos in a town).
 fn placebo_counts(
-    index: &SpatialIndex,
-    pop: &[usize],
-    area_of: &[usize],
+    counter: &DiscCounter,
     n_areas: usize,
     centres: &[[f64; 2]],
     rho: f64,
@@ -297,16 +297,9 @@ fn placebo_counts(
         .par_iter()
         .map(|c| {
             let mut k = vec![0u32; n_areas];
-            let mut ring = 0u64;
-            let rho2 = rho * rho;
-            index.for_each_within(c[0], c[1], rho + r, |j, d2| {
-                if d2 <= rho2 {
-                    k[area_of[pop[j]]] += 1;
-                } else {
-                    ring += 1;
-                }
-            });
-            (k, ring)
+            let inner = counter.count(c[0], c[1], rho, &mut k);
+            let outer = counter.total(c[0], c[1], rho + r);
+            (k, outer.saturating_sub(inner))
         })
         .collect()
 }
@@ -385,7 +378,8 @@ pub fn controlled(
         .collect();
     let px: Vec<f64> = pop.iter().map(|&i| x[i]).collect();
     let py: Vec<f64> = pop.iter().map(|&i| y[i]).collect();
-    let index = SpatialIndex::from_xy(&px, &py);
+    let pop_area: Vec<usize> = pop.iter().map(|&i| areas.area_of()[i]).collect();
+    let counter = DiscCounter::new(&px, &py, &pop_area, n_areas, r / 12.0);
 
     // Placebo radius per zone: r for point schools, the equal-area radius for grounds.
     let rho_of = |z: &super::SchoolZone| match schools[z.school].shape {
@@ -399,10 +393,7 @@ pub fn controlled(
         let ci = match cache.iter().position(|(q, _)| *q == rho) {
             Some(p) => p,
             None => {
-                cache.push((
-                    rho,
-                    placebo_counts(&index, &pop, areas.area_of(), n_areas, &centres, rho, r),
-                ));
+                cache.push((rho, placebo_counts(&counter, n_areas, &centres, rho, r)));
                 cache.len() - 1
             }
         };
