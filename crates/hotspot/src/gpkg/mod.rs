@@ -17,6 +17,7 @@
 
 mod geom;
 mod read;
+mod rtree;
 mod write;
 
 pub use read::{
