@@ -99,153 +99,6 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
-fn feature_name(props: Option<&Map<String, Value>>, field: &str, k: usize) -> String {
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    props
-        .and_then(|p| {
-            p.get(field)
-                .or_else(|| p.get("namn"))
-                .or_else(|| p.get("id"))
-                .and_then(text)
-        })
-        .unwrap_or_else(|| format!("zone {k}"))
-}
-
-/// Reads zones: one per Polygon/MultiPolygon feature. Coordinates in degrees are lon/lat
-/// (RFC 7946) and projected; others are taken as metres of the working CRS.
-fn read_zones(path: &Path, field: &str, projector: &Projector) -> anyhow::Result<Vec<Zone>> {
-    let text = std::fs::read_to_string(path).map_err(|e| hotspot::Error::io(path, e))?;
-    let gj: geojson::GeoJson = text.parse().map_err(|e| hotspot::Error::Parse {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("not GeoJSON: {e}"),
-    })?;
-    let feats: Vec<geojson::Feature> = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        geojson::GeoJson::Feature(f) => vec![f],
-        geojson::GeoJson::Geometry(g) => vec![geojson::Feature::from(g)],
-    };
-    let mut zones = Vec::new();
-    for (k, f) in feats.iter().enumerate() {
-        let fno = k as u64 + 1;
-        let perr = |message: String| hotspot::Error::Parse {
-            path: path.to_path_buf(),
-            line: Some(fno),
-            message,
-        };
-        let Some(g) = &f.geometry else { continue };
-        let geom =
-            hotspot::ingest::geometry_to_geo(g).map_err(|e| perr(format!("feature {fno}: {e}")))?;
-        let mp = match geom {
-            geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
-            geo::Geometry::MultiPolygon(mp) => mp,
-            _ => {
-                return Err(perr(format!("feature {fno} is not a Polygon or MultiPolygon")).into());
-            }
-        };
-        let degrees = mp.iter().all(|p| {
-            p.exterior()
-                .coords()
-                .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
-        });
-        let mp = if degrees {
-            use geo::MapCoords;
-            mp.try_map_coords(|c| {
-                projector
-                    .to_metres(c.x, c.y)
-                    .map(|[x, y]| geo::coord! { x: x, y: y })
-            })?
-        } else {
-            mp
-        };
-        let name = feature_name(f.properties.as_ref(), field, k + 1);
-        zones.push(Zone::new(name, "zone", mp).map_err(|e| perr(format!("feature {fno}: {e}")))?);
-    }
-    if zones.is_empty() {
-        return Err(hotspot::Error::Parse {
-            path: path.to_path_buf(),
-            line: None,
-            message: "no Polygon or MultiPolygon feature".into(),
-        }
-        .into());
-    }
-    Ok(zones)
-}
-
-/// Groups of 8-connected top cells (by before-period counts) as zones, busiest first.
-fn hotspot_zones(
-    grid: &EvalGrid,
-    before: &Incidents,
-    coverage: f64,
-    min_count: usize,
-) -> anyhow::Result<Vec<Zone>> {
-    let spec = *grid.spec();
-    let counts = grid.counts(before, false);
-    let ranked = grid.rank(&counts)?;
-    let k = grid.cells_for(coverage);
-    let mut sel = vec![false; spec.len()];
-    for &i in ranked[..k].iter().filter(|&&i| counts[i] > 0.0) {
-        sel[i] = true;
-    }
-    let mut seen = vec![false; spec.len()];
-    let mut groups: Vec<(f64, usize, Vec<usize>)> = Vec::new();
-    for start in 0..spec.len() {
-        if !sel[start] || seen[start] {
-            continue;
-        }
-        let mut stack = vec![start];
-        seen[start] = true;
-        let mut members = Vec::new();
-        while let Some(i) = stack.pop() {
-            members.push(i);
-            let (c, r) = spec.col_row(i);
-            for dr in -1i64..=1 {
-                for dc in -1i64..=1 {
-                    let (cc, rr) = (c as i64 + dc, r as i64 + dr);
-                    if cc < 0 || rr < 0 || cc >= spec.cols as i64 || rr >= spec.rows as i64 {
-                        continue;
-                    }
-                    let j = spec.index(cc as usize, rr as usize);
-                    if sel[j] && !seen[j] {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-        members.sort_unstable();
-        let total: f64 = members.iter().map(|&i| counts[i]).sum();
-        if total >= min_count as f64 {
-            groups.push((total, members[0], members));
-        }
-    }
-    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut zones = Vec::new();
-    for (n, (_, _, members)) in groups.into_iter().enumerate() {
-        let polys = members
-            .iter()
-            .map(|&i| {
-                let (c, r) = spec.col_row(i);
-                let [x0, y0, x1, y1] = spec.cell_bounds(c, r);
-                geo::Polygon::new(
-                    geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-                    vec![],
-                )
-            })
-            .collect();
-        zones.push(Zone::new(
-            format!("hotspot {}", n + 1),
-            "hotspot",
-            geo::MultiPolygon(polys),
-        )?);
-    }
-    Ok(zones)
-}
-
 fn row(c: &ZoneChange) -> Map<String, Value> {
     let f = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
     let mut o = Map::new();
@@ -397,10 +250,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let inc = &data.incidents;
     let mut zones = Vec::new();
     if let Some(p) = &args.zones {
-        zones.extend(read_zones(p, &args.name_field, &data.projector)?);
+        zones.extend(hotspot::evaluate::read_zones(
+            p,
+            &args.name_field,
+            &data.projector,
+        )?);
     }
     if let Some(p) = &args.schools {
-        zones.extend(school_zones(p, args.school_radius, &data.projector)?);
+        zones.extend(hotspot::evaluate::school_zones(
+            &hotspot::schools::read_schools(p, &data.projector)?,
+            args.school_radius,
+        )?);
     }
     let extent = match &data.study_area {
         Some(a) => a.bbox(),
@@ -413,7 +273,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let before_inc = inc.subset(&before.select(inc));
     let after_inc = inc.subset(&after.select(inc));
     if args.hotspots {
-        zones.extend(hotspot_zones(
+        zones.extend(hotspot::evaluate::hotspot_zones(
             &grid,
             &before_inc,
             hot_cov[0],
@@ -453,7 +313,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     if args.map.is_some() || args.raster.is_some() {
         let pb = ctx.spinner("density difference");
-        let diff = density_difference(
+        let diff = hotspot::evaluate::density_difference(
             &grid,
             inc,
             &before_inc,
@@ -571,84 +431,11 @@ fn write_change_map(
     Ok(())
 }
 
-fn school_zones(path: &Path, radius: f64, projector: &Projector) -> anyhow::Result<Vec<Zone>> {
-    let schools = hotspot::schools::read_schools(path, projector)?;
-    let mut out = Vec::with_capacity(schools.len());
-    for s in &schools {
-        out.push(Zone::new(s.name.clone(), "school", s.buffer(radius))?);
-    }
-    Ok(out)
-}
-
-/// The density difference of the two periods and how it was made.
-struct Difference {
-    /// After minus before, incidents per km² per 30 days; NaN outside the study area.
-    raster: hotspot::grid::Raster,
-    /// Bandwidth used for both surfaces, metres.
-    bandwidth_m: f64,
-    /// `fixed` or the rule that chose it.
-    method: &'static str,
-}
-
-/// Kernel density (quartic, `hotspot::density`) of each period on the comparison
-/// grid with one bandwidth, each divided by its period's days and multiplied by
-/// 30, after minus before. Without `bandwidth` the ArcGIS rule is applied to both
-/// periods' incidents together, so the two surfaces share one kernel.
-fn density_difference(
-    grid: &EvalGrid,
-    all: &Incidents,
-    before: &Incidents,
-    after: &Incidents,
-    bp: Period,
-    ap: Period,
-    bandwidth: Option<f64>,
-) -> anyhow::Result<Difference> {
-    use hotspot::density::{Bandwidth, BandwidthRule, Extent, Kde, KdeOptions};
-    let spec = *grid.spec();
-    let mut opts = KdeOptions::new(bandwidth.unwrap_or(1.0), spec.cell_m);
-    opts.extent = Extent::Grid(spec);
-    let (bandwidth_m, method) = match bandwidth {
-        Some(b) => (b, "fixed"),
-        None => {
-            let both: Vec<usize> = {
-                let mut v = bp.select(all);
-                v.extend(ap.select(all));
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
-            let mut rule = opts.clone();
-            rule.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
-            let (_, report) = Kde::new(rule)?.plan(&all.subset(&both))?;
-            (report.bandwidth_m, "arcgis")
-        }
-    };
-    opts.bandwidth = Bandwidth::Fixed(bandwidth_m);
-    let kde = Kde::new(opts)?;
-    let b = kde.estimate(before)?;
-    let a = kde.estimate(after)?;
-    let (bd, ad) = (bp.days() as f64, ap.days() as f64);
-    let values = (0..spec.len())
-        .map(|i| {
-            if grid.is_active(i) {
-                (a.raster.values[i] / ad - b.raster.values[i] / bd) * 30.0
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
-    Ok(Difference {
-        raster: hotspot::grid::Raster { spec, values },
-        bandwidth_m,
-        method,
-    })
-}
-
 /// The change map: boundary, the diverging difference surface, the zones
 /// (patrol zones purple, school zones green, hotspots dark red) with their
 /// names, framed on the zones and the cells that changed notably.
 fn change_map_spec(
-    d: &Difference,
+    d: &hotspot::evaluate::DensityDifference,
     zones: &[Zone],
     study: Option<&hotspot::StudyArea>,
     bp: Period,

@@ -40,6 +40,7 @@ mod change;
 mod compare;
 mod methods;
 mod period;
+mod zones;
 
 pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
 pub use change::{OverdispersedChange, QuasiPoissonRatio, quasi_poisson_change};
@@ -50,6 +51,7 @@ pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };
 pub use period::Period;
+pub use zones::{DensityDifference, density_difference, hotspot_zones, read_zones, school_zones};
 
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
