@@ -324,7 +324,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         Outcome::Skipped(Skip::NoIncidents)
     } else {
         let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?
-            .include_all(params.include_all);
+            .include_all(params.include_all)
+            .aoristic(params.aoristic)?
+            .holdout(crate::patrol::HoldoutChoice::from_months(
+                params.holdout_months,
+            ))?;
         Outcome::Done(crate::patrol::plan(
             PlanInput {
                 incidents: &inc,
