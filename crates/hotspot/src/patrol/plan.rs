@@ -378,7 +378,7 @@ pub struct PlanZone {
     /// The weekdays with most (aoristic) weight, most first, up to 3, whether or not they differ from
     /// the area's (shown beside the counts).
     pub busiest_days: Vec<usize>,
-    /// The weekday and hour tests of the zone's patrollable incidents against the rest of the area's
+    /// The weekday and hour tests of the zone's patrollable incidents against those outside every zone
     /// (Holm-corrected over the plan; [`super::profile::test_zones`]).
     pub profile: WeekProfile,
     /// Problem areas inside with their counts, most first (ties by name).
@@ -796,8 +796,8 @@ fn plan_once(input: PlanInput<'_>, params: &PlanParams) -> Result<(PatrolPlan, V
     };
     let stats = zone_stats(inc.x(), inc.y(), harm, &problem, &sel, radius, &study);
     // Days and hours only where the data distinguish them: each zone's weighed incidents against the
-    // rest of the weighed incidents, Holm-corrected over the plan.
-    let weighed: Vec<usize> = (0..inc.len()).filter(|&i| harm[i] > 0.0).collect();
+    // weighed incidents outside every zone (the area's usual rhythm, not that of the other hot
+    // places), Holm-corrected over the plan.
     let zone_members: Vec<Vec<usize>> = stats
         .iter()
         .map(|z| {
@@ -807,6 +807,13 @@ fn plan_once(input: PlanInput<'_>, params: &PlanParams) -> Result<(PatrolPlan, V
                 .filter(|&i| harm[i] > 0.0)
                 .collect()
         })
+        .collect();
+    let mut in_zone = vec![false; inc.len()];
+    for &i in zone_members.iter().flatten() {
+        in_zone[i] = true;
+    }
+    let weighed: Vec<usize> = (0..inc.len())
+        .filter(|&i| harm[i] > 0.0 && !in_zone[i])
         .collect();
     let mut profiles = test_zones(
         &inc,
@@ -948,5 +955,7 @@ fn plan_once(input: PlanInput<'_>, params: &PlanParams) -> Result<(PatrolPlan, V
     Ok((plan, weighed))
 }
 
+#[cfg(test)]
+mod oos_tests;
 #[cfg(test)]
 mod tests;

@@ -529,4 +529,83 @@ mod tests {
         assert!(test_profile(&[1, 2], &[1, 2], 1.5, 999, 1).is_err());
         assert!(test_profile(&[1, 2], &[1, 2], 0.05, 10, 1).is_err());
     }
+
+    #[test]
+    fn known_cells_of_exact_times_and_intervals() {
+        use crate::temporal::tests::scene;
+        let opts = AoristicOptions::default();
+        // 2025-03-11 is a Tuesday (1).
+        let inc = scene(&[
+            ("2025-03-11 14:10", ""),
+            ("2025-03-11 10:05", "2025-03-11 10:50"),
+            ("2025-03-11 10:00", "2025-03-11 12:00"),
+            ("2025-03-11 23:30", "2025-03-12 00:30"),
+            ("2025-03-11", ""),
+            ("", ""),
+            // Across the spring DST change, within Sunday 2025-03-30 (01:30-03:30 local = 1 real hour).
+            ("2025-03-30 01:30", "2025-03-30 03:30"),
+        ]);
+        let k = |i| known_cells(&inc, i, &opts);
+        assert_eq!(k(0), (Some(1), Some(14)));
+        assert_eq!(k(1), (Some(1), Some(10)));
+        assert_eq!(k(2), (Some(1), None));
+        assert_eq!(k(3), (None, None));
+        assert_eq!(k(4), (Some(1), None));
+        assert_eq!(k(5), (None, None));
+        assert_eq!(k(6), (Some(6), None));
+    }
+
+    #[test]
+    fn zone_tests_are_holm_corrected_together() {
+        use crate::temporal::tests::scene;
+        let opts = AoristicOptions::default();
+        // Area: 70 exact incidents, 10 on each day of the week 2025-03-10 (Mon) .. 16 (Sun), hours
+        // 0..9 each day. Zone A: 14 on Friday 2025-03-14 at 20h; zone B: one per day at 12h.
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for d in 10..17 {
+            for h in 0..10 {
+                rows.push((format!("2025-03-{d} {h:02}:00"), String::new()));
+            }
+        }
+        for _ in 0..14 {
+            rows.push(("2025-03-14 20:00".into(), String::new()));
+        }
+        for d in 10..17 {
+            rows.push((format!("2025-03-{d} 12:00"), String::new()));
+        }
+        let r: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let inc = scene(&r);
+        let area: Vec<usize> = (0..70).collect();
+        let zones = vec![(70..84).collect::<Vec<_>>(), (84..91).collect()];
+        let t = test_zones(&inc, &zones, &area, &opts, 0.05, 3).unwrap();
+        // Zone A's weekday counts and Pearson's X² by hand: 14 on Friday against 2 expected per day,
+        // X² = (14-2)²/2 + 6·(0-2)²/2 = 72 + 12 = 84.
+        assert_eq!(t[0].weekday.counts, vec![0, 0, 0, 0, 14, 0, 0]);
+        assert!((t[0].weekday.statistic - 84.0).abs() < 1e-9);
+        // Zone B is flat like the area: X² = 0.
+        assert!(t[1].weekday.statistic.abs() < 1e-12);
+        // Hours 20 and 12 never occur in the area: certainly different (p = 0).
+        assert_eq!((t[0].hour.p_value, t[1].hour.p_value), (0.0, 0.0));
+        // Holm over the four tests, by hand from the raw p-values.
+        let raw = [
+            t[0].weekday.p_value,
+            t[0].hour.p_value,
+            t[1].weekday.p_value,
+            t[1].hour.p_value,
+        ];
+        let adj = crate::schools::controlled::holm(&raw);
+        assert_eq!(
+            [
+                t[0].weekday.p_adjusted,
+                t[0].hour.p_adjusted,
+                t[1].weekday.p_adjusted,
+                t[1].hour.p_adjusted
+            ],
+            [adj[0], adj[1], adj[2], adj[3]]
+        );
+        assert_eq!(t[0].weekday.verdict, Verdict::These(vec![4]));
+        assert_eq!(t[1].weekday.verdict, Verdict::Any);
+        assert_eq!(t[1].weekday.day_label(), "any day");
+        assert!(test_zones(&inc, &[vec![500]], &area, &opts, 0.05, 3).is_err());
+    }
 }
