@@ -15,6 +15,7 @@ mod followup;
 mod html;
 mod i18n;
 mod layers_out;
+mod patrol_oos;
 mod repeats;
 mod sections;
 
@@ -1262,6 +1263,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         ),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),
+        patrol_oos::method_note(run),
         tr.t("method.colours").into(),
     ]));
     b.push(Block::Heading("privacy".into(), tr.t("sec.privacy").into()));
