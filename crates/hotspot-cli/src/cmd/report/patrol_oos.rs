@@ -93,7 +93,10 @@ pub fn holdout_block(run: &Run, p: &PatrolPlan) -> Block {
                     ("out_hit", &pct(run, h.score.held_out.hit_rate)),
                     ("out_pai", &tr.loc.num(h.score.held_out.pai, 1)),
                     ("n", &super::count_text(run, s.test_incidents as u64)),
-                    ("area", &pct(run, h.score.area_share)),
+                    (
+                        "area",
+                        &format!("{} %", tr.loc.num(100.0 * h.score.area_share, 2)),
+                    ),
                 ],
             ))
         }
