@@ -13,6 +13,11 @@
 //!   `seed`), `p = (1 + #{X²_sim ≥ X²_obs}) / (B + 1)` (Hope 1968, *J. R. Statist. Soc. B* 30, 582-598; as
 //!   R's `chisq.test(simulate.p.value = TRUE)`). Deterministic for a seed, single-threaded.
 //!
+//! [`test_zones`] runs both tests for every zone of a plan against the incidents outside the zones,
+//! counts an interval incident only in the weekday (hour) its whole interval lies in ([`known_cells`]),
+//! and adjusts all the p-values together by Holm's method (Holm 1979); the verdict is read from the
+//! adjusted value ([`ProfileTest::p_adjusted`]).
+//!
 //! When `p ≥ alpha` the verdict is [`Verdict::Any`] ("any day" / "any hour"): naming the busiest days of
 //! counts like 34 / 33 / 32 would be naming noise. Otherwise [`Verdict::These`] lists the cells whose
 //! count exceeds its expectation, largest Pearson residual `(o − e)/√e` first.
