@@ -753,7 +753,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             hotspot::patrol::HoldoutOutcome::Scored(h) => println!(
                 "\nOut of sample: zones chosen on {}..{} hold {:.0}% of the {} incidents there (PAI {:.1}) and {:.0}% of the {} held-out incidents of {}..{} (PAI {:.1}); the zones above were chosen again on every month (patrol_holdout.json)",
                 h.split.first_month,
-                h.split.holdout_from,
+                h.split.holdout_from.previous(),
                 100.0 * h.score.in_sample.hit_rate,
                 h.scored,
                 h.score.in_sample.pai,

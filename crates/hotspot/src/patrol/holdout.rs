@@ -32,6 +32,11 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The month before (the last training month when `self` is the first held-out one).
+    pub fn previous(self) -> Self {
+        Self::from_index(self.index() - 1)
+    }
+
     fn index(self) -> i64 {
         self.year as i64 * 12 + (self.month as i64 - 1)
     }
@@ -458,6 +463,16 @@ mod tests {
         assert_eq!(s.span_months, 12);
         assert_eq!(s.holdout_months, 3);
         assert_eq!(s.holdout_from.to_string(), "2025-10");
+        assert_eq!(s.holdout_from.previous().to_string(), "2025-09");
+        assert_eq!(
+            YearMonth {
+                year: 2025,
+                month: 1
+            }
+            .previous()
+            .to_string(),
+            "2024-12"
+        );
         assert_eq!(s.train, vec![0, 1, 5]);
         assert_eq!(s.test, vec![2, 4]);
         assert_eq!(s.undated, 1);

@@ -12,20 +12,6 @@ fn month(run: &Run, m: YearMonth) -> String {
     run.tr.month_short(m.year, m.month)
 }
 
-fn month_before(m: YearMonth) -> YearMonth {
-    if m.month == 1 {
-        YearMonth {
-            year: m.year - 1,
-            month: 12,
-        }
-    } else {
-        YearMonth {
-            year: m.year,
-            month: m.month - 1,
-        }
-    }
-}
-
 fn pct(run: &Run, v: f64) -> String {
     format!("{} %", run.tr.loc.num(100.0 * v, 0))
 }
@@ -72,7 +58,7 @@ pub fn holdout_block(run: &Run, p: &PatrolPlan) -> Block {
             let train = format!(
                 "{}–{}",
                 month(run, s.first_month),
-                month(run, month_before(s.holdout_from))
+                month(run, s.holdout_from.previous())
             );
             let test = if s.holdout_from == s.last_month {
                 month(run, s.last_month)
