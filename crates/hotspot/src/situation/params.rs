@@ -326,4 +326,24 @@ mod tests {
         .unwrap();
         assert_eq!((p.patrol_zones, p.patrol_radius_m), (50, 5000.0));
     }
+
+    #[test]
+    fn holdout_key_is_checked_and_named() {
+        let e = SituationParams::new(&SituationKeys {
+            holdout: Some(500),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`holdout`") || e.contains("holdout"), "{e}");
+        let p = SituationParams::new(&SituationKeys {
+            holdout: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(p.holdout_months, Some(0));
+        // `holdout_months` is read as the same key.
+        let k: SituationKeys = toml::from_str("holdout_months = 4").unwrap();
+        assert_eq!(k.holdout, Some(4));
+    }
 }
