@@ -220,6 +220,54 @@ fn patrol_command_finds_the_two_clusters() {
     );
     let school = rows.iter().find(|r| r[col("incidents")] == "12").unwrap();
     assert_eq!(school[col("nearest_school")], "Testskolan");
+    // Days named only where the weekday test distinguishes them, else "any day".
+    for r in &rows {
+        let d = &r[col("days")];
+        assert!(d == "any day" || d.split(' ').all(|x| x.len() == 3), "{d}");
+    }
+    // Out of sample: March and April 2025, the default holds out April. Zones chosen on March hold
+    // all 20 March incidents and none of the 4 thefts of April, far from them (hit rate 0, PAI 0).
+    let hj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("patrol_holdout.json")).unwrap())
+            .unwrap();
+    assert_eq!(hj["status"], "scored", "{hj}");
+    assert_eq!(hj["span"]["holdout_from"], "2025-04");
+    assert_eq!(hj["span"]["holdout_months"], 1);
+    assert_eq!(hj["in_sample"]["incidents"], 20);
+    assert_eq!(hj["in_sample"]["hit_rate"], 1.0);
+    assert_eq!(
+        (
+            hj["held_out"]["incidents"].as_u64(),
+            hj["held_out"]["in_zones"].as_u64()
+        ),
+        (Some(4), Some(0))
+    );
+    assert_eq!(hj["held_out"]["pai"], 0.0);
+    assert_eq!(hj["refitted"], true);
+    assert!(stdout.contains("Out of sample:"), "{stdout}");
+    // --holdout 0: no check, and it says so.
+    let o0 = run(&[
+        "patrol",
+        d.join("incidents.csv").to_str().unwrap(),
+        "--zones",
+        "2",
+        "--holdout",
+        "0",
+        "--boundary",
+        d.join("boundary.geojson").to_str().unwrap(),
+        "--out",
+        d.join("out0").to_str().unwrap(),
+    ]);
+    assert!(
+        o0.status.success(),
+        "{}",
+        String::from_utf8_lossy(&o0.stderr)
+    );
+    let hj: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("out0").join("patrol_holdout.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(hj["status"], "off");
     let gj: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("patrol_route.geojson")).unwrap())
             .unwrap();

@@ -138,6 +138,12 @@ pub fn publish(mut s: Situation, min_count: u64) -> Situation {
         if let Some(route) = &mut p.route {
             route.start = snap_centre(route.start);
         }
+        // The zones of the out-of-sample check are places too (their scores stay as computed).
+        if let crate::patrol::HoldoutOutcome::Scored(h) = &mut p.holdout {
+            for z in &mut h.training_zones {
+                z.centre = snap_centre(z.centre);
+            }
+        }
     }
     s.params.public = true;
     s.params.min_count = min_count;

@@ -2,8 +2,10 @@
 //!
 //! Writes to `--out DIR`: `patrol_zones.csv` and `patrol_zones.geojson` (one circle, or one union of grid
 //! cells with `--zone-shape cells`, per zone),
-//! `patrol_when.csv` (zone × weekday × hour counts), `patrol_plan.csv` (Koper visit plan) and, with a start
-//! point, `patrol_route.geojson` (closed route through the zone centres).
+//! `patrol_when.csv` (zone × weekday × hour counts), `patrol_plan.csv` (Koper visit plan),
+//! `patrol_holdout.json` (the out-of-sample check: zones chosen on all but the last `--holdout` months,
+//! their hit rate and PAI in sample and on the held-out months, or why there is no check) and, with a
+//! start point, `patrol_route.geojson` (closed route through the zone centres).
 
 use crate::common::{Context, IngestArgs, classification, jnum, load, note_box, num, read_config};
 use anyhow::Context as _;
@@ -106,6 +108,11 @@ pub struct Args {
     /// categories draw zones; the others stay in the counts).
     #[arg(long)]
     pub include_all: bool,
+    /// Out-of-sample check: choose the zones on all but the last N months, score their hit rate and
+    /// PAI on those months, then choose the recommended zones again on every month (0 = no check;
+    /// default a quarter of the span, at least 1 month).
+    #[arg(long, value_name = "N")]
+    pub holdout: Option<u32>,
     /// Category table (TOML); default: the built-in Swedish/English table.
     #[arg(long, value_name = "FILE")]
     pub categories: Option<PathBuf>,
@@ -121,6 +128,89 @@ pub struct Args {
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Weekday names in week order, space-separated.
+fn day_names(days: &[usize]) -> String {
+    hotspot::situation::names::week_order(days)
+        .iter()
+        .filter_map(|d| WEEKDAYS.get(*d))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The patrol days of a zone: the days the weekday test names, or `any day`.
+fn days_label(days: &[usize]) -> String {
+    if days.is_empty() {
+        "any day".into()
+    } else {
+        day_names(days)
+    }
+}
+
+/// `patrol_holdout.json`: the out-of-sample check of the plan (see `hotspot::patrol::holdout`).
+fn write_holdout(
+    path: &std::path::Path,
+    plan: &hotspot::patrol::PatrolPlan,
+    projector: &hotspot::crs::Projector,
+) -> anyhow::Result<()> {
+    use hotspot::patrol::HoldoutOutcome;
+    let fin = |v: f64| v.is_finite().then_some(v);
+    let part = |s: &hotspot::patrol::holdout::PartScore| {
+        json!({
+            "incidents": s.incidents,
+            "in_zones": s.in_zones,
+            "hit_rate": fin(s.hit_rate),
+            "harm_share": fin(s.harm_share),
+            "pai": fin(s.pai),
+        })
+    };
+    let v = match &plan.holdout {
+        HoldoutOutcome::Off => json!({"status": "off"}),
+        HoldoutOutcome::NotScored { reason } => json!({
+            "status": "not_scored",
+            "reason": reason,
+        }),
+        HoldoutOutcome::Scored(h) => {
+            let mut zones = Vec::new();
+            for z in &h.training_zones {
+                let [lon, lat] = projector.to_lonlat(z.centre[0], z.centre[1])?;
+                zones.push(json!({
+                    "rank": z.rank,
+                    "lon": jnum(lon, 6),
+                    "lat": jnum(lat, 6),
+                    "in_sample": part(&z.in_sample),
+                    "held_out": part(&z.held_out),
+                }));
+            }
+            json!({
+                "status": "scored",
+                "method": "zones chosen on the training months by the same pipeline, scored on the training (in sample) and held-out months: hit rate = share of the part's incidents inside a zone, PAI = hit rate / share of the study area in the zones (Chainey, Tompson & Uhlig 2008)",
+                "scored": h.scored,
+                "span": {
+                    "first_month": h.split.first_month.to_string(),
+                    "holdout_from": h.split.holdout_from.to_string(),
+                    "last_month": h.split.last_month.to_string(),
+                    "span_months": h.split.span_months,
+                    "holdout_months": h.split.holdout_months,
+                    "holdout_is_default": h.split.holdout_is_default,
+                    "undated": h.split.undated,
+                },
+                "area_share": h.score.area_share,
+                "in_sample": part(&h.score.in_sample),
+                "held_out": part(&h.score.held_out),
+                "training_zones": zones,
+                "refitted": h.refitted,
+                "note": "the recommended zones (patrol_zones.csv) were chosen again on every month; holdout_hit_rate there is that of the training zone at the same place",
+                "refit_match": h.refit_match.iter().map(|m| m.map(|k| h.training_zones[k].rank)).collect::<Vec<_>>(),
+            })
+        }
+    };
+    let text = serde_json::to_string_pretty(&v)? + "\n";
+    hotspot::output::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
 
 fn parse_lonlat(text: &str) -> anyhow::Result<[f64; 2]> {
     let v: Vec<Option<f64>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
@@ -200,6 +290,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .areas(args.areas.clone())
         .exact(args.exact)
         .include_all(args.include_all)
+        .holdout(hotspot::patrol::HoldoutChoice::from_months(args.holdout))?
         .aoristic(hotspot::temporal::AoristicOptions {
             timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
             max_span_days: args.ingest.max_time_span,
@@ -327,6 +418,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "cells",
         "cell_m",
         "area_m2",
+        "days",
+        "busiest_days",
+        "weekday_p_adjusted",
+        "hour_p_adjusted",
+        "holdout_hit_rate",
+        "holdout_pai",
     ];
     if namer.is_some() {
         head.insert(1, "place");
@@ -337,7 +434,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         None => ("circle", Some(args.radius), None),
         Some(cp) => ("cells", None, Some(cp.cell_m())),
     };
-    for z in stats {
+    let held = |k: usize| plan.holdout.scored().and_then(|h| h.zone_held_out(k));
+    for (k, z) in stats.iter().enumerate() {
         let [lon, lat] = data.projector.to_lonlat(z.centre[0], z.centre[1])?;
         let categories = z
             .categories
@@ -371,6 +469,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             z.cells.to_string(),
             cell_m.map(|c| num(c, 1)).unwrap_or_default(),
             num(z.area_m2, 0),
+            days_label(&z.top_days),
+            day_names(&z.busiest_days),
+            num(z.profile.weekday.p_adjusted, 4),
+            num(z.profile.hour.p_adjusted, 4),
+            held(k).map(|s| num(s.hit_rate, 4)).unwrap_or_default(),
+            held(k).map(|s| num(s.pai, 2)).unwrap_or_default(),
         ];
         if namer.is_some() {
             rec.insert(1, place.clone());
@@ -408,6 +512,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         props.insert("cells".into(), json!(z.cells));
         props.insert("cell_m".into(), json!(cell_m));
         props.insert("area_m2".into(), jnum(z.area_m2, 0));
+        props.insert("days".into(), json!(days_label(&z.top_days)));
+        props.insert("busiest_days".into(), json!(day_names(&z.busiest_days)));
+        props.insert("weekday_counts".into(), json!(z.profile.weekday.counts));
+        props.insert(
+            "weekday_p_adjusted".into(),
+            jnum(z.profile.weekday.p_adjusted, 4),
+        );
+        props.insert("hour_p_adjusted".into(), jnum(z.profile.hour.p_adjusted, 4));
+        props.insert(
+            "holdout_hit_rate".into(),
+            json!(held(k).map(|s| s.hit_rate).filter(|v| v.is_finite())),
+        );
+        props.insert(
+            "holdout_pai".into(),
+            json!(held(k).map(|s| s.pai).filter(|v| v.is_finite())),
+        );
         let geometry = match z.geometry.0.as_slice() {
             [one] => geo::Geometry::Polygon(one.clone()),
             _ => geo::Geometry::MultiPolygon(z.geometry.clone()),
@@ -419,6 +539,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     w.flush()?;
     write_geojson(&out("patrol_zones.geojson"), &feats, &data.projector)?;
+
+    write_holdout(&out("patrol_holdout.json"), &plan, &data.projector)?;
 
     let mut w = crate::common::SafeCsv::create(out("patrol_when.csv"))?;
     w.write_record(["rank", "weekday", "hour", "incidents"])?;
@@ -621,6 +743,27 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             ),
             None => println!("\nNo route: give --start LON,LAT or `[patrol] start` in --config"),
         }
+        match &plan.holdout {
+            hotspot::patrol::HoldoutOutcome::Off => {
+                println!("\nNo out-of-sample check (--holdout 0)")
+            }
+            hotspot::patrol::HoldoutOutcome::NotScored { reason } => {
+                println!("\nNo out-of-sample check: {reason}")
+            }
+            hotspot::patrol::HoldoutOutcome::Scored(h) => println!(
+                "\nOut of sample: zones chosen on {}..{} hold {:.0}% of the {} incidents there (PAI {:.1}) and {:.0}% of the {} held-out incidents of {}..{} (PAI {:.1}); the zones above were chosen again on every month (patrol_holdout.json)",
+                h.split.first_month,
+                h.split.holdout_from.previous(),
+                100.0 * h.score.in_sample.hit_rate,
+                h.scored,
+                h.score.in_sample.pai,
+                100.0 * h.score.held_out.hit_rate,
+                h.split.test_incidents,
+                h.split.holdout_from,
+                h.split.last_month,
+                h.score.held_out.pai
+            ),
+        }
         println!(
             "Visit plan: {} visits of 10-15 min over {} days (patrol_plan.csv, seed {})",
             plan.visits.len(),
@@ -628,7 +771,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.seed
         );
         println!(
-            "Written to {}: patrol_zones.csv, patrol_zones.geojson, patrol_when.csv, patrol_plan.csv{}",
+            "Written to {}: patrol_zones.csv, patrol_zones.geojson, patrol_when.csv, patrol_plan.csv, patrol_holdout.json{}",
             args.out.display(),
             if route.is_some() {
                 ", patrol_route.geojson"

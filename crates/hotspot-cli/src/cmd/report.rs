@@ -15,6 +15,7 @@ mod followup;
 mod html;
 mod i18n;
 mod layers_out;
+mod patrol_oos;
 mod repeats;
 mod sections;
 
@@ -147,6 +148,11 @@ pub struct Args {
     /// online; without it the page makes no network request.
     #[arg(long, value_name = "URL")]
     pub tiles: Option<String>,
+    /// Patrol zones' out-of-sample check: choose them on all but the last N months, score them on
+    /// those, then choose again on all months (0 = no check; default a quarter of the span; key
+    /// `holdout`).
+    #[arg(long, value_name = "N", alias = "holdout-months")]
+    pub holdout: Option<u32>,
     /// Input flags (columns, CRS, boundary, ...).
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -187,6 +193,7 @@ impl Args {
             bandwidth_rule: self.bandwidth_rule.clone(),
             print: self.print,
             tiles: self.tiles.clone(),
+            holdout: self.holdout,
             ..FileConfig::default()
         }
     }
@@ -242,7 +249,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let file = FileConfig::read(&args.config)?;
     let mut s = Settings::resolve(file, args.flags(), &args.config)?;
     let tr = Tr::new(s.lang);
-    let params = s.situation_params()?;
+    let mut params = s.situation_params()?;
+    // The aoristic weights of the patrol windows use the zone and span the times are read with.
+    params.aoristic = hotspot::temporal::AoristicOptions {
+        timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
+        max_span_days: args.ingest.max_time_span,
+    };
     // The folder is written as a whole (see `hotspot::output::OutputDir`): every file goes into a
     // staging folder beside `--out`, which replaces the earlier report only once complete.
     let final_out = s.out.clone();
@@ -1251,6 +1263,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         ),
         tr.t("method.schools").into(),
         tr.t("method.patrol").into(),
+        patrol_oos::method_note(run),
         tr.t("method.colours").into(),
     ]));
     b.push(Block::Heading("privacy".into(), tr.t("sec.privacy").into()));

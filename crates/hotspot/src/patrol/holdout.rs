@@ -32,6 +32,11 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The month before (the last training month when `self` is the first held-out one).
+    pub fn previous(self) -> Self {
+        Self::from_index(self.index() - 1)
+    }
+
     fn index(self) -> i64 {
         self.year as i64 * 12 + (self.month as i64 - 1)
     }
@@ -305,6 +310,129 @@ pub fn score(
     })
 }
 
+/// Whether and how [`super::plan`] scores its zones out of sample (`--holdout`, report key `holdout`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HoldoutChoice {
+    /// Not scored.
+    Off,
+    /// The last quarter of the span ([`default_holdout_months`]).
+    #[default]
+    Default,
+    /// The last `n` months (n ≥ 1).
+    Months(u32),
+}
+
+impl HoldoutChoice {
+    /// From the flag or key: `None` = the default quarter, `Some(0)` = off, `Some(n)` = the last n
+    /// months.
+    pub fn from_months(months: Option<u32>) -> Self {
+        match months {
+            None => HoldoutChoice::Default,
+            Some(0) => HoldoutChoice::Off,
+            Some(n) => HoldoutChoice::Months(n),
+        }
+    }
+
+    fn months(self) -> Option<u32> {
+        match self {
+            HoldoutChoice::Months(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A zone chosen on the training months only, with its scores.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrainedZone {
+    /// Rank in the training plan (1 = chosen first).
+    pub rank: usize,
+    /// Centre in metres.
+    pub centre: [f64; 2],
+    /// Zone shape in metres.
+    #[serde(skip)]
+    pub geometry: MultiPolygon<f64>,
+    /// This zone alone on the training incidents.
+    pub in_sample: PartScore,
+    /// This zone alone on the held-out incidents.
+    pub held_out: PartScore,
+}
+
+/// The out-of-sample check of a patrol plan ([`super::plan`]).
+///
+/// The zones are chosen by the same pipeline on the training months only ([`split`]), then scored on
+/// those months (in sample) and on the held-out months ([`score`]): hit rate and PAI after Chainey,
+/// Tompson & Uhlig (2008). The recommended zones of the plan are then chosen again on all months
+/// (`refitted`); `refit_match` says which training zone lies at each recommended zone.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HoldoutResult {
+    /// The split of the months.
+    pub split: HoldoutSplit,
+    /// Which incidents are scored: `patrollable` (those the zones weigh) or `all` (`--include-all`).
+    pub scored: &'static str,
+    /// All training zones together, in sample and held out.
+    pub score: HoldoutScore,
+    /// The zones chosen on the training months.
+    pub training_zones: Vec<TrainedZone>,
+    /// Always true: the recommended zones were chosen again on every month after the check.
+    pub refitted: bool,
+    /// Per recommended zone (plan order): the training zone whose centre lies within the zone radius
+    /// of its centre (the nearest; index into `training_zones`), `None` when the place is new.
+    pub refit_match: Vec<Option<usize>>,
+}
+
+impl HoldoutResult {
+    /// Held-out hit rate and PAI of the training zone at recommended zone `k` (0-based), if any.
+    pub fn zone_held_out(&self, k: usize) -> Option<&PartScore> {
+        let t = (*self.refit_match.get(k)?)?;
+        self.training_zones.get(t).map(|z| &z.held_out)
+    }
+}
+
+/// Whether a plan was scored out of sample, and if not, why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum HoldoutOutcome {
+    /// Not asked (`--holdout 0`).
+    Off,
+    /// Asked but not possible: no dated incidents, a span of one month, or no patrollable incident
+    /// in the training months. `reason` says which.
+    NotScored {
+        /// Why, in English.
+        reason: String,
+    },
+    /// Scored.
+    Scored(Box<HoldoutResult>),
+}
+
+impl HoldoutOutcome {
+    /// The result when scored.
+    pub fn scored(&self) -> Option<&HoldoutResult> {
+        match self {
+            HoldoutOutcome::Scored(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The split for a choice, or why there is none: `Ok(None)` when off, `Err(reason)` when the data
+/// cannot be split (no dated incident, one month).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] naming `holdout` when the months asked leave no training month.
+pub fn split_for(
+    times: &[Option<IncidentTime>],
+    choice: HoldoutChoice,
+) -> Result<Option<std::result::Result<HoldoutSplit, String>>> {
+    if choice == HoldoutChoice::Off {
+        return Ok(None);
+    }
+    match split(times, choice.months()) {
+        Ok(s) => Ok(Some(Ok(s))),
+        Err(Error::InsufficientData(r)) => Ok(Some(Err(r))),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +463,16 @@ mod tests {
         assert_eq!(s.span_months, 12);
         assert_eq!(s.holdout_months, 3);
         assert_eq!(s.holdout_from.to_string(), "2025-10");
+        assert_eq!(s.holdout_from.previous().to_string(), "2025-09");
+        assert_eq!(
+            YearMonth {
+                year: 2025,
+                month: 1
+            }
+            .previous()
+            .to_string(),
+            "2024-12"
+        );
         assert_eq!(s.train, vec![0, 1, 5]);
         assert_eq!(s.test, vec![2, 4]);
         assert_eq!(s.undated, 1);

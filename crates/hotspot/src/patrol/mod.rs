@@ -47,6 +47,7 @@ pub use candidates::{
     read_points,
 };
 pub use cells::{CellZoneParams, CellZones};
+pub use holdout::{HoldoutChoice, HoldoutOutcome, HoldoutResult};
 pub use plan::{PatrolPlan, PlanInput, PlanParams, PlanShape, PlanZone, plan};
 pub use route::{Route, plan_route};
 pub use when::{Visit, WeekTable, Windows, smallest_windows, visit_plan, week_table};

@@ -15,6 +15,10 @@ use super::{
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::ingest::layers::{self, PeriodSelection};
+use crate::patrol::holdout::{
+    HoldoutChoice, HoldoutOutcome, HoldoutResult, TrainedZone, score, split_for,
+};
+use crate::patrol::profile::{WeekProfile, test_zones};
 use crate::patrol::when::{WeekWeights, hour_weights, smallest_windows_weighted, week_weights};
 use crate::schools::{ProblemAreas, School, ZoneParams};
 use crate::study_area::StudyArea;
@@ -34,6 +38,8 @@ pub const DEFAULT_PLAN_DAYS: u32 = 7;
 pub const DEFAULT_SEED: u64 = 1;
 /// Default radius of the school zones that rank schools for the forced zone, metres.
 pub const DEFAULT_SCHOOL_RADIUS_M: f64 = 300.0;
+/// Default level of the weekday and hour tests of the zones.
+pub const DEFAULT_PROFILE_ALPHA: f64 = 0.05;
 
 /// Shape of the patrol zones.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,6 +68,8 @@ pub struct PlanParams {
     to: Option<NaiveDate>,
     aoristic: AoristicOptions,
     include_all: bool,
+    holdout: HoldoutChoice,
+    profile_alpha: f64,
 }
 
 impl PlanParams {
@@ -89,6 +97,8 @@ impl PlanParams {
             to: None,
             aoristic: AoristicOptions::default(),
             include_all: false,
+            holdout: HoldoutChoice::Default,
+            profile_alpha: DEFAULT_PROFILE_ALPHA,
         })
     }
 
@@ -214,6 +224,46 @@ impl PlanParams {
         Ok(self)
     }
 
+    /// The out-of-sample check (default: the last quarter of the span; see [`super::holdout`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `holdout` for more than 120 months.
+    pub fn holdout(mut self, choice: HoldoutChoice) -> Result<Self> {
+        if let HoldoutChoice::Months(n) = choice
+            && n > 120
+        {
+            return Err(Error::invalid(
+                "holdout",
+                n,
+                "hold out at most 120 months (0 = no out-of-sample check)",
+            ));
+        }
+        self.holdout = choice;
+        Ok(self)
+    }
+
+    /// The out-of-sample choice.
+    pub fn holdout_choice(&self) -> HoldoutChoice {
+        self.holdout
+    }
+
+    /// Level of the weekday and hour tests ([`super::profile::test_zones`], Holm-corrected over the
+    /// plan), default 0.05.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `profile_alpha` outside (0, 1).
+    pub fn profile_alpha(mut self, alpha: f64) -> Result<Self> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(Error::invalid(
+                "profile_alpha",
+                alpha,
+                "a significance level strictly between 0 and 1 (e.g. 0.05)",
+            ));
+        }
+        self.profile_alpha = alpha;
+        Ok(self)
+    }
+
     /// The aoristic options of the patrol windows.
     pub fn aoristic_options(&self) -> &AoristicOptions {
         &self.aoristic
@@ -321,8 +371,16 @@ pub struct PlanZone {
     /// over theirs (Ratcliffe 2002).
     #[serde(skip)]
     pub week_weights: WeekWeights,
-    /// The weekdays with most (aoristic) weight, most first, up to 3 (Monday = 0).
+    /// The weekdays to name for patrol (Monday = 0), strongest first: those the weekday test finds in
+    /// excess over the area's profile (up to 3; [`PlanZone::profile`]), **empty when the zone's days do
+    /// not differ from the area's ("any day")**.
     pub top_days: Vec<usize>,
+    /// The weekdays with most (aoristic) weight, most first, up to 3, whether or not they differ from
+    /// the area's (shown beside the counts).
+    pub busiest_days: Vec<usize>,
+    /// The weekday and hour tests of the zone's patrollable incidents against those outside every zone
+    /// (Holm-corrected over the plan; [`super::profile::test_zones`]).
+    pub profile: WeekProfile,
     /// Problem areas inside with their counts, most first (ties by name).
     pub categories: Vec<(String, usize)>,
     /// Nearest school and its distance in metres.
@@ -403,6 +461,9 @@ pub struct PatrolPlan {
     pub visits: Vec<Visit>,
     /// The route.
     pub route: Option<PlanRoute>,
+    /// The out-of-sample check: zones chosen on the training months and scored on the held-out ones;
+    /// the zones above are those chosen again on every month.
+    pub holdout: HoldoutOutcome,
 }
 
 impl PatrolPlan {
@@ -423,6 +484,144 @@ impl PatrolPlan {
 /// schools, the forced school off the cell grid), no incidents left after the filter, and the errors of
 /// the candidate and covering steps.
 pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
+    let (mut p, flags) = plan_once(input, params)?;
+    p.holdout = out_of_sample(&p, &flags, input, params)?;
+    Ok(p)
+}
+
+/// Held-out months' scores of the plan's pipeline (see [`super::holdout`]): the zones are chosen again
+/// on the training months of the plan's incidents (same parameters, no visit plan, no exact solve, the
+/// plan's study area) and scored on the incidents they weigh (`flags`).
+fn out_of_sample(
+    p: &PatrolPlan,
+    flags: &[bool],
+    input: PlanInput<'_>,
+    params: &PlanParams,
+) -> Result<HoldoutOutcome> {
+    let mut sp = match split_for(p.incidents.times(), params.holdout)? {
+        None => return Ok(HoldoutOutcome::Off),
+        Some(Err(reason)) => return Ok(HoldoutOutcome::NotScored { reason }),
+        Some(Ok(s)) => s,
+    };
+    let train_all = sp.train.clone();
+    let sub = p.incidents.subset(&train_all);
+    let sub_areas = p.areas.subset(&train_all);
+    let sub_flags: Vec<bool> = train_all.iter().map(|&i| flags[i]).collect();
+    let mut tp = params.clone();
+    tp.holdout = HoldoutChoice::Off;
+    tp.exact = false;
+    tp.plan_days = 0;
+    tp.from = None;
+    tp.to = None;
+    tp.areas = Vec::new();
+    tp.start = None;
+    let train_input = PlanInput {
+        incidents: &sub,
+        areas: &sub_areas,
+        study: Some(&p.study),
+        patrollable: Some(&sub_flags),
+        ..input
+    };
+    let trained = match plan_once(train_input, &tp) {
+        Ok((t, _)) if !t.zones.is_empty() => t,
+        Ok(_) => {
+            return Ok(HoldoutOutcome::NotScored {
+                reason: "no zone could be chosen on the training months".into(),
+            });
+        }
+        Err(Error::InsufficientData(r)) => {
+            return Ok(HoldoutOutcome::NotScored {
+                reason: format!("the training months: {r}"),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    // Score the incidents the zones weigh (patrollable ones unless every incident is included).
+    sp.train.retain(|&i| flags[i]);
+    sp.test.retain(|&i| flags[i]);
+    sp.train_incidents = sp.train.len();
+    sp.test_incidents = sp.test.len();
+    if sp.train.is_empty() || sp.test.is_empty() {
+        return Ok(HoldoutOutcome::NotScored {
+            reason: format!(
+                "no {} incident in the {} months",
+                if params.include_all {
+                    ""
+                } else {
+                    "patrollable"
+                },
+                if sp.train.is_empty() {
+                    "training"
+                } else {
+                    "held-out"
+                }
+            ),
+        });
+    }
+    let geoms: Vec<MultiPolygon<f64>> = trained.zones.iter().map(|z| z.geometry.clone()).collect();
+    let harm: Vec<f64> = p
+        .areas
+        .harm()
+        .iter()
+        .zip(flags)
+        .map(|(h, f)| if *f { *h } else { 0.0 })
+        .collect();
+    let sc = score(
+        &geoms,
+        p.incidents.x(),
+        p.incidents.y(),
+        &harm,
+        &sp,
+        &p.study,
+    )?;
+    let training_zones: Vec<TrainedZone> = trained
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(k, z)| TrainedZone {
+            rank: z.rank,
+            centre: z.centre,
+            geometry: z.geometry.clone(),
+            in_sample: sc.per_zone_in_sample[k],
+            held_out: sc.per_zone_held_out[k],
+        })
+        .collect();
+    let radius = params.zones.radius_m();
+    let refit_match = p
+        .zones
+        .iter()
+        .map(|z| {
+            training_zones
+                .iter()
+                .enumerate()
+                .map(|(k, t)| {
+                    (
+                        k,
+                        (t.centre[0] - z.centre[0]).hypot(t.centre[1] - z.centre[1]),
+                    )
+                })
+                .filter(|(_, d)| *d <= radius)
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+                .map(|(k, _)| k)
+        })
+        .collect();
+    Ok(HoldoutOutcome::Scored(Box::new(HoldoutResult {
+        split: sp,
+        scored: if params.include_all {
+            "all"
+        } else {
+            "patrollable"
+        },
+        score: sc,
+        training_zones,
+        refitted: true,
+        refit_match,
+    })))
+}
+
+/// The plan without the out-of-sample check, and the flag of each analysed incident saying whether
+/// the zones weigh it.
+fn plan_once(input: PlanInput<'_>, params: &PlanParams) -> Result<(PatrolPlan, Vec<bool>)> {
     let radius = params.zones.radius_m();
     let sources = params.sources.unwrap_or(CandidateSources {
         schools: !input.schools.is_empty(),
@@ -596,6 +795,35 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
         None
     };
     let stats = zone_stats(inc.x(), inc.y(), harm, &problem, &sel, radius, &study);
+    // Days and hours only where the data distinguish them: each zone's weighed incidents against the
+    // weighed incidents outside every zone (the area's usual rhythm, not that of the other hot
+    // places), Holm-corrected over the plan.
+    let zone_members: Vec<Vec<usize>> = stats
+        .iter()
+        .map(|z| {
+            z.members
+                .iter()
+                .copied()
+                .filter(|&i| harm[i] > 0.0)
+                .collect()
+        })
+        .collect();
+    let mut in_zone = vec![false; inc.len()];
+    for &i in zone_members.iter().flatten() {
+        in_zone[i] = true;
+    }
+    let weighed: Vec<usize> = (0..inc.len())
+        .filter(|&i| harm[i] > 0.0 && !in_zone[i])
+        .collect();
+    let mut profiles = test_zones(
+        &inc,
+        &zone_members,
+        &weighed,
+        &params.aoristic,
+        params.profile_alpha,
+        params.seed,
+    )?
+    .into_iter();
 
     let mut zones = Vec::with_capacity(stats.len());
     for (k, z) in stats.into_iter().enumerate() {
@@ -609,12 +837,19 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
             .map(|(d, r)| (r.iter().sum(), d))
             .collect();
         days.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let top_days = days
+        let busiest_days = days
             .iter()
             .take(3)
             .filter(|d| d.0 > 0.0)
             .map(|d| d.1)
             .collect();
+        let profile = profiles.next().ok_or_else(|| {
+            Error::InsufficientData("a zone without its weekday and hour test".into())
+        })?;
+        let top_days = match &profile.weekday.verdict {
+            super::profile::Verdict::These(d) => d.iter().take(3).copied().collect(),
+            super::profile::Verdict::Any => Vec::new(),
+        };
         let mut cat = vec![0usize; areas.names().len()];
         for &i in &z.members {
             cat[areas.area_of()[i]] += 1;
@@ -652,6 +887,8 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
             week,
             week_weights: weights,
             top_days,
+            busiest_days,
+            profile,
             categories,
             nearest_school,
         });
@@ -693,7 +930,7 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
             None => candidates.push((s.as_str().to_string(), 1)),
         }
     }
-    Ok(PatrolPlan {
+    let plan = PatrolPlan {
         analysed: inc.len(),
         without_date,
         with_interval: time_totals.interval,
@@ -712,8 +949,13 @@ pub fn plan(input: PlanInput<'_>, params: &PlanParams) -> Result<PatrolPlan> {
         route,
         incidents: inc,
         areas,
-    })
+        holdout: HoldoutOutcome::Off,
+    };
+    let weighed = flags.iter().map(|f| *f || params.include_all).collect();
+    Ok((plan, weighed))
 }
 
+#[cfg(test)]
+mod oos_tests;
 #[cfg(test)]
 mod tests;

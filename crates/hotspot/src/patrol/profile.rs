@@ -13,12 +13,20 @@
 //!   `seed`), `p = (1 + #{X²_sim ≥ X²_obs}) / (B + 1)` (Hope 1968, *J. R. Statist. Soc. B* 30, 582-598; as
 //!   R's `chisq.test(simulate.p.value = TRUE)`). Deterministic for a seed, single-threaded.
 //!
+//! [`test_zones`] runs both tests for every zone of a plan against the incidents outside the zones,
+//! counts an interval incident only in the weekday (hour) its whole interval lies in ([`known_cells`]),
+//! and adjusts all the p-values together by Holm's method (Holm 1979); the verdict is read from the
+//! adjusted value ([`ProfileTest::p_adjusted`]).
+//!
 //! When `p ≥ alpha` the verdict is [`Verdict::Any`] ("any day" / "any hour"): naming the busiest days of
 //! counts like 34 / 33 / 32 would be naming noise. Otherwise [`Verdict::These`] lists the cells whose
 //! count exceeds its expectation, largest Pearson residual `(o − e)/√e` first.
 
 use crate::error::{Error, Result};
+use crate::incident::Incidents;
+use crate::temporal::{AoristicOptions, for_each_piece};
 use crate::time::IncidentTime;
+use chrono::{Datelike, Timelike};
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -63,6 +71,9 @@ pub struct ProfileTest {
     pub df: usize,
     /// The p-value.
     pub p_value: f64,
+    /// The p-value adjusted for the other tests of the plan (Holm 1979; [`test_zones`]); equal to
+    /// `p_value` for a single test. The verdict is read from this one.
+    pub p_adjusted: f64,
     /// How it was computed.
     pub method: PValueMethod,
     /// The significance level used for the verdict.
@@ -72,6 +83,38 @@ pub struct ProfileTest {
 }
 
 impl ProfileTest {
+    /// Sets the adjusted p-value and reads the verdict from it: below `alpha`, the cells with more
+    /// incidents than expected, largest Pearson residual `(o − e)/√e` first; else [`Verdict::Any`].
+    pub fn set_adjusted(&mut self, p_adjusted: f64) {
+        self.p_adjusted = p_adjusted;
+        self.verdict = if p_adjusted < self.alpha {
+            let mut cells: Vec<(usize, f64)> = self
+                .counts
+                .iter()
+                .zip(&self.expected)
+                .enumerate()
+                .filter(|(_, (o, e))| **o as f64 > **e)
+                .map(|(j, (&o, &e))| {
+                    let res = if e > 0.0 {
+                        (o as f64 - e) / e.sqrt()
+                    } else {
+                        f64::INFINITY
+                    };
+                    (j, res)
+                })
+                .collect();
+            cells.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            Verdict::These(cells.into_iter().map(|c| c.0).collect())
+        } else {
+            Verdict::Any
+        };
+    }
+
+    /// Whether the profile differs from the area's (after the correction).
+    pub fn distinct(&self) -> bool {
+        matches!(self.verdict, Verdict::These(_))
+    }
+
     /// The verdict in words with weekday names: "any day" or e.g. "Fri, Sat".
     pub fn day_label(&self) -> String {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -156,6 +199,7 @@ pub fn test_profile(
         statistic,
         df,
         p_value,
+        p_adjusted: p_value,
         method,
         alpha,
         verdict: Verdict::Any,
@@ -208,24 +252,7 @@ pub fn test_profile(
         )
     };
     let mut out = base(x2, df, p_value, method);
-    if p_value < alpha {
-        let mut cells: Vec<(usize, f64)> = counts
-            .iter()
-            .zip(&expected)
-            .enumerate()
-            .filter(|(_, (o, e))| **o as f64 > **e)
-            .map(|(j, (&o, &e))| {
-                let res = if e > 0.0 {
-                    (o as f64 - e) / e.sqrt()
-                } else {
-                    f64::INFINITY
-                };
-                (j, res)
-            })
-            .collect();
-        cells.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.verdict = Verdict::These(cells.into_iter().map(|c| c.0).collect());
-    }
+    out.set_adjusted(p_value);
     Ok(out)
 }
 
@@ -293,6 +320,146 @@ pub fn test_week(
         without_date: nd,
         without_hour: nh,
     })
+}
+
+/// The weekday (0 = Monday) and local hour of day of incident `i` when its time pins them down: an
+/// exact time gives both; a from/to interval gives its weekday when all of it lies on one local day and
+/// its hour when all of it lies in one local clock hour (the aoristic pieces of
+/// [`crate::temporal::for_each_piece`], in [`AoristicOptions::timezone`]); otherwise `None`. A spread
+/// interval is not a count of one in any cell, so the tests of [`test_zones`] leave it out (and count it).
+pub fn known_cells(
+    incidents: &Incidents,
+    i: usize,
+    opts: &AoristicOptions,
+) -> (Option<usize>, Option<usize>) {
+    let mut day: Option<Option<usize>> = None;
+    let mut hour: Option<Option<usize>> = None;
+    let use_ = for_each_piece(incidents, i, opts, |local, _| {
+        let d = local.weekday().num_days_from_monday() as usize;
+        let h = local.hour() as usize;
+        day = Some(match day {
+            None => Some(d),
+            Some(Some(x)) if x == d => Some(d),
+            Some(_) => None,
+        });
+        // One clock hour on one day (24 h apart is another hour of the week, the same hour of day,
+        // but an interval that long spans every hour).
+        hour = Some(match hour {
+            None => Some(h),
+            Some(_) => None,
+        });
+    });
+    if !use_.has_hours() {
+        // A date without an hour still gives the weekday.
+        let wd = incidents.times()[i]
+            .as_ref()
+            .filter(|_| incidents.interval_lengths()[i] == 0)
+            .and_then(|t| t.weekday())
+            .map(|w| w.num_days_from_monday() as usize);
+        return (wd, None);
+    }
+    (day.flatten(), hour.flatten())
+}
+
+fn cell_counts(
+    incidents: &Incidents,
+    idx: impl Iterator<Item = usize>,
+    opts: &AoristicOptions,
+) -> ([u64; 7], [u64; 24], u64, u64) {
+    let (mut d, mut h, mut nd, mut nh) = ([0u64; 7], [0u64; 24], 0, 0);
+    for i in idx {
+        let (wd, hr) = known_cells(incidents, i, opts);
+        match wd {
+            Some(w) => d[w] += 1,
+            None => nd += 1,
+        }
+        match hr {
+            Some(x) => h[x] += 1,
+            None => nh += 1,
+        }
+    }
+    (d, h, nd, nh)
+}
+
+/// The weekday and hour tests of several zones against the area, corrected together.
+///
+/// For zone `z` (incident indices `zones[z]`, e.g. its patrollable incidents) the reference profile is
+/// that of the incidents of `area` outside the zone. Each incident counts in a weekday (hour) when its
+/// time pins it down ([`known_cells`]). The p-values of all the tests that could be made (a zone with
+/// incidents and a reference with more than one cell) are adjusted together by Holm's step-down method
+/// (Holm 1979, "A simple sequentially rejective multiple test procedure", *Scand. J. Statist.* 6,
+/// 65-70), which keeps the chance of naming any day or hour by noise, over the whole plan, at `alpha`;
+/// the verdicts are read from the adjusted values. Zone `z`'s tests use the seeds `seed + 2z` and
+/// `seed + 2z + 1`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for an index beyond the incidents or `alpha` outside (0, 1).
+pub fn test_zones(
+    incidents: &Incidents,
+    zones: &[Vec<usize>],
+    area: &[usize],
+    opts: &AoristicOptions,
+    alpha: f64,
+    seed: u64,
+) -> Result<Vec<WeekProfile>> {
+    let n = incidents.len();
+    if let Some(&i) = zones.iter().flatten().chain(area).find(|&&i| i >= n) {
+        return Err(Error::invalid(
+            "members",
+            i,
+            format!("index out of range ({n} incidents)"),
+        ));
+    }
+    // Cells of every incident of the area and the zones, once.
+    let (ad, ah, _, _) = cell_counts(incidents, area.iter().copied(), opts);
+    let mut in_area = vec![false; n];
+    for &i in area {
+        in_area[i] = true;
+    }
+    let mut out = Vec::with_capacity(zones.len());
+    for (z, members) in zones.iter().enumerate() {
+        let (zd, zh, nd, nh) = cell_counts(incidents, members.iter().copied(), opts);
+        // Reference: the area without the zone's own incidents.
+        let (md, mh, _, _) = cell_counts(
+            incidents,
+            members.iter().copied().filter(|&i| in_area[i]),
+            opts,
+        );
+        let rd: Vec<u64> = ad.iter().zip(&md).map(|(a, m)| a - m).collect();
+        let rh: Vec<u64> = ah.iter().zip(&mh).map(|(a, m)| a - m).collect();
+        let s = seed.wrapping_add(2 * z as u64);
+        out.push(WeekProfile {
+            weekday: test_profile(&zd, &rd, alpha, DEFAULT_SIMULATIONS, s)?,
+            hour: test_profile(&zh, &rh, alpha, DEFAULT_SIMULATIONS, s.wrapping_add(1))?,
+            without_date: nd,
+            without_hour: nh,
+        });
+    }
+    let tested: Vec<(usize, bool)> = (0..out.len())
+        .flat_map(|z| [(z, false), (z, true)])
+        .filter(|&(z, h)| {
+            let t = if h { &out[z].hour } else { &out[z].weekday };
+            t.method != PValueMethod::None
+        })
+        .collect();
+    let p: Vec<f64> = tested
+        .iter()
+        .map(|&(z, h)| {
+            if h {
+                out[z].hour.p_value
+            } else {
+                out[z].weekday.p_value
+            }
+        })
+        .collect();
+    for (&(z, h), q) in tested.iter().zip(crate::schools::controlled::holm(&p)) {
+        if h {
+            out[z].hour.set_adjusted(q);
+        } else {
+            out[z].weekday.set_adjusted(q);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -366,5 +533,84 @@ mod tests {
         assert!(test_profile(&[1], &[1, 2], 0.05, 999, 1).is_err());
         assert!(test_profile(&[1, 2], &[1, 2], 1.5, 999, 1).is_err());
         assert!(test_profile(&[1, 2], &[1, 2], 0.05, 10, 1).is_err());
+    }
+
+    #[test]
+    fn known_cells_of_exact_times_and_intervals() {
+        use crate::temporal::tests::scene;
+        let opts = AoristicOptions::default();
+        // 2025-03-11 is a Tuesday (1).
+        let inc = scene(&[
+            ("2025-03-11 14:10", ""),
+            ("2025-03-11 10:05", "2025-03-11 10:50"),
+            ("2025-03-11 10:00", "2025-03-11 12:00"),
+            ("2025-03-11 23:30", "2025-03-12 00:30"),
+            ("2025-03-11", ""),
+            ("", ""),
+            // Across the spring DST change, within Sunday 2025-03-30 (01:30-03:30 local = 1 real hour).
+            ("2025-03-30 01:30", "2025-03-30 03:30"),
+        ]);
+        let k = |i| known_cells(&inc, i, &opts);
+        assert_eq!(k(0), (Some(1), Some(14)));
+        assert_eq!(k(1), (Some(1), Some(10)));
+        assert_eq!(k(2), (Some(1), None));
+        assert_eq!(k(3), (None, None));
+        assert_eq!(k(4), (Some(1), None));
+        assert_eq!(k(5), (None, None));
+        assert_eq!(k(6), (Some(6), None));
+    }
+
+    #[test]
+    fn zone_tests_are_holm_corrected_together() {
+        use crate::temporal::tests::scene;
+        let opts = AoristicOptions::default();
+        // Area: 70 exact incidents, 10 on each day of the week 2025-03-10 (Mon) .. 16 (Sun), hours
+        // 0..9 each day. Zone A: 14 on Friday 2025-03-14 at 20h; zone B: one per day at 12h.
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for d in 10..17 {
+            for h in 0..10 {
+                rows.push((format!("2025-03-{d} {h:02}:00"), String::new()));
+            }
+        }
+        for _ in 0..14 {
+            rows.push(("2025-03-14 20:00".into(), String::new()));
+        }
+        for d in 10..17 {
+            rows.push((format!("2025-03-{d} 12:00"), String::new()));
+        }
+        let r: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let inc = scene(&r);
+        let area: Vec<usize> = (0..70).collect();
+        let zones = vec![(70..84).collect::<Vec<_>>(), (84..91).collect()];
+        let t = test_zones(&inc, &zones, &area, &opts, 0.05, 3).unwrap();
+        // Zone A's weekday counts and Pearson's X² by hand: 14 on Friday against 2 expected per day,
+        // X² = (14-2)²/2 + 6·(0-2)²/2 = 72 + 12 = 84.
+        assert_eq!(t[0].weekday.counts, vec![0, 0, 0, 0, 14, 0, 0]);
+        assert!((t[0].weekday.statistic - 84.0).abs() < 1e-9);
+        // Zone B is flat like the area: X² = 0.
+        assert!(t[1].weekday.statistic.abs() < 1e-12);
+        // Hours 20 and 12 never occur in the area: certainly different (p = 0).
+        assert_eq!((t[0].hour.p_value, t[1].hour.p_value), (0.0, 0.0));
+        // Holm over the four tests, by hand from the raw p-values.
+        let raw = [
+            t[0].weekday.p_value,
+            t[0].hour.p_value,
+            t[1].weekday.p_value,
+            t[1].hour.p_value,
+        ];
+        let adj = crate::schools::controlled::holm(&raw);
+        assert_eq!(
+            [
+                t[0].weekday.p_adjusted,
+                t[0].hour.p_adjusted,
+                t[1].weekday.p_adjusted,
+                t[1].hour.p_adjusted
+            ],
+            [adj[0], adj[1], adj[2], adj[3]]
+        );
+        assert_eq!(t[0].weekday.verdict, Verdict::These(vec![4]));
+        assert_eq!(t[1].weekday.verdict, Verdict::Any);
+        assert_eq!(t[1].weekday.day_label(), "any day");
+        assert!(test_zones(&inc, &[vec![500]], &area, &opts, 0.05, 3).is_err());
     }
 }

@@ -324,7 +324,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         Outcome::Skipped(Skip::NoIncidents)
     } else {
         let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?
-            .include_all(params.include_all);
+            .include_all(params.include_all)
+            .aoristic(params.aoristic)?
+            .holdout(crate::patrol::HoldoutChoice::from_months(
+                params.holdout_months,
+            ))?;
         Outcome::Done(crate::patrol::plan(
             PlanInput {
                 incidents: &inc,
@@ -742,7 +746,11 @@ impl Situation {
                         "hours": names::hours_text(&z.windows.merged()),
                         "place": self.names.patrol(z.rank.saturating_sub(1)),
                         "days": z.top_days.iter().map(|d| WEEKDAYS[*d]).collect::<Vec<_>>(),
+                        "any_day": z.top_days.is_empty(),
+                        "weekday_p_adjusted": z.profile.weekday.p_adjusted,
+                        "hour_p_adjusted": z.profile.hour.p_adjusted,
                     })).collect::<Vec<_>>(),
+                    "holdout": self.holdout_value(p),
                 }),
             );
         }
@@ -753,6 +761,40 @@ impl Situation {
             m.insert("followup".into(), v);
         }
         Value::Object(m)
+    }
+}
+
+impl Situation {
+    /// `analyses.patrol.holdout` of `summary.json`: the out-of-sample check of the patrol zones
+    /// (status, the months, hit rate and PAI in sample and held out, refitted), or why it was not made.
+    fn holdout_value(&self, p: &PatrolPlan) -> Value {
+        use crate::patrol::HoldoutOutcome;
+        match &p.holdout {
+            HoldoutOutcome::Off => json!({"status": "off"}),
+            HoldoutOutcome::NotScored { reason } => {
+                json!({"status": "not_scored", "reason": reason})
+            }
+            HoldoutOutcome::Scored(h) => {
+                let fin = |v: f64| v.is_finite().then_some(v);
+                json!({
+                    "status": "scored",
+                    "training_from": h.split.first_month.to_string(),
+                    "holdout_from": h.split.holdout_from.to_string(),
+                    "holdout_to": h.split.last_month.to_string(),
+                    "holdout_months": h.split.holdout_months,
+                    "holdout_is_default": h.split.holdout_is_default,
+                    "scored": h.scored,
+                    "training_incidents": self.cv(h.split.train_incidents as u64),
+                    "holdout_incidents": self.cv(h.split.test_incidents as u64),
+                    "area_share": h.score.area_share,
+                    "in_sample_hit_rate": fin(h.score.in_sample.hit_rate),
+                    "in_sample_pai": fin(h.score.in_sample.pai),
+                    "holdout_hit_rate": fin(h.score.held_out.hit_rate),
+                    "holdout_pai": fin(h.score.held_out.pai),
+                    "refitted": h.refitted,
+                })
+            }
+        }
     }
 }
 

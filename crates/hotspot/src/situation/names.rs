@@ -155,8 +155,14 @@ pub struct Recommendation {
     pub harm: f64,
     /// Incidents inside (`None` when suppressed in public mode).
     pub incidents: Option<u64>,
-    /// Hit rate of the zone on held-out months, when the plan was scored on them.
+    /// True when the zone's weekdays do not differ from the area's (Holm-corrected test,
+    /// [`crate::patrol::profile`]): `days` is then empty and the zone reads "any day".
+    pub any_day: bool,
+    /// Hit rate on the held-out months of the zone chosen at this place on the training months only
+    /// (`None` when the plan was not scored out of sample or no training zone lies here).
     pub holdout_hit_rate: Option<f64>,
+    /// Its PAI on the held-out months (Chainey, Tompson & Uhlig 2008).
+    pub holdout_pai: Option<f64>,
     /// The evidence in one line (English, for `summary.json`; the report words its own).
     pub evidence: String,
 }
@@ -203,6 +209,7 @@ impl Situation {
         let Outcome::Done(p) = &self.patrol else {
             return Vec::new();
         };
+        let held = |k: usize| p.holdout.scored().and_then(|h| h.zone_held_out(k));
         p.zones
             .iter()
             .enumerate()
@@ -230,7 +237,9 @@ impl Situation {
                     problem_areas: main_areas(&by),
                     harm: z.harm,
                     incidents,
-                    holdout_hit_rate: None,
+                    any_day: z.top_days.is_empty(),
+                    holdout_hit_rate: held(k).map(|s| s.hit_rate).filter(|v| v.is_finite()),
+                    holdout_pai: held(k).map(|s| s.pai).filter(|v| v.is_finite()),
                     evidence,
                 }
             })

@@ -45,6 +45,10 @@ pub struct SituationKeys {
     /// How the bandwidth is chosen when `bandwidth_m` is unset: `predictive` (temporal
     /// cross-validation, the default) or `arcgis` (the ArcGIS rule).
     pub bandwidth_rule: Option<String>,
+    /// Out-of-sample check of the patrol zones: hold out the last this many months (0 = no check;
+    /// default a quarter of the span; also written `holdout_months`). See [`crate::patrol::holdout`].
+    #[serde(alias = "holdout_months")]
+    pub holdout: Option<u32>,
 }
 
 /// Checked parameters of [`crate::situation::situation`]. Build with [`SituationParams::new`] from
@@ -83,6 +87,13 @@ pub struct SituationParams {
     pub at_risk_from_incidents_m: Option<f64>,
     /// How the bandwidth is chosen when [`SituationParams::bandwidth_m`] is unset.
     pub bandwidth_rule: BandwidthChoice,
+    /// Held-out months of the patrol zones' out-of-sample check (`None` = a quarter of the span,
+    /// `Some(0)` = no check).
+    pub holdout_months: Option<u32>,
+    /// Time zone and maximum interval span of the aoristic weights (the `--timezone` and
+    /// `--max-time-span` the incidents were read with); the patrol windows and day/hour tests use them.
+    #[serde(skip)]
+    pub aoristic: crate::temporal::AoristicOptions,
 }
 
 /// How the situation chooses the kernel bandwidth when none is given (key `bandwidth_rule`).
@@ -126,6 +137,8 @@ impl Default for SituationParams {
             include_all: false,
             at_risk_from_incidents_m: None,
             bandwidth_rule: BandwidthChoice::Predictive,
+            holdout_months: None,
+            aoristic: crate::temporal::AoristicOptions::default(),
         }
     }
 }
@@ -225,6 +238,17 @@ impl SituationParams {
                 .map(|m| within("at_risk_from_incidents", m, 1.0, 100_000.0))
                 .transpose()?,
             bandwidth_rule,
+            holdout_months: match keys.holdout {
+                Some(h) if h > 120 => {
+                    return Err(Error::invalid(
+                        "holdout",
+                        h,
+                        "hold out 1 to 120 months (0 = no out-of-sample check of the patrol zones)",
+                    ));
+                }
+                h => h,
+            },
+            aoristic: d.aoristic,
         })
     }
 }
@@ -301,5 +325,25 @@ mod tests {
         })
         .unwrap();
         assert_eq!((p.patrol_zones, p.patrol_radius_m), (50, 5000.0));
+    }
+
+    #[test]
+    fn holdout_key_is_checked_and_named() {
+        let e = SituationParams::new(&SituationKeys {
+            holdout: Some(500),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`holdout`") || e.contains("holdout"), "{e}");
+        let p = SituationParams::new(&SituationKeys {
+            holdout: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(p.holdout_months, Some(0));
+        // `holdout_months` is read as the same key.
+        let k: SituationKeys = toml::from_str("holdout_months = 4").unwrap();
+        assert_eq!(k.holdout, Some(4));
     }
 }

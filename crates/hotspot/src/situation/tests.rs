@@ -271,3 +271,83 @@ fn results_are_named_and_recommendations_follow_the_plan() {
             .all(|n| n.kind != NameKind::Near || n.name.starts_with("nära "))
     );
 }
+
+/// The patrol windows of the situation use the aoristic weights in the time zone and with the
+/// maximum span the situation is given (issue 19): 30 assaults "between Friday 23:00 and Saturday
+/// 01:00" and 30 "between Sunday 23:30 and Monday 00:30" at one square, 40 thefts elsewhere.
+#[test]
+fn situation_passes_the_time_zone_and_span_to_the_patrol_windows() {
+    let dir =
+        std::env::temp_dir().join(format!("hotspot-situation-aoristic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (lon0, lat0) = (15.87f64, 59.04f64);
+    let m_lon = 1.0 / (111_320.0 * lat0.to_radians().cos());
+    let mut text = String::from("id,from,to,latitude,longitude,category\n");
+    for k in 0..60 {
+        let (f, t) = if k % 2 == 0 {
+            ("2025-03-14T23:00:00+01:00", "2025-03-15T01:00:00+01:00")
+        } else {
+            ("2025-03-16T23:30:00+01:00", "2025-03-17T00:30:00+01:00")
+        };
+        let dx = (k % 10) as f64 * 5.0;
+        text.push_str(&format!(
+            "{k},{f},{t},{lat0:.6},{:.6},Misshandel\n",
+            lon0 + dx * m_lon
+        ));
+    }
+    for k in 0..40 {
+        let dx = 1000.0 + 60.0 * k as f64;
+        text.push_str(&format!(
+            "t{k},2025-03-{:02}T{:02}:10:00+01:00,,{:.6},{:.6},Stöld\n",
+            1 + k % 28,
+            k % 24,
+            lat0 + 0.01,
+            lon0 + dx * m_lon
+        ));
+    }
+    let p = dir.join("intervals.csv");
+    std::fs::write(&p, text).unwrap();
+    let data = read_path(&p, &ReadOptions::default()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let table = CategoryTable::default_table();
+    let run = |aoristic: crate::temporal::AoristicOptions| {
+        let mut params = SituationParams::new(&SituationKeys {
+            patrol_zones: Some(1),
+            patrol_radius_m: Some(150.0),
+            ..Default::default()
+        })
+        .unwrap();
+        params.aoristic = aoristic;
+        let s = situation(SituationInput::new(&data, &table, &[]), &params).unwrap();
+        s.patrol.done().unwrap().zones[0].clone()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    // Stockholm (UTC+1 in March): half of each interval in each hour, by hand.
+    let z = run(crate::temporal::AoristicOptions::default());
+    assert_eq!(z.with_interval, 60);
+    let w = &z.week_weights;
+    assert!(
+        close(w[4][23], 15.0) && close(w[5][0], 15.0),
+        "Fri 23 / Sat 00"
+    );
+    assert!(
+        close(w[6][23], 15.0) && close(w[0][0], 15.0),
+        "Sun 23 / Mon 00 across the week"
+    );
+    assert_eq!(z.windows.label(), "23-01");
+    // Walked in UTC the same instants fall an hour earlier: Fri 22-24, Sun 22-24.
+    let z = run(crate::temporal::AoristicOptions {
+        timezone: chrono_tz::UTC,
+        ..Default::default()
+    });
+    let w = &z.week_weights;
+    assert!(close(w[4][22], 15.0) && close(w[4][23], 15.0));
+    assert!(close(w[6][22], 15.0) && close(w[6][23], 15.0) && close(w[0][0], 0.0));
+    assert_eq!(z.windows.label(), "22-00");
+    // A maximum span shorter than the intervals: they count as without an hour.
+    let z = run(crate::temporal::AoristicOptions {
+        max_span_days: 0.01,
+        ..Default::default()
+    });
+    assert_eq!((z.with_interval, z.windows.without_hour), (0, 60));
+}

@@ -9,6 +9,10 @@ use hotspot::situation::{Outcome, school_concerns};
 
 /// Days as a run where they follow each other ("fredag–lördag"), else listed ("tis, fre").
 fn days_phrase(run: &Run, days: &[usize]) -> String {
+    if days.is_empty() {
+        // The weekday test does not distinguish the zone's days from the area's.
+        return run.tr.t("patrol.any_day").into();
+    }
     let mut d = days.to_vec();
     d.sort_unstable();
     let consecutive = d.len() >= 2 && d.windows(2).all(|w| w[1] == w[0] + 1);

@@ -73,6 +73,9 @@ pub struct FileConfig {
     pub periods: Option<String>,
     pub buffer_m: Option<f64>,
     pub seasonal: Option<bool>,
+    /// Patrol zones' out-of-sample check: held-out months (0 = none; also `holdout_months`).
+    #[serde(alias = "holdout_months")]
+    pub holdout: Option<u32>,
 }
 
 impl FileConfig {
@@ -148,6 +151,8 @@ pub struct Settings {
     pub tiles: Option<String>,
     /// The follow-up section's settings, when `baseline` is given.
     pub followup: Option<hotspot::situation::extra::FollowupSpec>,
+    /// Held-out months of the patrol zones' out-of-sample check (`None` = a quarter of the span).
+    pub holdout: Option<u32>,
 }
 
 impl Settings {
@@ -192,6 +197,7 @@ impl Settings {
             include_all: pick!(include_all),
             at_risk_from_incidents: pick!(at_risk_from_incidents),
             bandwidth_rule: pick!(bandwidth_rule),
+            holdout: pick!(holdout),
         })?;
         Ok(Settings {
             title: pick!(title),
@@ -236,6 +242,7 @@ impl Settings {
                 buffer_m: pick!(buffer_m),
                 seasonal: pick!(seasonal).unwrap_or(false),
             }),
+            holdout: p.holdout_months,
         })
     }
 }
@@ -260,6 +267,7 @@ impl Settings {
             include_all: Some(self.include_all),
             at_risk_from_incidents: self.at_risk_from_incidents,
             bandwidth_rule: Some(self.bandwidth_rule.name().to_string()),
+            holdout: self.holdout,
         })
     }
 }

@@ -11,6 +11,48 @@ use hotspot_render::Locale;
 
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("patrol.any_day", "alla dagar", "any day"),
+    ("col.day_counts", "Händelser mån–sön", "Incidents Mon–Sun"),
+    (
+        "patrol.oos",
+        "Prövat på månader som valet inte såg: områden valda på {train} rymde {in_hit} av de patrullerbara händelserna under de månaderna (PAI {in_pai}) och {out_hit} av de {n} händelserna under {test} (PAI {out_pai}), på {area} av ytan. PAI över 1 betyder att områdena fångar fler händelser än sin andel av ytan. De rekommenderade områdena ovan är sedan valda på nytt med alla månader.",
+        "Tested on months the choice did not see: zones chosen on {train} held {in_hit} of the patrollable incidents of those months (PAI {in_pai}) and {out_hit} of the {n} incidents of {test} (PAI {out_pai}), on {area} of the area. A PAI above 1 means the zones catch more incidents than their share of the area. The recommended zones above were then chosen again on every month.",
+    ),
+    (
+        "patrol.oos_no_times",
+        "Områdena har inte prövats på senare månader: händelserna saknar tidpunkt, så det går inte att skilja tidigare från senare händelser.",
+        "The zones were not tested on later months: the incidents have no time, so earlier and later incidents cannot be told apart.",
+    ),
+    (
+        "patrol.oos_one_month",
+        "Områdena har inte prövats på senare månader: händelserna täcker bara en kalendermånad, och prövningen behöver minst två.",
+        "The zones were not tested on later months: the incidents cover a single calendar month, and the test needs at least two.",
+    ),
+    (
+        "patrol.oos_other",
+        "Områdena har inte prövats på senare månader ({reason}).",
+        "The zones were not tested on later months ({reason}).",
+    ),
+    (
+        "patrol.oos_off",
+        "Områdena har inte prövats på senare månader (holdout = 0 i inställningarna).",
+        "The zones were not tested on later months (holdout = 0 in the settings).",
+    ),
+    (
+        "patrol.oos_quarter",
+        "den sista fjärdedelen av perioden",
+        "the last quarter of the span",
+    ),
+    (
+        "patrol.oos_last_n",
+        "de sista {n} månaderna",
+        "the last {n} months",
+    ),
+    (
+        "method.patrol_oos",
+        "Prövning utanför urvalet: patrullområdena väljs på alla månader utom {h} (nyckeln holdout; 0 stänger av) och prövas på dem; träffandel = andel av händelserna som ligger i ett område, PAI = träffandel / områdenas andel av ytan (Chainey, Tompson & Uhlig 2008). Därefter väljs områdena på nytt med alla månader. Dagar och tider: varje områdes händelser per veckodag och per timme jämförs med händelserna utanför områdena (Pearsons chi-två-test, med Monte Carlo-p-värde när något väntat antal är under 5; Holm-justering över alla områden och båda proven). Där skillnaden inte är säkerställd (justerat p ≥ 0,05) anges ”alla dagar” och antalen visas; händelser med ett tidsintervall räknas bara när hela intervallet ligger på en dag (en timme).",
+        "Out-of-sample test: the patrol zones are chosen on all months but {h} (key holdout; 0 turns it off) and scored on those; hit rate = share of the incidents inside a zone, PAI = hit rate / the zones' share of the area (Chainey, Tompson & Uhlig 2008). The zones are then chosen again on every month. Days and hours: each zone's incidents by weekday and by hour are compared with the incidents outside the zones (Pearson's chi-square test, with a Monte Carlo p-value when an expected count is below 5; Holm adjustment over all zones and both tests). Where the difference is not established (adjusted p ≥ 0.05) the zone reads \u{201c}any day\u{201d} and the counts are shown; incidents with a time interval count only when the whole interval lies on one day (one hour).",
+    ),
     (
         "col.higher_than_comparable",
         "Fler än på jämförbara platser",
@@ -397,8 +439,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "patrol.times_note",
-        "Tider: de minsta tvåtimmarsfönster som rymmer hälften av områdets händelser med klockslag. Dagar: de veckodagar med flest händelser. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
-        "Times: the smallest two-hour windows holding half of the zone's incidents with a time of day. Days: the weekdays with most incidents. PAI = share of incidents / share of area (Chainey et al. 2008).",
+        "Tider: de minsta tvåtimmarsfönster som rymmer 60 % av områdets händelser med klockslag (händelser med tidsintervall fördelade över intervallets timmar). Dagar: de veckodagar då området har fler händelser än platserna utanför områdena, när skillnaden är säkerställd; annars ”alla dagar”, med antalen per veckodag bredvid. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
+        "Times: the smallest two-hour windows holding 60 % of the zone's incidents with a time of day (incidents with a time interval spread over its hours). Days: the weekdays on which the zone has more incidents than the places outside the zones, where the difference is established; otherwise \u{201c}any day\u{201d}, with the counts by weekday beside it. PAI = share of incidents / share of area (Chainey et al. 2008).",
     ),
     (
         "schools.caveat",

@@ -585,11 +585,7 @@ fn zone_areas(p: &PatrolPlan, z: &PlanZone) -> Vec<String> {
 }
 
 fn days_text(run: &Run, days: &[usize]) -> String {
-    hotspot::situation::names::week_order(days)
-        .iter()
-        .map(|d| run.tr.weekday_short(*d))
-        .collect::<Vec<_>>()
-        .join(", ")
+    super::patrol_oos::days_text(run, days)
 }
 
 /// Patrol section.
@@ -624,6 +620,7 @@ pub fn patrol(
             ("km", &tr.loc.num(route_m / 1000.0, 1)),
         ],
     )));
+    b.push(super::patrol_oos::holdout_block(run, p));
     let circles: Vec<MultiPolygon<f64>> = p
         .zones
         .iter()
@@ -710,6 +707,7 @@ pub fn patrol(
             tr.t("col.harm").into(),
             tr.t("col.pai").into(),
             tr.t("col.days").into(),
+            tr.t("col.day_counts").into(),
             tr.t("col.times").into(),
         ],
         rows: p
@@ -723,11 +721,12 @@ pub fn patrol(
                     tr.loc.num(z.harm, 0),
                     tr.loc.num(z.pai, 1),
                     days_text(run, &z.top_days),
+                    super::patrol_oos::day_counts(run, z),
                     times(z),
                 ]
             })
             .collect(),
-        numeric: vec![true, false, true, true, true, false, false],
+        numeric: vec![true, false, true, true, true, false, false, false],
     });
     b.push(Block::Para(tr.t("patrol.times_note").into()));
     b.push(Block::Sub(tr.t("sub.zone_times").into()));
@@ -767,11 +766,15 @@ pub fn patrol(
                     format!("{:.2}", z.harm),
                     format!("{:.3}", z.pai),
                     format!("{:.4}", z.share_incidents),
-                    hotspot::situation::names::week_order(&z.top_days)
-                        .iter()
-                        .map(|d| run.tr.weekday_short(*d))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    if z.top_days.is_empty() {
+                        run.tr.t("patrol.any_day").to_string()
+                    } else {
+                        hotspot::situation::names::week_order(&z.top_days)
+                            .iter()
+                            .map(|d| run.tr.weekday_short(*d))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    },
                     hotspot::situation::names::hours_text(&z.windows.merged()),
                     zone_areas(p, z).join(" "),
                     (route_order
@@ -806,6 +809,7 @@ pub fn patrol(
                             .collect::<Vec<_>>()
                     ),
                 ),
+                ("any_day", json!(z.top_days.is_empty())),
                 ("hours", json!(times(z))),
                 ("harm", json!(z.harm)),
                 ("problem_areas", json!(zone_areas(p, z))),
