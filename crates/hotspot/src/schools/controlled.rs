@@ -30,9 +30,21 @@
 //! 3. **Test.** The permutation-type p-value (Phipson & Smyth 2010, *Stat. Appl. Genet. Mol. Biol.* 9(1):39)
 //!    `p_hi = (1 + #{e_c ≥ n_zk}) / (M + 1)`, `p_lo = (1 + #{e_c ≤ n_zk}) / (M + 1)`, two-sided
 //!    `placebo_p = min(1, 2·min(p_hi, p_lo))`; `placebo_excess = n_zk − median(e_c)`.
-//! 4. **Multiplicity.** `p_adjusted` is Holm's (1979, *Scand. J. Statist.* 6, 65-70) step-down adjustment
-//!    across every school × problem area (the `all` rows are not tested). `flag` is `higher` when
-//!    `p_adjusted < alpha` and the excess is positive, `lower` when it is negative, `none` otherwise.
+//! 4. **Both controls must agree.** The placebo test controls for busyness (as many incidents of the
+//!    kind as equally busy surroundings), the location quotient for the mix (the kind is a larger share
+//!    of what happens in the zone than of what happens in the comparison area). Either alone is fooled:
+//!    a school at the centre of a small village (the village a bump about the zone's size) has more of
+//!    *everything* than places with an equally busy ring, but the village's usual mix (placebo
+//!    significant, LQ ≈ 1); a school in a quiet block may have an unusual mix of very few incidents. A
+//!    school is flagged only where both say so: the intersection-union test (Berger, R. L. 1982,
+//!    "Multiparameter hypothesis testing and acceptance sampling", *Technometrics* 24, 295-300) with
+//!    `p = max(placebo_p, lq_p)`, where `lq_p` is the exact two-sided binomial test of
+//!    `n_zk ~ Binomial(n_z, N_k / N)` (LQ = 1). `p` is a valid p-value for the union null ("no excess
+//!    over comparable places *or* no excess in the mix").
+//! 5. **Multiplicity.** `p_adjusted` is Holm's (1979, *Scand. J. Statist.* 6, 65-70) step-down adjustment
+//!    of that `p` across every school × problem area (the `all` rows are not tested). `flag` is `higher`
+//!    when `p_adjusted < alpha`, the placebo excess is positive and LQ > 1, `lower` when both point
+//!    down, `none` otherwise.
 //!
 //! A polygon school's zone is not a circle; its placebos are circles of the same area (radius
 //! `sqrt(A/π)`) and rings of the same width `r`. Placebo circles are not clipped to the study area
@@ -228,7 +240,9 @@ pub struct ControlledRow {
     pub placebo_excess: f64,
     /// Two-sided placebo p-value.
     pub placebo_p: f64,
-    /// Holm-adjusted p-value (`None` for the `all` row, which is not tested).
+    /// Exact two-sided binomial p-value of LQ = 1 (1 for the `all` row and an empty zone).
+    pub lq_p: f64,
+    /// Holm-adjusted `max(placebo_p, lq_p)` (`None` for the `all` row, which is not tested).
     pub p_adjusted: Option<f64>,
     /// The controlled verdict.
     pub flag: Flag,
@@ -309,6 +323,20 @@ fn placebo_counts(
             (k, ring)
         })
         .collect()
+}
+
+/// The flag of one tested row: `higher` when the adjusted p is below `alpha` and both the placebo
+/// excess and `LQ − 1` are positive, `lower` when both are negative, else `none`.
+pub fn flag_of(p_adjusted: f64, alpha: f64, placebo_excess: f64, lq: f64) -> Flag {
+    if !(p_adjusted < alpha) {
+        Flag::None
+    } else if placebo_excess > 0.0 && lq > 1.0 {
+        Flag::Higher
+    } else if placebo_excess < 0.0 && lq < 1.0 {
+        Flag::Lower
+    } else {
+        Flag::None
+    }
 }
 
 /// The controlled comparison of every zone of `report` (from [`super::analyse`] on the same `incidents`,
@@ -447,6 +475,11 @@ pub fn controlled(
                 let (a, b) = clopper_pearson(obs, nz, 0.95)?;
                 (obs as f64 / nz as f64 / share_k, a / share_k, b / share_k)
             };
+            let lq_p = if k.is_some() && nz > 0 && share_k > 0.0 && share_k < 1.0 {
+                binomial_test_two_sided(obs, nz, share_k)?
+            } else {
+                1.0
+            };
             let mut e: Vec<f64> = order
                 .iter()
                 .zip(&scale)
@@ -477,6 +510,7 @@ pub fn controlled(
                 placebo_median: med,
                 placebo_excess: o - med,
                 placebo_p: p,
+                lq_p,
                 p_adjusted: None,
                 flag: Flag::None,
                 controlled_rank: 0,
@@ -484,24 +518,21 @@ pub fn controlled(
         }
         rows_by_zone.push(rows);
     }
-    // Holm across school × problem area.
+    // Intersection-union p (placebo and LQ), Holm across school × problem area.
     let tested: Vec<(usize, usize)> = (0..rows_by_zone.len())
         .flat_map(|z| (1..=n_areas).map(move |j| (z, j)))
         .collect();
     let p: Vec<f64> = tested
         .iter()
-        .map(|&(z, j)| rows_by_zone[z][j].placebo_p)
+        .map(|&(z, j)| {
+            let r = &rows_by_zone[z][j];
+            r.placebo_p.max(r.lq_p)
+        })
         .collect();
     for (&(z, j), adj) in tested.iter().zip(holm(&p)) {
         let row = &mut rows_by_zone[z][j];
         row.p_adjusted = Some(adj);
-        row.flag = if adj < params.alpha && row.placebo_excess > 0.0 {
-            Flag::Higher
-        } else if adj < params.alpha && row.placebo_excess < 0.0 {
-            Flag::Lower
-        } else {
-            Flag::None
-        };
+        row.flag = flag_of(adj, params.alpha, row.placebo_excess, row.location_quotient);
     }
     // Controlled ranks within each column (j indexes the inner row lists).
     #[allow(clippy::needless_range_loop)]
