@@ -1,6 +1,5 @@
 //! Schools against comparable places: the location quotient, a matched placebo comparison, Holm-adjusted
-//! p-values, a `higher`/`lower`/`none` flag, and the out-of-hours share against the same problem area
-//! elsewhere.
+//! p-values and a `higher`/`lower`/`none` flag.
 //!
 //! The rate ratio of [`super::analyse`] compares a school zone with the rest of the study area, mostly
 //! forest and lakes in a rural municipality, so every zone in a town looks "significant". The functions
@@ -54,17 +53,14 @@
 //! parallel work; the counts are computed per placebo and collected in order, so the result is the same at
 //! any thread count.
 //!
-//! # Out of hours ([`out_of_hours`])
-//! The zone's share of incidents with a known hour that fall outside school hours, against the **same
-//! problem area's** share among the comparison-area incidents outside every school zone (not against the
-//! share of clock time: vandalism happens out of hours almost everywhere). Exact binomial test (doubled
-//! smaller tail) and Clopper-Pearson interval of the zone's share.
+//! # Out of hours
+//! The out-of-hours share against the same problem area elsewhere is in [`super::times`] (aoristic
+//! weights, the same comparison area).
 
 use super::{ProblemAreas, SchoolReport, SchoolShape};
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::index::SpatialIndex;
-use crate::schools::calendar::{SchoolCalendar, TimeClass};
 use crate::stats::poisson::{binomial_test_two_sided, clopper_pearson};
 use crate::study_area::StudyArea;
 use geo::{Intersects, MultiPolygon, Point};
@@ -567,114 +563,4 @@ pub fn controlled(
         eligible_centres: eligible.len(),
         rows,
     })
-}
-
-/// Out-of-hours share of one school and problem area against the same problem area elsewhere.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OutOfHoursRow {
-    /// Index of the school in the input slice.
-    pub school: usize,
-    /// Problem area, `None` for all.
-    pub problem_area: Option<usize>,
-    /// Zone incidents (comparison area) with a known hour.
-    pub known_hour: u64,
-    /// Of them outside school hours (evening, night, weekend, holiday).
-    pub out_of_hours: u64,
-    /// `out_of_hours / known_hour` (`NaN` when no hour is known).
-    pub share: f64,
-    /// Exact 95 % interval of the share.
-    pub share_lower: f64,
-    /// Upper limit.
-    pub share_upper: f64,
-    /// The same problem area's out-of-hours share in the comparison area outside every school zone.
-    pub baseline_share: f64,
-    /// Incidents with a known hour behind the baseline.
-    pub baseline_known_hour: u64,
-    /// Exact two-sided binomial p-value of `share = baseline_share` (1 when not testable).
-    pub p_value: f64,
-}
-
-/// The out-of-hours comparison of every zone of `report`; see the module documentation.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] when `areas` does not describe `incidents`.
-pub fn out_of_hours(
-    incidents: &Incidents,
-    areas: &ProblemAreas,
-    report: &SchoolReport,
-    calendar: &SchoolCalendar,
-    study: &StudyArea,
-    comparison: ComparisonArea<'_>,
-) -> Result<Vec<OutOfHoursRow>> {
-    if areas.len() != incidents.len() {
-        return Err(Error::invalid(
-            "problem_areas",
-            format!("{} incidents described", areas.len()),
-            format!("must describe all {} incidents", incidents.len()),
-        ));
-    }
-    let n_areas = areas.names().len();
-    let (x, y) = (incidents.x(), incidents.y());
-    let class: Vec<TimeClass> = incidents
-        .times()
-        .iter()
-        .map(|t| calendar.classify(t.as_ref()))
-        .collect();
-    let in_pop: Vec<bool> = (0..incidents.len())
-        .map(|i| study.contains(x[i], y[i]) && comparison.contains(x[i], y[i]))
-        .collect();
-    let mut in_zone = vec![false; incidents.len()];
-    for z in &report.zones {
-        for &i in &z.members {
-            in_zone[i] = true;
-        }
-    }
-    // Baseline per column (index n_areas = all): [known, out of hours].
-    let mut base = vec![[0u64; 2]; n_areas + 1];
-    for i in (0..incidents.len()).filter(|&i| in_pop[i] && !in_zone[i]) {
-        if class[i] == TimeClass::TimeUnknown {
-            continue;
-        }
-        let out = u64::from(class[i] != TimeClass::SchoolHours);
-        for k in [areas.area_of()[i], n_areas] {
-            base[k][0] += 1;
-            base[k][1] += out;
-        }
-    }
-    let mut rows = Vec::new();
-    for rr in &report.rows {
-        let Some(z) = report.zones.iter().find(|z| z.school == rr.school) else {
-            continue;
-        };
-        let k = rr.problem_area.unwrap_or(n_areas);
-        let (mut known, mut out) = (0u64, 0u64);
-        for &i in z.members.iter().filter(|&&i| in_pop[i]) {
-            if class[i] == TimeClass::TimeUnknown || (k < n_areas && areas.area_of()[i] != k) {
-                continue;
-            }
-            known += 1;
-            out += u64::from(class[i] != TimeClass::SchoolHours);
-        }
-        let b = base[k];
-        let p0 = b[1] as f64 / b[0] as f64;
-        let (lo, hi) = clopper_pearson(out, known, 0.95)?;
-        let p_value = if known > 0 && p0 > 0.0 && p0 < 1.0 {
-            binomial_test_two_sided(out, known, p0)?
-        } else {
-            1.0
-        };
-        rows.push(OutOfHoursRow {
-            school: rr.school,
-            problem_area: rr.problem_area,
-            known_hour: known,
-            out_of_hours: out,
-            share: out as f64 / known as f64,
-            share_lower: lo,
-            share_upper: hi,
-            baseline_share: p0,
-            baseline_known_hour: b[0],
-            p_value,
-        });
-    }
-    Ok(rows)
 }

@@ -196,28 +196,42 @@ fn distance_rings_hand_checked() {
 }
 
 #[test]
-fn time_profile_hand_checked() {
+fn time_classes_hand_checked() {
     let (inc, areas, schools, study) = case();
     let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
-    let (rows, hours) = time_profile(&inc, &areas, &rep, &SchoolCalendar::swedish_default());
+    let t = time_classes(
+        &inc,
+        &areas,
+        &rep,
+        &SchoolCalendar::swedish_default(),
+        &study,
+        controlled::ComparisonArea::StudyArea,
+        &crate::temporal::AoristicOptions::default(),
+    )
+    .unwrap();
     let get = |s: usize, a: Option<usize>| {
-        rows.iter()
+        t.rows
+            .iter()
             .find(|r| r.school == s && r.problem_area == a)
             .unwrap()
-            .counts
+            .zone
+            .weights
     };
-    // [school, evening, night, weekend, holiday, unknown]
-    assert_eq!(get(0, None), [1, 1, 0, 1, 0, 0]);
-    assert_eq!(get(0, Some(0)), [0, 1, 0, 1, 0, 0]);
-    assert_eq!(get(1, None), [1, 0, 0, 0, 0, 1]);
-    assert_eq!(get(2, None), [0, 0, 1, 0, 1, 0]);
-    let a = rows
+    // [school, evening, night, weekend, holiday, unknown]; exact times: whole incidents.
+    assert_eq!(get(0, None), [1.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(get(0, Some(0)), [0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(get(1, None), [1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+    assert_eq!(get(2, None), [0.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+    let a = t
+        .rows
         .iter()
         .find(|r| r.school == 0 && r.problem_area.is_none())
         .unwrap();
-    assert!((a.out_of_hours_share() - 2.0 / 3.0).abs() < 1e-12);
-    // Dates 2025-02-19 .. 2025-03-15: 25 days = 600 hours.
-    assert_eq!(hours.iter().sum::<f64>(), 600.0);
+    assert!((a.share - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(a.known_hour, 3);
+    // Elsewhere (outside every zone, with an hour): none of the study area's incidents outside the
+    // zones has a time, so there is no baseline.
+    assert!(a.baseline_share.is_nan() && a.p_value == 1.0);
 }
 
 #[test]
@@ -691,11 +705,21 @@ mod controlled_tests {
         let (_, _, _, study) = case();
         let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
         let cal = SchoolCalendar::swedish_default();
-        let o = out_of_hours(&inc, &areas, &rep, &cal, &study, ComparisonArea::StudyArea).unwrap();
+        let o = crate::schools::time_classes(
+            &inc,
+            &areas,
+            &rep,
+            &cal,
+            &study,
+            ComparisonArea::StudyArea,
+            &crate::temporal::AoristicOptions::default(),
+        )
+        .unwrap()
+        .rows;
         let v = o.iter().find(|r| r.problem_area == Some(0)).unwrap();
         assert_eq!(
             (v.known_hour, v.out_of_hours, v.baseline_known_hour),
-            (4, 3, 10)
+            (4, 3.0, 10)
         );
         assert!((v.baseline_share - 0.5).abs() < 1e-15);
         assert!((v.share - 0.75).abs() < 1e-15);
