@@ -16,6 +16,7 @@ mod html;
 mod i18n;
 mod layers_out;
 mod repeats;
+mod school_times;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};
