@@ -145,6 +145,16 @@ fn schools_command_writes_tables_and_layers() {
         (rr - (12.0 / a) / (12.0 / (16.0 - a))).abs() / rr < 0.01,
         "{rr}"
     );
+    // Controlled columns: LQ of vandalism = (12/12) / (12/24) = 2, exact interval from
+    // Clopper-Pearson (12 of 12): lower 0.025^(1/12) / 0.5, upper 1 / 0.5.
+    let lq: f64 = vand[col("location_quotient")].parse().unwrap();
+    let lo: f64 = vand[col("lq_lower")].parse().unwrap();
+    let hi: f64 = vand[col("lq_upper")].parse().unwrap();
+    assert!((lq - 2.0).abs() < 1e-9, "{lq}");
+    assert!((lo - 0.025f64.powf(1.0 / 12.0) / 0.5).abs() < 1e-3, "{lo}");
+    assert!((hi - 2.0).abs() < 1e-9, "{hi}");
+    assert!(["higher", "lower", "none"].contains(&vand[col("flag")].as_str()));
+    assert_eq!(all[col("p_adjusted")], "", "the all row is not tested");
     let (_, prof) = read_csv(&out.join("school_time_profile.csv"));
     // All twelve in the evening of term-time weekdays.
     assert_eq!(prof[0][2..8], ["0", "12", "0", "0", "0", "0"]);

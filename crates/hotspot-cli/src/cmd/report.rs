@@ -17,6 +17,7 @@ mod i18n;
 mod layers_out;
 mod patrol_oos;
 mod repeats;
+mod school_times;
 mod sections;
 
 use crate::common::{Context, IngestArgs, load};

@@ -1,18 +1,27 @@
 //! `hotspot schools`: school-zone evidence per school and problem area, time profiles and distance decay.
 //!
 //! Writes to `--out DIR`: `school_zones.csv` (one row per school and problem area plus an `all` row per
-//! school), `school_zones.geojson` (zone polygons with the `all` row and per-area columns),
-//! `schools.geojson` (school locations), `school_time_profile.csv`, `school_distance_rings.csv` and
+//! school: the rate ratio against the rest of the study area, then the controlled comparison against
+//! comparable places: location quotient with its exact interval, placebo p-value and excess, Holm-adjusted
+//! p and flag), `school_zones.geojson` (zone polygons with the `all` row and per-area columns),
+//! `schools.geojson` (school locations), `school_time_profile.csv` (time classes from aoristic weights,
+//! the out-of-hours share against the same problem area elsewhere), `school_distance_rings.csv` and
 //! `school_totals.csv` (municipality totals, each incident once).
+//!
+//! The comparison area of the controlled comparison and of the out-of-hours baseline is the area at risk
+//! (`--water`, `--at-risk`, `--at-risk-from-incidents`, as in `kde` and `gistar`; the report's keys
+//! `water`, `at_risk`, `at_risk_from_incidents`), else the study area. The analysis itself is the
+//! library's (`hotspot::schools::controlled`, `hotspot::schools::time_classes`), the same calls as the
+//! report's.
 
 use crate::common::{
     Context, IngestArgs, jnum, load, num, problem_areas, pval, read_config, study_area_or_box,
 };
 use anyhow::Context as _;
-use hotspot::Incidents;
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::schools::{
-    ALL, ProblemAreas, School, SchoolCalendar, SchoolReport, TimeClass, ZoneParams, ZoneRow,
+    ALL, ComparisonArea, ControlParams, ControlledReport, ProblemAreas, School, SchoolCalendar,
+    SchoolReport, TimeClass, TimeClasses, ZoneParams, ZoneRow,
 };
 use hotspot::stats::poisson::RateRatio;
 use serde_json::{Map, Value, json};
@@ -51,6 +60,26 @@ pub struct Args {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The area at risk (water, at-risk polygons, incident buffer): the comparison area of the
+    /// controlled comparison and of the out-of-hours baseline.
+    #[command(flatten)]
+    pub area: super::kde::AreaArgs,
+    /// Cell size of the area-at-risk grid, metres (the report uses its `cell_m`, 50).
+    #[arg(long, value_name = "M", default_value_t = 50.0)]
+    pub cell: f64,
+    /// Placebo zones drawn at comparable places (incident positions farther than twice the radius from
+    /// every school).
+    #[arg(long, value_name = "N", default_value_t = ControlParams::default().placebos())]
+    pub placebos: usize,
+    /// Placebos matched to each school on the busyness of its surroundings (the ring r..2r).
+    #[arg(long, value_name = "N", default_value_t = ControlParams::default().matched())]
+    pub matched: usize,
+    /// Seed of the placebo draws (the report uses its `seed`).
+    #[arg(long, value_name = "N", default_value_t = ControlParams::default().seed())]
+    pub seed: u64,
+    /// Family-wise level of the `higher`/`lower` flag (Holm across schools x problem areas).
+    #[arg(long, value_name = "ALPHA", default_value_t = ControlParams::default().alpha())]
+    pub alpha: f64,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -82,6 +111,7 @@ fn write_zone_rows(
     schools: &[School],
     areas: &ProblemAreas,
     rep: &SchoolReport,
+    ctl: &ControlledReport,
 ) -> anyhow::Result<()> {
     let mut w = csv_writer(path)?;
     w.write_record([
@@ -100,10 +130,22 @@ fn write_zone_rows(
         "excess",
         "harm_excess",
         "rank",
+        "location_quotient",
+        "lq_lower",
+        "lq_upper",
+        "lq_p",
+        "ring_incidents",
+        "placebo_median",
+        "placebo_excess",
+        "placebo_p",
+        "p_adjusted",
+        "flag",
+        "controlled_rank",
     ])?;
-    for r in &rep.rows {
+    for (r, c) in rep.rows.iter().zip(&ctl.rows) {
         let z = rep.zones.iter().find(|z| z.school == r.school);
         let (rr, lo, hi, p, exp) = test_fields(r.test.as_ref());
+        let tested = c.problem_area.is_some();
         w.write_record([
             schools[r.school].name.clone(),
             schools[r.school].level.clone().unwrap_or_default(),
@@ -120,7 +162,67 @@ fn write_zone_rows(
             num(r.excess, 2),
             num(r.harm_excess, 2),
             r.rank.to_string(),
+            num(c.location_quotient, 3),
+            num(c.lq_lower, 3),
+            num(c.lq_upper, 3),
+            if tested { pval(c.lq_p) } else { String::new() },
+            c.ring_incidents.to_string(),
+            num(c.placebo_median, 2),
+            num(c.placebo_excess, 2),
+            pval(c.placebo_p),
+            c.p_adjusted.map(pval).unwrap_or_default(),
+            c.flag.as_str().to_string(),
+            c.controlled_rank.to_string(),
         ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A weight for CSV: whole numbers as integers (exact times), else 3 decimals (aoristic shares).
+fn weight(v: f64) -> String {
+    if v.fract() == 0.0 {
+        num(v, 0)
+    } else {
+        num(v, 3)
+    }
+}
+
+/// Writes `school_time_profile.csv`: aoristic class weights, incidents with an interval, the
+/// out-of-hours share with its interval against the same problem area elsewhere.
+fn write_time_profile(
+    path: &Path,
+    schools: &[School],
+    areas: &ProblemAreas,
+    times: &TimeClasses,
+) -> anyhow::Result<()> {
+    let mut w = csv_writer(path)?;
+    let mut header = vec!["school", "problem_area"];
+    header.extend(TimeClass::ALL.iter().map(|c| c.as_str()));
+    header.extend([
+        "with_interval",
+        "out_of_hours_share",
+        "out_of_hours_low",
+        "out_of_hours_high",
+        "elsewhere_out_of_hours_share",
+        "elsewhere_with_hour",
+        "p",
+    ]);
+    w.write_record(&header)?;
+    for r in &times.rows {
+        let mut rec = vec![
+            schools[r.school].name.clone(),
+            area_name(areas, r.problem_area).to_string(),
+        ];
+        rec.extend(r.zone.weights.iter().map(|&v| weight(v)));
+        rec.push(r.zone.totals.interval.to_string());
+        rec.push(num(r.share, 3));
+        rec.push(num(r.share_lower, 3));
+        rec.push(num(r.share_upper, 3));
+        rec.push(num(r.baseline_share, 3));
+        rec.push(r.baseline_known_hour.to_string());
+        rec.push(pval(r.p_value));
+        w.write_record(&rec)?;
     }
     w.flush()?;
     Ok(())
@@ -153,6 +255,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.ingest.boundary.as_deref(),
             args.categories.as_deref(),
             args.config.as_deref(),
+            args.area.water.as_deref(),
+            args.area.at_risk.as_deref(),
         ],
         &[],
         &[("--out", &args.out)],
@@ -174,16 +278,66 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .unwrap_or(500.0)
         .max(args.radius);
     let study = study_area_or_box(ctx, data.study_area.clone(), &data.incidents, &locs, pad)?;
+    let control = ControlParams::new(args.placebos, args.matched, args.seed, args.alpha)?;
+    let aoristic = hotspot::temporal::AoristicOptions {
+        timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
+        max_span_days: args.ingest.max_time_span,
+    };
+    aoristic.validate()?;
+    // The area at risk on a grid of --cell over the study area (as the report builds it).
+    let at_risk = if args.area.any() {
+        let spec = hotspot::GridSpec::covering(study.bbox(), args.cell, 0.0)?;
+        let opts = args.area.options(&data.projector, Some(&study))?;
+        let a = hotspot::AreaAtRisk::build(spec, &opts, &data.incidents)?;
+        let s = a.summary();
+        ctx.note(format!(
+            "area at risk: {} ({} of {} cells, {:.2} km2; water {} cells)",
+            s.description, s.cells, s.grid_cells, s.area_km2, s.water_cells
+        ));
+        Some(a)
+    } else {
+        None
+    };
+    let mask = |x: f64, y: f64| at_risk.as_ref().is_none_or(|a| a.contains(x, y));
+    let comparison = if at_risk.is_some() {
+        ComparisonArea::Mask(&mask)
+    } else {
+        ComparisonArea::StudyArea
+    };
     let pb = ctx.spinner("school zones");
     let rep = hotspot::schools::analyse(&data.incidents, &areas, &schools, &study, &params);
     pb.finish_and_clear();
     let rep = rep?;
-    let (profile, hours) = hotspot::schools::time_profile(&data.incidents, &areas, &rep, &calendar);
+    let pb = ctx.spinner(format!(
+        "{} placebo zones at comparable places",
+        control.placebos()
+    ));
+    let ctl = hotspot::schools::controlled(
+        &data.incidents,
+        &areas,
+        &schools,
+        &rep,
+        &study,
+        args.radius,
+        comparison,
+        &control,
+    );
+    pb.finish_and_clear();
+    let ctl = ctl?;
+    let times = hotspot::schools::time_classes(
+        &data.incidents,
+        &areas,
+        &rep,
+        &calendar,
+        &study,
+        comparison,
+        &aoristic,
+    )?;
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = |name: &str| args.out.join(name);
-    write_zone_rows(&out("school_zones.csv"), &schools, &areas, &rep)?;
+    write_zone_rows(&out("school_zones.csv"), &schools, &areas, &rep, &ctl)?;
 
     // Zone polygons.
     let mut feats = Vec::new();
@@ -226,29 +380,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .collect();
     write_geojson(&out("schools.geojson"), &pts, &data.projector)?;
 
-    // Time profile.
-    let total_hours: f64 = hours.iter().sum();
-    let time_out_share = if total_hours > 0.0 {
-        1.0 - hours[TimeClass::SchoolHours.index()] / total_hours
-    } else {
-        f64::NAN
-    };
-    let mut w = csv_writer(&out("school_time_profile.csv"))?;
-    let mut header = vec!["school", "problem_area"];
-    header.extend(TimeClass::ALL.iter().map(|c| c.as_str()));
-    header.extend(["out_of_hours_share", "time_out_of_hours_share"]);
-    w.write_record(&header)?;
-    for r in &profile {
-        let mut rec = vec![
-            schools[r.school].name.clone(),
-            area_name(&areas, r.problem_area).to_string(),
-        ];
-        rec.extend(r.counts.iter().map(|c| c.to_string()));
-        rec.push(num(r.out_of_hours_share(), 3));
-        rec.push(num(time_out_share, 3));
-        w.write_record(&rec)?;
-    }
-    w.flush()?;
+    write_time_profile(&out("school_time_profile.csv"), &schools, &areas, &times)?;
 
     // Distance rings.
     let mut w = csv_writer(&out("school_distance_rings.csv"))?;
@@ -319,17 +451,35 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     w.flush()?;
 
     if !ctx.quiet {
-        print_summary(
-            &schools,
-            &data.incidents,
-            &areas,
-            &rep,
-            &calendar,
-            time_out_share,
-            &args,
-        );
+        print_summary(&schools, &areas, &rep, &ctl, &times, &args);
     }
     Ok(())
+}
+
+/// What the comparison area is, in words.
+fn comparison_text(label: &str) -> &'static str {
+    match label {
+        "study-area" => "study area",
+        _ => "area at risk",
+    }
+}
+
+/// A share as a whole percentage (`-` when undefined).
+fn pct_of(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.0}%", 100.0 * v)
+    } else {
+        "-".into()
+    }
+}
+
+/// A weight for the terminal: one decimal unless whole.
+fn weight_text(v: f64) -> String {
+    if v.fract() == 0.0 {
+        num(v, 0)
+    } else {
+        num(v, 1)
+    }
 }
 
 fn pct(a: f64, b: f64) -> String {
@@ -340,14 +490,12 @@ fn pct(a: f64, b: f64) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn print_summary(
     schools: &[School],
-    incidents: &Incidents,
     areas: &ProblemAreas,
     rep: &SchoolReport,
-    calendar: &SchoolCalendar,
-    time_out_share: f64,
+    ctl: &ControlledReport,
+    times: &TimeClasses,
     args: &Args,
 ) {
     println!(
@@ -430,37 +578,64 @@ fn print_summary(
         num(hi, 2),
         pshow(p)
     );
-    // When: vandalism (or everything when there is no vandalism area) inside any zone.
-    let vand = areas.names().iter().position(|n| n == "vandalism");
-    let mut counts = [0u64; 6];
-    let mut seen = vec![false; incidents.len()];
-    for z in &rep.zones {
-        for &i in &z.members {
-            if !seen[i] && vand.is_none_or(|v| areas.area_of()[i] == v) {
-                seen[i] = true;
-                counts[calendar.classify(incidents.times()[i].as_ref()).index()] += 1;
-            }
+    // Against comparable places (the controlled comparison).
+    println!(
+        "\nAgainst comparable places ({} placebo zones at incident positions away from schools in the {}, {} matched per school on the busyness of its surroundings; Holm across schools x problem areas, alpha {}):",
+        ctl.params.placebos(),
+        comparison_text(ctl.comparison_area),
+        ctl.params.matched(),
+        ctl.params.alpha()
+    );
+    let higher: Vec<String> = ctl
+        .rows
+        .iter()
+        .filter(|r| r.flag == hotspot::schools::Flag::Higher)
+        .map(|r| {
+            format!(
+                "{} ({}: {} incidents, {} over the placebo median, LQ {})",
+                schools[r.school].name,
+                area_name(areas, r.problem_area),
+                r.incidents,
+                num(r.placebo_excess, 1),
+                num(r.location_quotient, 2)
+            )
+        })
+        .collect();
+    if higher.is_empty() {
+        println!("  no school has more of a problem area than comparable places");
+    } else {
+        for h in higher {
+            println!("  higher: {h}");
         }
     }
-    let known: u64 = counts[..5].iter().sum();
+    // When: vandalism (or every problem area when there is none) in each zone, from aoristic weights.
+    let vand = areas.names().iter().position(|n| n == "vandalism");
     let label = if vand.is_some() {
         "Vandalism"
     } else {
         "Incidents"
     };
     println!(
-        "{label} in school zones by time: school hours {}, evening {}, night {}, weekend {}, holiday {}, time unknown {}",
-        counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]
+        "\n{label} in school zones by time (aoristic weights; {} of {} incidents in the comparison area had a from/to interval, {} no hour):",
+        times.totals.interval, times.totals.incidents, times.totals.unknown
     );
-    if known > 0 {
+    for r in times.rows.iter().filter(|r| r.problem_area == vand) {
+        let w = &r.zone.weights;
         println!(
-            "  out of school hours: {} of those with an hour (out-of-hours time is {} of all hours in the period)",
-            pct((known - counts[0]) as f64, known as f64),
-            if time_out_share.is_nan() {
-                "-".to_string()
-            } else {
-                format!("{:.0}%", 100.0 * time_out_share)
-            }
+            "  {:<32} school hours {}, evening {}, night {}, weekend {}, holiday {}, unknown {}; out of hours {} [{}, {}] against {} for the same problem area elsewhere in the {} (p {})",
+            schools[r.school].name.chars().take(32).collect::<String>(),
+            weight_text(w[0]),
+            weight_text(w[1]),
+            weight_text(w[2]),
+            weight_text(w[3]),
+            weight_text(w[4]),
+            weight_text(w[5]),
+            pct_of(r.share),
+            pct_of(r.share_lower),
+            pct_of(r.share_upper),
+            pct_of(r.baseline_share),
+            comparison_text(times.comparison_area),
+            pshow(r.p_value)
         );
     }
     print!("Distance decay (rate / study-area rate):");

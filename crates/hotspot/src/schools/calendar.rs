@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
-use crate::temporal::{AoristicOptions, TimeTotals, for_each_piece};
+use crate::temporal::{AoristicOptions, TimeTotals, TimeUse, for_each_piece};
 use crate::time::IncidentTime;
 use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
@@ -250,15 +250,33 @@ impl SchoolCalendar {
         let mut weights = [0.0; 6];
         let mut totals = TimeTotals::default();
         for &i in members {
-            let u = for_each_piece(incidents, i, opts, |local, w| {
-                weights[self.class_of_date_hour(local.date(), local.hour()).index()] += w;
-            });
-            if !u.has_hours() {
-                weights[TimeClass::TimeUnknown.index()] += 1.0;
+            let (w, u) = self.incident_class_weights(incidents, i, opts);
+            for (a, b) in weights.iter_mut().zip(&w) {
+                *a += b;
             }
             totals.add(u);
         }
         ClassWeights { weights, totals }
+    }
+
+    /// The class weights of incident `i` alone (summing to 1; a time unknown puts 1 in
+    /// [`TimeClass::TimeUnknown`]) and how its time was used; see [`SchoolCalendar::class_weights`].
+    ///
+    /// Panics if `i` is out of range, like slice indexing.
+    pub fn incident_class_weights(
+        &self,
+        incidents: &Incidents,
+        i: usize,
+        opts: &AoristicOptions,
+    ) -> ([f64; 6], TimeUse) {
+        let mut weights = [0.0; 6];
+        let u = for_each_piece(incidents, i, opts, |local, w| {
+            weights[self.class_of_date_hour(local.date(), local.hour()).index()] += w;
+        });
+        if !u.has_hours() {
+            weights[TimeClass::TimeUnknown.index()] += 1.0;
+        }
+        (weights, u)
     }
 
     /// Hours each class covers between `first` and `last` (inclusive dates), indexed like [`TimeClass::ALL`]

@@ -1,6 +1,5 @@
 //! Schools against comparable places: the location quotient, a matched placebo comparison, Holm-adjusted
-//! p-values, a `higher`/`lower`/`none` flag, and the out-of-hours share against the same problem area
-//! elsewhere.
+//! p-values and a `higher`/`lower`/`none` flag.
 //!
 //! The rate ratio of [`super::analyse`] compares a school zone with the rest of the study area, mostly
 //! forest and lakes in a rural municipality, so every zone in a town looks "significant". The functions
@@ -30,9 +29,21 @@
 //! 3. **Test.** The permutation-type p-value (Phipson & Smyth 2010, *Stat. Appl. Genet. Mol. Biol.* 9(1):39)
 //!    `p_hi = (1 + #{e_c ≥ n_zk}) / (M + 1)`, `p_lo = (1 + #{e_c ≤ n_zk}) / (M + 1)`, two-sided
 //!    `placebo_p = min(1, 2·min(p_hi, p_lo))`; `placebo_excess = n_zk − median(e_c)`.
-//! 4. **Multiplicity.** `p_adjusted` is Holm's (1979, *Scand. J. Statist.* 6, 65-70) step-down adjustment
-//!    across every school × problem area (the `all` rows are not tested). `flag` is `higher` when
-//!    `p_adjusted < alpha` and the excess is positive, `lower` when it is negative, `none` otherwise.
+//! 4. **Both controls must agree.** The placebo test controls for busyness (as many incidents of the
+//!    kind as equally busy surroundings), the location quotient for the mix (the kind is a larger share
+//!    of what happens in the zone than of what happens in the comparison area). Either alone is fooled:
+//!    a school at the centre of a small village (the village a bump about the zone's size) has more of
+//!    *everything* than places with an equally busy ring, but the village's usual mix (placebo
+//!    significant, LQ ≈ 1); a school in a quiet block may have an unusual mix of very few incidents. A
+//!    school is flagged only where both say so: the intersection-union test (Berger, R. L. 1982,
+//!    "Multiparameter hypothesis testing and acceptance sampling", *Technometrics* 24, 295-300) with
+//!    `p = max(placebo_p, lq_p)`, where `lq_p` is the exact two-sided binomial test of
+//!    `n_zk ~ Binomial(n_z, N_k / N)` (LQ = 1). `p` is a valid p-value for the union null ("no excess
+//!    over comparable places *or* no excess in the mix").
+//! 5. **Multiplicity.** `p_adjusted` is Holm's (1979, *Scand. J. Statist.* 6, 65-70) step-down adjustment
+//!    of that `p` across every school × problem area (the `all` rows are not tested). `flag` is `higher`
+//!    when `p_adjusted < alpha`, the placebo excess is positive and LQ > 1, `lower` when both point
+//!    down, `none` otherwise.
 //!
 //! A polygon school's zone is not a circle; its placebos are circles of the same area (radius
 //! `sqrt(A/π)`) and rings of the same width `r`. Placebo circles are not clipped to the study area
@@ -42,17 +53,14 @@
 //! parallel work; the counts are computed per placebo and collected in order, so the result is the same at
 //! any thread count.
 //!
-//! # Out of hours ([`out_of_hours`])
-//! The zone's share of incidents with a known hour that fall outside school hours, against the **same
-//! problem area's** share among the comparison-area incidents outside every school zone (not against the
-//! share of clock time: vandalism happens out of hours almost everywhere). Exact binomial test (doubled
-//! smaller tail) and Clopper-Pearson interval of the zone's share.
+//! # Out of hours
+//! The out-of-hours share against the same problem area elsewhere is in [`super::times`] (aoristic
+//! weights, the same comparison area).
 
 use super::{ProblemAreas, SchoolReport, SchoolShape};
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::index::DiscCounter;
-use crate::schools::calendar::{SchoolCalendar, TimeClass};
 use crate::stats::poisson::{binomial_test_two_sided, clopper_pearson};
 use crate::study_area::StudyArea;
 use geo::{Intersects, MultiPolygon, Point};
@@ -228,7 +236,9 @@ pub struct ControlledRow {
     pub placebo_excess: f64,
     /// Two-sided placebo p-value.
     pub placebo_p: f64,
-    /// Holm-adjusted p-value (`None` for the `all` row, which is not tested).
+    /// Exact two-sided binomial p-value of LQ = 1 (1 for the `all` row and an empty zone).
+    pub lq_p: f64,
+    /// Holm-adjusted `max(placebo_p, lq_p)` (`None` for the `all` row, which is not tested).
     pub p_adjusted: Option<f64>,
     /// The controlled verdict.
     pub flag: Flag,
@@ -302,6 +312,20 @@ fn placebo_counts(
             (k, outer.saturating_sub(inner))
         })
         .collect()
+}
+
+/// The flag of one tested row: `higher` when the adjusted p is below `alpha` and both the placebo
+/// excess and `LQ − 1` are positive, `lower` when both are negative, else `none`.
+pub fn flag_of(p_adjusted: f64, alpha: f64, placebo_excess: f64, lq: f64) -> Flag {
+    if !(p_adjusted < alpha) {
+        Flag::None
+    } else if placebo_excess > 0.0 && lq > 1.0 {
+        Flag::Higher
+    } else if placebo_excess < 0.0 && lq < 1.0 {
+        Flag::Lower
+    } else {
+        Flag::None
+    }
 }
 
 /// The controlled comparison of every zone of `report` (from [`super::analyse`] on the same `incidents`,
@@ -438,6 +462,11 @@ pub fn controlled(
                 let (a, b) = clopper_pearson(obs, nz, 0.95)?;
                 (obs as f64 / nz as f64 / share_k, a / share_k, b / share_k)
             };
+            let lq_p = if k.is_some() && nz > 0 && share_k > 0.0 && share_k < 1.0 {
+                binomial_test_two_sided(obs, nz, share_k)?
+            } else {
+                1.0
+            };
             let mut e: Vec<f64> = order
                 .iter()
                 .zip(&scale)
@@ -468,6 +497,7 @@ pub fn controlled(
                 placebo_median: med,
                 placebo_excess: o - med,
                 placebo_p: p,
+                lq_p,
                 p_adjusted: None,
                 flag: Flag::None,
                 controlled_rank: 0,
@@ -475,24 +505,21 @@ pub fn controlled(
         }
         rows_by_zone.push(rows);
     }
-    // Holm across school × problem area.
+    // Intersection-union p (placebo and LQ), Holm across school × problem area.
     let tested: Vec<(usize, usize)> = (0..rows_by_zone.len())
         .flat_map(|z| (1..=n_areas).map(move |j| (z, j)))
         .collect();
     let p: Vec<f64> = tested
         .iter()
-        .map(|&(z, j)| rows_by_zone[z][j].placebo_p)
+        .map(|&(z, j)| {
+            let r = &rows_by_zone[z][j];
+            r.placebo_p.max(r.lq_p)
+        })
         .collect();
     for (&(z, j), adj) in tested.iter().zip(holm(&p)) {
         let row = &mut rows_by_zone[z][j];
         row.p_adjusted = Some(adj);
-        row.flag = if adj < params.alpha && row.placebo_excess > 0.0 {
-            Flag::Higher
-        } else if adj < params.alpha && row.placebo_excess < 0.0 {
-            Flag::Lower
-        } else {
-            Flag::None
-        };
+        row.flag = flag_of(adj, params.alpha, row.placebo_excess, row.location_quotient);
     }
     // Controlled ranks within each column (j indexes the inner row lists).
     #[allow(clippy::needless_range_loop)]
@@ -527,114 +554,4 @@ pub fn controlled(
         eligible_centres: eligible.len(),
         rows,
     })
-}
-
-/// Out-of-hours share of one school and problem area against the same problem area elsewhere.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OutOfHoursRow {
-    /// Index of the school in the input slice.
-    pub school: usize,
-    /// Problem area, `None` for all.
-    pub problem_area: Option<usize>,
-    /// Zone incidents (comparison area) with a known hour.
-    pub known_hour: u64,
-    /// Of them outside school hours (evening, night, weekend, holiday).
-    pub out_of_hours: u64,
-    /// `out_of_hours / known_hour` (`NaN` when no hour is known).
-    pub share: f64,
-    /// Exact 95 % interval of the share.
-    pub share_lower: f64,
-    /// Upper limit.
-    pub share_upper: f64,
-    /// The same problem area's out-of-hours share in the comparison area outside every school zone.
-    pub baseline_share: f64,
-    /// Incidents with a known hour behind the baseline.
-    pub baseline_known_hour: u64,
-    /// Exact two-sided binomial p-value of `share = baseline_share` (1 when not testable).
-    pub p_value: f64,
-}
-
-/// The out-of-hours comparison of every zone of `report`; see the module documentation.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] when `areas` does not describe `incidents`.
-pub fn out_of_hours(
-    incidents: &Incidents,
-    areas: &ProblemAreas,
-    report: &SchoolReport,
-    calendar: &SchoolCalendar,
-    study: &StudyArea,
-    comparison: ComparisonArea<'_>,
-) -> Result<Vec<OutOfHoursRow>> {
-    if areas.len() != incidents.len() {
-        return Err(Error::invalid(
-            "problem_areas",
-            format!("{} incidents described", areas.len()),
-            format!("must describe all {} incidents", incidents.len()),
-        ));
-    }
-    let n_areas = areas.names().len();
-    let (x, y) = (incidents.x(), incidents.y());
-    let class: Vec<TimeClass> = incidents
-        .times()
-        .iter()
-        .map(|t| calendar.classify(t.as_ref()))
-        .collect();
-    let in_pop: Vec<bool> = (0..incidents.len())
-        .map(|i| study.contains(x[i], y[i]) && comparison.contains(x[i], y[i]))
-        .collect();
-    let mut in_zone = vec![false; incidents.len()];
-    for z in &report.zones {
-        for &i in &z.members {
-            in_zone[i] = true;
-        }
-    }
-    // Baseline per column (index n_areas = all): [known, out of hours].
-    let mut base = vec![[0u64; 2]; n_areas + 1];
-    for i in (0..incidents.len()).filter(|&i| in_pop[i] && !in_zone[i]) {
-        if class[i] == TimeClass::TimeUnknown {
-            continue;
-        }
-        let out = u64::from(class[i] != TimeClass::SchoolHours);
-        for k in [areas.area_of()[i], n_areas] {
-            base[k][0] += 1;
-            base[k][1] += out;
-        }
-    }
-    let mut rows = Vec::new();
-    for rr in &report.rows {
-        let Some(z) = report.zones.iter().find(|z| z.school == rr.school) else {
-            continue;
-        };
-        let k = rr.problem_area.unwrap_or(n_areas);
-        let (mut known, mut out) = (0u64, 0u64);
-        for &i in z.members.iter().filter(|&&i| in_pop[i]) {
-            if class[i] == TimeClass::TimeUnknown || (k < n_areas && areas.area_of()[i] != k) {
-                continue;
-            }
-            known += 1;
-            out += u64::from(class[i] != TimeClass::SchoolHours);
-        }
-        let b = base[k];
-        let p0 = b[1] as f64 / b[0] as f64;
-        let (lo, hi) = clopper_pearson(out, known, 0.95)?;
-        let p_value = if known > 0 && p0 > 0.0 && p0 < 1.0 {
-            binomial_test_two_sided(out, known, p0)?
-        } else {
-            1.0
-        };
-        rows.push(OutOfHoursRow {
-            school: rr.school,
-            problem_area: rr.problem_area,
-            known_hour: known,
-            out_of_hours: out,
-            share: out as f64 / known as f64,
-            share_lower: lo,
-            share_upper: hi,
-            baseline_share: p0,
-            baseline_known_hour: b[0],
-            p_value,
-        });
-    }
-    Ok(rows)
 }

@@ -19,14 +19,15 @@
 //!   and problem areas: read them as screening values.
 //! - **Overlaps**: an incident in two overlapping zones counts for both schools; the municipality totals
 //!   ([`ZoneTotals`]) count it once and use the area of the union of the zones.
-//! - **Time profile** ([`calendar`]): per school and problem area, incidents by [`TimeClass`], with the share
-//!   of time each class covers over the data's date span.
+//! - **Time classes** ([`calendar`], [`times`]): per school and problem area, the aoristic weight of
+//!   incidents by [`TimeClass`], against the same problem area elsewhere.
 //! - **Distance decay**: incidents per km² by ring of distance from the nearest school (default rings
 //!   0-100, 100-200, 200-300, 300-500 m, plus the remainder) against the study-area rate.
 //!
 //! - **Against comparable places** ([`controlled`] module): the location quotient with its exact
-//!   interval, a matched placebo comparison, Holm-adjusted p-values and the `higher`/`lower`/`none` flag,
-//!   and the out-of-hours share against the same problem area elsewhere. These, not the rate ratio
+//!   interval, a matched placebo comparison, Holm-adjusted p-values and the `higher`/`lower`/`none` flag.
+//! - **When** ([`times`] module): time classes from aoristic weights per school and problem area, and
+//!   the out-of-hours share against the same problem area elsewhere in the comparison area. These, not the rate ratio
 //!   against the whole (mostly empty) study area, say whether a school has an excess of its own.
 //!
 //! Complexity: O(S·n) distance evaluations for S schools and n incidents (fine for municipal data), plus one
@@ -34,12 +35,13 @@
 
 pub mod calendar;
 pub mod controlled;
+pub mod times;
 
 pub use calendar::{CalendarConfig, SchoolCalendar, TimeClass};
 pub use controlled::{
-    ComparisonArea, ControlParams, ControlledReport, ControlledRow, Flag, OutOfHoursRow,
-    controlled, out_of_hours,
+    ComparisonArea, ControlParams, ControlledReport, ControlledRow, Flag, controlled,
 };
+pub use times::{TimeClassRow, TimeClasses, time_classes};
 
 use crate::categories::{Classification, ProblemArea};
 use crate::crs::Projector;
@@ -582,6 +584,9 @@ pub struct SchoolReport {
     /// The controlled comparison against comparable places ([`controlled::controlled`]), rows in
     /// the order of [`SchoolReport::rows`]; `None` until a caller runs it (the situation does).
     pub controlled: Option<controlled::ControlledReport>,
+    /// Time classes and the out-of-hours comparison ([`times::time_classes`]) in the same comparison
+    /// area; `None` until a caller runs it (the situation does).
+    pub times: Option<times::TimeClasses>,
 }
 
 /// Whether the circle of radius `r` around `c` lies wholly inside the study area.
@@ -850,72 +855,8 @@ pub fn analyse(
         incidents_outside_study_area: incidents.len() as u64 - n_in,
         study_area_km2: a_study,
         controlled: None,
+        times: None,
     })
-}
-
-/// Incidents by [`TimeClass`] for one school and problem area.
-#[derive(Clone, Debug)]
-pub struct TimeProfileRow {
-    /// Index of the school in the input slice.
-    pub school: usize,
-    /// Problem area, `None` for all.
-    pub problem_area: Option<usize>,
-    /// Counts indexed like [`TimeClass::ALL`].
-    pub counts: [u64; 6],
-}
-
-impl TimeProfileRow {
-    /// Share of incidents with a known hour that fall outside school hours (`NaN` when none has an hour).
-    pub fn out_of_hours_share(&self) -> f64 {
-        let known: u64 = self.counts[..5].iter().sum();
-        (known - self.counts[0]) as f64 / known as f64
-    }
-}
-
-/// Time profile of every zone of `report`: one row per school (in `report.rows` order) for all problem
-/// areas, then one per problem area. Also returns the hours each class covers over the incidents' date
-/// span (zeros when no incident has a date), for the "share of time" comparison.
-pub fn time_profile(
-    incidents: &Incidents,
-    areas: &ProblemAreas,
-    report: &SchoolReport,
-    calendar: &SchoolCalendar,
-) -> (Vec<TimeProfileRow>, [f64; 6]) {
-    let classes: Vec<TimeClass> = incidents
-        .times()
-        .iter()
-        .map(|t| calendar.classify(t.as_ref()))
-        .collect();
-    let n_areas = areas.names.len();
-    let mut out = Vec::new();
-    for row in report.rows.iter().filter(|r| r.problem_area.is_none()) {
-        let Some(z) = report.zones.iter().find(|z| z.school == row.school) else {
-            continue;
-        };
-        let mut counts = vec![[0u64; 6]; n_areas + 1];
-        for &i in &z.members {
-            counts[n_areas][classes[i].index()] += 1;
-            counts[areas.area_of[i]][classes[i].index()] += 1;
-        }
-        for k in std::iter::once(n_areas).chain(0..n_areas) {
-            out.push(TimeProfileRow {
-                school: z.school,
-                problem_area: (k < n_areas).then_some(k),
-                counts: counts[k],
-            });
-        }
-    }
-    let dates: Vec<chrono::NaiveDate> = incidents
-        .times()
-        .iter()
-        .flatten()
-        .filter_map(|t| t.date())
-        .collect();
-    let hours = match (dates.iter().min(), dates.iter().max()) {
-        (Some(a), Some(b)) => calendar.class_hours(*a, *b),
-        _ => [0.0; 6],
-    };
-    (out, hours)
 }
 
 #[cfg(test)]

@@ -196,28 +196,42 @@ fn distance_rings_hand_checked() {
 }
 
 #[test]
-fn time_profile_hand_checked() {
+fn time_classes_hand_checked() {
     let (inc, areas, schools, study) = case();
     let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
-    let (rows, hours) = time_profile(&inc, &areas, &rep, &SchoolCalendar::swedish_default());
+    let t = time_classes(
+        &inc,
+        &areas,
+        &rep,
+        &SchoolCalendar::swedish_default(),
+        &study,
+        controlled::ComparisonArea::StudyArea,
+        &crate::temporal::AoristicOptions::default(),
+    )
+    .unwrap();
     let get = |s: usize, a: Option<usize>| {
-        rows.iter()
+        t.rows
+            .iter()
             .find(|r| r.school == s && r.problem_area == a)
             .unwrap()
-            .counts
+            .zone
+            .weights
     };
-    // [school, evening, night, weekend, holiday, unknown]
-    assert_eq!(get(0, None), [1, 1, 0, 1, 0, 0]);
-    assert_eq!(get(0, Some(0)), [0, 1, 0, 1, 0, 0]);
-    assert_eq!(get(1, None), [1, 0, 0, 0, 0, 1]);
-    assert_eq!(get(2, None), [0, 0, 1, 0, 1, 0]);
-    let a = rows
+    // [school, evening, night, weekend, holiday, unknown]; exact times: whole incidents.
+    assert_eq!(get(0, None), [1.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(get(0, Some(0)), [0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(get(1, None), [1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+    assert_eq!(get(2, None), [0.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+    let a = t
+        .rows
         .iter()
         .find(|r| r.school == 0 && r.problem_area.is_none())
         .unwrap();
-    assert!((a.out_of_hours_share() - 2.0 / 3.0).abs() < 1e-12);
-    // Dates 2025-02-19 .. 2025-03-15: 25 days = 600 hours.
-    assert_eq!(hours.iter().sum::<f64>(), 600.0);
+    assert!((a.share - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(a.known_hour, 3);
+    // Elsewhere (outside every zone, with an hour): none of the study area's incidents outside the
+    // zones has a time, so there is no baseline.
+    assert!(a.baseline_share.is_nan() && a.p_value == 1.0);
 }
 
 #[test]
@@ -520,6 +534,138 @@ mod controlled_tests {
         assert!(ControlParams::new(100, 200, 1, 0.05).is_err());
     }
 
+    /// Like the sample's villages: a town (Gaussian, sigma 900 m, 6000 incidents), a thin background
+    /// and two villages 4.5 and 6.5 km out, Gaussian bumps (sigma 350 m, 300 incidents each), all of the
+    /// same mix, each village with a school 120 m from its centre. School V0 has nothing of its own; school V1 has 50 extra vandalism within 80 m.
+    fn villages() -> (Incidents, ProblemAreas, Vec<School>, StudyArea) {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(515);
+        let mix = |u: f64| usize::from(u >= 0.3) + usize::from(u >= 0.6);
+        let mut pts: Vec<(f64, f64, usize)> = Vec::new();
+        let normal = |rng: &mut rand_chacha::ChaCha8Rng| {
+            let u: f64 = 1.0 - rng.random::<f64>();
+            let v: f64 = rng.random();
+            (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+        };
+        for _ in 0..6000 {
+            let (dx, dy) = (900.0 * normal(&mut rng), 900.0 * normal(&mut rng));
+            pts.push((2500.0 + dx, 2000.0 + dy, mix(rng.random::<f64>())));
+        }
+        for _ in 0..1000 {
+            let (x, y) = (
+                rng.random_range(0.0..10_000.0),
+                rng.random_range(0.0..4000.0),
+            );
+            pts.push((x, y, mix(rng.random::<f64>())));
+        }
+        for cx in [7000.0, 9000.0] {
+            for _ in 0..300 {
+                let (dx, dy) = (350.0 * normal(&mut rng), 350.0 * normal(&mut rng));
+                pts.push((cx + dx, 2000.0 + dy, mix(rng.random::<f64>())));
+            }
+        }
+        for _ in 0..50 {
+            let a = rng.random_range(0.0..std::f64::consts::TAU);
+            let d = rng.random_range(0.0..80.0);
+            pts.push((9120.0 + d * a.cos(), 2000.0 + d * a.sin(), 0));
+        }
+        let pts: Vec<(f64, f64, usize)> = pts
+            .into_iter()
+            .filter(|p| (0.0..10_000.0).contains(&p.0) && (0.0..4000.0).contains(&p.1))
+            .collect();
+        let inc = Incidents::from_xy(
+            Crs::SWEREF99_TM,
+            &pts.iter().map(|p| p.0).collect::<Vec<_>>(),
+            &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let areas = ProblemAreas::new(
+            vec!["vandalism".into(), "violence".into(), "other".into()],
+            pts.iter().map(|p| p.2).collect(),
+            vec![1.0; pts.len()],
+        )
+        .unwrap();
+        let schools = [(7120.0, 2000.0), (9120.0, 2000.0), (2000.0, 2500.0)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(x, y))| School {
+                name: format!("V{k}"),
+                level: None,
+                shape: SchoolShape::Point([x, y]),
+            })
+            .collect();
+        let study = StudyArea::new(MultiPolygon::new(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 10_000.0, y: 0.0), (x: 10_000.0, y: 4000.0), (x: 0.0, y: 4000.0)
+        ]]))
+        .unwrap();
+        (inc, areas, schools, study)
+    }
+
+    #[test]
+    fn a_village_school_with_the_village_mix_is_not_higher() {
+        let (inc, areas, schools, study) = villages();
+        let zp = ZoneParams::default();
+        let rep = analyse(&inc, &areas, &schools, &study, &zp).unwrap();
+        let params = ControlParams::new(9_999, 1_999, 3, 0.05).unwrap();
+        let c = controlled(
+            &inc,
+            &areas,
+            &schools,
+            &rep,
+            &study,
+            zp.radius_m(),
+            ComparisonArea::StudyArea,
+            &params,
+        )
+        .unwrap();
+        let get = |s: usize, k: usize| {
+            c.rows
+                .iter()
+                .find(|r| r.school == s && r.problem_area == Some(k))
+                .unwrap()
+        };
+        // The village bump fills the zone and thins out in its ring: against placebos with an equally
+        // busy ring, V0 has more of every kind (the placebo test alone would flag it) ...
+        let v0 = get(0, 1);
+        assert!(v0.placebo_p < 0.01 && v0.placebo_excess > 0.0, "{v0:?}");
+        // ... but the village's usual mix: LQ near 1, so no flag in any problem area.
+        for k in 0..3 {
+            let r = get(0, k);
+            assert!(r.lq_lower < 1.0 && r.lq_upper > 1.0, "{r:?}");
+            assert_eq!(r.flag, Flag::None, "{r:?}");
+        }
+        // V1's own vandalism is found; its violence (diluted share) is not called higher.
+        assert_eq!(get(1, 0).flag, Flag::Higher, "{:?}", get(1, 0));
+        assert_ne!(get(1, 1).flag, Flag::Higher);
+        // A school in the town with the town's usual rate: nothing.
+        for k in 0..3 {
+            assert_eq!(get(2, k).flag, Flag::None, "{:?}", get(2, k));
+        }
+        // lq_p is the exact two-sided binomial test of LQ = 1, and p_adjusted is Holm over
+        // max(placebo_p, lq_p) (recomputed here from the rows).
+        let nk = areas.area_of().iter().filter(|&&a| a == 0).count() as f64;
+        let share = nk / inc.len() as f64;
+        let r = get(1, 0);
+        let want =
+            crate::stats::poisson::binomial_test_two_sided(r.incidents, r.zone_incidents, share)
+                .unwrap();
+        assert!((r.lq_p - want).abs() < 1e-12, "{} vs {want}", r.lq_p);
+        let tested: Vec<&crate::schools::controlled::ControlledRow> =
+            c.rows.iter().filter(|r| r.problem_area.is_some()).collect();
+        let p: Vec<f64> = tested.iter().map(|r| r.placebo_p.max(r.lq_p)).collect();
+        for (r, a) in tested.iter().zip(holm(&p)) {
+            assert_eq!(r.p_adjusted, Some(a));
+        }
+        // The placebo test alone (Holm over placebo_p) would call V0 higher: the defect the LQ
+        // condition removes.
+        let p_placebo: Vec<f64> = tested.iter().map(|r| r.placebo_p).collect();
+        let alone = tested
+            .iter()
+            .zip(holm(&p_placebo))
+            .filter(|(r, a)| r.school == 0 && *a < 0.05 && r.placebo_excess > 0.0)
+            .count();
+        assert!(alone >= 1, "{tested:#?}");
+    }
+
     #[test]
     fn out_of_hours_against_the_same_area_elsewhere() {
         use TimeResolution::Minute;
@@ -559,11 +705,21 @@ mod controlled_tests {
         let (_, _, _, study) = case();
         let rep = analyse(&inc, &areas, &schools, &study, &ZoneParams::default()).unwrap();
         let cal = SchoolCalendar::swedish_default();
-        let o = out_of_hours(&inc, &areas, &rep, &cal, &study, ComparisonArea::StudyArea).unwrap();
+        let o = crate::schools::time_classes(
+            &inc,
+            &areas,
+            &rep,
+            &cal,
+            &study,
+            ComparisonArea::StudyArea,
+            &crate::temporal::AoristicOptions::default(),
+        )
+        .unwrap()
+        .rows;
         let v = o.iter().find(|r| r.problem_area == Some(0)).unwrap();
         assert_eq!(
             (v.known_hour, v.out_of_hours, v.baseline_known_hour),
-            (4, 3, 10)
+            (4, 3.0, 10)
         );
         assert!((v.baseline_share - 0.5).abs() < 1e-15);
         assert!((v.share - 0.75).abs() < 1e-15);

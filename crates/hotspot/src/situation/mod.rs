@@ -314,9 +314,9 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
                 0.95,
             )?;
             let mut rep = crate::schools::analyse(&inc, &areas, input.schools, study, &zp)?;
-            rep.controlled = Some(schools_controlled(
-                &input, params, &inc, &areas, &rep, study,
-            )?);
+            let (ctl, times) = schools_controlled(&input, params, &inc, &areas, &rep, study)?;
+            rep.controlled = Some(ctl);
+            rep.times = Some(times);
             Outcome::Done(rep)
         }
     };
@@ -396,7 +396,9 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
 /// each zone against placebo zones of the same radius at comparable places (incident positions
 /// away from every school, matched on the surroundings' busyness), inside the area at risk when
 /// water or a restriction is given (else the study area), Holm-adjusted, with a `higher` / `lower`
-/// / `none` flag; seeded with the report's `seed`.
+/// / `none` flag; seeded with the report's `seed`. With it, in the same comparison area, the time
+/// classes and out-of-hours comparison ([`crate::schools::times::time_classes`]: aoristic weights,
+/// the approximate Swedish school calendar, Europe/Stockholm, intervals up to 14 days).
 fn schools_controlled(
     input: &SituationInput<'_>,
     params: &SituationParams,
@@ -404,35 +406,37 @@ fn schools_controlled(
     areas: &ProblemAreas,
     rep: &SchoolReport,
     study: &StudyArea,
-) -> Result<crate::schools::controlled::ControlledReport> {
+) -> Result<(
+    crate::schools::controlled::ControlledReport,
+    crate::schools::times::TimeClasses,
+)> {
     use crate::schools::controlled::{ComparisonArea, ControlParams, controlled};
     let d = ControlParams::default();
     let cp = ControlParams::new(d.placebos(), d.matched(), params.seed, d.alpha())?;
+    let calendar = crate::schools::SchoolCalendar::swedish_default();
+    let aoristic = crate::temporal::AoristicOptions::default();
+    let run = |c: ComparisonArea<'_>| -> Result<_> {
+        Ok((
+            controlled(
+                inc,
+                areas,
+                input.schools,
+                rep,
+                study,
+                params.school_radius_m,
+                c,
+                &cp,
+            )?,
+            crate::schools::times::time_classes(inc, areas, rep, &calendar, study, c, &aoristic)?,
+        ))
+    };
     if input.restricts(params) {
         let spec = GridSpec::covering(study.bbox(), params.cell_m, 0.0)?;
         let a = input.area_on(params, spec)?;
         let mask = |x: f64, y: f64| a.contains(x, y);
-        controlled(
-            inc,
-            areas,
-            input.schools,
-            rep,
-            study,
-            params.school_radius_m,
-            ComparisonArea::Mask(&mask),
-            &cp,
-        )
+        run(ComparisonArea::Mask(&mask))
     } else {
-        controlled(
-            inc,
-            areas,
-            input.schools,
-            rep,
-            study,
-            params.school_radius_m,
-            ComparisonArea::StudyArea,
-            &cp,
-        )
+        run(ComparisonArea::StudyArea)
     }
 }
 

@@ -59,6 +59,22 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "More than at comparable places",
     ),
     (
+        "schools.times",
+        "När skadegörelsen sker i skolzonerna: andel per tidsklass bland händelser med känd tid (händelser med ett tidsintervall, \"mellan fredag 16 och måndag 07\", fördelas över timmarna i intervallet; {n} av {m} händelser hade ett sådant). Andelen utanför skoltid jämförs med skadegörelse på andra platser i kommunen, utanför skolzonerna och i det område där händelser kan ske (sjöar borträknade), inte med andelen av veckans timmar.",
+        "When vandalism happens in the school zones: share per time class among incidents with a known time (incidents with a time interval, \"between Friday 16 and Monday 07\", are spread over the hours of the interval; {n} of {m} incidents had one). The share out of school hours is compared with vandalism elsewhere in the municipality, outside the school zones and within the area where incidents can happen (lakes left out), not with the share of the hours of the week.",
+    ),
+    ("col.school_hours", "Skoltid", "School hours"),
+    ("col.evening", "Kväll", "Evening"),
+    ("col.night", "Natt", "Night"),
+    ("col.weekend", "Helg", "Weekend"),
+    ("col.holiday", "Lov", "Holiday"),
+    ("col.out_of_hours", "Utanför skoltid", "Out of school hours"),
+    (
+        "col.out_of_hours_elsewhere",
+        "Utanför skoltid, övriga platser",
+        "Out of school hours, elsewhere",
+    ),
+    (
         "schools.controlled",
         "Varje skolzon jämförs med zoner av samma storlek på jämförbara platser, där händelser sker och omgivningen är lika livlig (inte med hela kommunen, som mest är skog och sjöar); en skola räknas som bekymmer bara när den har fler händelser av ett slag än sådana platser, efter justering för att många jämförelser görs (Holm).",
         "Each school zone is compared with zones of the same size at comparable places, where incidents happen and the surroundings are as busy (not with the whole municipality, mostly forest and lakes); a school counts as a concern only where it has more incidents of a kind than such places, after adjusting for the many comparisons made (Holm).",

@@ -487,6 +487,7 @@ pub fn schools(
         numeric: vec![true, false, true, true, true, true, false],
     });
     b.push(Block::Para(tr.t("schools.caveat").into()));
+    super::school_times::vandalism_times(run, rep, b);
     let mut csv_rows = Vec::new();
     for (k, r) in rep.rows.iter().enumerate() {
         let shown = run.sup.count(r.incidents).is_some();
