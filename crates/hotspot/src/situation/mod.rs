@@ -14,6 +14,7 @@ pub mod counts;
 pub mod extra;
 pub mod names;
 pub mod params;
+pub mod perception;
 
 pub use counts::{CountGrid, Counts};
 pub use names::{Names, Recommendation, school_concerns};
@@ -178,6 +179,9 @@ pub struct Situation {
     pub followup: Outcome<extra::FollowupSection>,
     /// Repeat locations ([`extra::repeats`]).
     pub repeats: Outcome<crate::stats::repeats::Repeats>,
+    /// Perceived unsafety beside the incidents ([`perception::perception`]; skipped unless
+    /// configured).
+    pub perception: Outcome<perception::PerceptionSection>,
 }
 
 /// What [`situation`] works on.
@@ -369,6 +373,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         names: Names::default(),
         followup: Outcome::Skipped(Skip::NotConfigured),
         repeats: Outcome::Skipped(Skip::NotConfigured),
+        perception: Outcome::Skipped(Skip::NotConfigured),
     };
     let mut s = s;
     s.repeats = extra::repeats(&s);
@@ -751,6 +756,9 @@ impl Situation {
         }
         if let Some(v) = extra::followup_value(self) {
             m.insert("followup".into(), v);
+        }
+        if let Some(v) = perception::perception_value(self) {
+            m.insert("perception".into(), v);
         }
         Value::Object(m)
     }
