@@ -15,6 +15,7 @@ mod followup;
 mod html;
 mod i18n;
 mod layers_out;
+mod perception;
 mod repeats;
 mod sections;
 
@@ -147,6 +148,14 @@ pub struct Args {
     /// online; without it the page makes no network request.
     #[arg(long, value_name = "URL")]
     pub tiles: Option<String>,
+    /// Perceived unsafety: pins from safety walks or map surveys (CSV or GeoJSON points, optional
+    /// `weight` = respondents and `concern`; polygons at their representative point). Adds the
+    /// section comparing them with the incidents (key `perceived`; docs/perception.md).
+    #[arg(long, value_name = "FILE")]
+    pub perceived: Option<PathBuf>,
+    /// Cell side of the perception comparison, metres (default 250; key `perceived_cell_m`).
+    #[arg(long, value_name = "M")]
+    pub perceived_cell_m: Option<f64>,
     /// Input flags (columns, CRS, boundary, ...).
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -187,6 +196,8 @@ impl Args {
             bandwidth_rule: self.bandwidth_rule.clone(),
             print: self.print,
             tiles: self.tiles.clone(),
+            perceived: self.perceived.clone(),
+            perceived_cell_m: self.perceived_cell_m,
             ..FileConfig::default()
         }
     }
@@ -307,25 +318,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .as_deref()
         .map(|p| at_risk::read_polygons(p, &projector))
         .transpose()?;
+    let input = SituationInput {
+        data: &data,
+        categories: &table,
+        schools: &schools,
+        water: water_area.as_ref(),
+        at_risk: at_risk_area.as_ref(),
+        basemap: Some(&basemap),
+        name_lang: match s.lang {
+            Lang::Sv => NameLang::Sv,
+            Lang::En => NameLang::En,
+        },
+    };
     let sit = step(ctx, tr.t("step.analyses"), || {
-        Ok(hotspot::situation(
-            SituationInput {
-                data: &data,
-                categories: &table,
-                schools: &schools,
-                water: water_area.as_ref(),
-                at_risk: at_risk_area.as_ref(),
-                basemap: Some(&basemap),
-                name_lang: match s.lang {
-                    Lang::Sv => NameLang::Sv,
-                    Lang::En => NameLang::En,
-                },
-            },
-            &params,
-        )?)
+        Ok(hotspot::situation(input, &params)?)
     })?;
     let mut sit = sit;
     sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
+    sit.perception =
+        hotspot::situation::perception::perception(&input, &sit, s.perception.as_ref());
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -1233,6 +1244,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
 
     repeats::section(run, &mut b);
     followup::section(ctx, run, &mut b, written)?;
+    perception::section(ctx, run, &mut b, written)?;
 
     // Methods and privacy.
     b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));
@@ -1388,6 +1400,10 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         ("water", s.water.clone()),
         ("buildings", s.buildings.clone()),
         ("categories", s.categories.clone()),
+        (
+            "perceived",
+            s.perception.as_ref().map(|p| p.perceived.clone()),
+        ),
     ] {
         if let Some(p) = p {
             if s.public {

@@ -62,8 +62,8 @@ pub struct DifferingPlace {
     pub recorded: u64,
     /// Pins in those cells (weights).
     pub perceived: u64,
-    /// Centre of the cell with the most pins (`perceived_only`) or incidents (`recorded_only`),
-    /// working CRS metres.
+    /// Where the place was named: the mean position of the pins (`perceived_only`) or incidents
+    /// (`recorded_only`) of its busiest cell, working CRS metres.
     pub centre: [f64; 2],
 }
 
@@ -165,7 +165,12 @@ fn run(
         Some(b) => Some(Namer::new(b, DEFAULT_NAME_DISTANCE_M, input.name_lang)?),
         None => None,
     };
-    let places = differing_places(&result.cells, namer.as_ref().filter(|n| !n.is_empty()));
+    let centres = centres_of(&result, &sit.incidents, &perceived.pins);
+    let places = differing_places(
+        &result.cells,
+        &centres,
+        namer.as_ref().filter(|n| !n.is_empty()),
+    );
     Ok(PerceptionSection {
         result,
         suppressed,
@@ -184,9 +189,61 @@ fn run(
     })
 }
 
-/// Groups the `perceived_only` and `recorded_only` cells by the name of their centre (one group per
-/// class and name; without a namer, one group per cell).
-fn differing_places(cells: &[PerceptionCell], namer: Option<&Namer>) -> Vec<DifferingPlace> {
+/// Where each differing cell is named: the mean position of its pins (weighted) for a
+/// `perceived_only` cell, of its incidents for a `recorded_only` cell (a cell is 250 m wide; its
+/// centre can lie farther from the pinned place than the naming distance). Index for index with
+/// `result.cells`; the cell centre for `similar` cells.
+fn centres_of(
+    result: &PerceptionResult,
+    incidents: &crate::incident::Incidents,
+    pins: &crate::incident::Incidents,
+) -> Vec<[f64; 2]> {
+    let g = &result.grid;
+    let index: std::collections::HashMap<(usize, usize), usize> = result
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(k, c)| ((c.col, c.row), k))
+        .collect();
+    let mut sums = vec![[0.0f64; 3]; result.cells.len()];
+    let mut add = |set: &crate::incident::Incidents, class: PerceptionClass, weighted: bool| {
+        for i in 0..set.len() {
+            let [x, y] = set.position(i);
+            let Some(&k) = g.cell_of(x, y).and_then(|cr| index.get(&cr)) else {
+                continue;
+            };
+            if result.cells[k].class != class {
+                continue;
+            }
+            let w = if weighted { set.weights()[i] } else { 1.0 };
+            sums[k][0] += w * x;
+            sums[k][1] += w * y;
+            sums[k][2] += w;
+        }
+    };
+    add(pins, PerceptionClass::PerceivedOnly, true);
+    add(incidents, PerceptionClass::RecordedOnly, false);
+    result
+        .cells
+        .iter()
+        .zip(&sums)
+        .map(|(c, s)| {
+            if s[2] > 0.0 {
+                [s[0] / s[2], s[1] / s[2]]
+            } else {
+                [c.x, c.y]
+            }
+        })
+        .collect()
+}
+
+/// Groups the `perceived_only` and `recorded_only` cells by the name of their points' centre (one
+/// group per class and name; without a namer, one group per cell).
+fn differing_places(
+    cells: &[PerceptionCell],
+    centres: &[[f64; 2]],
+    namer: Option<&Namer>,
+) -> Vec<DifferingPlace> {
     let mut out: Vec<DifferingPlace> = Vec::new();
     for class in [
         PerceptionClass::PerceivedOnly,
@@ -196,16 +253,21 @@ fn differing_places(cells: &[PerceptionCell], namer: Option<&Namer>) -> Vec<Diff
             PerceptionClass::PerceivedOnly => c.perceived,
             _ => c.recorded,
         };
-        let mut cells: Vec<&PerceptionCell> = cells.iter().filter(|c| c.class == class).collect();
+        let mut cells: Vec<(&PerceptionCell, [f64; 2])> = cells
+            .iter()
+            .zip(centres)
+            .filter(|(c, _)| c.class == class)
+            .map(|(c, &xy)| (c, xy))
+            .collect();
         // The busiest cell of a group gives its centre: sort most first, ties in grid order.
-        cells.sort_by(|a, b| {
+        cells.sort_by(|(a, _), (b, _)| {
             key(b)
                 .cmp(&key(a))
                 .then((a.row, a.col).cmp(&(b.row, b.col)))
         });
         let mut groups: Vec<DifferingPlace> = Vec::new();
-        for c in cells {
-            let name = namer.and_then(|n| n.name([c.x, c.y]));
+        for (c, xy) in cells {
+            let name = namer.and_then(|n| n.name(xy));
             let same = name.as_ref().and_then(|nm| {
                 groups
                     .iter_mut()
@@ -223,7 +285,7 @@ fn differing_places(cells: &[PerceptionCell], namer: Option<&Namer>) -> Vec<Diff
                     cells: 1,
                     recorded: c.recorded,
                     perceived: c.perceived,
-                    centre: [c.x, c.y],
+                    centre: xy,
                 }),
             }
         }

@@ -73,6 +73,10 @@ pub struct FileConfig {
     pub periods: Option<String>,
     pub buffer_m: Option<f64>,
     pub seasonal: Option<bool>,
+    /// Perceived unsafety (pins, CSV or GeoJSON): the section "Upplevd otrygghet och anmälda händelser".
+    pub perceived: Option<PathBuf>,
+    /// Cell side of the perception comparison, metres (default 250).
+    pub perceived_cell_m: Option<f64>,
 }
 
 impl FileConfig {
@@ -98,6 +102,7 @@ impl FileConfig {
             &mut c.at_risk,
             &mut c.zones,
             &mut c.patrols,
+            &mut c.perceived,
         ]
         .into_iter()
         .flatten()
@@ -148,6 +153,8 @@ pub struct Settings {
     pub tiles: Option<String>,
     /// The follow-up section's settings, when `baseline` is given.
     pub followup: Option<hotspot::situation::extra::FollowupSpec>,
+    /// The perception section's settings, when `perceived` is given.
+    pub perception: Option<hotspot::situation::perception::PerceptionSpec>,
 }
 
 impl Settings {
@@ -235,6 +242,12 @@ impl Settings {
                 periods: pick!(periods),
                 buffer_m: pick!(buffer_m),
                 seasonal: pick!(seasonal).unwrap_or(false),
+            }),
+            perception: pick!(perceived).map(|perceived| {
+                hotspot::situation::perception::PerceptionSpec {
+                    perceived,
+                    cell_m: pick!(perceived_cell_m),
+                }
             }),
         })
     }
