@@ -337,6 +337,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
     sit.perception =
         hotspot::situation::perception::perception(&input, &sit, s.perception.as_ref());
+    // The weekday x hour table with the report's time zone and maximum span (aoristic weights).
+    sit.week_hour = hotspot::situation::aoristic::week_hour(
+        &sit,
+        &hotspot::temporal::AoristicOptions {
+            timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
+            max_span_days: args.ingest.max_time_span,
+        },
+    );
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -1016,7 +1024,10 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
             locale: tr.loc,
         });
         let cats_svg = render_chart(run, "chart_categories", &cats, written)?;
-        let heat = heat_chart(run, tr.t("chart.heat"), &c.hour_weekday);
+        let heat = match run.sit.week_hour.done() {
+            Some(t) => aoristic_heat_chart(run, tr.t("chart.heat"), t),
+            None => heat_chart(run, tr.t("chart.heat"), &c.hour_weekday),
+        };
         let heat_svg = render_chart(run, "chart_hour_weekday", &heat, written)?;
         Ok((monthly_svg, cats_svg, heat_svg))
     })?;
@@ -1056,10 +1067,22 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         svg: svg.2,
         caption: tr.t("cap.heat").into(),
     });
+    if let Some(t) = run.sit.week_hour.done() {
+        b.push(Block::Para(time_use_text(run, &t.totals)));
+    }
     let mut rows = Vec::new();
     for (d, hours) in c.hour_weekday.iter().enumerate() {
         let mut r = vec![tr.weekday_short(d).to_string()];
-        r.extend(hours.iter().map(|v| csv_count(run, *v)));
+        match run.sit.week_hour.done() {
+            // Aoristic weights, 3 decimals; suppressed cells empty.
+            Some(t) => r.extend(t.weights[d].iter().map(|&w| {
+                run.sit
+                    .weight_shown(w)
+                    .map(|w| format!("{w:.3}"))
+                    .unwrap_or_default()
+            })),
+            None => r.extend(hours.iter().map(|v| csv_count(run, *v))),
+        }
         rows.push(r);
     }
     let hh: Vec<String> = (0..24).map(|h| format!("h{h:02}")).collect();
@@ -1296,6 +1319,53 @@ fn crs_label(crs: hotspot::Crs) -> String {
         4326 => "WGS 84 (EPSG:4326)".to_string(),
         _ => crs.name(),
     }
+}
+
+/// The weekday x hour chart from the library's aoristic table (Ratcliffe 2002): exact times weigh
+/// 1 in their hour, from/to intervals spread 1 over their hours; public mode hides weights that are
+/// positive but below `min_count`.
+fn aoristic_heat_chart(run: &Run, title: &str, t: &hotspot::temporal::WeekHourTable) -> Chart {
+    let tr = &run.tr;
+    let mut note = if run.s.public {
+        tr.fmt(
+            "chart.heat_note_public",
+            &[("n", &run.s.min_count.to_string())],
+        )
+    } else {
+        tr.t("chart.heat_note").to_string()
+    };
+    if t.totals.interval > 0 {
+        note.push(' ');
+        note.push_str(tr.t("chart.heat_note_aoristic"));
+    }
+    Chart::Heat(HeatTable {
+        title: title.to_string(),
+        row_labels: (0..7).map(|d| tr.weekday_short(d).to_string()).collect(),
+        col_labels: (0..24).map(|h| format!("{h:02}")).collect(),
+        values: t
+            .weights
+            .iter()
+            .map(|r| r.iter().map(|&w| run.sit.weight_shown(w)).collect())
+            .collect(),
+        suppressed: "·".into(),
+        note,
+        locale: tr.loc,
+    })
+}
+
+/// How the incidents' times were used in the weekday x hour chart, one sentence.
+fn time_use_text(run: &Run, t: &hotspot::temporal::TimeTotals) -> String {
+    run.tr.fmt(
+        "data.time_use",
+        &[
+            ("exact", &count_text(run, t.exact)),
+            ("interval", &count_text(run, t.interval)),
+            ("unknown", &count_text(run, t.unknown)),
+            ("too_long", &count_text(run, t.too_long)),
+            ("no_hour", &count_text(run, t.no_hour)),
+            ("no_time", &count_text(run, t.no_time)),
+        ],
+    )
 }
 
 fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {

@@ -793,6 +793,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Incidents by weekday and hour",
     ),
     (
+        "chart.heat_note_aoristic",
+        "Händelser med ett tidsintervall (från–till) fördelas över intervallets timmar (aoristisk viktning).",
+        "Incidents with a time interval (from–to) are spread over the interval's hours (aoristic weights).",
+    ),
+    (
+        "data.time_use",
+        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long} med ett intervall längre än största tillåtna, --max-time-span, normalt 14 dygn; {no_hour} med bara datum, {no_time} utan tid).",
+        "In the weekday by hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long} with an interval longer than the maximum allowed, --max-time-span, by default 14 days; {no_hour} with a date only, {no_time} without a time).",
+    ),
+    (
         "chart.heat_note",
         "Lokal tid. Händelser utan klockslag ingår inte.",
         "Local time. Incidents without a time of day are not included.",
