@@ -30,6 +30,8 @@ struct Files {
     periods: Option<String>,
     buffer_m: Option<f64>,
     seasonal: Option<bool>,
+    perceived: Option<PathBuf>,
+    perceived_cell_m: Option<f64>,
 }
 
 /// Builds the situation of a `report.toml` with the library alone: the files it names (relative to
@@ -87,21 +89,19 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
         ),
         None => None,
     };
-    let mut sit = situation(
-        SituationInput {
-            data: &data,
-            categories: &table,
-            schools: &schools,
-            water: water.as_ref(),
-            at_risk: at_risk.as_ref(),
-            basemap: Some(&basemap),
-            name_lang: match files.lang.as_deref() {
-                Some("en") => NameLang::En,
-                _ => NameLang::Sv,
-            },
+    let input = SituationInput {
+        data: &data,
+        categories: &table,
+        schools: &schools,
+        water: water.as_ref(),
+        at_risk: at_risk.as_ref(),
+        basemap: Some(&basemap),
+        name_lang: match files.lang.as_deref() {
+            Some("en") => NameLang::En,
+            _ => NameLang::Sv,
         },
-        &params,
-    )?;
+    };
+    let mut sit = situation(input, &params)?;
     // The follow-up section, when the config has a `baseline` (as the report runs it).
     let spec = files.baseline.map(|b| FollowupSpec {
         baseline: b,
@@ -114,5 +114,13 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
         seasonal: files.seasonal.unwrap_or(false),
     });
     sit.followup = followup(&data, &table, &sit, spec.as_ref());
+    // The perception section, when the config has `perceived` (as the report runs it).
+    let pspec = files
+        .perceived
+        .map(|p| hotspot::situation::perception::PerceptionSpec {
+            perceived: base.join(p),
+            cell_m: files.perceived_cell_m,
+        });
+    sit.perception = hotspot::situation::perception::perception(&input, &sit, pspec.as_ref());
     Ok(sit)
 }

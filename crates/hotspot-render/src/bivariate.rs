@@ -6,7 +6,9 @@
 //! ("Bivariate choropleth maps: a how-to guide", 2015): recorded rises to the
 //! right (pink), perceived upwards (blue), both high is dark purple. The legend
 //! is drawn by [`crate::MapSpec`] as nine entries listed row by row (perceived
-//! high first), not as a 3 x 3 square.
+//! high first); a layer made by [`bivariate_layer_with_axes`] is drawn as a
+//! 3 x 3 square of the colours instead, perceived rising upwards and recorded
+//! to the right, with the two axis texts.
 
 use crate::map::{CellLayer, Class};
 use crate::style::Colour;
@@ -50,6 +52,37 @@ pub fn bivariate_layer(
     }
 }
 
+/// Separates the legend heading and the two axis texts in the title of a layer made by
+/// [`bivariate_layer_with_axes`] (the map's legend recognises it and draws the 3 x 3 square).
+const AXES_SEP: char = '\u{1f}';
+
+/// As [`bivariate_layer`], with the legend drawn as a 3 x 3 square: `x_axis` names the recorded
+/// axis (left to right, low to high), `y_axis` the perceived axis (bottom to top).
+pub fn bivariate_layer_with_axes(
+    title: &str,
+    x_axis: &str,
+    y_axis: &str,
+    spec: GridSpec,
+    cells: &[(usize, usize, usize, usize)],
+    labels: &[[String; 3]; 3],
+) -> CellLayer {
+    bivariate_layer(
+        format!("{title}{AXES_SEP}{x_axis}{AXES_SEP}{y_axis}"),
+        spec,
+        cells,
+        labels,
+    )
+}
+
+/// `(heading, x axis, y axis)` of a layer made by [`bivariate_layer_with_axes`].
+pub(crate) fn square_legend(cl: &CellLayer) -> Option<(&str, &str, &str)> {
+    let mut parts = cl.title.split(AXES_SEP);
+    let (t, x, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let ours = cl.classes.len() == 9
+        && (0..9).all(|k| cl.classes[k].colour == Colour::hex(BIVARIATE[2 - k / 3][k % 3]));
+    (ours && parts.next().is_none()).then_some((t, x, y))
+}
+
 /// The three-class layer: `cells` are `(col, row, class)` with class 0
 /// `perceived_only` (blue), 1 `recorded_only` (red), 2 `similar` (grey);
 /// `labels` in that order.
@@ -90,5 +123,8 @@ mod tests {
         let (_, _, k) = l.cells[1];
         assert_eq!(l.classes[k].label, "p2 r0");
         assert_eq!(l.classes[k].colour, Colour::hex(0x64acbe));
+        assert_eq!(square_legend(&l), None);
+        let l = bivariate_layer_with_axes("t", "x", "y", spec, &[(0, 0, 2, 0)], &labels);
+        assert_eq!(square_legend(&l), Some(("t", "x", "y")));
     }
 }

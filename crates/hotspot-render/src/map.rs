@@ -561,6 +561,8 @@ impl View {
 
 enum Swatch {
     Heading,
+    /// The 3 x 3 bivariate square: colours in legend order (top row first), x and y axis texts.
+    Square3([Colour; 9], String, String),
     Fill(Option<Colour>, Option<Colour>),
     Line(Colour, f64),
     Point(Symbol, Colour),
@@ -737,7 +739,16 @@ impl MapSpec {
                 Layer::Cells(cl) => {
                     draw_cells(&cv, &view, cl)?;
                     let used = used_classes(cl.cells.iter().map(|c| c.2), cl.classes.len());
-                    if used.iter().any(|u| *u) {
+                    if let Some((t, x, y)) = crate::bivariate::square_legend(cl) {
+                        if !t.is_empty() {
+                            legend.push((Swatch::Heading, t.to_string()));
+                        }
+                        let colours = std::array::from_fn(|k| cl.classes[k].colour);
+                        legend.push((
+                            Swatch::Square3(colours, x.into(), y.into()),
+                            format!("{y} × {x}"),
+                        ));
+                    } else if used.iter().any(|u| *u) {
                         if !cl.title.is_empty() {
                             legend.push((Swatch::Heading, cl.title.clone()));
                         }
@@ -1060,6 +1071,10 @@ impl MapSpec {
                 ly += cv.px(2.0);
                 continue;
             }
+            if let Swatch::Square3(colours, x_axis, y_axis) = swatch {
+                ly = draw_square_legend(&cv, lx, ly, lw, colours, x_axis, y_axis, ink)?;
+                continue;
+            }
             let lines = cv.wrap(text, 8.0, false, lw - (text_x - lx))?;
             let row_h = (lines.len().max(1) as f64 * cv.px(8.0) * 1.25).max(sh + cv.px(3.0));
             if ly + row_h > h - m {
@@ -1110,7 +1125,7 @@ impl MapSpec {
                         V::Center,
                     )?;
                 }
-                Swatch::Heading => {}
+                Swatch::Heading | Swatch::Square3(..) => {}
             }
             let mut ty = (sy0 + sy1) / 2.0;
             for l in &lines {
@@ -1140,6 +1155,48 @@ impl MapSpec {
         }
         Ok(stats)
     }
+}
+
+/// Draws the 3 x 3 bivariate legend at `(lx, ly)`: the y-axis text above, the square (top row =
+/// high on the y axis), `low`/`high` arrows implied by the axis texts, the x-axis text below.
+/// Returns the y below it.
+#[allow(clippy::too_many_arguments)]
+fn draw_square_legend<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    lx: f64,
+    ly: f64,
+    lw: f64,
+    colours: &[Colour; 9],
+    x_axis: &str,
+    y_axis: &str,
+    ink: Colour,
+) -> Result<f64> {
+    let mut y = ly + cv.px(2.0);
+    for l in cv.wrap(y_axis, 8.0, false, lw)? {
+        cv.text(&l, lx, y, 8.0, false, ink, H::Left, V::Top)?;
+        y += cv.px(8.0) * 1.25;
+    }
+    y += cv.px(2.0);
+    let side = cv.px(15.0);
+    for (k, c) in colours.iter().enumerate() {
+        let (col, row) = ((k % 3) as f64, (k / 3) as f64);
+        let x0 = lx + cv.px(4.0) + col * side;
+        let y0 = y + row * side;
+        cv.rect(
+            x0,
+            y0,
+            x0 + side,
+            y0 + side,
+            Some(*c),
+            Some((Colour::rgb(255, 255, 255), 0.8)),
+        )?;
+    }
+    y += 3.0 * side + cv.px(3.0);
+    for l in cv.wrap(x_axis, 8.0, false, lw)? {
+        cv.text(&l, lx, y, 8.0, false, ink, H::Left, V::Top)?;
+        y += cv.px(8.0) * 1.25;
+    }
+    Ok(y + cv.px(4.0))
 }
 
 /// Draws water, buildings and roads; returns the legend entries.

@@ -49,6 +49,7 @@
 //!
 //! Recorded incidents count 1 each (incident weights are not used).
 
+use crate::area_at_risk::AreaAtRisk;
 use crate::categories::{CategoryTable, ProblemArea};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
@@ -429,18 +430,7 @@ pub fn compare(
     area: Option<&MultiPolygon<f64>>,
     opts: &PerceptionOptions,
 ) -> Result<PerceptionResult> {
-    check_alpha(opts.alpha)?;
-    if incidents.crs() != pins.crs() {
-        return Err(Error::invalid(
-            "perceived",
-            pins.crs().name(),
-            format!(
-                "the pins are in {} but the incidents in {}; read the pins with the incidents' CRS",
-                pins.crs().name(),
-                incidents.crs().name()
-            ),
-        ));
-    }
+    check_inputs(incidents, pins, opts)?;
     use geo::BoundingRect;
     let bbox = match area {
         Some(a) => a
@@ -469,6 +459,67 @@ pub fn compare(
         ))
     })?;
     let inside = |x: f64, y: f64| area.is_none_or(|a| a.contains(&geo::Point::new(x, y)));
+    compare_on_grid(incidents, pins, grid, inside, opts)
+}
+
+/// The comparison on the cells of an area at risk ([`crate::area_at_risk`]): the grid is the
+/// area's own grid (build it with cells of `opts.cell_m`, e.g. on
+/// `GridSpec::covering(study_area_bbox, cell_m, 0.0)`), and a point counts when it lies in a cell
+/// of the area (incidents and pins in water or outside the built-up area are left out of both
+/// totals and counted, as with [`compare`]'s polygons). Otherwise as [`compare`].
+///
+/// # Errors
+/// As [`compare`]; [`Error::InvalidParameter`] when the area's cell is not `opts.cell_m`.
+pub fn compare_at_risk(
+    incidents: &Incidents,
+    pins: &Incidents,
+    area: &AreaAtRisk,
+    opts: &PerceptionOptions,
+) -> Result<PerceptionResult> {
+    check_inputs(incidents, pins, opts)?;
+    if (area.spec().cell_m - opts.cell_m).abs() > 1e-9 {
+        return Err(Error::invalid(
+            "cell_m",
+            opts.cell_m,
+            format!(
+                "the area at risk is on {} m cells; build it on cells of the comparison's size",
+                area.spec().cell_m
+            ),
+        ));
+    }
+    compare_on_grid(
+        incidents,
+        pins,
+        *area.spec(),
+        |x, y| area.contains(x, y),
+        opts,
+    )
+}
+
+fn check_inputs(incidents: &Incidents, pins: &Incidents, opts: &PerceptionOptions) -> Result<()> {
+    check_alpha(opts.alpha)?;
+    if incidents.crs() != pins.crs() {
+        return Err(Error::invalid(
+            "perceived",
+            pins.crs().name(),
+            format!(
+                "the pins are in {} but the incidents in {}; read the pins with the incidents' CRS",
+                pins.crs().name(),
+                incidents.crs().name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Counts both sets on `grid` (points for which `inside` holds) and tests every cell with a count.
+fn compare_on_grid(
+    incidents: &Incidents,
+    pins: &Incidents,
+    grid: GridSpec,
+    inside: impl Fn(f64, f64) -> bool,
+    opts: &PerceptionOptions,
+) -> Result<PerceptionResult> {
     let mut cells: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
     let mut recorded_outside = 0;
     for (&x, &y) in incidents.x().iter().zip(incidents.y()) {

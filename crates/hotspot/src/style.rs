@@ -280,7 +280,7 @@ pub fn raster_classes_qml(breaks: &[f64], colours: &[Rgba], labels: &[String]) -
 
 /// The report's style for one of the layers it writes, by the layer's name (`boundary`,
 /// `schools`, `school_zones`, `hotspots`, `patrol_zones`, `patrol_route`, `gi_star`,
-/// `count_grid`, `cluster_hulls`, `incidents`), with the report's colours (the render crate's
+/// `count_grid`, `cluster_hulls`, `incidents`, `perception_cells`), with the report's colours (the render crate's
 /// palette): Gi* bins hot red / cold blue, incidents by problem area (Okabe–Ito, the `area`
 /// property), patrol zones and route in purple, schools in green, hotspots in dark red.
 /// Labels are Swedish for `lang = "sv"`, else English. `None` for other names.
@@ -383,6 +383,40 @@ pub fn report_layer_qml(layer: &str, lang: &str) -> Option<String> {
                 })
                 .collect();
             categorized_qml(SymbolKind::Point, "area", &classes)
+        }
+        "perception_cells" => {
+            // The perception classes as the report's class map draws them.
+            let labels: [&str; 3] = if sv {
+                [
+                    "Upplevs otryggare än anmälningarna visar",
+                    "Fler anmälda händelser än markeringar",
+                    "Ingen skillnad",
+                ]
+            } else {
+                [
+                    "Feels less safe than records show",
+                    "More recorded than pinned",
+                    "No difference",
+                ]
+            };
+            let classes: Vec<Category> = [
+                ("perceived_only", 0x2c7bb6),
+                ("recorded_only", 0xd7191c),
+                ("similar", 0xbababa),
+            ]
+            .iter()
+            .zip(labels)
+            .map(|(&(value, c), label)| Category {
+                value: value.into(),
+                label: label.into(),
+                symbol: Symbol::fill(
+                    Rgba::hex(c).with_alpha(0.7),
+                    Rgba::hex(0xffffff).with_alpha(0.6),
+                    0.1,
+                ),
+            })
+            .collect();
+            categorized_qml(SymbolKind::Polygon, "class", &classes)
         }
         _ => return None,
     })

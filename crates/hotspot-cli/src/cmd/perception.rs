@@ -10,7 +10,7 @@ use hotspot::perception::{
     NamedArea, PerceptionClass, PerceptionOptions, compare, compare_areas, filter_problem_area,
     read_perceived, suppress_public, terciles,
 };
-use hotspot_render::bivariate::{bivariate_layer, class_layer};
+use hotspot_render::bivariate::{bivariate_layer_with_axes, class_layer};
 use hotspot_render::{AreaLayer, Colour, Layer, MapSpec, Size};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
@@ -284,8 +284,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         (
             "perception_bivariate",
             "Recorded incidents and perceived unsafety",
-            Layer::Cells(bivariate_layer(
+            Layer::Cells(bivariate_layer_with_axes(
                 "Cells (terciles of counts)",
+                "Recorded incidents: low → high",
+                "↑ Perceived unsafety (pins): low → high",
                 res.grid,
                 &bi,
                 &labels,

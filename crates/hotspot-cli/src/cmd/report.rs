@@ -16,6 +16,7 @@ mod html;
 mod i18n;
 mod layers_out;
 mod patrol_oos;
+mod perception;
 mod repeats;
 mod school_times;
 mod sections;
@@ -154,6 +155,14 @@ pub struct Args {
     /// `holdout`).
     #[arg(long, value_name = "N", alias = "holdout-months")]
     pub holdout: Option<u32>,
+    /// Perceived unsafety: pins from safety walks or map surveys (CSV or GeoJSON points, optional
+    /// `weight` = respondents and `concern`; polygons at their representative point). Adds the
+    /// section comparing them with the incidents (key `perceived`; docs/perception.md).
+    #[arg(long, value_name = "FILE")]
+    pub perceived: Option<PathBuf>,
+    /// Cell side of the perception comparison, metres (default 250; key `perceived_cell_m`).
+    #[arg(long, value_name = "M")]
+    pub perceived_cell_m: Option<f64>,
     /// Input flags (columns, CRS, boundary, ...).
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -195,6 +204,8 @@ impl Args {
             print: self.print,
             tiles: self.tiles.clone(),
             holdout: self.holdout,
+            perceived: self.perceived.clone(),
+            perceived_cell_m: self.perceived_cell_m,
             ..FileConfig::default()
         }
     }
@@ -320,25 +331,33 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .as_deref()
         .map(|p| at_risk::read_polygons(p, &projector))
         .transpose()?;
+    let input = SituationInput {
+        data: &data,
+        categories: &table,
+        schools: &schools,
+        water: water_area.as_ref(),
+        at_risk: at_risk_area.as_ref(),
+        basemap: Some(&basemap),
+        name_lang: match s.lang {
+            Lang::Sv => NameLang::Sv,
+            Lang::En => NameLang::En,
+        },
+    };
     let sit = step(ctx, tr.t("step.analyses"), || {
-        Ok(hotspot::situation(
-            SituationInput {
-                data: &data,
-                categories: &table,
-                schools: &schools,
-                water: water_area.as_ref(),
-                at_risk: at_risk_area.as_ref(),
-                basemap: Some(&basemap),
-                name_lang: match s.lang {
-                    Lang::Sv => NameLang::Sv,
-                    Lang::En => NameLang::En,
-                },
-            },
-            &params,
-        )?)
+        Ok(hotspot::situation(input, &params)?)
     })?;
     let mut sit = sit;
     sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
+    sit.perception =
+        hotspot::situation::perception::perception(&input, &sit, s.perception.as_ref());
+    // The weekday x hour table with the report's time zone and maximum span (aoristic weights).
+    sit.week_hour = hotspot::situation::aoristic::week_hour(
+        &sit,
+        &hotspot::temporal::AoristicOptions {
+            timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
+            max_span_days: args.ingest.max_time_span,
+        },
+    );
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -1018,7 +1037,10 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
             locale: tr.loc,
         });
         let cats_svg = render_chart(run, "chart_categories", &cats, written)?;
-        let heat = heat_chart(run, tr.t("chart.heat"), &c.hour_weekday);
+        let heat = match run.sit.week_hour.done() {
+            Some(t) => aoristic_heat_chart(run, tr.t("chart.heat"), t),
+            None => heat_chart(run, tr.t("chart.heat"), &c.hour_weekday),
+        };
         let heat_svg = render_chart(run, "chart_hour_weekday", &heat, written)?;
         Ok((monthly_svg, cats_svg, heat_svg))
     })?;
@@ -1058,10 +1080,22 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
         svg: svg.2,
         caption: tr.t("cap.heat").into(),
     });
+    if let Some(t) = run.sit.week_hour.done() {
+        b.push(Block::Para(time_use_text(run, &t.totals)));
+    }
     let mut rows = Vec::new();
     for (d, hours) in c.hour_weekday.iter().enumerate() {
         let mut r = vec![tr.weekday_short(d).to_string()];
-        r.extend(hours.iter().map(|v| csv_count(run, *v)));
+        match run.sit.week_hour.done() {
+            // Aoristic weights, 3 decimals; suppressed cells empty.
+            Some(t) => r.extend(t.weights[d].iter().map(|&w| {
+                run.sit
+                    .weight_shown(w)
+                    .map(|w| format!("{w:.3}"))
+                    .unwrap_or_default()
+            })),
+            None => r.extend(hours.iter().map(|v| csv_count(run, *v))),
+        }
         rows.push(r);
     }
     let hh: Vec<String> = (0..24).map(|h| format!("h{h:02}")).collect();
@@ -1246,6 +1280,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
 
     repeats::section(run, &mut b);
     followup::section(ctx, run, &mut b, written)?;
+    perception::section(ctx, run, &mut b, written)?;
 
     // Methods and privacy.
     b.push(Block::Heading("methods".into(), tr.t("sec.methods").into()));
@@ -1298,6 +1333,53 @@ fn crs_label(crs: hotspot::Crs) -> String {
         4326 => "WGS 84 (EPSG:4326)".to_string(),
         _ => crs.name(),
     }
+}
+
+/// The weekday x hour chart from the library's aoristic table (Ratcliffe 2002): exact times weigh
+/// 1 in their hour, from/to intervals spread 1 over their hours; public mode hides weights that are
+/// positive but below `min_count`.
+fn aoristic_heat_chart(run: &Run, title: &str, t: &hotspot::temporal::WeekHourTable) -> Chart {
+    let tr = &run.tr;
+    let mut note = if run.s.public {
+        tr.fmt(
+            "chart.heat_note_public",
+            &[("n", &run.s.min_count.to_string())],
+        )
+    } else {
+        tr.t("chart.heat_note").to_string()
+    };
+    if t.totals.interval > 0 {
+        note.push(' ');
+        note.push_str(tr.t("chart.heat_note_aoristic"));
+    }
+    Chart::Heat(HeatTable {
+        title: title.to_string(),
+        row_labels: (0..7).map(|d| tr.weekday_short(d).to_string()).collect(),
+        col_labels: (0..24).map(|h| format!("{h:02}")).collect(),
+        values: t
+            .weights
+            .iter()
+            .map(|r| r.iter().map(|&w| run.sit.weight_shown(w)).collect())
+            .collect(),
+        suppressed: "·".into(),
+        note,
+        locale: tr.loc,
+    })
+}
+
+/// How the incidents' times were used in the weekday x hour chart, one sentence.
+fn time_use_text(run: &Run, t: &hotspot::temporal::TimeTotals) -> String {
+    run.tr.fmt(
+        "data.time_use",
+        &[
+            ("exact", &count_text(run, t.exact)),
+            ("interval", &count_text(run, t.interval)),
+            ("unknown", &count_text(run, t.unknown)),
+            ("too_long", &count_text(run, t.too_long)),
+            ("no_hour", &count_text(run, t.no_hour)),
+            ("no_time", &count_text(run, t.no_time)),
+        ],
+    )
 }
 
 fn heat_chart(run: &Run, title: &str, hw: &[[u64; 24]; 7]) -> Chart {
@@ -1402,6 +1484,10 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<V
         ("water", s.water.clone()),
         ("buildings", s.buildings.clone()),
         ("categories", s.categories.clone()),
+        (
+            "perceived",
+            s.perception.as_ref().map(|p| p.perceived.clone()),
+        ),
     ] {
         if let Some(p) = p {
             if s.public {

@@ -10,10 +10,12 @@
 //! An analysis that fails on the data (e.g. a grid too large) does not stop the others: it is
 //! [`Outcome::Failed`] with its message, and the report says so.
 
+pub mod aoristic;
 pub mod counts;
 pub mod extra;
 pub mod names;
 pub mod params;
+pub mod perception;
 
 pub use counts::{CountGrid, Counts};
 pub use names::{Names, Recommendation, school_concerns};
@@ -178,6 +180,12 @@ pub struct Situation {
     pub followup: Outcome<extra::FollowupSection>,
     /// Repeat locations ([`extra::repeats`]).
     pub repeats: Outcome<crate::stats::repeats::Repeats>,
+    /// Perceived unsafety beside the incidents ([`perception::perception`]; skipped unless
+    /// configured).
+    pub perception: Outcome<perception::PerceptionSection>,
+    /// The weekday × hour table with aoristic weights ([`aoristic::week_hour`]; default options,
+    /// the report recomputes it with its time zone and maximum span).
+    pub week_hour: Outcome<crate::temporal::WeekHourTable>,
 }
 
 /// What [`situation`] works on.
@@ -373,8 +381,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         names: Names::default(),
         followup: Outcome::Skipped(Skip::NotConfigured),
         repeats: Outcome::Skipped(Skip::NotConfigured),
+        perception: Outcome::Skipped(Skip::NotConfigured),
+        week_hour: Outcome::Skipped(Skip::NotConfigured),
     };
     let mut s = s;
+    s.week_hour = aoristic::week_hour(&s, &crate::temporal::AoristicOptions::default());
     s.repeats = extra::repeats(&s);
     let mut s = if params.public {
         crate::disclosure::publish(s, params.min_count)
@@ -763,6 +774,12 @@ impl Situation {
         }
         if let Some(v) = extra::followup_value(self) {
             m.insert("followup".into(), v);
+        }
+        if let Some(v) = aoristic::week_hour_value(self) {
+            m.insert("week_hour".into(), v);
+        }
+        if let Some(v) = perception::perception_value(self) {
+            m.insert("perception".into(), v);
         }
         Value::Object(m)
     }

@@ -76,6 +76,10 @@ pub struct FileConfig {
     /// Patrol zones' out-of-sample check: held-out months (0 = none; also `holdout_months`).
     #[serde(alias = "holdout_months")]
     pub holdout: Option<u32>,
+    /// Perceived unsafety (pins, CSV or GeoJSON): the section "Upplevd otrygghet och anmälda händelser".
+    pub perceived: Option<PathBuf>,
+    /// Cell side of the perception comparison, metres (default 250).
+    pub perceived_cell_m: Option<f64>,
 }
 
 impl FileConfig {
@@ -101,6 +105,7 @@ impl FileConfig {
             &mut c.at_risk,
             &mut c.zones,
             &mut c.patrols,
+            &mut c.perceived,
         ]
         .into_iter()
         .flatten()
@@ -153,6 +158,8 @@ pub struct Settings {
     pub followup: Option<hotspot::situation::extra::FollowupSpec>,
     /// Held-out months of the patrol zones' out-of-sample check (`None` = a quarter of the span).
     pub holdout: Option<u32>,
+    /// The perception section's settings, when `perceived` is given.
+    pub perception: Option<hotspot::situation::perception::PerceptionSpec>,
 }
 
 impl Settings {
@@ -243,6 +250,12 @@ impl Settings {
                 seasonal: pick!(seasonal).unwrap_or(false),
             }),
             holdout: p.holdout_months,
+            perception: pick!(perceived).map(|perceived| {
+                hotspot::situation::perception::PerceptionSpec {
+                    perceived,
+                    cell_m: pick!(perceived_cell_m),
+                }
+            }),
         })
     }
 }

@@ -110,6 +110,156 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "bandwidth {b} m, chosen by temporal cross-validation out of {k} candidates from {lo} to {hi} m: the surface is fitted on earlier months and scored on each of the {f} following periods by the PAI (the share of the next period's incidents in the densest {p} % of the area over that area share; mean PAI {pai}; all candidates: {scores}).",
     ),
     (
+        "sec.perception",
+        "Upplevd otrygghet och anmälda händelser",
+        "Perceived insecurity and recorded incidents",
+    ),
+    (
+        "perc.failed",
+        "Jämförelsen med den upplevda otryggheten kunde inte göras: {e}",
+        "The comparison with perceived insecurity could not be made: {e}",
+    ),
+    (
+        "perc.intro",
+        "Medborgarnas markeringar av platser där de känner sig otrygga ({file}: {rows} markeringar som tillsammans står för {pins} svar inom området) ställs här mot de {n} anmälda händelserna under perioden, ruta för ruta om {cell} × {cell} m. Jämförelsen görs över {area}.",
+        "Citizens' pins of places where they feel unsafe ({file}: {rows} pins standing for {pins} answers inside the area) are set here against the {n} recorded incidents of the period, cell by cell of {cell} × {cell} m. The comparison is made over {area}.",
+    ),
+    (
+        "perc.outside",
+        "{k} markeringar utanför området (t.ex. i vatten) räknas inte.",
+        "{k} pins outside the area (e.g. in water) are not counted.",
+    ),
+    (
+        "perc.rejected",
+        "{k} rader i markeringsfilen kunde inte läsas och räknas inte.",
+        "{k} rows of the pin file could not be read and are not counted.",
+    ),
+    (
+        "perc.s_index",
+        "S-index är {s}: i {sim} av de {k} rutor som har minst en anmäld händelse eller en markering skiljer sig rutans andel av markeringarna inte från dess andel av de anmälda händelserna (Fishers exakta test per ruta, Holm-justerat, 5 %-nivå; Andresen 2009, Wheeler, Steenbeek & Andresen 2018). 1 betyder att de två mönstren stämmer överens i varje ruta, 0 att de skiljer sig i alla.",
+        "The S-index is {s}: in {sim} of the {k} cells with at least one recorded incident or one pin, the cell's share of the pins does not differ from its share of the recorded incidents (Fisher's exact test per cell, Holm-adjusted, 5 % level; Andresen 2009, Wheeler, Steenbeek & Andresen 2018). 1 means the two patterns agree in every cell, 0 that they differ in all.",
+    ),
+    (
+        "perc.classes",
+        "{po} rutor har en större andel av markeringarna än av händelserna (platsen upplevs otryggare än de anmälda händelserna visar), och {ro} rutor har en större andel av händelserna än av markeringarna.",
+        "{po} cells hold a larger share of the pins than of the incidents (the place feels less safe than the recorded incidents show), and {ro} cells a larger share of the incidents than of the pins.",
+    ),
+    (
+        "perc.public",
+        "{k} rutor med färre än {n} händelser eller markeringar (men fler än noll) visas inte på kartorna, namnges inte och räknas inte i antalen ovan; S-index gäller alla jämförda rutor.",
+        "{k} cells with fewer than {n} incidents or pins (but more than none) are not shown on the maps, not named and not counted in the numbers above; the S-index covers all compared cells.",
+    ),
+    (
+        "perc.public_map",
+        "{k} rutor med små antal visas inte (färre än {n}).",
+        "{k} cells with small counts not shown (fewer than {n}).",
+    ),
+    ("perc.low", "låg", "low"),
+    ("perc.mid", "medel", "middle"),
+    ("perc.high", "hög", "high"),
+    (
+        "perc.bi_label",
+        "upplevd {p}, anmäld {r}",
+        "perceived {p}, recorded {r}",
+    ),
+    (
+        "perc.axis_x",
+        "Anmälda händelser: låg → hög",
+        "Recorded incidents: low → high",
+    ),
+    (
+        "perc.axis_y",
+        "↑ Upplevd otrygghet (markeringar): låg → hög",
+        "↑ Perceived insecurity (pins): low → high",
+    ),
+    (
+        "perc.legend_cells",
+        "Rutor om {cell} m, tredjedelar av antalen",
+        "{cell} m cells, thirds of the counts",
+    ),
+    (
+        "perc.legend_classes",
+        "Rutor om {cell} m (Fishers test, Holm, 5 %)",
+        "{cell} m cells (Fisher's test, Holm, 5 %)",
+    ),
+    (
+        "perc.map_bivariate",
+        "Anmälda händelser och upplevd otrygghet",
+        "Recorded incidents and perceived insecurity",
+    ),
+    (
+        "perc.map_classes",
+        "Där upplevelse och anmälningar skiljer sig",
+        "Where perception and records differ",
+    ),
+    (
+        "perc.class_perceived",
+        "upplevs otryggare än anmälningarna visar",
+        "feels less safe than records show",
+    ),
+    (
+        "perc.class_recorded",
+        "fler anmälda händelser än markeringar",
+        "more recorded than pinned",
+    ),
+    ("perc.class_similar", "ingen skillnad", "no difference"),
+    (
+        "perc.cap_bivariate",
+        "Anmälda händelser och markeringar per ruta, var för sig delade i tredjedelar (låg, medel, hög) av rutornas antal. Mörkt lila: mycket av båda; blått: många markeringar men få händelser; rött: många händelser men få markeringar; ljusgrått: lite av båda.",
+        "Recorded incidents and pins per cell, each split into thirds (low, middle, high) of the cells' counts. Dark purple: much of both; blue: many pins but few incidents; red: many incidents but few pins; light grey: little of either.",
+    ),
+    (
+        "perc.cap_classes",
+        "Rutor där andelen av markeringarna och andelen av de anmälda händelserna skiljer sig efter Holm-justering: blått upplevs otryggt utan motsvarande anmälda händelser, rött har fler anmälda händelser än markeringar, grått skiljer sig inte.",
+        "Cells where the share of the pins and the share of the recorded incidents differ after Holm adjustment: blue feels unsafe without matching recorded incidents, red has more recorded incidents than pins, grey does not differ.",
+    ),
+    (
+        "perc.sub_perceived",
+        "Upplevs otryggare än de anmälda händelserna visar",
+        "Feels less safe than the recorded incidents show",
+    ),
+    (
+        "perc.sub_recorded",
+        "Fler anmälda händelser än markeringar",
+        "More recorded incidents than pins",
+    ),
+    (
+        "perc.do_perceived",
+        "Här väger upplevelsen tyngre än det som anmäls, och det är ofta platsens utformning och känsla som gör den otrygg: pröva situationella åtgärder som bättre belysning, röjning av växtlighet och mer närvaro (vuxna, fältassistenter, polis), och fråga dem som markerat vad som gör platsen otrygg.",
+        "Here the feeling weighs more than what is recorded, and it is often the place's design and feel that makes it unsafe: try situational measures such as better lighting, clearing vegetation and more presence (adults, youth workers, police), and ask those who pinned it what makes the place feel unsafe.",
+    ),
+    (
+        "perc.do_recorded",
+        "Här behövs patrull eller andra polisiära och kommunala åtgärder mot det som anmäls, och ett annat samtal: varför upplevs platsen inte som otrygg? Händelserna kan ske när få är ute, drabba en liten grupp eller inte synas (t.ex. bedrägerier och brott inomhus).",
+        "Here patrols or other police and municipal measures against what is recorded are needed, and a different conversation: why is the place not felt as unsafe? The incidents may happen when few are out, affect a small group or not be visible (e.g. fraud and crime indoors).",
+    ),
+    (
+        "perc.none_perceived",
+        "Ingen ruta har en tydligt större andel av markeringarna än av de anmälda händelserna.",
+        "No cell holds a clearly larger share of the pins than of the recorded incidents.",
+    ),
+    (
+        "perc.none_recorded",
+        "Ingen ruta har en tydligt större andel av de anmälda händelserna än av markeringarna.",
+        "No cell holds a clearly larger share of the recorded incidents than of the pins.",
+    ),
+    (
+        "perc.place",
+        "{place}: {pins} markeringar, {n} anmälda händelser",
+        "{place}: {pins} pins, {n} recorded incidents",
+    ),
+    ("perc.cells", " ({k} rutor)", " ({k} cells)"),
+    (
+        "perc.cell_at",
+        "ruta vid {lat}, {lon}",
+        "cell at {lat}, {lon}",
+    ),
+    (
+        "perc.method",
+        "Markeringarna är vad de som svarat har valt att peka ut och säger inget om hur vanligt det är att känna sig otrygg; en plats med få markeringar kan ändå upplevas otrygg av dem som inte svarat. Jämförelsen gäller andelar: en ruta med många händelser och många markeringar kan räknas som lika.",
+        "The pins are what those who answered chose to point out and say nothing about how common it is to feel unsafe; a place with few pins may still feel unsafe to those who did not answer. The comparison is of shares: a cell with many incidents and many pins can count as similar.",
+    ),
+    (
         "area.text",
         "rutorna i {what} ({km2} av {of} km²)",
         "the cells of {what} ({km2} of {of} km²)",
@@ -701,6 +851,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Incidents by weekday and hour",
     ),
     (
+        "chart.heat_note_aoristic",
+        "Händelser med ett tidsintervall (från–till) fördelas över intervallets timmar (aoristisk viktning).",
+        "Incidents with a time interval (from–to) are spread over the interval's hours (aoristic weights).",
+    ),
+    (
+        "data.time_use",
+        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long} med ett intervall längre än största tillåtna, --max-time-span, normalt 14 dygn; {no_hour} med bara datum, {no_time} utan tid).",
+        "In the weekday by hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long} with an interval longer than the maximum allowed, --max-time-span, by default 14 days; {no_hour} with a date only, {no_time} without a time).",
+    ),
+    (
         "chart.heat_note",
         "Lokal tid. Händelser utan klockslag ingår inte.",
         "Local time. Incidents without a time of day are not included.",
@@ -999,11 +1159,17 @@ mod tests {
 
     #[test]
     fn every_key_used_by_the_report_is_in_the_table() {
-        let src = [include_str!("../report.rs"), include_str!("sections.rs")].concat();
+        let src = [
+            include_str!("../report.rs"),
+            include_str!("sections.rs"),
+            include_str!("perception.rs"),
+        ]
+        .concat();
         let prefixes = [
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
             "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi", "clusters",
+            "perc",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {

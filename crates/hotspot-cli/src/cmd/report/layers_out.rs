@@ -35,6 +35,9 @@ pub(super) fn refuse_input_in_out(
     {
         guard.input(p);
     }
+    if let Some(p) = &s.perception {
+        guard.input(&p.perceived);
+    }
     guard.check_dir("--out", out)?;
     Ok(())
 }
@@ -140,7 +143,7 @@ fn layer_json(run: &Run, written: &Written, name: &str) -> anyhow::Result<Option
         let shown = format!("< {}", run.s.min_count);
         for f in fs {
             if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
-                for k in ["incidents", "count"] {
+                for k in ["incidents", "count", "recorded", "perceived"] {
                     if p.get(k) == Some(&Value::Null) {
                         p.insert(k.into(), json!(shown));
                     }
@@ -349,6 +352,34 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
             v,
             Style::line("#542788", 3.0).dashed("8 5"),
             &[("length_m", t(run, "Längd (m)", "Length (m)"))],
+        );
+    }
+    if let Some(v) = layer_json(run, written, "perception_cells")? {
+        let classes = [
+            ("perceived_only", "#2c7bb6"),
+            ("recorded_only", "#d7191c"),
+            ("similar", "#bababa"),
+        ]
+        .iter()
+        .map(|(k, c)| (json!(k), c.to_string()))
+        .collect();
+        let mut s = Style::area("#999999").by_class("class", classes).hidden();
+        s.weight = 0.5;
+        s.fill_opacity = 0.6;
+        m = m.overlay(
+            t(
+                run,
+                "Upplevd otrygghet mot anmälda händelser",
+                "Perceived insecurity against recorded incidents",
+            ),
+            v,
+            s,
+            &[
+                ("class", t(run, "Klass", "Class")),
+                ("perceived", t(run, "Markeringar", "Pins")),
+                ("recorded", inc),
+                ("p_adjusted", "p (Holm)"),
+            ],
         );
     }
     if let Some(v) = layer_json(run, written, "schools")? {
