@@ -240,3 +240,42 @@ fn negative_bandwidth_reaches_the_parameter_check() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("must be a positive"), "{}", stderr(&o));
 }
+
+#[test]
+fn police_notices_on_ten_points_are_named_stacked_positions_by_inspect() {
+    // The bundled notices put 2,471 events on 10 municipality centres and nothing said so.
+    let f = data("polisen-events-sodermanland/events.csv");
+    let o = run(&["inspect", s(&f), "--json", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let q = &j["positional_quality"];
+    assert_eq!(q["distinct_positions"], 10);
+    assert_eq!(q["largest_stack"], 1560);
+    assert_eq!(q["stack_min"], 10);
+    assert_eq!(q["stacked_share"], 1.0);
+    assert_eq!(q["top_stacks"][0]["count"], 1560);
+    assert!(
+        q["top_stacks"][0]["categories"][0]["count"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let codes: Vec<&str> = j["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"stacked_positions"), "{codes:?}");
+    // A threshold above the largest stack finds none.
+    let o = run(&["inspect", s(&f), "--json", "--stack-min", "2000", "-q"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["positional_quality"]["stacked_share"], 0.0);
+    assert!(
+        !j["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "stacked_positions")
+    );
+}
