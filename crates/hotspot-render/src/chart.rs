@@ -188,10 +188,12 @@ impl Chart {
     pub fn render_png(&self, size: Size, path: &Path) -> Result<()> {
         size.check()?;
         crate::font::ensure_registered()?;
-        let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
-            .into_drawing_area();
-        self.draw(&root, size)?;
-        root.present().map_err(|e| crate::error::png_err(path, e))
+        crate::atomic::png_atomic(path, |tmp| {
+            let root = crate::text::GlyphFix(BitMapBackend::new(tmp, (size.width, size.height)))
+                .into_drawing_area();
+            self.draw(&root, size)?;
+            root.present().map_err(|e| crate::error::png_err(path, e))
+        })
     }
 
     /// `base` with its height fitted to the content: tables, forest plots and

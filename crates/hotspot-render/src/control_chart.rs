@@ -110,10 +110,12 @@ impl ControlChart {
     pub fn render_png(&self, size: Size, path: &Path) -> Result<()> {
         size.check()?;
         crate::font::ensure_registered()?;
-        let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
-            .into_drawing_area();
-        self.draw(&root, size)?;
-        root.present().map_err(|e| crate::error::png_err(path, e))
+        crate::atomic::png_atomic(path, |tmp| {
+            let root = crate::text::GlyphFix(BitMapBackend::new(tmp, (size.width, size.height)))
+                .into_drawing_area();
+            self.draw(&root, size)?;
+            root.present().map_err(|e| crate::error::png_err(path, e))
+        })
     }
 
     fn check(&self) -> Result<()> {

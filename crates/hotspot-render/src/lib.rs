@@ -29,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod atomic;
 pub mod basemap;
 pub mod bivariate;
 pub mod chart;

@@ -595,14 +595,13 @@ impl MapSpec {
     pub fn render_png(&self, size: Size, path: &Path) -> Result<RenderStats> {
         size.check()?;
         crate::font::ensure_registered()?;
-        let stats = {
-            let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
+        crate::atomic::png_atomic(path, |tmp| {
+            let root = crate::text::GlyphFix(BitMapBackend::new(tmp, (size.width, size.height)))
                 .into_drawing_area();
             let stats = self.draw(&root, size)?;
             root.present().map_err(|e| crate::error::png_err(path, e))?;
-            stats
-        };
-        Ok(stats)
+            Ok(stats)
+        })
     }
 
     fn check(&self) -> Result<()> {

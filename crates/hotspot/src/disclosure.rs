@@ -1,30 +1,112 @@
-//! Disclosure control: the rules that turn a [`Situation`] into its public form, in one place.
+//! Disclosure control: the rules that turn a [`Situation`] into its public form, and the one check
+//! every public output passes, in one place.
 //!
 //! Public mode (`public = true` in `report.toml`) promises that no output reveals an incident position
-//! or a count below `min_count`:
+//! or a count below `min_count`, and that what it leaves out cannot be located
+//! (the rules with what an attacker could and could not learn: `docs/report.md`):
 //! - **suppression**: a count `c` with `0 < c < min_count` is not shown ([`Suppress::count`]; zero is
 //!   shown, it reveals no record); the situation's serialisation applies it to every count;
-//! - **surface masking**: a density cell is shown only where at least `min_count` incidents lie within
-//!   the kernel's reach ([`mask_surface`]);
-//! - **small areas left out**: hotspots and clusters with fewer than `min_count` incidents are dropped
-//!   and counted;
+//! - **support on incidents and positions** ([`Rules`]): a density cell, hotspot or cluster is shown
+//!   only when at least `min_count` incidents on at least `min_positions` distinct positions (to the
+//!   metre) support it, so five events at one home make no public peak;
+//! - **masked looks like empty**: a density cell without that support within the kernel's reach gets
+//!   [`EMPTY_VALUE`], exactly the value of land with no incident in reach, never NODATA
+//!   ([`mask_surface`]): the disc around a suppressed isolated incident reads as empty land;
+//! - **small areas left out**: hotspots and clusters without that support are dropped and counted;
 //! - **hull generalisation**: a cluster is outlined by the convex hull of the corners of the count-grid
 //!   cells holding its incidents, never by its incidents ([`grid_hull`]);
 //! - **centre snapping**: patrol zone centres and the route start are snapped to a 50 m grid
-//!   ([`snap_centre`]), since a density peak or cluster centroid can lie on an incident.
+//!   ([`snap_centre`]), since a density peak or cluster centroid can lie on an incident;
+//! - **dates at month precision** ([`month_precision`]) and no hash of an input file.
 //!
-//! [`publish`] applies all of them to a situation; the renderers only draw what they are given.
-//! [`check`] tests a situation against the rules, so a writer can refuse a public output that breaks
-//! them.
+//! [`publish`] applies the rules to a situation; the renderers only draw what they are given.
+//! [`check`] tests a situation against them, and [`check_files`] every file of a public output
+//! folder before it is put in place (grids, layers, tables, the interactive map, the text).
+
+mod files;
+
+pub use files::check_files;
 
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::index::SpatialIndex;
 use crate::situation::{Outcome, Situation};
-use geo::{ConvexHull, MultiPoint, MultiPolygon, Point};
+use geo::{BoundingRect, ConvexHull, Intersects, MultiPoint, MultiPolygon, Point};
+use serde::Serialize;
+
+/// The value a masked density cell gets: the value of a cell with no incident in reach.
+pub const EMPTY_VALUE: f64 = 0.0;
+
+/// Support a public density cell, hotspot or cluster needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rules {
+    /// Fewest incidents (`min_count`).
+    pub min_incidents: u64,
+    /// Fewest distinct positions, to the metre (`min_positions`).
+    pub min_positions: u64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            min_incidents: 5,
+            min_positions: 3,
+        }
+    }
+}
+
+impl Rules {
+    /// Whether `incidents` incidents on `positions` distinct positions may be shown.
+    pub fn supports(&self, incidents: u64, positions: u64) -> bool {
+        incidents >= self.min_incidents && positions >= self.min_positions
+    }
+
+    /// The rules of a situation's parameters.
+    pub fn of(params: &crate::situation::SituationParams) -> Self {
+        Self {
+            min_incidents: params.min_count,
+            min_positions: params.min_positions,
+        }
+    }
+}
+
+/// Position key to the metre: events at one address count once.
+fn position_key(p: [f64; 2]) -> (i64, i64) {
+    (p[0].round() as i64, p[1].round() as i64)
+}
+
+/// Distinct positions (to the metre) of the incidents `members`.
+pub fn distinct_positions(incidents: &Incidents, members: &[usize]) -> u64 {
+    let mut keys: Vec<(i64, i64)> = members
+        .iter()
+        .map(|&i| position_key(incidents.position(i)))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len() as u64
+}
+
+/// Indices of the incidents inside (or on the edge of) `area`, ascending.
+pub fn incidents_in(
+    incidents: &Incidents,
+    index: &SpatialIndex,
+    area: &MultiPolygon<f64>,
+) -> Vec<usize> {
+    let Some(r) = area.bounding_rect() else {
+        return Vec::new();
+    };
+    index
+        .in_rect(r.min().x, r.min().y, r.max().x, r.max().y)
+        .into_iter()
+        .filter(|&i| {
+            let [x, y] = incidents.position(i);
+            area.intersects(&Point::new(x, y))
+        })
+        .collect()
+}
 
 /// Small-count suppression: in public mode a count `c` with `0 < c < min` is not shown (`None`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppress {
     /// Public mode on.
     pub public: bool,
@@ -54,25 +136,30 @@ pub fn snap_centre(c: [f64; 2]) -> [f64; 2] {
     ]
 }
 
-/// Sets to NaN every positive cell of `raster` with fewer than `min_count` incidents within
-/// `reach_m` of its centre; returns how many cells were masked.
+/// Sets to [`EMPTY_VALUE`] every cell of `raster` (NODATA included) that fewer than
+/// `rules.min_incidents` incidents on fewer than `rules.min_positions` distinct positions within
+/// `reach_m` of its centre support; returns how many cells were changed. A masked cell then holds
+/// exactly what a cell with nothing in reach holds, so the masked area does not stand out.
 pub fn mask_surface(
     raster: &mut crate::grid::Raster,
     incidents: &Incidents,
     reach_m: f64,
-    min_count: u64,
+    rules: &Rules,
 ) -> usize {
     let index = SpatialIndex::from_xy(incidents.x(), incidents.y());
     let spec = raster.spec;
     let mut masked = 0;
     for (i, v) in raster.values.iter_mut().enumerate() {
-        if *v > 0.0 {
-            let (c, row) = spec.col_row(i);
-            let [x, y] = spec.centre(c, row);
-            if (index.count_within(x, y, reach_m) as u64) < min_count {
-                *v = f64::NAN;
-                masked += 1;
-            }
+        if v.to_bits() == EMPTY_VALUE.to_bits() {
+            continue;
+        }
+        let (c, row) = spec.col_row(i);
+        let [x, y] = spec.centre(c, row);
+        if !v.is_finite()
+            || !index.supported_within(x, y, reach_m, rules.min_incidents, rules.min_positions)
+        {
+            *v = EMPTY_VALUE;
+            masked += 1;
         }
     }
     masked
@@ -97,21 +184,26 @@ pub fn grid_hull(incidents: &Incidents, members: &[usize], grid_m: f64) -> Multi
     MultiPolygon(vec![mp.convex_hull()])
 }
 
-/// Turns `s` into its public form with threshold `min_count`: masks the surface, drops small hotspots
-/// and clusters (renumbering the rest), generalises cluster hulls and snaps patrol centres. Counts are
-/// suppressed when the situation is serialised or rendered ([`Situation::suppress`]).
-pub fn publish(mut s: Situation, min_count: u64) -> Situation {
+/// Turns `s` into its public form under `rules`: masks the surface, drops hotspots and clusters
+/// without the support (renumbering the rest), generalises cluster hulls and snaps patrol centres.
+/// Counts are suppressed when the situation is serialised or rendered ([`Situation::suppress`]).
+pub fn publish(mut s: Situation, rules: Rules) -> Situation {
     s.suppress = Suppress {
         public: true,
-        min: min_count,
+        min: rules.min_incidents,
     };
     if let Outcome::Done(d) = &mut s.density {
+        // The support is counted on the incidents the surface was computed from.
+        let inc = s.geocoding.density_input(&s.incidents);
+        let index = SpatialIndex::new(&inc);
         let reach = d.surface.bandwidth.support_radius_m;
-        d.cells_masked = mask_surface(&mut d.surface.raster, &s.incidents, reach, min_count);
+        d.cells_masked = mask_surface(&mut d.surface.raster, &inc, reach, &rules);
         let before = d.hotspots.hotspots.len();
-        d.hotspots
-            .hotspots
-            .retain(|h| h.incidents as u64 >= min_count);
+        let inc = &*inc;
+        d.hotspots.hotspots.retain(|h| {
+            let m = incidents_in(inc, &index, &h.geometry);
+            rules.supports(h.incidents as u64, distinct_positions(inc, &m))
+        });
         d.hotspots_suppressed += before - d.hotspots.hotspots.len();
         for (k, h) in d.hotspots.hotspots.iter_mut().enumerate() {
             h.rank = k + 1;
@@ -119,7 +211,10 @@ pub fn publish(mut s: Situation, min_count: u64) -> Situation {
     }
     if let Outcome::Done(c) = &mut s.clusters {
         let before = c.clusters.len();
-        c.clusters.retain(|k| k.summary.count as u64 >= min_count);
+        let inc = &s.incidents;
+        c.clusters.retain(|k| {
+            rules.supports(k.summary.count as u64, distinct_positions(inc, &k.members))
+        });
         c.suppressed += before - c.clusters.len();
         for (k, cl) in c.clusters.iter_mut().enumerate() {
             cl.rank = k + 1;
@@ -146,12 +241,14 @@ pub fn publish(mut s: Situation, min_count: u64) -> Situation {
         }
     }
     s.params.public = true;
-    s.params.min_count = min_count;
+    s.params.min_count = rules.min_incidents;
+    s.params.min_positions = rules.min_positions;
     s
 }
 
-/// Checks that a public situation keeps the rules: every hotspot and cluster shown holds at least
-/// `min_count` incidents, every patrol centre lies on the snap grid. Internal situations pass.
+/// Checks that a public situation keeps the rules: every density cell is empty ([`EMPTY_VALUE`])
+/// or supported, every hotspot and cluster shown is supported, every patrol centre lies on the
+/// snap grid. Internal situations pass.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] naming `public` and the first rule broken.
@@ -159,26 +256,49 @@ pub fn check(s: &Situation) -> Result<()> {
     if !s.suppress.public {
         return Ok(());
     }
-    let min = s.suppress.min;
+    let rules = Rules::of(&s.params);
     let broken = |what: String| Err(Error::invalid("public", true, what));
-    if let Outcome::Done(d) = &s.density
-        && let Some(h) = d
-            .hotspots
-            .hotspots
-            .iter()
-            .find(|h| (h.incidents as u64) < min)
-    {
-        return broken(format!(
-            "hotspot {} holds fewer than {min} incidents",
-            h.rank
-        ));
+    if let Outcome::Done(d) = &s.density {
+        let inc = s.geocoding.density_input(&s.incidents);
+        let inc = &*inc;
+        let index = SpatialIndex::new(inc);
+        let spec = d.surface.raster.spec;
+        let reach = d.surface.bandwidth.support_radius_m;
+        for (i, &v) in d.surface.raster.values.iter().enumerate() {
+            if v.to_bits() == EMPTY_VALUE.to_bits() {
+                continue;
+            }
+            let (c, r) = spec.col_row(i);
+            let [x, y] = spec.centre(c, r);
+            if !v.is_finite()
+                || !index.supported_within(x, y, reach, rules.min_incidents, rules.min_positions)
+            {
+                return broken(format!(
+                    "density cell ({c}, {r}) shows {v} without {} incidents on {} positions in reach",
+                    rules.min_incidents, rules.min_positions
+                ));
+            }
+        }
+        if let Some(h) = d.hotspots.hotspots.iter().find(|h| {
+            let m = incidents_in(inc, &index, &h.geometry);
+            !rules.supports(h.incidents as u64, distinct_positions(inc, &m))
+        }) {
+            return broken(format!(
+                "hotspot {} holds fewer than {} incidents or {} positions",
+                h.rank, rules.min_incidents, rules.min_positions
+            ));
+        }
     }
+    let inc = &s.incidents;
     if let Outcome::Done(c) = &s.clusters
-        && let Some(k) = c.clusters.iter().find(|k| (k.summary.count as u64) < min)
+        && let Some(k) = c
+            .clusters
+            .iter()
+            .find(|k| !rules.supports(k.summary.count as u64, distinct_positions(inc, &k.members)))
     {
         return broken(format!(
-            "cluster {} holds fewer than {min} incidents",
-            k.rank
+            "cluster {} holds fewer than {} incidents or {} positions",
+            k.rank, rules.min_incidents, rules.min_positions
         ));
     }
     if let Outcome::Done(p) = &s.patrol
@@ -260,6 +380,92 @@ mod tests {
             min: 5,
         };
         assert_eq!(internal.count(1), Some(1));
+    }
+
+    /// A scene: a busy square of 40 incidents on 40 positions, five events at one home 2 km away,
+    /// and one isolated incident 2 km the other way.
+    fn scene() -> Incidents {
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for k in 0..40 {
+            x.push(5_000.0 + (k % 8) as f64 * 15.0);
+            y.push(5_000.0 + (k / 8) as f64 * 15.0);
+        }
+        for _ in 0..5 {
+            x.push(7_000.0);
+            y.push(5_000.0);
+        }
+        x.push(3_000.0);
+        y.push(5_000.0);
+        Incidents::from_xy(crate::Crs::SWEREF99_TM, &x, &y).unwrap()
+    }
+
+    #[test]
+    fn masked_cells_are_indistinguishable_from_empty_ones() {
+        let inc = scene();
+        let spec = crate::grid::GridSpec::new(2_000.0, 4_000.0, 50.0, 120, 40).unwrap();
+        let reach = 300.0;
+        // A density: positive wherever something is in reach, as a kernel would give.
+        let index = SpatialIndex::new(&inc);
+        let mut r = crate::grid::Raster::filled(spec, 0.0);
+        for (i, v) in r.values.iter_mut().enumerate() {
+            let (c, row) = spec.col_row(i);
+            let [cx, cy] = spec.centre(c, row);
+            *v = index.count_within(cx, cy, reach) as f64 * 0.1;
+        }
+        let masked = mask_surface(&mut r, &inc, reach, &Rules::default());
+        assert!(masked > 0);
+        for (i, &v) in r.values.iter().enumerate() {
+            let (c, row) = spec.col_row(i);
+            let [cx, cy] = spec.centre(c, row);
+            let near = |px: f64| (cx - px).hypot(cy - 5_000.0) <= reach;
+            if near(3_000.0) || near(7_000.0) {
+                // The isolated incident and the home read exactly as empty land.
+                assert_eq!(v.to_bits(), EMPTY_VALUE.to_bits(), "cell at ({cx}, {cy})");
+            }
+        }
+        // The square keeps its peak; only two values remain below it: empty and shown.
+        assert!(r.values.iter().any(|&v| v > 0.0));
+        assert!(r.values.iter().all(|v| v.is_finite()));
+        // Moving the isolated incident elsewhere gives the same public grid.
+        let mut x2 = inc.x().to_vec();
+        *x2.last_mut().unwrap() = 2_500.0;
+        let inc2 = Incidents::from_xy(crate::Crs::SWEREF99_TM, &x2, inc.y()).unwrap();
+        let index2 = SpatialIndex::new(&inc2);
+        let mut r2 = crate::grid::Raster::filled(spec, 0.0);
+        for (i, v) in r2.values.iter_mut().enumerate() {
+            let (c, row) = spec.col_row(i);
+            let [cx, cy] = spec.centre(c, row);
+            *v = index2.count_within(cx, cy, reach) as f64 * 0.1;
+        }
+        mask_surface(&mut r2, &inc2, reach, &Rules::default());
+        assert_eq!(r.values, r2.values);
+    }
+
+    #[test]
+    fn five_events_at_one_home_are_not_a_public_peak() {
+        let inc = scene();
+        let rules = Rules::default();
+        let home: Vec<usize> = (40..45).collect();
+        assert_eq!(distinct_positions(&inc, &home), 1);
+        assert!(!rules.supports(5, distinct_positions(&inc, &home)));
+        let square: Vec<usize> = (0..40).collect();
+        assert_eq!(distinct_positions(&inc, &square), 40);
+        assert!(rules.supports(40, 40));
+        let index = SpatialIndex::new(&inc);
+        // 5 incidents within reach of the home, all on one position: not supported.
+        assert!(!index.supported_within(7_000.0, 5_000.0, 300.0, 5, 3));
+        assert!(index.supported_within(7_000.0, 5_000.0, 300.0, 5, 1));
+        assert!(index.supported_within(5_050.0, 5_030.0, 300.0, 5, 3));
+        let area = MultiPolygon(vec![crate::schools::circle([7_000.0, 5_000.0], 20.0)]);
+        assert_eq!(incidents_in(&inc, &index, &area), home);
+    }
+
+    #[test]
+    fn hex_hashes_are_found_only_at_64_digits() {
+        assert!(files::hex_hash(&format!("sha256 {}", "ab".repeat(32))).is_some());
+        assert!(files::hex_hash(&"ab".repeat(31)).is_none());
+        assert!(files::hex_hash(&"ab".repeat(40)).is_none());
     }
 
     #[test]

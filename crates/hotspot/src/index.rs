@@ -91,6 +91,39 @@ impl SpatialIndex {
         n
     }
 
+    /// Whether at least `min_points` points on at least `min_positions` distinct positions (to the
+    /// metre) lie within `radius_m` of `(x, y)`; stops as soon as both are reached.
+    pub fn supported_within(
+        &self,
+        x: f64,
+        y: f64,
+        radius_m: f64,
+        min_points: u64,
+        min_positions: u64,
+    ) -> bool {
+        if min_points == 0 && min_positions == 0 {
+            return true;
+        }
+        if !(radius_m >= 0.0) {
+            return false;
+        }
+        let r2 = radius_m * radius_m;
+        let mut n = 0u64;
+        let mut seen: Vec<(i64, i64)> = Vec::new();
+        for e in self.tree.locate_within_distance([x, y], r2) {
+            let [px, py] = *e.geom();
+            n += 1;
+            let k = (px.round() as i64, py.round() as i64);
+            if (seen.len() as u64) < min_positions && !seen.contains(&k) {
+                seen.push(k);
+            }
+            if n >= min_points && seen.len() as u64 >= min_positions {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Indices of points inside the axis-aligned rectangle (inclusive bounds).
     pub fn in_rect(&self, min_x: f64, min_y: f64, max_x: f64, max_y: f64) -> Vec<usize> {
         let mut out: Vec<usize> = self

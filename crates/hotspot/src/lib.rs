@@ -20,7 +20,6 @@ pub mod cluster;
 pub mod crs;
 pub mod density;
 pub mod disclosure;
-pub mod disclosure_rules;
 mod error;
 pub mod evaluate;
 pub mod followup;

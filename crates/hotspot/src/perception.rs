@@ -158,7 +158,8 @@ fn polygons_to_points(root: &mut serde_json::Value) -> usize {
         let Ok(g) = serde_json::from_value::<geojson::Geometry>(g.clone()) else {
             continue;
         };
-        let geom: std::result::Result<geo::Geometry<f64>, _> = g.try_into();
+        // Checked before conversion: a short position would panic in it.
+        let geom = crate::ingest::geojson::geometry_to_geo(&g);
         let pt = match geom {
             Ok(geo::Geometry::Polygon(p)) => p.interior_point(),
             Ok(geo::Geometry::MultiPolygon(mp)) => mp.interior_point(),

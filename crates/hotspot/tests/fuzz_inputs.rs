@@ -1,5 +1,6 @@
 //! Fuzz-style property test: seeded mutations of the files in `data/` go through the CSV and
-//! GeoJSON incident readers, the boundary reader and the schools and candidate-point layers.
+//! GeoJSON incident readers, the boundary reader and the schools, candidate-point, follow-up
+//! zone and basemap (roads, places, water) layers.
 //! Every case must return `Ok` or an `Err`: a panic fails the test with the case's seed.
 //!
 //! About 2,600 cases in all (byte-level mutations of every file, plus structural mutations of
@@ -198,6 +199,20 @@ fn readers(kind: &str, path: &Path) -> Vec<Option<String>> {
             let pr = Projector::new(Crs::SWEREF99_TM).unwrap();
             let _ = hotspot::patrol::candidates::read_points(p, &pr);
         }));
+        out.push(run_case("read_zones", path, |p| {
+            let pr = Projector::new(Crs::SWEREF99_TM).unwrap();
+            let _ = hotspot::followup::read_zones(p, &pr);
+        }));
+        out.push(run_case("Basemap::read", path, |p| {
+            let pr = Projector::new(Crs::SWEREF99_TM).unwrap();
+            let src = hotspot::basemap::BasemapSources {
+                places: Some(p.to_path_buf()),
+                roads: Some(p.to_path_buf()),
+                water: Some(p.to_path_buf()),
+                buildings: None,
+            };
+            let _ = hotspot::basemap::Basemap::read(&src, &pr);
+        }));
     }
     out
 }
@@ -223,6 +238,8 @@ fn mutated_data_files_give_errors_never_panics() {
         "vingaker/schools.geojson",
         "vingaker/places.geojson",
         "vingaker/hotspots.geojson",
+        "vingaker/zones.geojson",
+        "vingaker/roads.geojson",
         "john-snow/pumps.geojson",
     ];
     let mut rng = ChaCha8Rng::seed_from_u64(18);
@@ -255,7 +272,7 @@ fn mutated_data_files_give_errors_never_panics() {
         }
     }
     std::panic::set_hook(hook);
-    assert!(cases >= 2_500, "{cases} cases");
+    assert!(cases >= 2_900, "{cases} cases");
     assert!(
         panics.is_empty(),
         "{} panics, first: {:?}",

@@ -265,7 +265,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     spec.render_png(Size::SCREEN, &out("followup_zones.png"))?;
     let (svg, _) = spec.render_svg(Size::SCREEN)?;
-    std::fs::write(out("followup_zones.svg"), svg)
+    hotspot::output::write_atomic(&out("followup_zones.svg"), svg)
         .with_context(|| format!("cannot write {}", out("followup_zones.svg").display()))?;
     let pers = &f.periods;
     ctx.note(format!("{n_charts} control charts in {}", charts.display()));

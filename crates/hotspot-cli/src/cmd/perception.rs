@@ -76,7 +76,8 @@ fn read_areas(path: &Path, projector: &Projector) -> anyhow::Result<Vec<NamedAre
         let Some(g) = &f.geometry else {
             return Err(perr("the feature has no geometry".into()).into());
         };
-        let geom: geo::Geometry<f64> = g.clone().try_into().map_err(|e| perr(format!("{e}")))?;
+        // Checked before conversion: a short position would panic in it.
+        let geom = hotspot::ingest::geometry_to_geo(g).map_err(perr)?;
         let mp = match geom {
             geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,

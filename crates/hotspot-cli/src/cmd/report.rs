@@ -12,6 +12,7 @@ mod answer;
 mod at_risk;
 mod config;
 mod followup;
+mod geocoding;
 mod html;
 mod i18n;
 mod layers_out;
@@ -63,6 +64,17 @@ pub struct Args {
     /// Smallest count shown in public mode (smaller positive counts are suppressed).
     #[arg(long, value_name = "N")]
     pub min_count: Option<u64>,
+    /// Public mode: fewest distinct positions (addresses) behind a shown density cell, hotspot or
+    /// cluster (default 3; key `min_positions`): five events at one home make no public peak.
+    #[arg(long, value_name = "N")]
+    pub min_positions: Option<u64>,
+    /// Keep incidents on stacked positions (a position shared by at least --stack-min incidents,
+    /// usually a geocoding placeholder) in the density surface and hotspots (key `keep_stacked`).
+    #[arg(long)]
+    pub keep_stacked: bool,
+    /// Incidents on one position from which it counts as a stack (default 10; key `stack_min`).
+    #[arg(long, value_name = "N")]
+    pub stack_min: Option<u64>,
     /// Report title (default: translated "Situation report" with the place).
     #[arg(long)]
     pub title: Option<String>,
@@ -186,6 +198,9 @@ impl Args {
             lang: self.lang,
             public: self.public.then_some(true),
             min_count: self.min_count,
+            min_positions: self.min_positions,
+            keep_stacked: self.keep_stacked.then_some(true),
+            stack_min: self.stack_min,
             from: self.from,
             to: self.to,
             seed: self.seed,
@@ -405,7 +420,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     step(ctx, run.tr.t("step.write"), || {
         let summary = summary_json(&run);
         let p = out.join("summary.json");
-        std::fs::write(&p, serde_json::to_string_pretty(&summary)?)
+        hotspot::output::write_atomic(&p, serde_json::to_string_pretty(&summary)?)
             .with_context(|| format!("cannot write {}", p.display()))?;
         written.add(&out, &p);
         let p = out.join("report.html");
@@ -433,15 +448,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 env!("CARGO_PKG_VERSION")
             ),
         );
-        std::fs::write(&p, html).with_context(|| format!("cannot write {}", p.display()))?;
+        hotspot::output::write_atomic(&p, html)
+            .with_context(|| format!("cannot write {}", p.display()))?;
         let manifest = manifest_json(&run, &args.config, &written.0)?;
-        std::fs::write(&p_manifest, serde_json::to_string_pretty(&manifest)?)
+        hotspot::output::write_atomic(&p_manifest, serde_json::to_string_pretty(&manifest)?)
             .with_context(|| format!("cannot write {}", p_manifest.display()))?;
         for rel in &written.0 {
             dir.record(rel)?;
         }
         Ok(())
     })?;
+    // One library check of every public file before the folder is put in place.
+    hotspot::disclosure::check_files(dir.staging(), &run.sit)?;
     dir.commit()?;
     if !dir_unknown.is_empty() {
         ctx.note(format!(
@@ -476,6 +494,17 @@ fn period_text(run: &Run) -> String {
     let from = run.s.from.or(span.as_ref().and_then(|(a, _)| a.date()));
     let to = run.s.to.or(span.as_ref().and_then(|(_, b)| b.date()));
     match (from, to) {
+        // Public: a bound taken from the data is given as its month (it would date an incident).
+        (Some(a), Some(b)) if run.s.public => {
+            let d = |d: chrono::NaiveDate, set: Option<chrono::NaiveDate>| {
+                if set.is_some() {
+                    run.tr.date(d)
+                } else {
+                    run.tr.month_long(d)
+                }
+            };
+            format!("{} – {}", d(a, run.s.from), d(b, run.s.to))
+        }
         (Some(a), Some(b)) => format!("{} – {}", run.tr.date(a), run.tr.date(b)),
         _ => run.tr.t("period.unknown").to_string(),
     }
@@ -691,7 +720,8 @@ fn render_map(
     // is below 11 px on screen.
     let (svg, _) = map.render_svg(Size::shown_at(FIGURE_PX))?;
     let p = out.join("maps").join(format!("{name}.svg"));
-    std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
+    hotspot::output::write_atomic(&p, &svg)
+        .with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
     let p = out.join("maps").join(format!("{name}.png"));
     map.render_png(Size::SCREEN, &p)?;
@@ -717,7 +747,8 @@ fn render_chart(
     let size = chart.suggested_size(base);
     let svg = chart.render_svg(size)?;
     let p = out.join("maps").join(format!("{name}.svg"));
-    std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
+    hotspot::output::write_atomic(&p, &svg)
+        .with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
     let p = out.join("maps").join(format!("{name}.png"));
     chart.render_png(size, &p)?;
@@ -770,7 +801,8 @@ fn write_layer(
 fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()> {
     use std::io::Write;
     let p = run.s.out.join("layers").join("incidents.geojson");
-    let f = std::fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+    let f = hotspot::output::AtomicFile::create(&p)
+        .with_context(|| format!("cannot write {}", p.display()))?;
     let mut w = std::io::BufWriter::new(f);
     let r7 = |v: f64| (v * 1e7).round() / 1e7;
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
@@ -793,8 +825,9 @@ fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()>
         serde_json::to_writer(&mut w, &feat)?;
     }
     w.write_all(b"]}")?;
-    w.flush()
-        .with_context(|| format!("cannot write {}", p.display()))?;
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", p.display(), e.error()))?
+        .commit()?;
     written.add(&run.s.out, &p);
     Ok(())
 }
@@ -885,6 +918,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
             ],
         ),
     ));
+    b.extend(geocoding::blocks(run));
     let rej_rows: Vec<Vec<String>> = run
         .sit
         .rejected

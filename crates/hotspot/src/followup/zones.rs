@@ -53,7 +53,8 @@ pub fn read_zones(path: &Path, projector: &Projector) -> Result<Vec<FollowupZone
             .ok_or_else(|| perr("no geometry".into()))?;
         let g: geojson::Geometry =
             serde_json::from_value(g.clone()).map_err(|e| perr(format!("bad geometry: {e}")))?;
-        let geom: geo::Geometry<f64> = g.try_into().map_err(|e| perr(format!("{e}")))?;
+        // Checked before conversion: a position with fewer than two numbers would panic in it.
+        let geom = crate::ingest::geojson::geometry_to_geo(&g).map_err(perr)?;
         use geo::MapCoords;
         let to_m = |c: geo::Coord<f64>| {
             projector

@@ -174,6 +174,24 @@ impl Boundary {
         let mp = if self.crs == working {
             self.polygons.clone()
         } else if self.crs == Crs::WGS84 {
+            // A boundary covering the world (or a continent) cannot be projected into a local
+            // metric CRS: say so instead of producing a degenerate area that holds nothing.
+            if let Some(r) = geo::BoundingRect::bounding_rect(&self.polygons)
+                && (r.width() > MAX_SPAN_DEG || r.height() > MAX_SPAN_DEG)
+            {
+                return Err(Error::Parse {
+                    path: self.source.clone(),
+                    line: None,
+                    message: format!(
+                        "the boundary spans longitude {:.1}..{:.1} and latitude {:.1}..{:.1}, far more than the working CRS {} can project (a study area is a municipality or district, a few tens of km across); give the study area's own boundary, or leave --boundary out",
+                        r.min().x,
+                        r.max().x,
+                        r.min().y,
+                        r.max().y,
+                        working
+                    ),
+                });
+            }
             self.polygons.try_map_coords(|c| {
                 projector
                     .to_metres(c.x, c.y)
@@ -195,6 +213,10 @@ impl Boundary {
         })
     }
 }
+
+/// Widest lon/lat boundary projected into a local metric CRS, degrees (a transverse Mercator such
+/// as SWEREF 99 TM is valid about 7 degrees either side of its meridian).
+const MAX_SPAN_DEG: f64 = 30.0;
 
 fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     match g {

@@ -475,6 +475,19 @@ impl OutputDir {
         for rel in &self.written {
             let from = self.staging.join(rel);
             let to = self.dest.join(rel);
+            // A folder of the destination replaced by a symlink (kept with force) would take the
+            // file elsewhere: refuse instead of writing through it.
+            let mut sub = self.dest.clone();
+            for c in rel.parent().into_iter().flat_map(Path::components) {
+                sub.push(c);
+                if sub.is_symlink() {
+                    return Err(Error::invalid(
+                        "--out",
+                        sub.display(),
+                        "is a symlink inside the output folder; the report does not write through it (remove it)",
+                    ));
+                }
+            }
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
@@ -585,6 +598,22 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_subfolder_in_a_forced_output_is_not_written_through() {
+        let d = tempfile::tempdir().unwrap();
+        let elsewhere = d.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        let out = d.path().join("out");
+        fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("layers")).unwrap();
+        let mut dir = OutputDir::create(&out, true).unwrap();
+        dir.write("layers/a.txt", "new").unwrap();
+        let e = dir.commit().unwrap_err();
+        assert!(e.to_string().contains("symlink"), "{e}");
+        assert!(!elsewhere.join("a.txt").exists());
     }
 
     #[cfg(unix)]

@@ -16,6 +16,7 @@ pub mod extra;
 pub mod names;
 pub mod params;
 pub mod perception;
+pub mod quality;
 
 pub use counts::{CountGrid, Counts};
 pub use names::{Names, Recommendation, school_concerns};
@@ -87,7 +88,8 @@ impl<T> Outcome<T> {
 /// Density surface and hotspots.
 #[derive(Clone, Debug)]
 pub struct Density {
-    /// The surface (public: cells resting on fewer than `min_count` incidents are NaN).
+    /// The surface (public: cells resting on fewer than `min_count` incidents or `min_positions`
+    /// positions in reach hold [`crate::disclosure::EMPTY_VALUE`], like empty land).
     pub surface: DensitySurface,
     /// Hotspots at the configured threshold with at least `hotspot_min_incidents` incidents
     /// (public: also `min_count`), ranked 1.. by peak.
@@ -186,6 +188,9 @@ pub struct Situation {
     /// The weekday × hour table with aoristic weights ([`aoristic::week_hour`]; default options,
     /// the report recomputes it with its time zone and maximum span).
     pub week_hour: Outcome<crate::temporal::WeekHourTable>,
+    /// Geocoding quality, and the incidents on stacked positions left out of the density surface
+    /// and hotspots ([`quality::Geocoding`]).
+    pub geocoding: quality::Geocoding,
 }
 
 /// What [`situation`] works on.
@@ -282,7 +287,13 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         .unwrap_or([0.0, 0.0, 1000.0, 1000.0]);
     let grid = counts::grid_counts(&inc, extent, params.grid_m)?;
     let study = data.study_area.clone();
-    let density = Outcome::from_result(density(params, &input, &inc, study.as_ref()));
+    let geocoding = quality::Geocoding::measure(&inc, data.report.rows_read, params);
+    let density = Outcome::from_result(density(
+        params,
+        &input,
+        &geocoding.density_input(&inc),
+        study.as_ref(),
+    ));
     let mut gi_star_area = None;
     let (gi_star, clusters) = if inc.is_empty() {
         (
@@ -383,12 +394,13 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         repeats: Outcome::Skipped(Skip::NotConfigured),
         perception: Outcome::Skipped(Skip::NotConfigured),
         week_hour: Outcome::Skipped(Skip::NotConfigured),
+        geocoding,
     };
     let mut s = s;
     s.week_hour = aoristic::week_hour(&s, &crate::temporal::AoristicOptions::default());
     s.repeats = extra::repeats(&s);
     let mut s = if params.public {
-        crate::disclosure::publish(s, params.min_count)
+        crate::disclosure::publish(s, crate::disclosure::Rules::of(params))
     } else {
         s
     };
@@ -626,6 +638,13 @@ impl Situation {
         let mut m = Map::new();
         m.insert("period".into(), self.period_value());
         m.insert("counts".into(), self.counts_value());
+        let mut g = self.geocoding.to_json();
+        for k in ["largest_stack", "stacked_incidents", "left_out_of_density"] {
+            if let Some(n) = g[k].as_u64() {
+                g[k] = self.cv(n);
+            }
+        }
+        m.insert("geocoding".into(), g);
         if let Outcome::Done(d) = &self.density {
             let bw = &d.surface.bandwidth;
             m.insert(

@@ -14,6 +14,14 @@ pub struct SituationKeys {
     pub public: Option<bool>,
     /// Smallest count shown in public mode (1..=1000, default 5).
     pub min_count: Option<u64>,
+    /// Public mode: fewest distinct positions (addresses, to the metre) behind a shown density
+    /// cell, hotspot or cluster (1..=1000, default 3; see [`crate::disclosure::Rules`]).
+    pub min_positions: Option<u64>,
+    /// Keep incidents on stacked positions (a position shared by at least `stack_min` incidents,
+    /// usually a geocoding placeholder) in the density surface and hotspots (default false).
+    pub keep_stacked: Option<bool>,
+    /// Incidents on one position from which it counts as a stack (2..=1 000 000, default 10).
+    pub stack_min: Option<u64>,
     /// First day of the period (inclusive).
     pub from: Option<NaiveDate>,
     /// Last day of the period (inclusive).
@@ -59,6 +67,12 @@ pub struct SituationParams {
     pub public: bool,
     /// Smallest count shown in public mode.
     pub min_count: u64,
+    /// Fewest distinct positions behind a public density cell, hotspot or cluster.
+    pub min_positions: u64,
+    /// Stacked positions kept in density and hotspots.
+    pub keep_stacked: bool,
+    /// Incidents on one position from which it is a stack.
+    pub stack_min: u64,
     /// First day of the period.
     pub from: Option<NaiveDate>,
     /// Last day of the period.
@@ -123,6 +137,9 @@ impl Default for SituationParams {
         Self {
             public: false,
             min_count: 5,
+            min_positions: 3,
+            keep_stacked: false,
+            stack_min: crate::ingest::quality::DEFAULT_STACK_MIN as u64,
             from: None,
             to: None,
             seed: 20250101,
@@ -170,6 +187,22 @@ impl SituationParams {
                 "the suppression threshold must be 1..=1000",
             ));
         }
+        let min_positions = keys.min_positions.unwrap_or(d.min_positions);
+        if min_positions == 0 || min_positions > 1000 {
+            return Err(Error::invalid(
+                "min_positions",
+                min_positions,
+                "the distinct-position threshold must be 1..=1000",
+            ));
+        }
+        let stack_min = keys.stack_min.unwrap_or(d.stack_min);
+        if !(2..=1_000_000).contains(&stack_min) {
+            return Err(Error::invalid(
+                "stack_min",
+                stack_min,
+                "a stack needs 2..=1000000 incidents on one position",
+            ));
+        }
         if let (Some(a), Some(b)) = (keys.from, keys.to)
             && a > b
         {
@@ -201,6 +234,9 @@ impl SituationParams {
         Ok(Self {
             public: keys.public.unwrap_or(false),
             min_count,
+            min_positions,
+            keep_stacked: keys.keep_stacked.unwrap_or(d.keep_stacked),
+            stack_min,
             from: keys.from,
             to: keys.to,
             seed: keys.seed.unwrap_or(d.seed),

@@ -103,7 +103,8 @@ fn draw(run: &Run, name: &str, c: &ControlChart, written: &mut Written) -> anyho
     let out = &run.s.out;
     let svg = c.render_svg(Size::CHART_SCREEN)?;
     let p = out.join("maps").join(format!("{name}.svg"));
-    std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
+    hotspot::output::write_atomic(&p, &svg)
+        .with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
     let p = out.join("maps").join(format!("{name}.png"));
     c.render_png(Size::CHART_SCREEN, &p)?;

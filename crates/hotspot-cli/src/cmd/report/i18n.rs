@@ -734,6 +734,26 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The file {file} held {read} rows; {accepted} were read. Positions were converted to {crs}.",
     ),
     (
+        "data.geocoding",
+        "Geokodningen håller måttet: {usable} av raderna har en användbar position, över Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Händelserna ligger på {positions} olika positioner; {stacked} av dem delar position med minst {k} andra händelser (staplade positioner).",
+        "Geocoding is good enough: {usable} of the rows have a usable position, above Ratcliffe's (2004) minimum acceptable rate of 85 %. The incidents lie on {positions} distinct positions; {stacked} of them share a position with at least {k} incidents (stacked positions).",
+    ),
+    (
+        "data.geocoding_low",
+        "Geokodningen är för svag: bara {usable} av raderna har en användbar position, under Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Kartorna kan då ge en skev bild, eftersom händelser i vissa områden saknas oftare än i andra. Händelserna ligger på {positions} olika positioner; {stacked} av dem delar position med minst {k} andra händelser (staplade positioner).",
+        "Geocoding is too weak: only {usable} of the rows have a usable position, below Ratcliffe's (2004) minimum acceptable rate of 85 %. The maps may then be biased, since incidents in some areas go missing more often than in others. The incidents lie on {positions} distinct positions; {stacked} of them share a position with at least {k} incidents (stacked positions).",
+    ),
+    (
+        "data.stacked_left_out",
+        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition som en kommun- eller stadsdelsmitt) och ingår därför inte i täthetskartan och hotspotberäkningen. De räknas i alla antal och tabeller. Sätt keep_stacked = true (eller --keep-stacked) för att ta med dem.",
+        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder such as a municipality or district centre) and are therefore left out of the density map and the hotspots. They are counted in every total and table. Set keep_stacked = true (or --keep-stacked) to include them.",
+    ),
+    (
+        "data.stacked_kept",
+        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition). De ingår i täthetskartan och hotspotberäkningen eftersom keep_stacked är satt; en hotspot på en sådan punkt visar var händelserna registrerats, inte var de hänt.",
+        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder). They are included in the density map and the hotspots because keep_stacked is set; a hotspot on such a point shows where incidents were recorded, not where they happened.",
+    ),
+    (
         "data.none_rejected",
         "Inga rader avvisades.",
         "No rows were rejected.",
@@ -1102,6 +1122,16 @@ impl Tr {
         match self.lang {
             Lang::Sv => format!("{} {} {}", d.day(), MONTHS_SV[m], d.year()),
             Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+        }
+    }
+
+    /// A month: `mars 2025` / `March 2025` (public period bounds).
+    pub fn month_long(&self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let m = d.month0() as usize;
+        match self.lang {
+            Lang::Sv => format!("{} {}", MONTHS_SV[m], d.year()),
+            Lang::En => format!("{} {}", MONTHS_EN[m], d.year()),
         }
     }
 

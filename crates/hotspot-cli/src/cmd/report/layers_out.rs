@@ -440,7 +440,8 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
 pub(super) fn write_map(run: &Run, written: &mut Written, title: &str) -> anyhow::Result<()> {
     let m = web_map(run, written, title)?;
     let p = run.s.out.join("map.html");
-    std::fs::write(&p, m.render()).with_context(|| format!("cannot write {}", p.display()))?;
+    hotspot::output::write_atomic(&p, m.render())
+        .with_context(|| format!("cannot write {}", p.display()))?;
     written.add(&run.s.out, &p);
     Ok(())
 }
