@@ -20,7 +20,7 @@ use std::path::Path;
 /// overview as a locator map (the whole map extent, the data layers, the
 /// close-up's frame, no labels) under the overview's title.
 ///
-/// When the legend leaves too little room (under 60 pt) the overview is left
+/// When the legend leaves too little room (under 45 pt) the overview is left
 /// out; [`RenderStats::locator_px`] says where it was drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CloseUp {

@@ -1100,7 +1100,7 @@ impl MapSpec {
                 lwid = lw;
                 lh = lw * aspect;
             }
-            if lh >= cv.px(60.0) && lwid >= cv.px(60.0) {
+            if lh >= cv.px(45.0) && lwid >= cv.px(45.0) {
                 let (bx0, by1) = (lx, frame.y1);
                 let by0 = by1 - lh;
                 let mut ty = by0 - title_h;

@@ -783,6 +783,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
 
     // Answer first: what to do, then the evidence.
     b.extend(answer::blocks(run));
+    b.push(Block::PrintNote(tr.t("print.note").into()));
 
     // Summary figures.
     b.push(Block::Heading("summary".into(), tr.t("sec.summary").into()));

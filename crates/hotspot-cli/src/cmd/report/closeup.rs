@@ -29,8 +29,12 @@ pub(super) fn render(
     let mut whole = map.clone();
     whole.extent = run.sit.extent;
     let fig = CloseUp::of(&whole, e, run.tr.t("map.locator"));
+    // Drawn a little taller than the plain maps (width / 1.2, not / √2) so the legend
+    // column has room for the overview under the legend.
+    let mut shown = Size::shown_at(FIGURE_PX);
+    shown.height = (FIGURE_PX as f64 / 1.2).round() as u32;
     let out = &run.s.out;
-    let (svg, _) = fig.render_svg(Size::shown_at(FIGURE_PX))?;
+    let (svg, _) = fig.render_svg(shown)?;
     let p = out.join("maps").join(format!("{name}.svg"));
     std::fs::write(&p, &svg).with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);

@@ -941,23 +941,28 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("map.centre", "centralorten", "town centre"),
     (
         "cap.closeup_town",
-        "Närbild av de hotspots som ligger i och kring tätorten; översikten till höger visar var i kommunen utsnittet ligger.",
-        "Close-up of the hotspots in and around the town; the overview on the right shows where in the municipality it lies.",
+        "Närbild av de hotspots som ligger i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the hotspots in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_schools",
-        "Närbild av skolorna i tätorten; översikten till höger visar var i kommunen utsnittet ligger.",
-        "Close-up of the schools in the town; the overview on the right shows where in the municipality it lies.",
+        "Närbild av skolorna i tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the schools in the town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_clusters",
-        "Närbild av klustren i och kring tätorten; översikten till höger visar var i kommunen utsnittet ligger.",
-        "Close-up of the clusters in and around the town; the overview on the right shows where in the municipality it lies.",
+        "Närbild av klustren i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the clusters in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+    ),
+    (
+        "print.note",
+        "Utskriften innehåller svaret, kartorna över patrullområden, hotspots och skolor samt tabellerna. Övriga kartor och diagram, som underlaget bygger på, finns i report.html och i mappen maps/.",
+        "The printout holds the answer, the maps of patrol zones, hotspots and schools, and the tables. The other maps and charts behind them are in report.html and in the maps/ folder.",
     ),
     (
         "map.locator",
-        "Översikt: hela kommunen, ramen visar kartans utsnitt",
-        "Overview: the whole municipality, the frame shows this map's area",
+        "Översikt: hela kommunen",
+        "Overview: the whole municipality",
     ),
     (
         "cap.centre",
@@ -1225,7 +1230,7 @@ mod tests {
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
             "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi", "clusters",
-            "followup", "repeats", "layers",
+            "followup", "repeats", "layers", "print",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {

@@ -154,12 +154,21 @@ pub fn hotspots(
         };
         Ok((all, town))
     })?;
-    b.push(Block::Figure {
-        svg: svg.0,
-        caption: tr.t("cap.hotspots").into(),
+    // Printed: the town's close-up when there is one, else the map.
+    let (town, caption) = (svg.1.is_some(), tr.t("cap.hotspots").to_string());
+    b.push(if town {
+        Block::Figure {
+            svg: svg.0,
+            caption,
+        }
+    } else {
+        Block::BoardFigure {
+            svg: svg.0,
+            caption,
+        }
     });
     if let Some(svg) = svg.1 {
-        b.push(Block::Figure {
+        b.push(Block::BoardFigure {
             svg,
             caption: tr.t("cap.closeup_town").into(),
         });
@@ -405,12 +414,20 @@ pub fn schools(
         )?;
         Ok((m, all, v, town))
     })?;
-    b.push(Block::Figure {
-        svg: svg_map,
-        caption: tr.t("cap.schools").into(),
+    let caption = tr.t("cap.schools").to_string();
+    b.push(if town.is_some() {
+        Block::Figure {
+            svg: svg_map,
+            caption,
+        }
+    } else {
+        Block::BoardFigure {
+            svg: svg_map,
+            caption,
+        }
     });
     if let Some(svg) = town {
-        b.push(Block::Figure {
+        b.push(Block::BoardFigure {
             svg,
             caption: tr.t("cap.closeup_town_schools").into(),
         });
@@ -726,7 +743,7 @@ pub fn patrol(
         }
         Ok((m, heats))
     })?;
-    b.push(Block::Figure {
+    b.push(Block::BoardFigure {
         svg: svg.0,
         caption: tr.t("cap.patrol").into(),
     });
