@@ -5,10 +5,82 @@
 //! [`closeup_extent`] decides whether a close-up helps and computes its
 //! extent from the result layers with a margin; [`MapSpec::closeup`] makes the
 //! second map and [`MapSpec::with_closeup_frame`] marks it on the overview.
+//! [`CloseUp`] draws both as one figure: the close-up large, the overview
+//! small in the close-up's legend column (overview small + close-up large).
 
-use crate::map::{AreaLayer, Layer, MapSpec, layers_extent};
-use crate::style::Colour;
+use crate::error::{Result, draw_err, png_err};
+use crate::map::{AreaLayer, Layer, MapSpec, RenderStats, layers_extent};
+use crate::style::{Colour, Size};
 use geo::{MultiPolygon, Rect};
+use plotters::prelude::*;
+use std::path::Path;
+
+/// A close-up and its overview, drawn as one figure: the close-up with its
+/// title, legend, labels, scale bar and north arrow; under its legend the
+/// overview as a locator map (the whole map extent, the data layers, the
+/// close-up's frame, no labels) under the overview's title.
+///
+/// When the legend leaves too little room (under 45 pt) the overview is left
+/// out; [`RenderStats::locator_px`] says where it was drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CloseUp {
+    /// The close-up (drawn large).
+    pub map: MapSpec,
+    /// The overview (drawn small; give it the close-up frame with
+    /// [`MapSpec::with_closeup_frame`] and a short title, e.g. "Översikt").
+    pub overview: MapSpec,
+}
+
+impl CloseUp {
+    /// The close-up of `map` over `extent` titled like `map`, and `map` over
+    /// its own extent as the overview titled `overview_title` with the
+    /// close-up's frame drawn on it.
+    pub fn of(map: &MapSpec, extent: [f64; 4], overview_title: impl Into<String>) -> CloseUp {
+        let close = map.closeup(extent, map.title.clone());
+        let mut overview = map.clone().with_closeup_frame(extent, String::new());
+        overview.title = overview_title.into();
+        CloseUp {
+            map: close,
+            overview,
+        }
+    }
+
+    /// Renders the figure as an SVG document.
+    ///
+    /// # Errors
+    /// As [`MapSpec::render_svg`].
+    pub fn render_svg(&self, size: Size) -> Result<(String, RenderStats)> {
+        size.check()?;
+        crate::font::ensure_registered()?;
+        let mut out = String::new();
+        let stats = {
+            let root =
+                SVGBackend::with_string(&mut out, (size.width, size.height)).into_drawing_area();
+            let stats = self
+                .map
+                .draw_with(&root, size, Some(&self.overview), true)?;
+            root.present().map_err(draw_err)?;
+            stats
+        };
+        Ok((out, stats))
+    }
+
+    /// Renders the figure as a PNG file.
+    ///
+    /// # Errors
+    /// As [`MapSpec::render_png`].
+    pub fn render_png(&self, size: Size, path: &Path) -> Result<RenderStats> {
+        size.check()?;
+        crate::font::ensure_registered()?;
+        let root = crate::text::GlyphFix(BitMapBackend::new(path, (size.width, size.height)))
+            .into_drawing_area();
+        let stats = self
+            .map
+            .draw_with(&root, size, Some(&self.overview), true)?;
+        root.present().map_err(|e| png_err(path, e))?;
+        Ok(stats)
+    }
+}
 
 /// When and how large a close-up is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -162,5 +234,33 @@ mod tests {
         let o = m.with_closeup_frame([1.0, 2.0, 3.0, 4.0], "Close-up area");
         assert_eq!(o.layers.len(), 2);
         assert_eq!(o.layers[1].bounds(), Some([1.0, 2.0, 3.0, 4.0]));
+    }
+
+    #[test]
+    fn closeup_figure_draws_the_overview_under_the_legend_inside_the_image() {
+        let m = MapSpec {
+            title: "Hotspots".into(),
+            legend_title: "Legend".into(),
+            extent: [0.0, 0.0, 30_000.0, 25_000.0],
+            layers: vec![pts(vec![[10_000.0, 10_000.0], [11_000.0, 10_500.0]])],
+            ..MapSpec::default()
+        };
+        let e = closeup_extent(&m.layers, m.extent, &CloseUpOptions::default()).unwrap();
+        let fig = CloseUp::of(&m, e, "Overview");
+        assert_eq!(fig.map.extent, e);
+        assert_eq!(fig.overview.extent, m.extent);
+        assert_eq!(fig.overview.title, "Overview");
+        let size = Size::shown_at(855);
+        let (svg, st) = fig.render_svg(size).unwrap();
+        let [x0, y0, x1, y1] = st.locator_px.expect("room for the overview");
+        // In the legend column (right of the map frame), inside the image, under the legend.
+        assert!(x0 > st.frame_px[2] && x1 <= size.width as f64 && y1 <= st.frame_px[3] + 0.5);
+        assert!(y0 > st.frame_px[1] && x1 - x0 > 100.0 && y1 - y0 > 60.0);
+        assert_eq!(st.legend_cut, 0);
+        assert!(svg.contains("Overview"));
+        // Its aspect is the overview extent's (25/30), within a pixel of rounding.
+        assert!(((y1 - y0) - (x1 - x0) * 25.0 / 30.0).abs() < 1.5);
+        // A plain map has no locator.
+        assert_eq!(m.render_svg(size).unwrap().1.locator_px, None);
     }
 }

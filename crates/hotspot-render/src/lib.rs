@@ -49,7 +49,7 @@ pub use chart::{
     Bar, BarChart, Chart, ForestPlot, ForestRow, HeatTable, LineChart, LineSeries, Series,
     StackedBars,
 };
-pub use closeup::{CloseUpOptions, closeup_extent};
+pub use closeup::{CloseUp, CloseUpOptions, closeup_extent};
 pub use clusters::{ClusterShape, cluster_layers};
 pub use control_chart::{ControlChart, ControlLegend, ControlPoint, Mark};
 pub use error::{RenderError, Result};

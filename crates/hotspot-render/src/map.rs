@@ -508,6 +508,12 @@ pub struct RenderStats {
     pub frame_px: [f64; 4],
     /// Every label placed without collision, in placing order.
     pub labels: Vec<PlacedLabel>,
+    /// Where the overview (locator map) of a [`crate::CloseUp`] was drawn in the
+    /// legend column, pixels `[x0, y0, x1, y1]`; `None` for a plain map or when
+    /// the legend left no room for it.
+    pub locator_px: Option<[f64; 4]>,
+    /// Legend entries that did not fit in the legend column (0 when all were drawn).
+    pub legend_cut: usize,
 }
 
 /// What kind of label a [`PlacedLabel`] is.
@@ -621,6 +627,20 @@ impl MapSpec {
         root: &DrawingArea<DB, Shift>,
         size: Size,
     ) -> Result<RenderStats> {
+        self.draw_with(root, size, None, true)
+    }
+
+    /// Draws the map on `root`. With `chrome` false only the map frame's
+    /// content is drawn over the whole area (no title, legend, labels, scale
+    /// bar or north arrow: a locator map). With `locator`, that map is drawn
+    /// small at the bottom of the legend column, under its title.
+    pub(crate) fn draw_with<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        size: Size,
+        locator: Option<&MapSpec>,
+        chrome: bool,
+    ) -> Result<RenderStats> {
         self.check()?;
         let cv = Canvas { area: root, size };
         root.fill(&WHITE).map_err(draw_err)?;
@@ -637,7 +657,11 @@ impl MapSpec {
         let top = m + title_h + sub_lines.len() as f64 * cv.px(9.5) * 1.35 + cv.px(6.0);
         let bottom = h - m - cv.px(7.0) * 1.6;
         let legend_w = (w * 0.24).max(cv.px(150.0)).min(w * 0.4);
-        let frame = BoxPx::new(m, top, w - legend_w - 2.0 * m, bottom - cv.px(4.0));
+        let frame = if chrome {
+            BoxPx::new(m, top, w - legend_w - 2.0 * m, bottom - cv.px(4.0))
+        } else {
+            BoxPx::new(1.0, 1.0, w - 1.0, h - 1.0)
+        };
 
         // Fit the extent (equal scale), padded to at least 200 m.
         let [mut x0, mut y0, mut x1, mut y1] = self.extent;
@@ -815,6 +839,13 @@ impl MapSpec {
             }
         }
 
+        if !chrome {
+            // A locator map carries no labels: at its scale they would cover the data.
+            badges.clear();
+            point_labels.clear();
+            area_labels.clear();
+            base_labels.clear();
+        }
         // Labels: patrol badges first (always drawn), then point names, then area labels.
         let badge_r = cv.px(7.5);
         let mut badge_boxes = Vec::new();
@@ -1005,6 +1036,9 @@ impl MapSpec {
             None,
             Some((Colour::rgb(90, 90, 90), 0.7)),
         )?;
+        if !chrome {
+            return Ok(stats);
+        }
 
         stats.scale_bar = scale.draw(&cv, &sb_box, s)?;
         draw_north(&cv, &na_box, &self.north)?;
@@ -1056,12 +1090,54 @@ impl MapSpec {
         let sw = cv.px(16.0);
         let sh = cv.px(10.0);
         let text_x = lx + sw + cv.px(6.0);
+        // The legend column's lowest y: the locator map (if any) takes the space under the
+        // legend and its note; the legend keeps priority.
+        let mut legend_bottom = h - m;
+        if let Some(ov) = locator {
+            let need = legend_height(&cv, &legend, &self.note, lw, text_x - lx, sh)?;
+            let title = cv.wrap(&ov.title, 8.5, true, lw)?;
+            let title_h = title.len() as f64 * cv.px(8.5) * 1.3 + cv.px(3.0);
+            let [ox0, oy0, ox1, oy1] = ov.extent;
+            let aspect = if ox1 > ox0 && oy1 > oy0 {
+                (oy1 - oy0) / (ox1 - ox0)
+            } else {
+                1.0
+            };
+            let room = frame.y1 - (ly + need + cv.px(8.0)) - title_h;
+            let mut lh = (lw * aspect).min(0.55 * (frame.y1 - frame.y0)).min(room);
+            let mut lwid = lh / aspect;
+            if lwid > lw {
+                lwid = lw;
+                lh = lw * aspect;
+            }
+            if lh >= cv.px(45.0) && lwid >= cv.px(45.0) {
+                let (bx0, by1) = (lx, frame.y1);
+                let by0 = by1 - lh;
+                let mut ty = by0 - title_h;
+                for l in &title {
+                    cv.text(l, lx, ty, 8.5, true, ink, H::Left, V::Top)?;
+                    ty += cv.px(8.5) * 1.3;
+                }
+                let sub = root.clone().shrink(
+                    (bx0.round() as i32, by0.round() as i32),
+                    (lwid.round() as u32, lh.round() as u32),
+                );
+                let sub_size = Size {
+                    width: lwid.round() as u32,
+                    height: lh.round() as u32,
+                    px_per_pt: size.px_per_pt,
+                };
+                ov.draw_with(&sub, sub_size, None, false)?;
+                stats.locator_px = Some([bx0, by0, bx0 + lwid, by1]);
+                legend_bottom = by0 - title_h - cv.px(4.0);
+            }
+        }
         for (swatch, text) in &legend {
             stats.legend_entries.push(text.clone());
             if let Swatch::Heading = swatch {
                 ly += cv.px(3.0);
                 for l in cv.wrap(text, 8.5, true, lw)? {
-                    if ly > h - m {
+                    if ly > legend_bottom {
                         break;
                     }
                     cv.text(&l, lx, ly, 8.5, true, ink, H::Left, V::Top)?;
@@ -1076,8 +1152,9 @@ impl MapSpec {
             }
             let lines = cv.wrap(text, 8.0, false, lw - (text_x - lx))?;
             let row_h = (lines.len().max(1) as f64 * cv.px(8.0) * 1.25).max(sh + cv.px(3.0));
-            if ly + row_h > h - m {
-                break;
+            if ly + row_h > legend_bottom {
+                stats.legend_cut += 1;
+                continue;
             }
             let (sx0, sy0, sx1, sy1) = (lx, ly, lx + sw, ly + sh);
             match swatch {
@@ -1136,7 +1213,7 @@ impl MapSpec {
         if !self.note.is_empty() {
             ly += cv.px(6.0);
             for l in cv.wrap(&self.note, 7.5, false, lw)? {
-                if ly > h - m {
+                if ly > legend_bottom {
                     break;
                 }
                 cv.text(
@@ -1196,6 +1273,32 @@ fn draw_square_legend<DB: DrawingBackend>(
         y += cv.px(8.0) * 1.25;
     }
     Ok(y + cv.px(4.0))
+}
+
+/// Height in pixels of the legend entries and the note as the legend loop of
+/// [`MapSpec::draw_with`] lays them out (headings, wrapped rows, note).
+fn legend_height<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    legend: &[(Swatch, String)],
+    note: &str,
+    lw: f64,
+    text_dx: f64,
+    sh: f64,
+) -> Result<f64> {
+    let mut y = 0.0;
+    for (swatch, text) in legend {
+        if let Swatch::Heading = swatch {
+            y += cv.px(3.0) + cv.wrap(text, 8.5, true, lw)?.len() as f64 * cv.px(8.5) * 1.3;
+            y += cv.px(2.0);
+            continue;
+        }
+        let lines = cv.wrap(text, 8.0, false, lw - text_dx)?;
+        y += (lines.len().max(1) as f64 * cv.px(8.0) * 1.25).max(sh + cv.px(3.0)) + cv.px(2.0);
+    }
+    if !note.is_empty() {
+        y += cv.px(6.0) + cv.wrap(note, 7.5, false, lw)?.len() as f64 * cv.px(7.5) * 1.3;
+    }
+    Ok(y)
 }
 
 /// Draws water, buildings and roads; returns the legend entries.

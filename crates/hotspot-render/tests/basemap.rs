@@ -273,6 +273,28 @@ fn closeup_extent_from_patrol_zones_and_a_framed_overview() {
     assert!(so.legend_entries.contains(&"Close-up area".to_string()));
     let (_, sc) = close.render_svg(Size::shown_at(640)).unwrap();
     check_labels(&sc);
+    // The close-up with its overview in the legend column, as the report draws it: labels
+    // (badges, area and place names) do not overlap, stay inside the close-up's frame and
+    // keep off the overview; every patrol badge is placed; the whole legend is drawn.
+    for size in [Size::shown_at(855), Size::A4_LANDSCAPE_300DPI] {
+        let fig = hotspot_render::CloseUp::of(&map, e, "Overview");
+        let (_, st) = fig.render_svg(size).unwrap();
+        check_labels(&st);
+        let loc = st.locator_px.expect("overview drawn");
+        assert!(
+            loc[0] > st.frame_px[2] && loc[2] <= size.width as f64,
+            "{loc:?}"
+        );
+        assert!(st.labels.iter().all(|l| !overlaps(&l.px, &loc)));
+        assert_eq!(
+            st.labels
+                .iter()
+                .filter(|l| l.kind == LabelKind::Badge)
+                .count(),
+            5
+        );
+        assert_eq!(st.legend_cut, 0);
+    }
     assert!(
         sc.labels
             .iter()

@@ -10,6 +10,7 @@
 
 mod answer;
 mod at_risk;
+mod closeup;
 mod config;
 mod followup;
 mod geocoding;
@@ -847,6 +848,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
 
     // Answer first: what to do, then the evidence.
     b.extend(answer::blocks(run));
+    b.push(Block::PrintNote(tr.t("print.note").into()));
 
     // Summary figures.
     b.push(Block::Heading("summary".into(), tr.t("sec.summary").into()));
@@ -1278,11 +1280,7 @@ fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<
     }
     // Incident clusters: HDBSCAN is O(n log n) but heavy; above CLUSTER_LIMIT the situation skips it.
     match &run.sit.clusters {
-        Outcome::Done(cl) => {
-            let centre = centre_extent(&gspec, gcounts)
-                .filter(|_| run.sit.extent[2] - run.sit.extent[0] > 6000.0);
-            sections::clusters(ctx, run, cl, centre, &mut b, written)?
-        }
+        Outcome::Done(cl) => sections::clusters(ctx, run, cl, &mut b, written)?,
         Outcome::Failed(e) => b.push(Block::Note(tr.fmt("clusters.failed", &[("e", e.as_str())]))),
         Outcome::Skipped(Skip::TooMany(limit)) => {
             b.push(Block::Sub(tr.t("sub.clusters").into()));

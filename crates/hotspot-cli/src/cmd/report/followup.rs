@@ -4,21 +4,13 @@
 //! `hotspot::situation::extra::followup`; this file only words and draws them.
 
 use super::html::Block;
-use super::{Run, Written, area_name, config::Lang, count_text};
+use super::{Run, Written, area_name, count_text};
 use crate::common::Context;
 use anyhow::Context as _;
 use hotspot::categories::ProblemArea;
 use hotspot::followup::{ALL_ZONES, Followup, Series, Signal, WdqReading};
 use hotspot::situation::Outcome;
 use hotspot_render::{ControlChart, ControlLegend, Size};
-
-/// Swedish or English by the report's language.
-fn l(run: &Run, sv: &'static str, en: &'static str) -> &'static str {
-    match run.s.lang {
-        Lang::Sv => sv,
-        Lang::En => en,
-    }
-}
 
 /// `2026-T2` -> `T2 2026`; months and quarters as written.
 fn period_label(p: &str) -> String {
@@ -30,15 +22,15 @@ fn period_label(p: &str) -> String {
 
 fn signal_word(run: &Run, s: Signal) -> &'static str {
     match s {
-        Signal::Lower => l(run, "färre", "fewer"),
-        Signal::Higher => l(run, "fler", "more"),
-        Signal::None => l(run, "inom normal variation", "within normal variation"),
+        Signal::Lower => run.tr.t("followup.fewer"),
+        Signal::Higher => run.tr.t("followup.more"),
+        Signal::None => run.tr.t("followup.within_normal_variation"),
     }
 }
 
 fn zone_label(run: &Run, s: &Series) -> String {
     if s.zone == ALL_ZONES {
-        l(run, "Alla zoner", "All zones").to_string()
+        run.tr.t("followup.all_zones").to_string()
     } else {
         s.zone.clone()
     }
@@ -51,9 +43,9 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
     let mut t = format!(
         "{name}: {} {} {} {} {} {} ({}–{})",
         count_text(run, r.count),
-        l(run, "händelser i", "incidents in"),
+        run.tr.t("followup.incidents"),
         period_label(&r.period),
-        l(run, "mot förväntat", "against an expected"),
+        run.tr.t("followup.against_expected"),
         run.tr.loc.num(r.expected, 0),
         "",
         r.lower,
@@ -64,11 +56,7 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
         t.push_str(&format!(": {}", signal_word(run, r.signal)));
     }
     if r.partial {
-        t.push_str(l(
-            run,
-            " (perioden är inte hel)",
-            " (the period is not complete)",
-        ));
+        t.push_str(run.tr.t("followup.period_not_complete"));
     }
     Some(t)
 }
@@ -81,20 +69,15 @@ fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
         points,
         baseline_mean,
         legend: ControlLegend {
-            count: l(run, "händelser", "incidents").into(),
-            band: l(run, "normal variation (95 %)", "normal variation (95 %)").into(),
-            expected: l(run, "förväntat", "expected").into(),
-            baseline_mean: l(run, "basperiodens medel", "baseline mean").into(),
-            lower: l(run, "färre än normalt", "fewer than normal").into(),
-            higher: l(run, "fler än normalt", "more than normal").into(),
+            count: run.tr.t("followup.incidents_b").into(),
+            band: run.tr.t("followup.normal_variation").into(),
+            expected: run.tr.t("followup.expected").into(),
+            baseline_mean: run.tr.t("followup.baseline_mean").into(),
+            lower: run.tr.t("followup.fewer_than_normal").into(),
+            higher: run.tr.t("followup.more_than_normal").into(),
         },
-        y_label: l(run, "händelser per period", "incidents per period").into(),
-        note: l(
-            run,
-            "* = perioden är inte hel; förväntat antal räknat på de dagar som finns.",
-            "* = period not complete; expected count for the days covered.",
-        )
-        .into(),
+        y_label: run.tr.t("followup.incidents_per_period").into(),
+        note: run.tr.t("followup.period_not_complete_expected").into(),
         locale: run.tr.loc,
     }
 }
@@ -124,7 +107,7 @@ pub(super) fn section(
         Outcome::Failed(e) => {
             b.push(Block::Heading(
                 "followup".into(),
-                l(run, "Uppföljning", "Follow-up").into(),
+                run.tr.t("followup.follow_up").into(),
             ));
             b.push(Block::Note(e.clone()));
             return Ok(());
@@ -134,35 +117,25 @@ pub(super) fn section(
     let f = &fs.followup;
     b.push(Block::Heading(
         "followup".into(),
-        l(run, "Uppföljning", "Follow-up").into(),
+        run.tr.t("followup.follow_up").into(),
     ));
     let tr = &run.tr;
     b.push(Block::Para(format!(
         "{} {} – {}. {} {} – {}. {}",
-        l(run, "Basperiod:", "Baseline:"),
+        run.tr.t("followup.baseline"),
         tr.date(f.params.baseline.start),
         tr.date(f.params.baseline.end),
-        l(run, "Uppföljning:", "Followed up:"),
+        run.tr.t("followup.followed_up"),
         tr.date(f.params.from),
         tr.date(f.params.to),
         if f.params.seasonal {
-            l(
-                run,
-                "Förväntat antal är antalet under samma del av basåret. Gränserna för normal variation är ett 95-procentsintervall för en negativ binomialfördelning med spridningen skattad ur basperiodens månadsantal (kvasi-Poisson; McCullagh & Nelder 1989).",
-                "The expected count is the count in the same part of the baseline year. The limits of normal variation are a 95 % negative binomial interval with the dispersion estimated from the baseline's monthly counts (quasi-Poisson; McCullagh & Nelder 1989).",
-            )
+            run.tr.t("followup.expected_count_count_same")
         } else {
-            l(
-                run,
-                "Förväntat antal är basperiodens takt per dag gånger periodens dagar. Gränserna för normal variation är ett 95-procentsintervall för en negativ binomialfördelning med spridningen skattad ur basperiodens månadsantal (kvasi-Poisson; McCullagh & Nelder 1989).",
-                "The expected count is the baseline's rate per day times the period's days. The limits of normal variation are a 95 % negative binomial interval with the dispersion estimated from the baseline's monthly counts (quasi-Poisson; McCullagh & Nelder 1989).",
-            )
+            run.tr.t("followup.expected_count_baseline_s")
         }
     )));
     // One sentence per zone and per priority area (all zones together).
-    b.push(Block::Sub(
-        l(run, "Senaste perioden per zon", "Latest period by zone").into(),
-    ));
+    b.push(Block::Sub(run.tr.t("followup.latest_period_zone").into()));
     let zone_lines: Vec<String> = f
         .series
         .iter()
@@ -171,12 +144,7 @@ pub(super) fn section(
         .collect();
     b.push(Block::List(zone_lines));
     b.push(Block::Sub(
-        l(
-            run,
-            "Senaste perioden per problemområde (alla zoner)",
-            "Latest period by problem area (all zones)",
-        )
-        .into(),
+        run.tr.t("followup.latest_period_problem_area").into(),
     ));
     let area_lines: Vec<String> = ProblemArea::PROMISE
         .iter()
@@ -196,7 +164,7 @@ pub(super) fn section(
         let title = format!(
             "{} – {}",
             zone_label(run, s),
-            l(run, "alla händelser", "all incidents")
+            run.tr.t("followup.all_incidents")
         );
         let name = format!(
             "followup_control_{}",
@@ -211,35 +179,26 @@ pub(super) fn section(
         });
     }
     // Displacement.
-    b.push(Block::Sub(l(run, "Förflyttning", "Displacement").into()));
+    b.push(Block::Sub(run.tr.t("followup.displacement").into()));
     b.push(Block::Para(
-        l(
-            run,
-            "Antal händelser i zonen, i en ring runt den och i resten av kommunen (kontroll) under basperioden och uppföljningen. WDQ (Bowers & Johnson 2003) över 0 betyder att också ringen förbättrades (spridning av nytta), under 0 att problemen kan ha flyttat dit; den saknas när zonen inte förbättrades mot kontrollen.",
-            "Incidents in the zone, in a ring around it and in the rest of the area (control) in the baseline and the follow-up. A WDQ (Bowers & Johnson 2003) above 0 means the ring improved too (diffusion of benefit), below 0 that problems may have moved there; it is undefined when the zone did not improve against the control.",
-        )
-        .into(),
+        run.tr.t("followup.incidents_zone_ring_around").into(),
     ));
     let reading = |r: WdqReading| match r {
-        WdqReading::DiffusionOfBenefit => l(run, "spridning av nytta", "diffusion of benefit"),
-        WdqReading::Displacement => l(run, "förflyttning", "displacement"),
-        WdqReading::NoBufferChange => l(run, "ingen förändring i ringen", "no change in the ring"),
-        WdqReading::Undefined => l(
-            run,
-            "ej definierad: zonen förbättrades inte",
-            "undefined: the zone did not improve",
-        ),
+        WdqReading::DiffusionOfBenefit => run.tr.t("followup.diffusion_benefit"),
+        WdqReading::Displacement => run.tr.t("followup.displacement_b"),
+        WdqReading::NoBufferChange => run.tr.t("followup.no_change_ring"),
+        WdqReading::Undefined => run.tr.t("followup.undefined_zone_did_not"),
     };
     let c = |v: f64| count_text(run, v as u64);
     b.push(Block::Table {
         head: vec![
-            l(run, "Zon", "Zone").into(),
-            l(run, "Zon före", "Zone before").into(),
-            l(run, "Zon efter", "Zone after").into(),
-            l(run, "Ring före", "Ring before").into(),
-            l(run, "Ring efter", "Ring after").into(),
+            run.tr.t("followup.zone").into(),
+            run.tr.t("followup.zone_before").into(),
+            run.tr.t("followup.zone_after").into(),
+            run.tr.t("followup.ring_before").into(),
+            run.tr.t("followup.ring_after").into(),
             "WDQ".into(),
-            l(run, "Tolkning", "Reading").into(),
+            run.tr.t("followup.reading").into(),
         ],
         rows: f
             .displacement
@@ -263,9 +222,7 @@ pub(super) fn section(
     });
     // Dose against change.
     if let Some(dose) = &f.dose {
-        b.push(Block::Sub(
-            l(run, "Genomförda insatser", "What was done").into(),
-        ));
+        b.push(Block::Sub(run.tr.t("followup.what_was_done").into()));
         let rows: Vec<Vec<String>> = f
             .zones
             .iter()
@@ -296,12 +253,12 @@ pub(super) fn section(
             .collect();
         b.push(Block::Table {
             head: vec![
-                l(run, "Zon", "Zone").into(),
-                l(run, "Korta besök (≤ 15 min)", "Short visits (≤ 15 min)").into(),
-                l(run, "Längre närvaro", "Longer presence").into(),
-                l(run, "Patrulltimmar", "Patrol hours").into(),
-                l(run, "Andra insatser, timmar", "Other measures, hours").into(),
-                l(run, "Förändring mot förväntat", "Change against expected").into(),
+                run.tr.t("followup.zone").into(),
+                run.tr.t("followup.short_visits_min").into(),
+                run.tr.t("followup.longer_presence").into(),
+                run.tr.t("followup.patrol_hours").into(),
+                run.tr.t("followup.other_measures_hours").into(),
+                run.tr.t("followup.change_against_expected").into(),
             ],
             rows,
             numeric: vec![false, true, true, true, true, true],
@@ -312,21 +269,12 @@ pub(super) fn section(
             b.push(Block::Note(format!(
                 "{} {}",
                 rej.len(),
-                l(
-                    run,
-                    "rader i insatsloggen kunde inte läsas och är inte med.",
-                    "rows of the patrol log could not be read and are left out."
-                )
+                run.tr.t("followup.rows_patrol_log_could")
             )));
         }
     }
     b.push(Block::Note(
-        l(
-            run,
-            "En jämförelse före och efter visar inte att insatserna orsakat förändringen: en nedgång kan vara återgång mot medelvärdet efter ett ovanligt år, ändrad anmälningsbenägenhet eller en trend i hela kommunen. Kontrollområdet och WDQ gör bilden säkrare men bevisar ingen effekt.",
-            "A before/after comparison does not show that the measures caused the change: a drop may be regression to the mean after an unusual year, a change in reporting, or a town-wide trend. The control area and the WDQ make the picture firmer but prove no effect.",
-        )
-        .into(),
+        run.tr.t("followup.before_after_comparison_does").into(),
     ));
     Ok(())
 }

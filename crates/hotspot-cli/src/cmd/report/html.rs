@@ -29,6 +29,11 @@ pub enum Block {
     Link { href: String, text: String },
     /// Numbered list (1., 2., ... drawn by the browser).
     Numbered(Vec<String>),
+    /// A figure the printed board document keeps (the maps a decision needs); a plain
+    /// [`Block::Figure`] is shown on screen and left out of print (the evidence).
+    BoardFigure { svg: String, caption: String },
+    /// A note shown only in print (e.g. where the figures left out of print are).
+    PrintNote(String),
 }
 
 /// Escapes text for HTML.
@@ -101,8 +106,25 @@ figure svg { max-width: 855px; }
 ul.files { font-size: .8rem; columns: 2; }
 ol.answer li { margin: .25rem 0; font-weight: 500; }
 @page { size: A4; margin: 15mm 14mm; }
+.print-only { display: none; }
 @media print {
+  .screen-only { display: none; }
+  .figures { grid-template-columns: repeat(4, 1fr); gap: .4rem; margin: .5rem 0; }
+  .figures div { padding: .3rem .5rem; }
+  .figures b { font-size: 12pt; }
+  td:first-child { white-space: nowrap; }
   body { max-width: none; padding: 0; font-size: 10pt; }
+  /* The board document: the answer, the key maps and the tables; the other figures are
+     the evidence, on screen and in maps/ (one print note says so). */
+  .print-only { display: block; }
+  figure.evidence { display: none; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
+  table { font-size: 8.5pt; margin: .3rem 0 .6rem 0; }
+  th, td { padding: .1rem .35rem; }
+  p { margin: .35rem 0; }
+  ul, ol { margin: .3rem 0; }
+  header { margin-bottom: .5rem; }
+  #methods { break-before: page; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   h2 { margin-top: 1.2rem; }
   figure, table, .figures, .note, li { break-inside: avoid; page-break-inside: avoid; }
@@ -111,10 +133,34 @@ ol.answer li { margin: .25rem 0; font-weight: 500; }
   figure { margin: .4rem 0; }
   figure svg { border: none; max-height: 100mm; }
   figcaption { font-size: 8pt; margin-top: .1rem; }
-  #files { break-before: page; }
-  ul.files { font-size: 7.5pt; columns: 2; }
+  #files { break-before: auto; }
+  ul.files { font-size: 6.5pt; columns: 3; line-height: 1.25; }
+  ul.files li { break-inside: avoid; }
+  figure.board svg { max-height: 92mm; }
 }
 "#;
+
+/// Whether `blocks[i]` is a heading whose section (up to the next heading of
+/// its level or higher) holds only evidence figures (and sub-headings, for a
+/// section heading): left out of print with them.
+fn screen_only_heading(blocks: &[Block], i: usize) -> bool {
+    let h2 = match blocks.get(i) {
+        Some(Block::Heading(..)) => true,
+        Some(Block::Sub(_)) => false,
+        _ => return false,
+    };
+    let mut any = false;
+    for b in &blocks[i + 1..] {
+        match b {
+            Block::Heading(..) => break,
+            Block::Sub(_) if !h2 => break,
+            Block::Sub(_) => {}
+            Block::Figure { .. } => any = true,
+            _ => return false,
+        }
+    }
+    any
+}
 
 /// Writes the document.
 pub fn document(
@@ -150,13 +196,31 @@ pub fn document(
     }
     // The file list (after the `files` heading) is set small, as an appendix.
     let mut in_files = false;
-    for b in blocks {
+    // A heading is kept with the block after it (no heading alone at a page bottom).
+    let mut keep_open = false;
+    for (i, b) in blocks.iter().enumerate() {
+        let heading = matches!(b, Block::Heading(..) | Block::Sub(_));
+        // Evidence figures are left out of print: so is a heading over nothing else.
+        let hide = if screen_only_heading(blocks, i) {
+            " class=\"screen-only\""
+        } else {
+            ""
+        };
+        if keep_open && matches!(b, Block::Heading(..)) {
+            // A section heading starts a keep block of its own.
+            o.push_str("</div>\n");
+            keep_open = false;
+        }
+        if heading && !keep_open {
+            o.push_str("<div class=\"keep\">\n");
+            keep_open = true;
+        }
         match b {
             Block::Heading(id, t) => {
                 in_files = id == "files";
-                o.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", esc(t)))
+                o.push_str(&format!("<h2 id=\"{id}\"{hide}>{}</h2>\n", esc(t)))
             }
-            Block::Sub(t) => o.push_str(&format!("<h3>{}</h3>\n", esc(t))),
+            Block::Sub(t) => o.push_str(&format!("<h3{hide}>{}</h3>\n", esc(t))),
             Block::Para(t) => o.push_str(&format!("<p>{}</p>\n", esc(t))),
             Block::Note(t) => o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(t))),
             Block::Figures(f) => {
@@ -196,8 +260,13 @@ pub fn document(
                 }
                 o.push_str("</tbody>\n</table>\n");
             }
-            Block::Figure { svg, caption } => {
-                o.push_str("<figure>\n");
+            Block::Figure { svg, caption } | Block::BoardFigure { svg, caption } => {
+                let class = if matches!(b, Block::BoardFigure { .. }) {
+                    "board"
+                } else {
+                    "evidence"
+                };
+                o.push_str(&format!("<figure class=\"{class}\">\n"));
                 o.push_str(&inline_svg(svg, caption));
                 o.push_str(&format!(
                     "\n<figcaption>{}</figcaption>\n</figure>\n",
@@ -229,7 +298,17 @@ pub fn document(
                     esc(text)
                 ));
             }
+            Block::PrintNote(t) => {
+                o.push_str(&format!("<p class=\"print-only note\">{}</p>\n", esc(t)))
+            }
         }
+        if keep_open && !heading && !matches!(b, Block::Figure { .. }) {
+            o.push_str("</div>\n");
+            keep_open = false;
+        }
+    }
+    if keep_open {
+        o.push_str("</div>\n");
     }
     o.push_str(&format!(
         "<footer>{}</footer>\n</body>\n</html>\n",
@@ -264,5 +343,54 @@ mod tests {
         assert!(d.contains("<h1>T &amp; T</h1>"));
         assert!(d.contains("<p>&lt;x&gt;</p>"));
         assert!(d.contains("href=\"#a\""));
+    }
+
+    #[test]
+    fn print_keeps_board_figures_and_headings_with_their_text() {
+        let fig = |c: &str| Block::Figure {
+            svg: "<svg width=\"1\" height=\"1\"></svg>".into(),
+            caption: c.into(),
+        };
+        let blocks = [
+            Block::Heading("map".into(), "Map".into()),
+            fig("evidence 1"),
+            Block::Sub("Time".into()),
+            fig("evidence 2"),
+            Block::Heading("patrol".into(), "Patrol".into()),
+            Block::Sub("Zones".into()),
+            fig("evidence 3"),
+            Block::Para("text".into()),
+            Block::BoardFigure {
+                svg: "<svg width=\"1\" height=\"1\"></svg>".into(),
+                caption: "board".into(),
+            },
+            Block::PrintNote("only in print".into()),
+        ];
+        // A section of evidence figures only is left out of print, heading and all.
+        assert!(screen_only_heading(&blocks, 0));
+        assert!(screen_only_heading(&blocks, 2));
+        // A section with text keeps its heading; a sub-heading over a figure and text too.
+        assert!(!screen_only_heading(&blocks, 4));
+        assert!(!screen_only_heading(&blocks, 5));
+        assert!(!screen_only_heading(&blocks, 7));
+        let d = document("sv", "T", "s", "m", "toc", &blocks, "f");
+        assert!(d.contains("<h2 id=\"map\" class=\"screen-only\">"));
+        assert!(d.contains("<h2 id=\"patrol\">"));
+        assert_eq!(d.matches("<figure class=\"evidence\">").count(), 3);
+        assert_eq!(d.matches("<figure class=\"board\">").count(), 1);
+        assert!(d.contains("<p class=\"print-only note\">only in print</p>"));
+        // Each heading opens a keep block closed after the first printed block: the patrol
+        // heading, its sub-heading, the evidence figure and the paragraph stay together.
+        let k = d.find("<h2 id=\"patrol\">").unwrap();
+        let before = &d[..k];
+        assert!(before.trim_end().ends_with("<div class=\"keep\">"));
+        let after = &d[k..];
+        let close = after.find("</div>").unwrap();
+        assert!(after[..close].contains("<p>text</p>"));
+        assert!(!after[..close].contains("board"));
+        assert_eq!(
+            d.matches("<div class=\"keep\">").count(),
+            d.matches("</div>\n").count() - d.matches("<div><b>").count()
+        );
     }
 }

@@ -282,6 +282,264 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "the cells within the kernel's reach of an incident",
     ),
     ("area.study_cells", "studieområdet", "the study area"),
+    // Follow-up, repeat locations and map.html layer names (followup.rs, repeats.rs, layers_out.rs).
+    ("followup.fewer", "färre", "fewer"),
+    ("followup.more", "fler", "more"),
+    (
+        "followup.within_normal_variation",
+        "inom normal variation",
+        "within normal variation",
+    ),
+    ("followup.all_zones", "Alla zoner", "All zones"),
+    ("followup.incidents", "händelser i", "incidents in"),
+    (
+        "followup.against_expected",
+        "mot förväntat",
+        "against an expected",
+    ),
+    (
+        "followup.period_not_complete",
+        " (perioden är inte hel)",
+        " (the period is not complete)",
+    ),
+    ("followup.incidents_b", "händelser", "incidents"),
+    (
+        "followup.normal_variation",
+        "normal variation (95 %)",
+        "normal variation (95 %)",
+    ),
+    ("followup.expected", "förväntat", "expected"),
+    (
+        "followup.baseline_mean",
+        "basperiodens medel",
+        "baseline mean",
+    ),
+    (
+        "followup.fewer_than_normal",
+        "färre än normalt",
+        "fewer than normal",
+    ),
+    (
+        "followup.more_than_normal",
+        "fler än normalt",
+        "more than normal",
+    ),
+    (
+        "followup.incidents_per_period",
+        "händelser per period",
+        "incidents per period",
+    ),
+    (
+        "followup.period_not_complete_expected",
+        "* = perioden är inte hel; förväntat antal räknat på de dagar som finns.",
+        "* = period not complete; expected count for the days covered.",
+    ),
+    ("followup.follow_up", "Uppföljning", "Follow-up"),
+    ("followup.baseline", "Basperiod:", "Baseline:"),
+    ("followup.followed_up", "Uppföljning:", "Followed up:"),
+    (
+        "followup.expected_count_count_same",
+        "Förväntat antal är antalet under samma del av basåret. Gränserna för normal variation är ett 95-procentsintervall för en negativ binomialfördelning med spridningen skattad ur basperiodens månadsantal (kvasi-Poisson; McCullagh & Nelder 1989).",
+        "The expected count is the count in the same part of the baseline year. The limits of normal variation are a 95 % negative binomial interval with the dispersion estimated from the baseline's monthly counts (quasi-Poisson; McCullagh & Nelder 1989).",
+    ),
+    (
+        "followup.expected_count_baseline_s",
+        "Förväntat antal är basperiodens takt per dag gånger periodens dagar. Gränserna för normal variation är ett 95-procentsintervall för en negativ binomialfördelning med spridningen skattad ur basperiodens månadsantal (kvasi-Poisson; McCullagh & Nelder 1989).",
+        "The expected count is the baseline's rate per day times the period's days. The limits of normal variation are a 95 % negative binomial interval with the dispersion estimated from the baseline's monthly counts (quasi-Poisson; McCullagh & Nelder 1989).",
+    ),
+    (
+        "followup.latest_period_zone",
+        "Senaste perioden per zon",
+        "Latest period by zone",
+    ),
+    (
+        "followup.latest_period_problem_area",
+        "Senaste perioden per problemområde (alla zoner)",
+        "Latest period by problem area (all zones)",
+    ),
+    ("followup.all_incidents", "alla händelser", "all incidents"),
+    ("followup.displacement", "Förflyttning", "Displacement"),
+    (
+        "followup.incidents_zone_ring_around",
+        "Antal händelser i zonen, i en ring runt den och i resten av kommunen (kontroll) under basperioden och uppföljningen. WDQ (Bowers & Johnson 2003) över 0 betyder att också ringen förbättrades (spridning av nytta), under 0 att problemen kan ha flyttat dit; den saknas när zonen inte förbättrades mot kontrollen.",
+        "Incidents in the zone, in a ring around it and in the rest of the area (control) in the baseline and the follow-up. A WDQ (Bowers & Johnson 2003) above 0 means the ring improved too (diffusion of benefit), below 0 that problems may have moved there; it is undefined when the zone did not improve against the control.",
+    ),
+    (
+        "followup.diffusion_benefit",
+        "spridning av nytta",
+        "diffusion of benefit",
+    ),
+    ("followup.displacement_b", "förflyttning", "displacement"),
+    (
+        "followup.no_change_ring",
+        "ingen förändring i ringen",
+        "no change in the ring",
+    ),
+    (
+        "followup.undefined_zone_did_not",
+        "ej definierad: zonen förbättrades inte",
+        "undefined: the zone did not improve",
+    ),
+    ("followup.zone", "Zon", "Zone"),
+    ("followup.zone_before", "Zon före", "Zone before"),
+    ("followup.zone_after", "Zon efter", "Zone after"),
+    ("followup.ring_before", "Ring före", "Ring before"),
+    ("followup.ring_after", "Ring efter", "Ring after"),
+    ("followup.reading", "Tolkning", "Reading"),
+    (
+        "followup.what_was_done",
+        "Genomförda insatser",
+        "What was done",
+    ),
+    (
+        "followup.short_visits_min",
+        "Korta besök (≤ 15 min)",
+        "Short visits (≤ 15 min)",
+    ),
+    (
+        "followup.longer_presence",
+        "Längre närvaro",
+        "Longer presence",
+    ),
+    ("followup.patrol_hours", "Patrulltimmar", "Patrol hours"),
+    (
+        "followup.other_measures_hours",
+        "Andra insatser, timmar",
+        "Other measures, hours",
+    ),
+    (
+        "followup.change_against_expected",
+        "Förändring mot förväntat",
+        "Change against expected",
+    ),
+    (
+        "followup.rows_patrol_log_could",
+        "rader i insatsloggen kunde inte läsas och är inte med.",
+        "rows of the patrol log could not be read and are left out.",
+    ),
+    (
+        "followup.before_after_comparison_does",
+        "En jämförelse före och efter visar inte att insatserna orsakat förändringen: en nedgång kan vara återgång mot medelvärdet efter ett ovanligt år, ändrad anmälningsbenägenhet eller en trend i hela kommunen. Kontrollområdet och WDQ gör bilden säkrare men bevisar ingen effekt.",
+        "A before/after comparison does not show that the measures caused the change: a drop may be regression to the mean after an unusual year, a change in reporting, or a town-wide trend. The control area and the WDQ make the picture firmer but prove no effect.",
+    ),
+    (
+        "repeats.repeat_locations",
+        "Upprepade platser",
+        "Repeat locations",
+    ),
+    (
+        "repeats.places_incidents_within_m",
+        "platser (händelser inom 25 m från varandra räknas som samma plats) hade två eller fler händelser. Där skedde",
+        "places (incidents within 25 m count as one place) had two or more incidents. They had",
+    ),
+    ("repeats.incidents", "händelser", "incidents"),
+    ("repeats.all", "av alla", "of all"),
+    (
+        "repeats.after_incident_another_followed",
+        "Efter en händelse kom en ny på samma plats inom 30 dagar i",
+        "After an incident, another followed at the same place within 30 days in",
+    ),
+    (
+        "repeats.cases_with_random_times",
+        "av fallen; om tiderna vore slumpmässiga väntas",
+        "of cases; with random times one would expect",
+    ),
+    (
+        "repeats.public_report_gives_totals",
+        "Den öppna rapporten anger bara summor, inga enskilda platser.",
+        "The public report gives totals only, no single places.",
+    ),
+    (
+        "repeats.place_lat_lon",
+        "Plats (lat, lon)",
+        "Place (lat, lon)",
+    ),
+    ("repeats.incidents_b", "Händelser", "Incidents"),
+    ("repeats.first", "Första", "First"),
+    ("repeats.last", "Senaste", "Last"),
+    (
+        "repeats.median_days_between",
+        "Median dagar mellan",
+        "Median days between",
+    ),
+    ("repeats.categories", "Kategorier", "Categories"),
+    ("layers.water", "Vatten", "Water"),
+    ("layers.buildings", "Byggnader", "Buildings"),
+    ("layers.roads", "Vägar", "Roads"),
+    ("layers.places", "Platser", "Places"),
+    ("layers.incidents", "Händelser", "Incidents"),
+    (
+        "layers.perception",
+        "Upplevd otrygghet mot anmälda händelser",
+        "Perceived insecurity against recorded incidents",
+    ),
+    ("layers.perception_class", "Klass", "Class"),
+    ("layers.perception_pins", "Markeringar", "Pins"),
+    (
+        "layers.public_version_no_individual",
+        "Offentlig version: inga enskilda händelser, små antal visas inte",
+        "Public version: no individual incidents, small counts suppressed",
+    ),
+    (
+        "layers.internal_version",
+        "Intern version",
+        "Internal version",
+    ),
+    ("layers.boundary", "Kommungräns", "Boundary"),
+    ("layers.count_grid", "Rutnät med antal", "Count grid"),
+    ("layers.cell_m", "Ruta (m)", "Cell (m)"),
+    (
+        "layers.gi_hot_cold_cells",
+        "Gi* heta och kalla rutor",
+        "Gi* hot and cold cells",
+    ),
+    ("layers.bin", "Klass", "Bin"),
+    (
+        "layers.hotspots_density",
+        "Hotspots (täthet)",
+        "Hotspots (density)",
+    ),
+    ("layers.rank", "Rang", "Rank"),
+    ("layers.area_km", "Yta (km²)", "Area (km²)"),
+    (
+        "layers.peak_density_per_km",
+        "Högsta täthet per km²",
+        "Peak density per km²",
+    ),
+    ("layers.clusters", "Kluster", "Clusters"),
+    ("layers.cluster", "Kluster", "Cluster"),
+    (
+        "layers.most_common_category",
+        "Vanligaste kategori",
+        "Most common category",
+    ),
+    ("layers.school_zones", "Skolzoner", "School zones"),
+    ("layers.school", "Skola", "School"),
+    ("layers.radius_m", "Radie (m)", "Radius (m)"),
+    ("layers.patrol_zones", "Patrullzoner", "Patrol zones"),
+    ("layers.zone", "Zon", "Zone"),
+    ("layers.times", "Tider", "Times"),
+    ("layers.patrol_route", "Patrullrutt", "Patrol route"),
+    ("layers.length_m", "Längd (m)", "Length (m)"),
+    ("layers.schools", "Skolor", "Schools"),
+    ("layers.category", "Kategori", "Category"),
+    ("layers.time", "Tid", "Time"),
+    (
+        "layers.gi_hot_cell",
+        "Gi*: het ruta, 99 %",
+        "Gi*: hot cell, 99 %",
+    ),
+    (
+        "layers.gi_cold_cell",
+        "Gi*: kall ruta, 99 %",
+        "Gi*: cold cell, 99 %",
+    ),
+    ("layers.patrol_zone", "Patrullzon", "Patrol zone"),
+    (
+        "layers.school_school_zone",
+        "Skola / skolzon",
+        "School / school zone",
+    ),
     (
         "area.box",
         "rutnätet över händelsernas utbredning",
@@ -927,6 +1185,31 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("map.centre", "centralorten", "town centre"),
     (
+        "cap.closeup_town",
+        "Närbild av de hotspots som ligger i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the hotspots in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+    ),
+    (
+        "cap.closeup_town_schools",
+        "Närbild av skolorna i tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the schools in the town; the overview on the right shows the whole municipality with the close-up's frame.",
+    ),
+    (
+        "cap.closeup_town_clusters",
+        "Närbild av klustren i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the clusters in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+    ),
+    (
+        "print.note",
+        "Utskriften innehåller svaret, kartorna över patrullområden, hotspots och skolor samt tabellerna. Övriga kartor och diagram, som underlaget bygger på, finns i report.html och i mappen maps/.",
+        "The printout holds the answer, the maps of patrol zones, hotspots and schools, and the tables. The other maps and charts behind them are in report.html and in the maps/ folder.",
+    ),
+    (
+        "map.locator",
+        "Översikt: hela kommunen",
+        "Overview: the whole municipality",
+    ),
+    (
         "cap.centre",
         "Utsnitt 4 × 2,8 km kring den tätaste rutan.",
         "Close-up of 4 × 2.8 km around the densest cell.",
@@ -1193,13 +1476,21 @@ mod tests {
             include_str!("../report.rs"),
             include_str!("sections.rs"),
             include_str!("perception.rs"),
+            include_str!("followup.rs"),
+            include_str!("repeats.rs"),
+            include_str!("layers_out.rs"),
+            include_str!("closeup.rs"),
+            include_str!("patrol_oos.rs"),
+            include_str!("school_times.rs"),
+            include_str!("geocoding.rs"),
+            include_str!("answer.rs"),
         ]
         .concat();
         let prefixes = [
             "areas", "cap", "chart", "col", "data", "done", "fig", "files", "footer", "label",
             "legend", "map", "method", "missing", "mode", "period", "privacy", "public", "schools",
             "sec", "step", "sub", "summary", "title", "toc", "kde", "patrol", "gi", "clusters",
-            "perc",
+            "perc", "followup", "repeats", "layers", "print",
         ];
         let mut used = 0;
         for part in src.split('"').skip(1).step_by(2) {
@@ -1209,7 +1500,7 @@ mod tests {
                         && !rest.is_empty()
                         && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_')
                 });
-            if is_key && part != "summary.json" && part != "map.html" {
+            if is_key && part != "summary.json" && part != "map.html" && part != "layers.gpkg" {
                 used += 1;
                 for lang in [Lang::Sv, Lang::En] {
                     assert!(

@@ -42,11 +42,6 @@ pub(super) fn refuse_input_in_out(
     Ok(())
 }
 
-/// Swedish or English text by the report's language.
-fn t(run: &Run, sv: &'static str, en: &'static str) -> &'static str {
-    if run.s.lang.code() == "sv" { sv } else { en }
-}
-
 /// The incidents as features in metres (internal version only), for the GeoPackage and the map.
 fn incident_features(run: &Run) -> Vec<OutFeature> {
     (0..run.sit.incidents.len())
@@ -194,18 +189,18 @@ fn basemap_features(run: &Run) -> Vec<(&'static str, Vec<OutFeature>, Style)> {
         .collect();
     vec![
         (
-            t(run, "Vatten", "Water"),
+            run.tr.t("layers.water"),
             area(&bm.water),
             Style::area("#c6dbef"),
         ),
         (
-            t(run, "Byggnader", "Buildings"),
+            run.tr.t("layers.buildings"),
             area(&bm.buildings),
             Style::area("#d9d9d9"),
         ),
-        (t(run, "Vägar", "Roads"), roads, Style::line("#bdbdbd", 1.5)),
+        (run.tr.t("layers.roads"), roads, Style::line("#bdbdbd", 1.5)),
         (
-            t(run, "Platser", "Places"),
+            run.tr.t("layers.places"),
             places,
             Style::points("#636363", 3.0),
         ),
@@ -214,16 +209,12 @@ fn basemap_features(run: &Run) -> Vec<(&'static str, Vec<OutFeature>, Style)> {
 
 /// Builds the interactive map of the report's layers.
 pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Result<WebMap> {
-    let inc = t(run, "Händelser", "Incidents");
+    let inc = run.tr.t("layers.incidents");
     let mut m = WebMap::new(title)
         .subtitle(if run.s.public {
-            t(
-                run,
-                "Offentlig version: inga enskilda händelser, små antal visas inte",
-                "Public version: no individual incidents, small counts suppressed",
-            )
+            run.tr.t("layers.public_version_no_individual")
         } else {
-            t(run, "Intern version", "Internal version")
+            run.tr.t("layers.internal_version")
         })
         .lang(run.s.lang.code())
         .resolution_m(2.0);
@@ -241,20 +232,17 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
     }
     if let Some(v) = layer_json(run, written, "boundary")? {
         m = m.basemap(
-            t(run, "Kommungräns", "Boundary"),
+            run.tr.t("layers.boundary"),
             v,
             Style::outline("#555555", 1.5).dashed("6 4"),
         );
     }
     if let Some(v) = layer_json(run, written, "count_grid")? {
         m = m.overlay(
-            t(run, "Rutnät med antal", "Count grid"),
+            run.tr.t("layers.count_grid"),
             v,
             Style::area("#fd8d3c").hidden(),
-            &[
-                ("incidents", inc),
-                ("cell_m", t(run, "Ruta (m)", "Cell (m)")),
-            ],
+            &[("incidents", inc), ("cell_m", run.tr.t("layers.cell_m"))],
         );
     }
     if let Some(v) = layer_json(run, written, "gi_star")? {
@@ -273,11 +261,11 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
         s.weight = 0.0;
         s.fill_opacity = 0.7;
         m = m.overlay(
-            t(run, "Gi* heta och kalla rutor", "Gi* hot and cold cells"),
+            run.tr.t("layers.gi_hot_cold_cells"),
             v,
             s,
             &[
-                ("gi_bin", t(run, "Klass", "Bin")),
+                ("gi_bin", run.tr.t("layers.bin")),
                 ("z", "z"),
                 ("p_fdr", "p (FDR)"),
                 ("incidents", inc),
@@ -286,47 +274,44 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
     }
     if let Some(v) = layer_json(run, written, "hotspots")? {
         m = m.overlay(
-            t(run, "Hotspots (täthet)", "Hotspots (density)"),
+            run.tr.t("layers.hotspots_density"),
             v,
             Style::area("#7f0000"),
             &[
-                ("rank", t(run, "Rang", "Rank")),
+                ("rank", run.tr.t("layers.rank")),
                 ("incidents", inc),
-                ("area_km2", t(run, "Yta (km²)", "Area (km²)")),
+                ("area_km2", run.tr.t("layers.area_km")),
                 (
                     "peak_density_per_km2",
-                    t(run, "Högsta täthet per km²", "Peak density per km²"),
+                    run.tr.t("layers.peak_density_per_km"),
                 ),
             ],
         );
     }
     if let Some(v) = layer_json(run, written, "cluster_hulls")? {
         m = m.overlay(
-            t(run, "Kluster", "Clusters"),
+            run.tr.t("layers.clusters"),
             v,
             Style::outline("#01665e", 2.0).hidden(),
             &[
-                ("label", t(run, "Kluster", "Cluster")),
-                ("rank", t(run, "Rang", "Rank")),
+                ("label", run.tr.t("layers.cluster")),
+                ("rank", run.tr.t("layers.rank")),
                 ("incidents", inc),
-                ("hull_area_km2", t(run, "Yta (km²)", "Area (km²)")),
-                (
-                    "top_category",
-                    t(run, "Vanligaste kategori", "Most common category"),
-                ),
+                ("hull_area_km2", run.tr.t("layers.area_km")),
+                ("top_category", run.tr.t("layers.most_common_category")),
             ],
         );
     }
     if let Some(v) = layer_json(run, written, "school_zones")? {
         m = m.overlay(
-            t(run, "Skolzoner", "School zones"),
+            run.tr.t("layers.school_zones"),
             v,
             Style::area("#1b7837").hidden(),
             &[
-                ("school", t(run, "Skola", "School")),
-                ("radius_m", t(run, "Radie (m)", "Radius (m)")),
+                ("school", run.tr.t("layers.school")),
+                ("radius_m", run.tr.t("layers.radius_m")),
                 ("incidents", inc),
-                ("area_km2", t(run, "Yta (km²)", "Area (km²)")),
+                ("area_km2", run.tr.t("layers.area_km")),
             ],
         );
     }
@@ -335,23 +320,23 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
         s.weight = 2.5;
         s.fill_opacity = 0.2;
         m = m.overlay(
-            t(run, "Patrullzoner", "Patrol zones"),
+            run.tr.t("layers.patrol_zones"),
             v,
             s,
             &[
-                ("rank", t(run, "Zon", "Zone")),
+                ("rank", run.tr.t("layers.zone")),
                 ("incidents", inc),
                 ("pai", "PAI"),
-                ("windows", t(run, "Tider", "Times")),
+                ("windows", run.tr.t("layers.times")),
             ],
         );
     }
     if let Some(v) = layer_json(run, written, "patrol_route")? {
         m = m.overlay(
-            t(run, "Patrullrutt", "Patrol route"),
+            run.tr.t("layers.patrol_route"),
             v,
             Style::line("#542788", 3.0).dashed("8 5"),
-            &[("length_m", t(run, "Längd (m)", "Length (m)"))],
+            &[("length_m", run.tr.t("layers.length_m"))],
         );
     }
     if let Some(v) = layer_json(run, written, "perception_cells")? {
@@ -367,16 +352,12 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
         s.weight = 0.5;
         s.fill_opacity = 0.6;
         m = m.overlay(
-            t(
-                run,
-                "Upplevd otrygghet mot anmälda händelser",
-                "Perceived insecurity against recorded incidents",
-            ),
+            run.tr.t("layers.perception"),
             v,
             s,
             &[
-                ("class", t(run, "Klass", "Class")),
-                ("perceived", t(run, "Markeringar", "Pins")),
+                ("class", run.tr.t("layers.perception_class")),
+                ("perceived", run.tr.t("layers.perception_pins")),
                 ("recorded", inc),
                 ("p_adjusted", "p (Holm)"),
             ],
@@ -384,10 +365,10 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
     }
     if let Some(v) = layer_json(run, written, "schools")? {
         m = m.overlay(
-            t(run, "Skolor", "Schools"),
+            run.tr.t("layers.schools"),
             v,
             Style::points("#1b7837", 6.0),
-            &[("name", t(run, "Skola", "School"))],
+            &[("name", run.tr.t("layers.school"))],
         );
     }
     if !run.s.public && run.sit.incidents.len() <= super::MAX_DOTS {
@@ -415,25 +396,19 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
             v,
             s,
             &[
-                ("category", t(run, "Kategori", "Category")),
-                ("time", t(run, "Tid", "Time")),
+                ("category", run.tr.t("layers.category")),
+                ("time", run.tr.t("layers.time")),
                 ("id", "Id"),
             ],
         );
     }
-    Ok(m.legend(
-        "#b2182b",
-        t(run, "Gi*: het ruta, 99 %", "Gi*: hot cell, 99 %"),
-    )
-    .legend(
-        "#2166ac",
-        t(run, "Gi*: kall ruta, 99 %", "Gi*: cold cell, 99 %"),
-    )
-    .legend("#7f0000", "Hotspot")
-    .legend("#542788", t(run, "Patrullzon", "Patrol zone"))
-    .legend_line("#542788", t(run, "Patrullrutt", "Patrol route"))
-    .legend("#1b7837", t(run, "Skola / skolzon", "School / school zone"))
-    .legend_line("#555555", t(run, "Kommungräns", "Boundary")))
+    Ok(m.legend("#b2182b", run.tr.t("layers.gi_hot_cell"))
+        .legend("#2166ac", run.tr.t("layers.gi_cold_cell"))
+        .legend("#7f0000", "Hotspot")
+        .legend("#542788", run.tr.t("layers.patrol_zone"))
+        .legend_line("#542788", run.tr.t("layers.patrol_route"))
+        .legend("#1b7837", run.tr.t("layers.school_school_zone"))
+        .legend_line("#555555", run.tr.t("layers.boundary")))
 }
 
 /// Writes `map.html` (and records it).

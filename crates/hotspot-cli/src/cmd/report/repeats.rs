@@ -3,15 +3,8 @@
 //! `hotspot::situation::extra::repeats`.
 
 use super::html::Block;
-use super::{Run, config::Lang, count_text};
+use super::{Run, count_text};
 use hotspot::situation::Outcome;
-
-fn l(run: &Run, sv: &'static str, en: &'static str) -> &'static str {
-    match run.s.lang {
-        Lang::Sv => sv,
-        Lang::En => en,
-    }
-}
 
 /// Adds the section when the repeats were computed.
 pub(super) fn section(run: &Run, b: &mut Vec<Block>) {
@@ -20,7 +13,7 @@ pub(super) fn section(run: &Run, b: &mut Vec<Block>) {
         Outcome::Failed(e) => {
             b.push(Block::Heading(
                 "repeats".into(),
-                l(run, "Upprepade platser", "Repeat locations").into(),
+                run.tr.t("repeats.repeat_locations").into(),
             ));
             b.push(Block::Note(e.clone()));
             return;
@@ -30,47 +23,30 @@ pub(super) fn section(run: &Run, b: &mut Vec<Block>) {
     let tr = &run.tr;
     b.push(Block::Heading(
         "repeats".into(),
-        l(run, "Upprepade platser", "Repeat locations").into(),
+        run.tr.t("repeats.repeat_locations").into(),
     ));
     let pct = |v: f64| format!("{} %", tr.loc.num(100.0 * v, 0));
     b.push(Block::Para(format!(
         "{} {} {} {} ({} {}).",
         tr.loc.int(r.repeat_locations as u64),
-        l(
-            run,
-            "platser (händelser inom 25 m från varandra räknas som samma plats) hade två eller fler händelser. Där skedde",
-            "places (incidents within 25 m count as one place) had two or more incidents. They had"
-        ),
+        run.tr.t("repeats.places_incidents_within_m"),
         count_text(run, r.incidents_at_repeat_locations as u64),
-        l(run, "händelser", "incidents"),
+        run.tr.t("repeats.incidents"),
         pct(r.share_at_repeat_locations),
-        l(run, "av alla", "of all"),
+        run.tr.t("repeats.all"),
     )));
     if let Some(c) = r.curve.iter().find(|c| c.days == 30 && c.at_risk > 0) {
         b.push(Block::Para(format!(
             "{} {} {} {}.",
-            l(
-                run,
-                "Efter en händelse kom en ny på samma plats inom 30 dagar i",
-                "After an incident, another followed at the same place within 30 days in"
-            ),
+            run.tr.t("repeats.after_incident_another_followed"),
             pct(c.probability),
-            l(
-                run,
-                "av fallen; om tiderna vore slumpmässiga väntas",
-                "of cases; with random times one would expect"
-            ),
+            run.tr.t("repeats.cases_with_random_times"),
             pct(c.expected_random_times),
         )));
     }
     if run.s.public {
         b.push(Block::Note(
-            l(
-                run,
-                "Den öppna rapporten anger bara summor, inga enskilda platser.",
-                "The public report gives totals only, no single places.",
-            )
-            .into(),
+            run.tr.t("repeats.public_report_gives_totals").into(),
         ));
         return;
     }
@@ -79,12 +55,12 @@ pub(super) fn section(run: &Run, b: &mut Vec<Block>) {
     }
     b.push(Block::Table {
         head: vec![
-            l(run, "Plats (lat, lon)", "Place (lat, lon)").into(),
-            l(run, "Händelser", "Incidents").into(),
-            l(run, "Första", "First").into(),
-            l(run, "Senaste", "Last").into(),
-            l(run, "Median dagar mellan", "Median days between").into(),
-            l(run, "Kategorier", "Categories").into(),
+            run.tr.t("repeats.place_lat_lon").into(),
+            run.tr.t("repeats.incidents_b").into(),
+            run.tr.t("repeats.first").into(),
+            run.tr.t("repeats.last").into(),
+            run.tr.t("repeats.median_days_between").into(),
+            run.tr.t("repeats.categories").into(),
         ],
         rows: r
             .listed

@@ -140,16 +140,39 @@ pub fn hotspots(
         if let Some(l) = surface_layer(run, d) {
             map.layers.push(l);
         }
-        map.layers.push(hotspot_layer(run, d));
+        let hot = hotspot_layer(run, d);
+        map.layers.push(hot.clone());
         if let Some(l) = school_layer(run) {
             map.layers.push(l);
         }
-        render_map(run, "hotspots", &map, written)
+        let all = super::closeup::render(run, "hotspots", &map, &[&hot], written)?;
+        let town = match &hot {
+            Layer::Area(a) => {
+                super::closeup::main_group_closeup(run, "hotspots", &map, a, written)?
+            }
+            _ => None,
+        };
+        Ok((all, town))
     })?;
-    b.push(Block::Figure {
-        svg,
-        caption: tr.t("cap.hotspots").into(),
+    // Printed: the town's close-up when there is one, else the map.
+    let (town, caption) = (svg.1.is_some(), tr.t("cap.hotspots").to_string());
+    b.push(if town {
+        Block::Figure {
+            svg: svg.0,
+            caption,
+        }
+    } else {
+        Block::BoardFigure {
+            svg: svg.0,
+            caption,
+        }
     });
+    if let Some(svg) = svg.1 {
+        b.push(Block::BoardFigure {
+            svg,
+            caption: tr.t("cap.closeup_town").into(),
+        });
+    }
     let rows: Vec<Vec<String>> = hs
         .iter()
         .map(|h| {
@@ -320,7 +343,7 @@ pub fn schools(
         ],
     )));
     let vand = ProblemArea::VandalismGraffitiLittering.index();
-    let (svg_map, svg_all, svg_vand) = step(ctx, tr.t("step.maps"), || {
+    let (svg_map, svg_all, svg_vand, town) = step(ctx, tr.t("step.maps"), || {
         // No density surface here: the vandalism dots must stand out on a plain background.
         let mut map = base_map(run, tr.t("map.schools").into());
         if let Some(d) = d {
@@ -350,6 +373,7 @@ pub fn schools(
         {
             map.extent = e;
         }
+        let zones_focus = zones.clone();
         map.layers.push(zones);
         if !run.s.public && run.sit.incidents.len() <= super::MAX_DOTS {
             let idx: Vec<usize> = (0..run.sit.incidents.len())
@@ -371,7 +395,11 @@ pub fn schools(
         if let Some(l) = schools {
             map.layers.push(l);
         }
-        let m = render_map(run, "schools", &map, written)?;
+        let m = super::closeup::render(run, "schools", &map, &[&zones_focus], written)?;
+        let town = match &zones_focus {
+            Layer::Area(a) => super::closeup::main_group_closeup(run, "schools", &map, a, written)?,
+            _ => None,
+        };
         let all = render_chart(
             run,
             "chart_school_rate_ratios",
@@ -384,12 +412,26 @@ pub fn schools(
             &forest(run, rep, Some(vand), tr.t("chart.rr_vandalism").into()),
             written,
         )?;
-        Ok((m, all, v))
+        Ok((m, all, v, town))
     })?;
-    b.push(Block::Figure {
-        svg: svg_map,
-        caption: tr.t("cap.schools").into(),
+    let caption = tr.t("cap.schools").to_string();
+    b.push(if town.is_some() {
+        Block::Figure {
+            svg: svg_map,
+            caption,
+        }
+    } else {
+        Block::BoardFigure {
+            svg: svg_map,
+            caption,
+        }
     });
+    if let Some(svg) = town {
+        b.push(Block::BoardFigure {
+            svg,
+            caption: tr.t("cap.closeup_town_schools").into(),
+        });
+    }
     b.push(Block::Figure {
         svg: svg_all,
         caption: tr.t("cap.rr").into(),
@@ -682,8 +724,11 @@ pub fn patrol(
             let m = focus_margin(x1 - x0, y1 - y0, 500.0);
             map.extent = [x0 - m, y0 - m, x1 + m, y1 + m];
         }
-        map.layers.push(patrol);
-        let m = render_map(run, "patrol", &map, written)?;
+        let m = {
+            let focus = patrol.clone();
+            map.layers.push(patrol);
+            super::closeup::render(run, "patrol", &map, &[&focus], written)?
+        };
         let mut heats = Vec::new();
         for z in &p.zones {
             let title = tr.fmt("chart.heat_zone", &[("k", &z.rank.to_string())]);
@@ -696,7 +741,7 @@ pub fn patrol(
         }
         Ok((m, heats))
     })?;
-    b.push(Block::Figure {
+    b.push(Block::BoardFigure {
         svg: svg.0,
         caption: tr.t("cap.patrol").into(),
     });
@@ -968,7 +1013,6 @@ pub fn clusters(
     ctx: &Context,
     run: &Run,
     cl: &Clusters,
-    centre: Option<[f64; 4]>,
     b: &mut Vec<Block>,
     written: &mut Written,
 ) -> anyhow::Result<()> {
@@ -1036,20 +1080,28 @@ pub fn clusters(
                 stroke_pt: 0.6,
                 labels: Vec::new(),
             }));
+            let focus = layers.clone();
             map.layers.extend(layers);
             if let Some(l) = school_layer(run) {
                 map.layers.push(l);
             }
-            let all = render_map(run, "clusters", &map, written)?;
-            // Clusters spread over a wide area: the busiest part again at a closer scale.
-            let close = match centre {
-                Some(e) if map.extent[2] - map.extent[0] > 6000.0 => {
-                    map.extent = e;
-                    map.title = format!("{} – {}", map.title, tr.t("map.centre"));
-                    Some(render_map(run, "clusters_centre", &map, written)?)
-                }
-                _ => None,
+            let all = super::closeup::render(
+                run,
+                "clusters",
+                &map,
+                &focus.iter().collect::<Vec<_>>(),
+                written,
+            )?;
+            // Clusters spread over the municipality: the town's again as a close-up.
+            let hulls = AreaLayer {
+                legend: String::new(),
+                areas: drawn.iter().map(|c| c.hull.clone()).collect(),
+                fill: None,
+                stroke: None,
+                stroke_pt: 0.0,
+                labels: drawn.iter().map(|c| label(c)).collect(),
             };
+            let close = super::closeup::main_group_closeup(run, "clusters", &map, &hulls, written)?;
             Ok((all, close))
         })?;
         b.push(Block::Figure {
@@ -1059,7 +1111,7 @@ pub fn clusters(
         if let Some(svg) = svg.1 {
             b.push(Block::Figure {
                 svg,
-                caption: format!("{} {}", tr.t("cap.centre"), tr.t("cap.clusters")),
+                caption: tr.t("cap.closeup_town_clusters").into(),
             });
         }
     }
