@@ -202,3 +202,90 @@ fn perception_section_names_the_places_and_public_mode_hides_small_cells() {
         }
     }
 }
+
+/// Rows of `perception_cells.csv` as (lon, lat, perceived, class).
+fn cells(out: &Path) -> Vec<(f64, f64, f64, String)> {
+    let mut r = csv::Reader::from_path(out.join("perception_cells.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (lo, la, pe, cl) = (col("lon"), col("lat"), col("perceived"), col("class"));
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (
+                rec[lo].parse().unwrap(),
+                rec[la].parse().unwrap(),
+                rec[pe].parse().unwrap(),
+                rec[cl].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn perception_command_compares_on_the_area_at_risk_when_water_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(dir.path());
+    // A lake over the underpass: its pins are on water, outside the area at risk.
+    let corner = |dx: f64, dy: f64| {
+        let (lon, lat) = lonlat(dx, dy);
+        format!("[{lon},{lat}]")
+    };
+    std::fs::write(
+        dir.path().join("lake.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[{},{},{},{},{}]]}}}}]}}"#,
+            corner(300.0, 2100.0),
+            corner(950.0, 2100.0),
+            corner(950.0, 2700.0),
+            corner(300.0, 2700.0),
+            corner(300.0, 2100.0)
+        ),
+    )
+    .unwrap();
+    let run = |out: &Path, water: bool| {
+        let mut c = bin();
+        c.current_dir(dir.path())
+            .args([
+                "-q",
+                "perception",
+                "incidents.csv",
+                "--perceived",
+                "perceived.csv",
+                "--out",
+            ])
+            .arg(out);
+        if water {
+            c.args(["--water", "lake.geojson"]);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let sppt: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("sppt.json")).unwrap()).unwrap();
+        (cells(out), sppt)
+    };
+    let (plain, s_plain) = run(&dir.path().join("plain"), false);
+    let (wet, s_wet) = run(&dir.path().join("wet"), true);
+    let (ulon, ulat) = lonlat(620.0, 2380.0);
+    let near = |c: &(f64, f64, f64, String)| {
+        ((c.0 - ulon) * 111_320.0 * LAT0.to_radians().cos()).hypot((c.1 - ulat) * 111_320.0) < 250.0
+    };
+    // Without water the underpass is perceived only; on the area at risk its cells are not compared.
+    assert!(
+        plain.iter().any(|c| near(c) && c.3 == "perceived_only"),
+        "{plain:?}"
+    );
+    assert!(!wet.iter().any(|c| near(c) && c.2 > 0.0), "{wet:?}");
+    let n = |s: &serde_json::Value| s["cells"]["n_compared"].as_u64().unwrap();
+    assert!(n(&s_wet) < n(&s_plain), "{} vs {}", n(&s_wet), n(&s_plain));
+    // The torget cells (on land) are compared either way.
+    let (tlon, tlat) = lonlat(1500.0, 1500.0);
+    let at_torget = |v: &[(f64, f64, f64, String)]| {
+        v.iter().any(|c| {
+            ((c.0 - tlon) * 111_320.0 * LAT0.to_radians().cos()).hypot((c.1 - tlat) * 111_320.0)
+                < 250.0
+                && c.2 > 0.0
+        })
+    };
+    assert!(at_torget(&plain) && at_torget(&wet));
+}

@@ -7,8 +7,8 @@ use hotspot::Projector;
 use hotspot::categories::{CategoryTable, ProblemArea};
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::perception::{
-    NamedArea, PerceptionClass, PerceptionOptions, compare, compare_areas, filter_problem_area,
-    read_perceived, suppress_public, terciles,
+    NamedArea, PerceptionClass, PerceptionOptions, compare, compare_areas, compare_at_risk,
+    filter_problem_area, read_perceived, suppress_public, terciles,
 };
 use hotspot_render::bivariate::{bivariate_layer_with_axes, class_layer};
 use hotspot_render::{AreaLayer, Colour, Layer, MapSpec, Size};
@@ -45,6 +45,14 @@ pub struct Args {
     /// Public mode: leave out cells whose incident or pin count is positive but below N.
     #[arg(long, value_name = "N")]
     pub min_count: Option<u64>,
+    /// Built-up or populated polygons (GeoJSON): only cells of the area at risk inside them are
+    /// compared (report key `at_risk`). `--water` (the basemap's water) is removed from it too.
+    #[arg(long, value_name = "FILE")]
+    pub at_risk: Option<PathBuf>,
+    /// Compare only cells within M metres of an incident of the whole file (report key
+    /// `at_risk_from_incidents`).
+    #[arg(long, value_name = "M")]
+    pub at_risk_from_incidents: Option<f64>,
     /// Basemap layers drawn under the maps (`--places`, `--roads`, `--water`, `--buildings`).
     #[command(flatten)]
     pub basemap: crate::common::BasemapArgs,
@@ -113,6 +121,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.ingest.boundary.as_deref(),
             args.categories.as_deref(),
             args.areas.as_deref(),
+            args.basemap.water.as_deref(),
+            args.at_risk.as_deref(),
         ],
         &[],
         &[("--out", &args.out)],
@@ -154,16 +164,53 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         None => data.incidents.clone(),
     };
-    let area = data.study_area.as_ref().map(|a| a.polygons());
-    let res = compare(
-        &incidents,
-        &perceived.pins,
-        area,
-        &PerceptionOptions {
-            cell_m: args.cell,
-            alpha: args.alpha,
-        },
-    )?;
+    let popts = PerceptionOptions {
+        cell_m: args.cell,
+        alpha: args.alpha,
+    };
+    // On the area at risk when one is asked for (as the report does), else the study area, else the
+    // box of both sets. The area at risk is built on the comparison's own cells over the study area
+    // (or the box of incidents and pins), from the whole file's incidents.
+    // The area at risk as the report builds it: the basemap's water removed, restricted to the
+    // at-risk polygons or to cells near incidents.
+    let area_args = super::kde::AreaArgs {
+        water: args.basemap.water.clone(),
+        at_risk: args.at_risk.clone(),
+        at_risk_from_incidents: args.at_risk_from_incidents,
+    };
+    let res = if area_args.any() {
+        let bbox = match &data.study_area {
+            Some(a) => Some(a.bbox()),
+            None => [data.incidents.bbox(), perceived.pins.bbox()]
+                .into_iter()
+                .flatten()
+                .reduce(|a, b| {
+                    [
+                        a[0].min(b[0]),
+                        a[1].min(b[1]),
+                        a[2].max(b[2]),
+                        a[3].max(b[3]),
+                    ]
+                }),
+        }
+        .ok_or_else(|| anyhow::anyhow!("no incidents or pins to compare"))?;
+        let spec = hotspot::GridSpec::covering(bbox, args.cell, 0.0)?;
+        let opts = area_args.options(&data.projector, data.study_area.as_ref())?;
+        let at_risk = hotspot::AreaAtRisk::build(spec, &opts, &data.incidents)?;
+        let s = at_risk.summary();
+        ctx.note(format!(
+            "compared on the area at risk: {} ({} of {} cells, {:.2} km2; water {} cells)",
+            s.description, s.cells, s.grid_cells, s.area_km2, s.water_cells
+        ));
+        compare_at_risk(&incidents, &perceived.pins, &at_risk, &popts)?
+    } else {
+        compare(
+            &incidents,
+            &perceived.pins,
+            data.study_area.as_ref().map(|a| a.polygons()),
+            &popts,
+        )?
+    };
     let areas = match &args.areas {
         Some(p) => {
             let units = read_areas(p, &data.projector)?;
@@ -265,7 +312,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             (c.col, c.row, k)
         })
         .collect();
-    let outline = area.map(|a| {
+    let outline = data.study_area.as_ref().map(|a| a.polygons()).map(|a| {
         Layer::Area(AreaLayer::new(
             "",
             vec![a.clone()],

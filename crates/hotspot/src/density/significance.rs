@@ -317,6 +317,84 @@ mod tests {
         assert!((200..300).contains(&below), "{below}");
     }
 
+    /// A town scene: a 4 x 4 km municipality of forest with a 1 x 1 km town and a 400 m village; every
+    /// incident happens in town or village, uniformly over them (no place stands out). Against complete spatial randomness over the whole box any
+    /// town is "significant"; against the area at risk an unremarkable town is not, and a planted
+    /// 60 m micro-place still is.
+    #[test]
+    fn the_area_at_risk_threshold_tests_the_town_against_itself_not_against_the_forest() {
+        use crate::area_at_risk::{AreaAtRisk, AreaAtRiskOptions};
+        use crate::grid::GridSpec;
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let square = |x0: f64, y0: f64, s: f64| polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)];
+        let town = geo::MultiPolygon::new(vec![
+            square(1000.0, 1000.0, 1000.0),
+            square(3000.0, 3000.0, 400.0),
+        ]);
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..400 {
+            let (x0, y0, s) = if i % 29 < 4 {
+                (3000.0, 3000.0, 400.0)
+            } else {
+                (1000.0, 1000.0, 1000.0)
+            };
+            x.push(x0 + rng.random_range(0.0..s));
+            y.push(y0 + rng.random_range(0.0..s));
+        }
+        let plain = Incidents::from_xy(Crs::SWEREF99_TM, &x, &y).unwrap();
+        let spec = GridSpec::new(0.0, 0.0, 100.0, 40, 40).unwrap();
+        let at_risk = AreaAtRisk::build(
+            spec,
+            &AreaAtRiskOptions {
+                at_risk: Some(town),
+                ..Default::default()
+            },
+            &plain,
+        )
+        .unwrap();
+        let box_area =
+            StudyArea::new(geo::MultiPolygon::new(vec![square(0.0, 0.0, 4000.0)])).unwrap();
+        let mut kopts = KdeOptions::new(250.0, 100.0);
+        kopts.extent = crate::density::Extent::Grid(spec);
+        let kde = Kde::new(kopts).unwrap();
+        let thresholds = |inc: &Incidents, at: Option<AreaAtRisk>| {
+            let s = kde.estimate(inc).unwrap();
+            let o = SignificanceOptions {
+                area: Some(box_area.clone()),
+                at_risk: at,
+                ..Default::default()
+            };
+            (
+                s.raster.max().unwrap(),
+                monte_carlo_thresholds(&kde, inc, &s, &o).unwrap(),
+            )
+        };
+        let (max_plain, csr) = thresholds(&plain, None);
+        let (_, risk) = thresholds(&plain, Some(at_risk.clone()));
+        assert_eq!(
+            (csr.placement, risk.placement),
+            ("study-area", "area-at-risk")
+        );
+        // Random placement over the forest spreads incidents thin: its maxima are lower.
+        assert!(risk.p95 > csr.p95, "{risk:?} vs {csr:?}");
+        // The plain town beats CSR over the box, but not its own area at risk.
+        assert!(max_plain > csr.p99, "{max_plain} vs {csr:?}");
+        assert!(max_plain < risk.p99, "{max_plain} vs {risk:?}");
+        // 40 incidents at one 60 m place in the town stand out even against the town.
+        let (mut px, mut py) = (x.clone(), y.clone());
+        for _ in 0..40 {
+            px.push(1500.0 + rng.random_range(-30.0..30.0));
+            py.push(1500.0 + rng.random_range(-30.0..30.0));
+        }
+        let planted = Incidents::from_xy(Crs::SWEREF99_TM, &px, &py).unwrap();
+        let (max_planted, risk_planted) = thresholds(&planted, Some(at_risk));
+        assert!(
+            max_planted > risk_planted.p99,
+            "{max_planted} vs {risk_planted:?}"
+        );
+    }
+
     #[test]
     fn too_few_simulations_is_refused() {
         let inc = cluster_plus_noise();
