@@ -216,7 +216,7 @@ impl Situation {
             .map(|(k, z)| {
                 let by = zone_harm_by_area(p, &z.members);
                 let incidents = self.count(z.incidents as u64);
-                let evidence = match incidents {
+                let mut evidence = match incidents {
                     Some(n) => format!(
                         "{n} incidents, harm {:.0}, {:.1} % of the harm analysed",
                         z.harm,
@@ -224,6 +224,13 @@ impl Situation {
                     ),
                     None => format!("few incidents, harm {:.0}", z.harm),
                 };
+                if let Some(h) = held(k).filter(|s| s.hit_rate.is_finite()) {
+                    evidence.push_str(&format!(
+                        "; held-out months: {:.1} % of their incidents here (PAI {:.0})",
+                        100.0 * h.hit_rate,
+                        h.pai
+                    ));
+                }
                 Recommendation {
                     rank: z.rank,
                     place: self.names.patrol(k).map(str::to_string),
