@@ -243,16 +243,7 @@ fn every_subcommand_gives_identical_bytes_at_1_2_and_4_threads_run_after_run() {
                 "{name} at {threads} threads: {}",
                 String::from_utf8_lossy(&o.stderr)
             );
-            let mut stdout = String::from_utf8_lossy(&o.stdout).into_owned();
-            if *name == "evaluate" {
-                // `seconds` is each method's measured run time (evaluate is a benchmark): the one
-                // value that is not a result; everything else must match.
-                stdout = stdout
-                    .lines()
-                    .filter(|l| !l.trim_start().starts_with("\"seconds\":"))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-            }
+            let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
             let got = (stdout, snapshot(&cwd));
             match &first {
                 None => {

@@ -71,6 +71,11 @@ pub struct Args {
     /// Print a JSON array of row objects instead of the Markdown table.
     #[arg(long)]
     pub json: bool,
+    /// Write each method's measured run time in the `seconds` column (a benchmark figure that
+    /// varies run to run; without this flag `seconds` is empty, so the output is byte-identical
+    /// across runs and thread counts).
+    #[arg(long)]
+    pub timings: bool,
     /// Also write the table as CSV to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -109,7 +114,13 @@ const COLUMNS: [&str; 18] = [
     "train",
 ];
 
-fn row(origin: &str, train: &str, m: &MethodEvaluation, r: &CoverageResult) -> Map<String, Value> {
+fn row(
+    origin: &str,
+    train: &str,
+    m: &MethodEvaluation,
+    r: &CoverageResult,
+    timings: bool,
+) -> Map<String, Value> {
     let mut o = Map::new();
     let f = |v: Option<f64>| v.map_or(Value::Null, |v| json!(v));
     o.insert("origin".into(), json!(origin));
@@ -127,7 +138,14 @@ fn row(origin: &str, train: &str, m: &MethodEvaluation, r: &CoverageResult) -> M
     o.insert("harm_hit_rate".into(), f(r.harm.and_then(|h| h.hit_rate)));
     o.insert("harm_pai".into(), f(r.harm.and_then(|h| h.pai)));
     o.insert("harm_pei_star".into(), f(r.harm.and_then(|h| h.pei_star)));
-    o.insert("seconds".into(), json!(m.seconds));
+    o.insert(
+        "seconds".into(),
+        if timings {
+            json!(m.seconds)
+        } else {
+            Value::Null
+        },
+    );
     o.insert("params".into(), json!(m.params));
     o.insert("train".into(), json!(train));
     o
@@ -248,7 +266,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let origin = s.test.start.format("%Y-%m").to_string();
             for m in &s.results {
                 for r in &m.rows {
-                    rows.push(row(&origin, &s.train.to_string(), m, r));
+                    rows.push(row(&origin, &s.train.to_string(), m, r, args.timings));
                 }
             }
         }
@@ -273,7 +291,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let res = evaluate(&grid, &split, &method_refs, &coverages)?;
         for m in &res {
             for r in &m.rows {
-                rows.push(row(&test_p.to_string(), &train_p.to_string(), m, r));
+                rows.push(row(
+                    &test_p.to_string(),
+                    &train_p.to_string(),
+                    m,
+                    r,
+                    args.timings,
+                ));
             }
         }
     }
