@@ -55,11 +55,9 @@ fn town_csv(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn build(public: bool) -> (Situation, Ingested) {
-    let dir =
-        std::env::temp_dir().join(format!("hotspot-situation-{}-{public}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data = read_path(&town_csv(&dir), &ReadOptions::default()).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    // A fresh folder per call: tests run in parallel threads of one process.
+    let dir = tempfile::tempdir().unwrap();
+    let data = read_path(&town_csv(dir.path()), &ReadOptions::default()).unwrap();
     let params = SituationParams::new(&SituationKeys {
         public: Some(public),
         patrol_zones: Some(2),
