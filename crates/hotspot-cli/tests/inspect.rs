@@ -82,6 +82,16 @@ fn inspect_reads_every_data_file_without_flags() {
         assert_eq!(j["rejected"], read - accepted, "{file}");
         assert_eq!(j["crs"], crs, "{file}");
         assert_eq!(j["time_resolution"].as_str(), res, "{file}");
+        // The sample's found-afterwards records (datetime..senast), counted directly in the file.
+        let intervals = if file.starts_with("vingaker/") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let n = text.lines().skip(1).filter(|l| !l.ends_with(',')).count();
+            assert!(n > 500, "{n}");
+            n
+        } else {
+            0
+        };
+        assert_eq!(j["time_intervals"], intervals, "{file}");
         let sum: u64 = j["categories"]
             .as_object()
             .unwrap()

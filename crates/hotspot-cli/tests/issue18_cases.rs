@@ -166,10 +166,15 @@ fn gistar_geojson_memory_is_estimated_before_work() {
 fn one_bad_value_does_not_decide_how_the_whole_file_is_read() {
     // Once: a single x above 180 made every row "projected, CRS unknown".
     let dir = tempfile::tempdir().unwrap();
-    let p = rewritten(dir.path(), "xy.csv", "id,datetime,x,y,category", |k, v| {
-        let x = if k == 3 { "200.5" } else { v[3] };
-        format!("{},{},{x},{},{}", v[0], v[1], v[2], v[4..].join(","))
-    });
+    let p = rewritten(
+        dir.path(),
+        "xy.csv",
+        "id,datetime,x,y,category,senast",
+        |k, v| {
+            let x = if k == 3 { "200.5" } else { v[3] };
+            format!("{},{},{x},{},{}", v[0], v[1], v[2], v[4..].join(","))
+        },
+    );
     let o = run(&["inspect", s(&p), "--json", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -185,7 +190,7 @@ fn every_row_rejected_exits_2_and_writes_no_report() {
     rewritten(
         dir.path(),
         "bad.csv",
-        "id,datetime,latitude,longitude,category",
+        "id,datetime,latitude,longitude,category,senast",
         |_, v| format!("{},{},abc,{},{}", v[0], v[1], v[3], v[4..].join(",")),
     );
     let cfg = dir.path().join("r.toml");
@@ -208,7 +213,7 @@ fn lat_lon_swapped_throughout_is_an_error_with_the_fix() {
     let p = rewritten(
         dir.path(),
         "sw.csv",
-        "id,datetime,latitude,longitude,category",
+        "id,datetime,latitude,longitude,category,senast",
         |_, v| format!("{},{},{},{},{}", v[0], v[1], v[3], v[2], v[4..].join(",")),
     );
     let o = run(&["inspect", s(&p), "-q"]);

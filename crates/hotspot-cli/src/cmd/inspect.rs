@@ -6,7 +6,8 @@
 //! JSON object with the keys `file`, `format`, `rows_read`, `accepted`,
 //! `rejected`, `rejected_by_reason`, `columns`, `coordinates`, `crs`,
 //! `crs_reason`, `extent_lonlat`, `extent_m`, `categories`, `time_span`,
-//! `time_resolution`, `notes`, `positional_quality` (distinct positions,
+//! `time_resolution`, `time_intervals` (incidents with a from/to interval), `notes`,
+//! `positional_quality` (distinct positions,
 //! stacks of at least `--stack-min` incidents on one position, the largest
 //! stacks with their categories, the usable share against Ratcliffe's 85 %)
 //! and `warnings` (a list of `{code, message}`), both computed by
@@ -117,6 +118,7 @@ pub fn to_json(d: &Ingested, stack_min: usize) -> Value {
         "categories": categories,
         "time_span": span,
         "time_resolution": inc.time_resolution().map(|t| t.as_str()),
+        "time_intervals": inc.interval_lengths().iter().filter(|&&l| l > 0).count(),
         "notes": r.notes,
         "positional_quality": q,
         "warnings": warnings,
@@ -202,6 +204,19 @@ pub fn to_text(d: &Ingested, stack_min: usize) -> String {
             line("time", format!("{a} .. {b}, resolution {res}"));
             if without > 0 {
                 line("", format!("{without} incidents have no time"));
+            }
+            let lens = inc.interval_lengths();
+            let intervals = lens.iter().filter(|&&l| l > 0).count();
+            if intervals > 0 {
+                let longest = lens.iter().max().copied().unwrap_or(0);
+                line(
+                    "",
+                    format!(
+                        "{intervals} incidents are from/to intervals (earliest time above; the \
+                         longest spans {:.1} days)",
+                        f64::from(longest) / 86_400.0
+                    ),
+                );
             }
         }
         None => line("time", "none".into()),

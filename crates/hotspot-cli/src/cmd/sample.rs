@@ -11,7 +11,8 @@ All incidents and places are invented (place names end in \"(fiktiv)\"); only th
 Incidents cover 2025-01-01..2026-12-31 in the five problem areas of the Vingåker citizen promise plus a background, \
 with daily and weekly rhythms, as raw Swedish police categories.\n\n\
 Files written to --out (existing files are overwritten):\n  \
-incidents.csv     id,datetime,latitude,longitude,category (RFC 3339 local time, WGS84 degrees)\n  \
+incidents.csv     id,datetime,latitude,longitude,category,senast (RFC 3339 local time, WGS84 degrees; \
+an incident found afterwards has its earliest time in datetime and its latest in senast, else senast is empty)\n  \
 schools.geojson   fictional schools: points with name and level (F-6, 7-9, gymnasium)\n  \
 places.geojson    fictional named places (points: squares, stations, schools, homes, villages)\n  \
 roads.geojson     synthetic roads (lines with name and class) for the basemap\n  \

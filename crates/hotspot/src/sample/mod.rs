@@ -30,6 +30,13 @@
 //! [`Scene::hotspots`] so that clustering benchmarks can count how many each
 //! method recovers.
 //!
+//! Incidents that are usually found rather than seen (vandalism, graffiti, burglary, vehicle theft)
+//! are written, when they fall outside weekday 07-16 and with a per-category chance, as an interval
+//! "between the last weekday 16:00 and the next weekday 07:00 (+0-45 min)": `datetime` is then the
+//! earliest time and the last column, `senast`, the latest (empty for exact times); see
+//! `Scene::found_later`. The interval draws use their own hash of the seed and row id, so the rows'
+//! positions, categories and the other times do not depend on them.
+//!
 //! Every point lies inside the municipality boundary, at least 5 m from it
 //! (rejection sampling on a cell grid). Positions are rounded to 1e-6 degrees
 //! (about 0.1 m), and in-memory incidents are projected from exactly those
@@ -58,7 +65,7 @@
 //! let mut csv = Vec::new();
 //! scene.write_csv(3, &mut csv)?;
 //! let text = String::from_utf8(csv).unwrap();
-//! assert!(text.starts_with("id,datetime,latitude,longitude,category\n1,202"));
+//! assert!(text.starts_with("id,datetime,latitude,longitude,category,senast\n1,202"));
 //! # Ok::<(), hotspot::Error>(())
 //! ```
 
@@ -92,7 +99,18 @@ use std::path::Path;
 pub const VINGAKER_BOUNDARY_GEOJSON: &str = include_str!("vingaker_boundary.geojson");
 
 /// Header of the CSV written by [`Scene::write_csv`].
-pub const CSV_HEADER: &str = "id,datetime,latitude,longitude,category";
+pub const CSV_HEADER: &str = "id,datetime,latitude,longitude,category,senast";
+
+/// Categories that are usually found afterwards rather than seen, with the chance (per mille) that
+/// a generated record of them is written as an interval ([`Scene::write_csv`]'s `senast`).
+const FOUND_LATER: &[(&str, u64)] = &[
+    ("Skadegörelse", 700),
+    ("Klotter", 700),
+    ("Inbrott", 800),
+    ("Motorfordon, stöld", 600),
+];
+/// How far (hours) the generator looks back for "last seen intact" and forward for "found".
+const FOUND_MAX_HOURS: usize = 5 * 24;
 
 /// Rows per chunk; chunk `k` uses ChaCha8 stream `k`. Changing it changes the data.
 const CHUNK: u64 = 16_384;
@@ -149,6 +167,18 @@ struct Row {
     lat_u: i64,
     lon_u: i64,
     cat: u16,
+    /// For a record written as an interval: the slot of its `from` (at :00:00), the slot of its
+    /// `to` and the seconds after that slot's start ([`Scene::found_later`]).
+    found: Option<(u32, u32, u16)>,
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a fixed 64-bit mix, so that the interval draws do not
+/// consume the row generator's ChaCha8 stream (rows stay as they were without intervals).
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// The synthetic Vingåker-like scene and its seeded generator.
@@ -164,6 +194,8 @@ pub struct Scene {
     comp_cdf: Vec<f64>,
     categories: Vec<&'static str>,
     cat_csv: Vec<String>,
+    /// Per category: the chance (per mille) that a record is an interval; see [`FOUND_LATER`].
+    found_pm: Vec<u64>,
     roads: Vec<(Vec<[f64; 2]>, Vec<f64>)>,
     places: Vec<Place>,
     hotspots: Vec<PlantedHotspot>,
@@ -387,6 +419,10 @@ impl Scene {
             comps,
             comp_cdf,
             cat_csv: categories.iter().map(|c| csv_field(c)).collect(),
+            found_pm: categories
+                .iter()
+                .map(|c| FOUND_LATER.iter().find(|f| f.0 == *c).map_or(0, |f| f.1))
+                .collect(),
             categories,
             roads,
             places,
@@ -569,6 +605,7 @@ impl Scene {
             lat_u: (lat * 1e6).round() as i64,
             lon_u: (lon * 1e6).round() as i64,
             cat,
+            found: None,
         }
     }
 
@@ -576,7 +613,44 @@ impl Scene {
     fn chunk(&self, k: u64, len: u64) -> Vec<Row> {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(k);
-        (0..len).map(|_| self.row(&mut rng)).collect()
+        (0..len)
+            .map(|i| {
+                let mut r = self.row(&mut rng);
+                r.found = self.found_later(&r, k * CHUNK + i + 1);
+                r
+            })
+            .collect()
+    }
+
+    /// Whether the record of row `id` is written as "between from and to", as an incident found
+    /// afterwards is (vandalism, graffiti, burglary, vehicle theft: [`FOUND_LATER`]): not when it
+    /// happened on a weekday between 07 and 16 (seen when it happened); else, with the category's
+    /// chance, from the last weekday 16:00 at or before the event ("last seen intact") to the first
+    /// weekday 07:00 after it plus 0-45 minutes ("found in the morning"); weekdays are Monday-Friday
+    /// without public holidays. The event's generated time lies inside `[from, to)`. Both ends within
+    /// [`FOUND_MAX_HOURS`] of it, else the record stays exact.
+    fn found_later(&self, r: &Row, id: u64) -> Option<(u32, u32, u16)> {
+        let pm = self.found_pm[r.cat as usize];
+        if pm == 0 {
+            return None;
+        }
+        let h = splitmix64(self.seed ^ id.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        if h % 1000 >= pm {
+            return None;
+        }
+        let slots = &self.cal.slots;
+        let days = &self.cal.days;
+        let at = r.slot as usize;
+        let weekday = |j: usize| !days[slots[j].day as usize].day_off;
+        if weekday(at) && (7..16).contains(&slots[at].hour) {
+            return None;
+        }
+        let from = (at.saturating_sub(FOUND_MAX_HOURS)..=at)
+            .rev()
+            .find(|&j| slots[j].hour == 16 && weekday(j))?;
+        let to = (at + 1..slots.len().min(at + 1 + FOUND_MAX_HOURS))
+            .find(|&j| slots[j].hour == 7 && weekday(j))?;
+        Some((from as u32, to as u32, ((h >> 16) % 2700) as u16))
     }
 
     fn chunks(n: u64) -> impl Iterator<Item = (u64, u64)> {
@@ -585,20 +659,30 @@ impl Scene {
 
     fn format_chunk(&self, k: u64, rows: &[Row], buf: &mut Vec<u8>) {
         for (i, r) in rows.iter().enumerate() {
-            let s = &self.cal.slots[r.slot as usize];
+            let time = |buf: &mut Vec<u8>, slot: u32, secs: u16| {
+                let s = &self.cal.slots[slot as usize];
+                buf.extend_from_slice(&s.prefix);
+                two(buf, secs / 60);
+                buf.push(b':');
+                two(buf, secs % 60);
+                buf.extend_from_slice(&s.offset_txt);
+            };
             push_u64(buf, k * CHUNK + i as u64 + 1);
             buf.push(b',');
-            buf.extend_from_slice(&s.prefix);
-            two(buf, r.secs / 60);
-            buf.push(b':');
-            two(buf, r.secs % 60);
-            buf.extend_from_slice(&s.offset_txt);
+            match r.found {
+                Some((from, _, _)) => time(buf, from, 0),
+                None => time(buf, r.slot, r.secs),
+            }
             buf.push(b',');
             push_micro(buf, r.lat_u);
             buf.push(b',');
             push_micro(buf, r.lon_u);
             buf.push(b',');
             buf.extend_from_slice(self.cat_csv[r.cat as usize].as_bytes());
+            buf.push(b',');
+            if let Some((_, to, secs)) = r.found {
+                time(buf, to, secs);
+            }
             buf.push(b'\n');
         }
     }
@@ -716,20 +800,32 @@ impl Scene {
         for part in parts {
             for (r, [x, y]) in part? {
                 id += 1;
-                let s = &self.cal.slots[r.slot as usize];
+                let slots = &self.cal.slots;
+                let (slot, secs, span) = match r.found {
+                    Some((from, to, secs)) => {
+                        let (f, t) = (&slots[from as usize], &slots[to as usize]);
+                        let span = t.start_ts + i64::from(secs) - f.start_ts;
+                        (from, 0, u32::try_from(span).unwrap_or(0))
+                    }
+                    None => (r.slot, r.secs, 0),
+                };
+                let s = &slots[slot as usize];
                 let time = chrono::FixedOffset::east_opt(s.offset_s).and_then(|off| {
-                    chrono::DateTime::from_timestamp(s.start_ts + i64::from(r.secs), 0)
+                    chrono::DateTime::from_timestamp(s.start_ts + i64::from(secs), 0)
                         .map(|t| IncidentTime::new(t.with_timezone(&off), TimeResolution::Second))
                 });
-                b.push(IncidentRecord {
-                    x,
-                    y,
-                    weight: 1.0,
-                    category: self.categories[r.cat as usize],
-                    time,
-                    id: id.to_string(),
-                    lonlat: Some([r.lon_u as f64 / 1e6, r.lat_u as f64 / 1e6]),
-                })?;
+                b.push_interval(
+                    IncidentRecord {
+                        x,
+                        y,
+                        weight: 1.0,
+                        category: self.categories[r.cat as usize],
+                        time,
+                        id: id.to_string(),
+                        lonlat: Some([r.lon_u as f64 / 1e6, r.lat_u as f64 / 1e6]),
+                    },
+                    span,
+                )?;
             }
         }
         Ok(b.build())

@@ -49,7 +49,7 @@ fn zero_rows_give_a_header_only_file_and_limits_are_checked() {
     let scene = Scene::vingaker(1).unwrap();
     assert_eq!(
         csv_bytes(&scene, 0),
-        b"id,datetime,latitude,longitude,category\n"
+        b"id,datetime,latitude,longitude,category,senast\n"
     );
     assert!(scene.generate(0).unwrap().is_empty());
     assert!(matches!(
@@ -72,7 +72,7 @@ fn csv_rows_are_well_formed_and_match_the_in_memory_incidents() {
     let mut rows = 0;
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap();
-        assert_eq!(rec.len(), 5);
+        assert_eq!(rec.len(), 6);
         assert_eq!(&rec[0], inc.ids()[i]);
         let t = chrono::DateTime::parse_from_rfc3339(&rec[1]).unwrap();
         let it = inc.times()[i].unwrap();
@@ -83,6 +83,11 @@ fn csv_rows_are_well_formed_and_match_the_in_memory_incidents() {
         let lon: f64 = rec[3].parse().unwrap();
         assert_eq!(inc.lonlat()[i], Some([lon, lat]));
         assert_eq!(&rec[4], inc.category(i));
+        let span = match &rec[5] {
+            "" => 0,
+            to => (chrono::DateTime::parse_from_rfc3339(to).unwrap() - t).num_seconds(),
+        };
+        assert_eq!(span, i64::from(inc.interval_lengths()[i]), "row {}", i + 1);
         rows += 1;
     }
     assert_eq!(rows, n);
@@ -324,6 +329,8 @@ fn reading_the_committed_csv_gives_the_in_memory_incidents_with_no_rejection() {
     assert_eq!(got.x(), want.x());
     assert_eq!(got.y(), want.y());
     assert_eq!(got.times(), want.times());
+    assert_eq!(got.interval_lengths(), want.interval_lengths());
+    assert!(got.has_intervals());
     assert_eq!(got.ids(), want.ids());
     assert_eq!(got.lonlat(), want.lonlat());
     for i in 0..got.len() {
@@ -393,4 +400,81 @@ fn synthetic_basemap_layers_read_cleanly_lie_inside_and_keep_off_the_places() {
         let n = namer.name([x + 30.0, y - 20.0]).unwrap();
         assert_eq!((n.kind, n.name.as_str()), (NameKind::Place, h.name));
     }
+}
+
+#[test]
+fn found_later_records_are_weekday_afternoon_to_weekday_morning_intervals_around_the_event() {
+    // The same scene with the interval draws switched off gives every row's own event time, so
+    // each interval can be checked against the time it was drawn around.
+    let scene = Scene::vingaker(3).unwrap();
+    let mut exact = Scene::vingaker(3).unwrap();
+    exact.found_pm.iter_mut().for_each(|p| *p = 0);
+    let n = 20_000;
+    let inc = scene.generate(n).unwrap();
+    let truth = exact.generate(n).unwrap();
+    assert!(!truth.has_intervals());
+    assert_eq!(inc.x(), truth.x(), "intervals must not move the rows");
+    let cal = Calendar::new();
+    let weekday =
+        |d: chrono::NaiveDate| !cal.days[(d - cal.days[0].date).num_days() as usize].day_off;
+    let mut found = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    for i in 0..n {
+        let cat = inc.category(i);
+        let t = truth.times()[i].unwrap().instant();
+        let seen = weekday(t.date_naive()) && (7..16).contains(&t.hour());
+        let e = found.entry(cat).or_default();
+        e.1 += usize::from(!seen);
+        let len = inc.interval_lengths()[i];
+        let from = inc.times()[i].unwrap().instant();
+        if len == 0 {
+            assert_eq!(from, t, "an exact record keeps its time");
+            continue;
+        }
+        e.0 += 1;
+        assert!(
+            FOUND_LATER.iter().any(|f| f.0 == cat),
+            "{cat} is never found later"
+        );
+        let to = (from + chrono::Duration::seconds(i64::from(len)))
+            .with_timezone(&chrono_tz::Europe::Stockholm);
+        // The event lies in [from, to).
+        assert!(
+            from <= t && t < to,
+            "row {}: {from} .. {to} around {t}",
+            i + 1
+        );
+        // It was not seen: not on a weekday between 07 and 16.
+        assert!(!seen, "{t}");
+        // From: the last weekday 16:00:00; to: a weekday 07:00-07:45.
+        assert_eq!((from.hour(), from.minute(), from.second()), (16, 0, 0));
+        assert!(weekday(from.date_naive()) && weekday(to.date_naive()));
+        assert!(to.hour() == 7 && to.minute() < 45, "{to}");
+        // No later weekday 16:00 before the event, no earlier weekday 07:00 after it.
+        let mut d = from.date_naive().succ_opt().unwrap();
+        while d <= t.date_naive() {
+            assert!(
+                !weekday(d) || (d == t.date_naive() && t.hour() < 16),
+                "{from} {t}"
+            );
+            d = d.succ_opt().unwrap();
+        }
+        let mut d = t.date_naive();
+        while d < to.date_naive() {
+            assert!(
+                !weekday(d) || (d == t.date_naive() && t.hour() >= 7),
+                "{t} {to}"
+            );
+            d = d.succ_opt().unwrap();
+        }
+    }
+    // The per-category chances, among the records that were not seen (within 4 standard errors;
+    // the few events within 5 days of the period's ends stay exact).
+    for (cat, pm) in FOUND_LATER {
+        let (k, unseen) = found[cat];
+        let share = k as f64 / unseen as f64;
+        let chance = *pm as f64 / 1000.0;
+        let se = (chance * (1.0 - chance) / unseen as f64).sqrt();
+        assert!((share - chance).abs() < 4.0 * se, "{cat}: {k}/{unseen}");
+    }
+    assert_eq!(found["Misshandel"].0, 0);
 }
