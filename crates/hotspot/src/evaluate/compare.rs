@@ -157,7 +157,7 @@ pub fn count_zones(
     let in_area: Vec<bool> = (0..incidents.len())
         .map(|i| {
             let [x, y] = incidents.position(i);
-            !study_area.is_some_and(|a| !a.contains(x, y))
+            study_area.is_none_or(|a| a.contains(x, y))
         })
         .collect();
     let masked = |p: Period| -> Vec<f64> {
@@ -372,7 +372,7 @@ pub fn count_zones_monthly(
     let in_area: Vec<bool> = (0..incidents.len())
         .map(|i| {
             let [x, y] = incidents.position(i);
-            !study_area.is_some_and(|a| !a.contains(x, y))
+            study_area.is_none_or(|a| a.contains(x, y))
         })
         .collect();
     let mut parts: Vec<Vec<(usize, f64)>> = vec![Vec::new(); incidents.len()];

@@ -156,13 +156,7 @@ impl Period {
             .enumerate()
             .map(|(i, t)| match t {
                 None => 0.0,
-                Some(t) if len[i] == 0 => {
-                    if self.contains(t) {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                }
+                Some(t) if len[i] == 0 => f64::from(u8::from(self.contains(t))),
                 Some(_) => crate::temporal::share_in(incidents, i, a, b).unwrap_or(0.0),
             })
             .collect()
