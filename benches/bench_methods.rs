@@ -104,6 +104,7 @@ fn child(shape: &str, n: usize, method: &str, seed: u64, cell: f64) -> Result<St
         test: &test,
         train_period: Some(tp),
         test_period: Some(sp),
+        shares: None,
     };
     // Reset the peak-RSS mark so it measures the method, not the scene.
     let _ = std::fs::write("/proc/self/clear_refs", "5");

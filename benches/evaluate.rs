@@ -24,6 +24,7 @@ fn bench_evaluate(c: &mut Criterion) {
             test: &test,
             train_period: Some(tp),
             test_period: Some(sp),
+            shares: None,
         };
         g.bench_with_input(BenchmarkId::new("grid_rank_measure", n), &n, |b, _| {
             b.iter(|| {

@@ -14,6 +14,12 @@
 //! 30 days of each period, on the same grid with the same bandwidth) with a
 //! diverging blue–white–red scale centred at zero and the zones outlined;
 //! `--raster` writes that difference as an ESRI ASCII grid (+ `.prj`) for QGIS.
+//!
+//! Incidents with a from/to interval count in each period and month by the share of their interval
+//! there (aoristic counts, `hotspot::evaluate::count_zones`); when some are split, the count columns
+//! hold those shares' sums, the exact tests run on them rounded (the `*_tested` columns, added with
+//! `split_intervals` only then). The `--hotspots` zones, `--change-map` and `--map` use the incidents
+//! whose interval starts in the period.
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
@@ -133,8 +139,30 @@ fn row(c: &ZoneChange) -> Map<String, Value> {
     o.insert("relative_p".into(), r.map_or(Value::Null, |r| f(r.p_value)));
     o.insert("before_days".into(), json!(k.before_days));
     o.insert("after_days".into(), json!(k.after_days));
+    // Interval incidents split between periods: the counts shown are the aoristic ones, the exact
+    // tests ran on them rounded (hotspot::evaluate::count_zones).
+    if let Some(a) = k.aoristic {
+        o.insert("before".into(), json!(a.before));
+        o.insert("after".into(), json!(a.after));
+        o.insert("control_before".into(), json!(a.control_before));
+        o.insert("control_after".into(), json!(a.control_after));
+        o.insert("before_tested".into(), json!(k.before));
+        o.insert("after_tested".into(), json!(k.after));
+        o.insert("control_before_tested".into(), json!(k.control_before));
+        o.insert("control_after_tested".into(), json!(k.control_after));
+        o.insert("split_intervals".into(), json!(a.split_intervals));
+    }
     o
 }
+
+/// Columns added after [`COLUMNS`] when interval incidents are split between periods or months.
+const SPLIT_COLUMNS: [&str; 5] = [
+    "split_intervals",
+    "before_tested",
+    "after_tested",
+    "control_before_tested",
+    "control_after_tested",
+];
 
 /// Quasi-Poisson columns (monthly counts, overdispersion allowed) beside the exact ones.
 fn add_quasi_poisson(o: &mut Map<String, Value>, q: &OverdispersedChange) {
@@ -209,6 +237,15 @@ fn md_cell(v: &Value) -> String {
     }
 }
 
+/// A count as an integer when it is one, else with two decimals (sums of interval shares).
+fn count_text(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 /// Runs `hotspot compare`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // No output may replace an input (exit 2 before anything is written).
@@ -280,6 +317,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.hotspot_min_count,
         )?);
     }
+    let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
     let monthly = count_zones_monthly(
         inc,
         before,
@@ -287,6 +325,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         &zones,
         data.study_area.as_ref(),
         args.control_buffer,
+        tz,
     )?;
     let counts: Vec<_> = monthly.iter().map(|m| m.totals()).collect();
     let changes = compare(&counts, args.confidence)?;
@@ -296,10 +335,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     ctx.note(format!(
         "before {before}: {} incidents; after {after}: {} incidents; {} zones",
-        before_inc.len(),
-        after_inc.len(),
+        count_text(before.weighted_count(inc, tz)),
+        count_text(after.weighted_count(inc, tz)),
         zones.len()
     ));
+    let split = monthly.first().map_or(0, |m| m.split_intervals);
+    if split > 0 {
+        ctx.note(format!(
+            "{split} incidents with a from/to interval are split between months or periods: they count by their share of each (aoristic counts); the exact tests use the counts rounded to the nearest integer (columns *_tested)"
+        ));
+    }
+    let columns: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .chain(SPLIT_COLUMNS.iter().copied().filter(|_| split > 0))
+        .collect();
     if let Some(p) = &args.change_map {
         write_change_map(
             p,
@@ -364,9 +414,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     if let Some(p) = &args.csv {
         let mut w = crate::common::SafeCsv::create(p)
             .with_context(|| format!("writing {}", p.display()))?;
-        w.write_record(COLUMNS)?;
+        w.write_record(&columns)?;
         for r in &rows {
-            w.write_record(COLUMNS.iter().map(|c| match &r[*c] {
+            w.write_record(columns.iter().map(|c| match &r[*c] {
                 Value::Null => String::new(),
                 Value::String(s) => s.clone(),
                 v => v.to_string(),

@@ -103,7 +103,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let spec = GridSpec::covering(extent, args.cell, 0.0)?;
     let pb = ctx.spinner("building the space-time cube");
-    let (cube, dropped) = SpaceTimeCube::build(inc, spec, step, period)?;
+    let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
+    let (cube, dropped) = SpaceTimeCube::build(inc, spec, step, period, tz)?;
     if dropped > 0 {
         ctx.note(format!(
             "{dropped} incidents without a time or outside the cube's period or extent were not counted"

@@ -12,7 +12,7 @@ use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::GridSpec;
 use hotspot::evaluate::{
-    CoverageResult, EvalGrid, HotspotMethod, MethodEvaluation, MethodOptions, Period, Split,
+    CoverageResult, EvalGrid, HotspotMethod, MethodEvaluation, MethodOptions, Period, PeriodSplit,
     builtin, evaluate, rolling_monthly,
 };
 use serde_json::{Map, Value, json};
@@ -168,6 +168,15 @@ fn cell_text(v: &Value, key: &str) -> String {
     }
 }
 
+/// A count as an integer when it is one, else with two decimals (sums of interval shares).
+fn count_text(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 /// Runs `hotspot evaluate`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // No output may replace an input (exit 2 before anything is written).
@@ -251,6 +260,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let spec = GridSpec::covering(extent, args.cell, 0.0)?;
     let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
+    let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
     let pb = ctx.spinner("fitting and judging methods");
     let mut rows: Vec<Map<String, Value>> = Vec::new();
     if rolling {
@@ -261,6 +271,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             test_p,
             &method_refs,
             &coverages,
+            tz,
         )?;
         for s in &steps {
             let origin = s.test.start.format("%Y-%m").to_string();
@@ -271,23 +282,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
     } else {
-        let train = inc.subset(&train_p.select(inc));
-        let test = inc.subset(&test_p.select(inc));
+        let ps = PeriodSplit::new(inc, train_p, test_p, tz);
         ctx.note(format!(
             "train {train_p}: {} incidents; test {test_p}: {} incidents; grid {} x {} cells of {} m ({} in the study area)",
-            train.len(),
-            test.len(),
+            count_text(ps.train_count()),
+            count_text(ps.test_count()),
             spec.cols,
             spec.rows,
             spec.cell_m,
             grid.n_active()
         ));
-        let split = Split {
-            train: &train,
-            test: &test,
-            train_period: Some(train_p),
-            test_period: Some(test_p),
-        };
+        if ps.split_intervals > 0 {
+            ctx.note(format!(
+                "{} incidents with a from/to interval across a period's edge count by their share of each period",
+                ps.split_intervals
+            ));
+        }
+        let split = ps.split();
         let res = evaluate(&grid, &split, &method_refs, &coverages)?;
         for m in &res {
             for r in &m.rows {

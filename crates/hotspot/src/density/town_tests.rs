@@ -272,6 +272,7 @@ fn default_kde_predicts_the_next_year_at_least_as_well_as_grid_counts() {
         test: &test,
         train_period: None,
         test_period: None,
+        shares: None,
     };
     let kde = KdeMethod::new(None);
     let arcgis = KdeMethod::arcgis();

@@ -13,6 +13,11 @@
 //! their own clustered weight, then by index; cells with only noise come last. So a
 //! coverage budget is spent on whole dense clusters first — how an analyst would
 //! read a cluster map.
+//!
+//! Interval incidents split by the training period's edge (see [`super::PeriodSplit`]): `kde` and
+//! `gistar` are fitted on harm × share ([`Split::train_by_share`]); `dbscan` and `hdbscan` on the
+//! incidents with at least half of their interval in the training period ([`Split::train_whole`]),
+//! since their thresholds count whole points.
 
 use super::{HotspotMethod, MethodOptions, Split};
 use crate::cluster::{DbscanParams, HdbscanParams, NOISE, dbscan, hdbscan, suggest_eps};
@@ -75,7 +80,9 @@ impl HotspotMethod for KdeMethod {
         }
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
-        if split.train.is_empty() {
+        let train = split.train_by_share();
+        let train: &Incidents = &train;
+        if train.is_empty() {
             return Ok(vec![0.0; spec.len()]);
         }
         let cv = if self.arcgis || self.bandwidth_m.is_some() {
@@ -89,11 +96,11 @@ impl HotspotMethod for KdeMethod {
                 score_cell_m: Some(spec.cell_m),
                 ..PredictiveOptions::default()
             };
-            select_bandwidth(split.train, Kernel::Quartic, &o, None)?.chosen_m
+            select_bandwidth(train, Kernel::Quartic, &o, None)?.chosen_m
         };
         let bw = match self.bandwidth_m.or(cv) {
             Some(b) => b.max(spec.cell_m),
-            None => rule_bandwidth(split.train, BandwidthRule::Arcgis, Kernel::Quartic)
+            None => rule_bandwidth(train, BandwidthRule::Arcgis, Kernel::Quartic)
                 .map(|r| r.bandwidth_m)
                 .unwrap_or(spec.cell_m)
                 .max(spec.cell_m),
@@ -103,7 +110,7 @@ impl HotspotMethod for KdeMethod {
         }
         let mut o = KdeOptions::new(bw, spec.cell_m);
         o.extent = Extent::Grid(*spec);
-        let s = Kde::new(o)?.estimate(split.train)?;
+        let s = Kde::new(o)?.estimate(train)?;
         if s.raster.values.len() != spec.len() {
             return Err(Error::invalid(
                 "grid",
@@ -206,19 +213,21 @@ impl HotspotMethod for DbscanMethod {
         }
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
-        if split.train.len() < 2 {
+        let train = split.train_whole();
+        let train: &Incidents = &train;
+        if train.len() < 2 {
             return Ok(vec![0.0; spec.len()]);
         }
         let eps = match self.eps_m {
             Some(e) => e,
             // Many incidents at one address make the suggested radius 0: raise it to 1 m.
-            None => suggest_eps(split.train, self.min_points)?.eps_m.max(1.0),
+            None => suggest_eps(train, self.min_points)?.eps_m.max(1.0),
         };
         if let Ok(mut g) = self.used_eps.lock() {
             *g = Some(eps);
         }
-        let d = dbscan(split.train, &DbscanParams::new(eps, self.min_points)?)?;
-        Ok(cluster_scores(spec, split.train, &d.labels))
+        let d = dbscan(train, &DbscanParams::new(eps, self.min_points)?)?;
+        Ok(cluster_scores(spec, train, &d.labels))
     }
 }
 
@@ -237,11 +246,13 @@ impl HotspotMethod for HdbscanMethod {
         format!("min_cluster_size={}", self.min_cluster_size)
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
-        if split.train.len() < self.min_cluster_size.max(2) {
+        let train = split.train_whole();
+        let train: &Incidents = &train;
+        if train.len() < self.min_cluster_size.max(2) {
             return Ok(vec![0.0; spec.len()]);
         }
-        let h = hdbscan(split.train, &HdbscanParams::new(self.min_cluster_size)?)?;
-        Ok(cluster_scores(spec, split.train, &h.labels))
+        let h = hdbscan(train, &HdbscanParams::new(self.min_cluster_size)?)?;
+        Ok(cluster_scores(spec, train, &h.labels))
     }
 }
 
@@ -264,7 +275,7 @@ impl HotspotMethod for GiStarMethod {
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
         let band = self.band_m.unwrap_or(2.0 * spec.cell_m);
-        let fishnet = Fishnet::square_on(split.train, *spec, None)?;
+        let fishnet = Fishnet::square_on(&split.train_by_share(), *spec, None)?;
         let (cols, rows) = (fishnet.col.clone(), fishnet.row.clone());
         let res = hot_spots_on(fishnet, &GiStarParams::new(spec.cell_m, band)?)?;
         let mut s = vec![f64::NEG_INFINITY; spec.len()];
@@ -344,6 +355,7 @@ mod tests {
             test: &inc,
             train_period: None,
             test_period: None,
+            shares: None,
         };
         let target = spec.index(12, 7);
         for name in ["kde", "dbscan", "hdbscan", "gistar"] {

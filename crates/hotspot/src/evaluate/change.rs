@@ -30,6 +30,9 @@ pub struct ZoneChange {
 
 /// Rate ratios with exact confidence intervals at level `confidence` for each zone's counts.
 ///
+/// The tests use the integer counts of [`ZoneCounts`]; with interval incidents these are the aoristic
+/// counts rounded to the nearest integer ([`ZoneCounts::aoristic`], see [`super::count_zones`]).
+///
 /// The exact test is the conditional binomial test for two Poisson counts with
 /// exposures (Breslow & Day 1987; as R's `poisson.test`): given `n = a + b`,
 /// `a ~ Binomial(n, E_a r / (E_a r + E_b))` under rate ratio `r`; Clopper-Pearson limits
@@ -110,15 +113,13 @@ pub struct OverdispersedChange {
 /// Quasi-Poisson fit of one series: `(log ratio, its variance with the dispersion used, φ̂, df)`.
 fn quasi_fit(
     months: &[super::MonthCount],
-    pick: fn(&super::MonthCount) -> u64,
+    pick: fn(&super::MonthCount) -> f64,
 ) -> Option<(f64, f64, f64, f64)> {
     let tot = |after: bool| -> (f64, f64) {
         months
             .iter()
             .filter(|m| m.after == after)
-            .fold((0.0, 0.0), |(y, d), m| {
-                (y + pick(m) as f64, d + m.days as f64)
-            })
+            .fold((0.0, 0.0), |(y, d), m| (y + pick(m), d + m.days as f64))
     };
     let ((yb, db), (ya, da)) = (tot(false), tot(true));
     let t = months.len();
@@ -130,7 +131,7 @@ fn quasi_fit(
         .iter()
         .map(|m| {
             let mu = m.days as f64 * if m.after { ra } else { rb };
-            (pick(m) as f64 - mu).powi(2) / mu
+            (pick(m) - mu).powi(2) / mu
         })
         .sum();
     let df = (t - 2) as f64;
@@ -176,6 +177,10 @@ fn interval(
 /// disjoint, fitted separately, each with its own dispersion) and Satterthwaite's (1946, *Biometrics
 /// Bulletin* 2, 110-114) degrees of freedom `(v_z + v_c)² / (v_z²/df_z + v_c²/df_c)`.
 ///
+/// With interval incidents the fit uses the aoristic monthly counts ([`super::MonthCount::zone_value`]):
+/// the quasi-likelihood needs only `Var(y) = φ·μ`, not integer counts (Wedderburn 1974; McCullagh &
+/// Nelder 1989, §9.2), so no rounding is needed here.
+///
 /// # Errors
 /// [`crate::Error::InvalidParameter`] for `confidence` outside (0, 1).
 pub fn quasi_poisson_change(
@@ -189,8 +194,8 @@ pub fn quasi_poisson_change(
             "must be strictly between 0 and 1 (e.g. 0.95)",
         ));
     }
-    let z = quasi_fit(&m.months, |m| m.zone);
-    let c = quasi_fit(&m.months, |m| m.control);
+    let z = quasi_fit(&m.months, super::MonthCount::zone_value);
+    let c = quasi_fit(&m.months, super::MonthCount::control_value);
     let zone = z
         .map(|(b, v, phi, df)| interval(b, v, df, phi, confidence))
         .transpose()?;
@@ -231,6 +236,7 @@ mod tests {
             control_after: ca,
             before_days: bd,
             after_days: ad,
+            aoristic: None,
         }
     }
 
@@ -319,8 +325,11 @@ mod tests {
                     days: days[k % 6],
                     zone: zone[k],
                     control: control[k],
+                    zone_aoristic: None,
+                    control_aoristic: None,
                 })
                 .collect(),
+            split_intervals: 0,
         }
     }
 

@@ -11,11 +11,31 @@
 //! [`count_zones_monthly`] counts per calendar month, for the overdispersed (quasi-Poisson) intervals of
 //! [`super::change`], with a control that excludes a buffer around every zone (where displaced crime
 //! would go); [`MonthlyCounts::totals`] gives the period totals with that control for the exact tests.
+//!
+//! # Incidents with a from/to interval
+//! An interval incident belongs to a period (or month) by the share of its interval inside it
+//! ([`Period::share`], local midnights in the zone `tz` the times were read in): the counts are
+//! aoristic counts (Ratcliffe 2002, "Aoristic signatures and the spatio-temporal analysis of high
+//! volume crime patterns", *J. Quant. Criminol.* 18, 23-43), the expected number of incidents in the
+//! period when the true time is uniform over the interval. They are kept as `f64` in
+//! [`AoristicCounts`] and [`MonthCount::zone_aoristic`].
+//!
+//! The exact tests of [`super::compare()`] (conditional binomial, Fisher's exact) are defined for
+//! integer Poisson counts, so they run on each aoristic count **rounded to the nearest integer**
+//! (halves away from zero; each count moves by at most 0.5), which are the integer fields of
+//! [`ZoneCounts`]. The number of incidents split between periods (or months) is recorded
+//! ([`AoristicCounts::split_intervals`]): every count lies between its whole-incident part and that
+//! plus the split incidents, so a reader can see when a p-value could hinge on them. The quasi-Poisson
+//! intervals of [`super::quasi_poisson_change`] use the aoristic monthly counts unrounded: a
+//! quasi-likelihood needs only the mean-variance relation, not integer responses (Wedderburn 1974;
+//! McCullagh & Nelder 1989, §9.2). Without intervals (or when no interval crosses a period's edge)
+//! every share is 0 or 1, the optional fields are `None` and the counts are the plain counts.
 
 use super::Period;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
 use crate::study_area::StudyArea;
+use chrono_tz::Tz;
 use geo::MultiPolygon;
 use serde::Serialize;
 
@@ -77,12 +97,42 @@ pub struct ZoneCounts {
     pub before_days: i64,
     /// Length of the after period, days.
     pub after_days: i64,
+    /// The aoristic counts, when an interval incident is split between periods (or months); the
+    /// integer counts above are then these rounded to the nearest integer (see the module doc).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aoristic: Option<AoristicCounts>,
+}
+
+/// Counts in which every interval incident counts by its share of the period (see the module doc).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct AoristicCounts {
+    /// Zone, before.
+    pub before: f64,
+    /// Zone, after.
+    pub after: f64,
+    /// Control, before.
+    pub control_before: f64,
+    /// Control, after.
+    pub control_after: f64,
+    /// Interval incidents (in the study area) split between periods or months: a share strictly
+    /// between 0 and 1 in one of them.
+    pub split_intervals: u64,
+}
+
+/// The count used by the exact tests for an aoristic count: the nearest integer (halves away from zero).
+pub fn tested_count(x: f64) -> u64 {
+    x.max(0.0).round() as u64
+}
+
+fn is_fraction(s: f64) -> bool {
+    s > 0.0 && s < 1.0
 }
 
 /// Counts the incidents of `before` and `after` in each zone and its control.
 ///
 /// Incidents without a time are in neither period. With `study_area`, incidents
-/// outside it count in neither zone nor control.
+/// outside it count in neither zone nor control. An interval incident counts in each period by its
+/// share there (days in the local dates of `tz`; see the module doc for the exact tests' integers).
 ///
 /// Complexity `O(n · z)` point-in-polygon tests (bounding-box filtered).
 ///
@@ -94,6 +144,7 @@ pub fn count_zones(
     after: Period,
     zones: &[Zone],
     study_area: Option<&StudyArea>,
+    tz: Tz,
 ) -> Result<Vec<ZoneCounts>> {
     if before.overlaps(&after) {
         return Err(Error::invalid(
@@ -102,48 +153,59 @@ pub fn count_zones(
             format!("the after period overlaps the before period {before}"),
         ));
     }
-    // 0 = neither, 1 = before, 2 = after; only incidents in the study area.
-    let period_of: Vec<u8> = (0..incidents.len())
+    // Shares in before and after; only incidents in the study area.
+    let in_area: Vec<bool> = (0..incidents.len())
         .map(|i| {
             let [x, y] = incidents.position(i);
-            if study_area.is_some_and(|a| !a.contains(x, y)) {
-                return 0;
-            }
-            match &incidents.times()[i] {
-                Some(t) if before.contains(t) => 1,
-                Some(t) if after.contains(t) => 2,
-                _ => 0,
-            }
+            study_area.is_none_or(|a| a.contains(x, y))
         })
         .collect();
-    let total_before = period_of.iter().filter(|&&p| p == 1).count() as u64;
-    let total_after = period_of.iter().filter(|&&p| p == 2).count() as u64;
+    let masked = |p: Period| -> Vec<f64> {
+        let mut v = p.shares(incidents, tz);
+        for (s, &a) in v.iter_mut().zip(&in_area) {
+            if !a {
+                *s = 0.0;
+            }
+        }
+        v
+    };
+    let (sb, sa) = (masked(before), masked(after));
+    let split = (0..incidents.len())
+        .filter(|&i| is_fraction(sb[i]) || is_fraction(sa[i]))
+        .count() as u64;
+    let total_before: f64 = sb.iter().sum();
+    let total_after: f64 = sa.iter().sum();
     let mut out = Vec::with_capacity(zones.len());
     for z in zones {
-        let (mut b, mut a) = (0u64, 0u64);
-        for (i, &p) in period_of.iter().enumerate() {
-            if p == 0 {
+        let (mut b, mut a) = (0.0f64, 0.0f64);
+        for i in 0..incidents.len() {
+            if sb[i] == 0.0 && sa[i] == 0.0 {
                 continue;
             }
             let [x, y] = incidents.position(i);
             if z.area.contains(x, y) {
-                if p == 1 {
-                    b += 1;
-                } else {
-                    a += 1;
-                }
+                b += sb[i];
+                a += sa[i];
             }
         }
-        out.push(ZoneCounts {
-            name: z.name.clone(),
-            kind: z.kind.clone(),
-            area_km2: z.area.area_km2(),
+        let aoristic = AoristicCounts {
             before: b,
             after: a,
             control_before: total_before - b,
             control_after: total_after - a,
+            split_intervals: split,
+        };
+        out.push(ZoneCounts {
+            name: z.name.clone(),
+            kind: z.kind.clone(),
+            area_km2: z.area.area_km2(),
+            before: tested_count(b),
+            after: tested_count(a),
+            control_before: tested_count(aoristic.control_before),
+            control_after: tested_count(aoristic.control_after),
             before_days: before.days(),
             after_days: after.days(),
+            aoristic: (split > 0).then_some(aoristic),
         });
     }
     Ok(out)
@@ -162,6 +224,25 @@ pub struct MonthCount {
     pub zone: u64,
     /// Incidents in the control.
     pub control: u64,
+    /// The zone's aoristic count (interval incidents by their share of the month), when an interval
+    /// incident is split between months; `zone` is then this rounded (see the module doc).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_aoristic: Option<f64>,
+    /// The control's aoristic count, as `zone_aoristic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control_aoristic: Option<f64>,
+}
+
+impl MonthCount {
+    /// The zone's count as the quasi-Poisson fit uses it: the aoristic count when there is one.
+    pub fn zone_value(&self) -> f64 {
+        self.zone_aoristic.unwrap_or(self.zone as f64)
+    }
+
+    /// The control's count as the quasi-Poisson fit uses it: the aoristic count when there is one.
+    pub fn control_value(&self) -> f64 {
+        self.control_aoristic.unwrap_or(self.control as f64)
+    }
 }
 
 /// Monthly counts of one zone and of its control, before and after ([`count_zones_monthly`]).
@@ -177,12 +258,22 @@ pub struct MonthlyCounts {
     pub control_buffer_m: f64,
     /// The before months, then the after months, in calendar order.
     pub months: Vec<MonthCount>,
+    /// Interval incidents (in the study area) split between months: a share strictly between 0 and 1
+    /// in one of them (0 without intervals).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub split_intervals: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl MonthlyCounts {
     /// The period totals, for the exact tests of [`crate::evaluate::compare()`] (with the buffered control).
+    /// With aoristic monthly counts the totals are their sums, and the integer counts those sums
+    /// rounded (not sums of rounded months).
     pub fn totals(&self) -> ZoneCounts {
-        let sum = |after: bool, f: fn(&MonthCount) -> u64| -> u64 {
+        let sum = |after: bool, f: fn(&MonthCount) -> f64| -> f64 {
             self.months.iter().filter(|m| m.after == after).map(f).sum()
         };
         let days = |after: bool| -> i64 {
@@ -192,16 +283,24 @@ impl MonthlyCounts {
                 .map(|m| m.days)
                 .sum()
         };
+        let aoristic = AoristicCounts {
+            before: sum(false, MonthCount::zone_value),
+            after: sum(true, MonthCount::zone_value),
+            control_before: sum(false, MonthCount::control_value),
+            control_after: sum(true, MonthCount::control_value),
+            split_intervals: self.split_intervals,
+        };
         ZoneCounts {
             name: self.name.clone(),
             kind: self.kind.clone(),
             area_km2: self.area_km2,
-            before: sum(false, |m| m.zone),
-            after: sum(true, |m| m.zone),
-            control_before: sum(false, |m| m.control),
-            control_after: sum(true, |m| m.control),
+            before: tested_count(aoristic.before),
+            after: tested_count(aoristic.after),
+            control_before: tested_count(aoristic.control_before),
+            control_after: tested_count(aoristic.control_after),
             before_days: days(false),
             after_days: days(true),
+            aoristic: (self.split_intervals > 0).then_some(aoristic),
         }
     }
 }
@@ -231,8 +330,9 @@ fn month_bins(p: Period) -> Vec<Period> {
 /// several zones every zone is excluded from every control.
 ///
 /// Months are calendar months clipped to the period (the first and last may be partial); an incident
-/// belongs to the month of its local date ([`Period::contains`]). Incidents without a time are counted in
-/// neither.
+/// with an exact time belongs to the month of its local date ([`Period::contains`]), an interval
+/// incident to each month by its share there (local midnights in `tz`; see the module doc). Incidents
+/// without a time are counted in neither.
 ///
 /// Complexity `O(n · z)` distance evaluations.
 ///
@@ -246,6 +346,7 @@ pub fn count_zones_monthly(
     zones: &[Zone],
     study_area: Option<&StudyArea>,
     control_buffer_m: f64,
+    tz: Tz,
 ) -> Result<Vec<MonthlyCounts>> {
     use geo::{Distance, Euclidean, Point};
     if before.overlaps(&after) {
@@ -267,17 +368,26 @@ pub fn count_zones_monthly(
         .map(|m| (m, false))
         .chain(month_bins(after).into_iter().map(|m| (m, true)))
         .collect();
-    // Month bin of each incident in the study area (None = in neither period).
-    let bin_of: Vec<Option<usize>> = (0..incidents.len())
+    // Shares of each incident in the study area in each month bin, as (bin, share) with share > 0.
+    let in_area: Vec<bool> = (0..incidents.len())
         .map(|i| {
             let [x, y] = incidents.position(i);
-            if study_area.is_some_and(|a| !a.contains(x, y)) {
-                return None;
-            }
-            let t = incidents.times()[i].as_ref()?;
-            bins.iter().position(|(m, _)| m.contains(t))
+            study_area.is_none_or(|a| a.contains(x, y))
         })
         .collect();
+    let mut parts: Vec<Vec<(usize, f64)>> = vec![Vec::new(); incidents.len()];
+    for (k, (m, _)) in bins.iter().enumerate() {
+        for (i, s) in m.shares(incidents, tz).into_iter().enumerate() {
+            if s > 0.0 && in_area[i] {
+                parts[i].push((k, s));
+            }
+        }
+    }
+    let split = parts
+        .iter()
+        .filter(|p| p.iter().any(|&(_, s)| is_fraction(s)))
+        .count() as u64;
+    let bin_of: Vec<Option<usize>> = parts.iter().map(|p| p.first().map(|b| b.0)).collect();
     // Control: farther than the buffer from every zone (boundary points of a zone are inside it).
     let in_control: Vec<bool> = (0..incidents.len())
         .map(|i| {
@@ -294,20 +404,24 @@ pub fn count_zones_monthly(
             })
         })
         .collect();
-    let mut control = vec![0u64; bins.len()];
+    let mut control = vec![0.0f64; bins.len()];
     for i in 0..incidents.len() {
-        if let (Some(b), true) = (bin_of[i], in_control[i]) {
-            control[b] += 1;
+        if in_control[i] {
+            for &(b, s) in &parts[i] {
+                control[b] += s;
+            }
         }
     }
     let mut out = Vec::with_capacity(zones.len());
     for z in zones {
-        let mut zone = vec![0u64; bins.len()];
+        let mut zone = vec![0.0f64; bins.len()];
         for (i, b) in bin_of.iter().enumerate() {
-            if let Some(b) = b {
+            if b.is_some() {
                 let [x, y] = incidents.position(i);
                 if z.area.contains(x, y) {
-                    zone[*b] += 1;
+                    for &(b, s) in &parts[i] {
+                        zone[b] += s;
+                    }
                 }
             }
         }
@@ -323,10 +437,13 @@ pub fn count_zones_monthly(
                     month: m.start.format("%Y-%m").to_string(),
                     after: *after,
                     days: m.days(),
-                    zone: zone[k],
-                    control: control[k],
+                    zone: tested_count(zone[k]),
+                    control: tested_count(control[k]),
+                    zone_aoristic: (split > 0).then_some(zone[k]),
+                    control_aoristic: (split > 0).then_some(control[k]),
                 })
                 .collect(),
+            split_intervals: split,
         });
     }
     Ok(out)
@@ -339,6 +456,7 @@ mod tests {
     use crate::incident::{IncidentRecord, IncidentsBuilder};
     use crate::time::{IncidentTime, TimeResolution};
     use chrono::{FixedOffset, TimeZone};
+    use chrono_tz::Europe::Stockholm;
     use geo::polygon;
 
     fn inc(ev: &[(f64, f64, u32)]) -> Incidents {
@@ -385,7 +503,7 @@ mod tests {
         let area = StudyArea::new(square(0.0, 100.0)).unwrap();
         let before = Period::parse("before", "2025-01..2025-03").unwrap();
         let after = Period::parse("after", "2025-04..2025-06").unwrap();
-        let c = count_zones(&data, before, after, &zones, Some(&area)).unwrap();
+        let c = count_zones(&data, before, after, &zones, Some(&area), Stockholm).unwrap();
         assert_eq!(
             (
                 c[0].before,
@@ -398,9 +516,9 @@ mod tests {
         assert_eq!((c[0].before_days, c[0].after_days), (90, 91));
         assert!((c[0].area_km2 - 1e-4).abs() < 1e-12);
         // Without a study area the far incident is control.
-        let c = count_zones(&data, before, after, &zones, None).unwrap();
+        let c = count_zones(&data, before, after, &zones, None, Stockholm).unwrap();
         assert_eq!(c[0].control_after, 3);
-        assert!(count_zones(&data, before, before, &zones, None).is_err());
+        assert!(count_zones(&data, before, before, &zones, None, Stockholm).is_err());
         assert!(Zone::new("empty", "zone", MultiPolygon(vec![])).is_err());
     }
 
@@ -422,7 +540,8 @@ mod tests {
         let area = StudyArea::new(square(0.0, 1000.0)).unwrap();
         let before = Period::parse("before", "2025-01-15..2025-03-31").unwrap();
         let after = Period::parse("after", "2025-04..2025-06").unwrap();
-        let m = count_zones_monthly(&data, before, after, &zones, Some(&area), 100.0).unwrap();
+        let m = count_zones_monthly(&data, before, after, &zones, Some(&area), 100.0, Stockholm)
+            .unwrap();
         let got: Vec<(&str, bool, i64, u64, u64)> = m[0]
             .months
             .iter()
@@ -440,19 +559,134 @@ mod tests {
             ]
         );
         // Without the buffer the incident 40 m away is control.
-        let m0 = count_zones_monthly(&data, before, after, &zones, Some(&area), 0.0).unwrap();
+        let m0 =
+            count_zones_monthly(&data, before, after, &zones, Some(&area), 0.0, Stockholm).unwrap();
         assert_eq!(m0[0].totals().control_before, 2);
         let after_jan = Period::parse("before", "2025-01..2025-03").unwrap();
-        let m1 = count_zones_monthly(&data, after_jan, after, &zones, Some(&area), 0.0).unwrap();
+        let m1 = count_zones_monthly(&data, after_jan, after, &zones, Some(&area), 0.0, Stockholm)
+            .unwrap();
         let t = m1[0].totals();
         assert_eq!(
             (t.before, t.control_before, t.after, t.control_after),
             (2, 2, 1, 2)
         );
         // Agrees with count_zones for one zone and no buffer.
-        let c = count_zones(&data, after_jan, after, &zones, Some(&area)).unwrap();
+        let c = count_zones(&data, after_jan, after, &zones, Some(&area), Stockholm).unwrap();
         assert_eq!(c[0], t);
-        assert!(count_zones_monthly(&data, before, after, &zones, Some(&area), -1.0).is_err());
-        assert!(count_zones_monthly(&data, before, before, &zones, None, 0.0).is_err());
+        assert!(
+            count_zones_monthly(&data, before, after, &zones, Some(&area), -1.0, Stockholm)
+                .is_err()
+        );
+        assert!(count_zones_monthly(&data, before, before, &zones, None, 0.0, Stockholm).is_err());
+    }
+
+    /// Incidents at `(x, 5)` from `(x, from, to)` texts read in Stockholm time (`to` empty: exact).
+    fn intervals(rows: &[(f64, &str, &str)]) -> Incidents {
+        use crate::ingest::{interval_len, parse_time};
+        let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+        for (k, &(x, from, to)) in rows.iter().enumerate() {
+            let t = parse_time(from, Stockholm).unwrap();
+            let len = if to.is_empty() {
+                0
+            } else {
+                interval_len(&t, &parse_time(to, Stockholm).unwrap(), Stockholm).unwrap()
+            };
+            b.push_interval(
+                IncidentRecord {
+                    x,
+                    y: 5.0,
+                    weight: 1.0,
+                    category: "",
+                    time: Some(t),
+                    id: k.to_string(),
+                    lonlat: None,
+                },
+                len,
+            )
+            .unwrap();
+        }
+        b.build()
+    }
+
+    #[test]
+    fn interval_incidents_count_by_their_share_of_each_period() {
+        let data = intervals(&[
+            (5.0, "2025-03-14 16:00", "2025-03-17 07:00"), // zone: 56/63 before, 7/63 after
+            (5.0, "2025-03-18 10:00", ""),                 // zone, after
+            (50.0, "2025-03-16 12:00", "2025-03-17 12:00"), // control: half and half
+            (50.0, "2025-03-12 10:00", ""),                // control, before
+        ]);
+        let zones = [Zone::new("A", "zone", square(0.0, 10.0)).unwrap()];
+        let before = Period::parse("before", "2025-03-10..2025-03-16").unwrap();
+        let after = Period::parse("after", "2025-03-17..2025-03-23").unwrap();
+        let c = &count_zones(&data, before, after, &zones, None, Stockholm).unwrap()[0];
+        let a = c.aoristic.expect("split intervals give aoristic counts");
+        let close = |x: f64, y: f64| assert!((x - y).abs() < 1e-12, "{x} != {y}");
+        close(a.before, 56.0 / 63.0);
+        close(a.after, 1.0 + 7.0 / 63.0);
+        close(a.control_before, 1.5);
+        close(a.control_after, 0.5);
+        assert_eq!(a.split_intervals, 2);
+        // The exact tests get the nearest integers (halves away from zero).
+        assert_eq!(
+            (c.before, c.after, c.control_before, c.control_after),
+            (1, 1, 2, 1)
+        );
+        // The serialised counts carry the aoristic ones only when there are some.
+        let j = serde_json::to_value(c).unwrap();
+        assert!(j["aoristic"]["split_intervals"] == 2);
+        let whole = intervals(&[(5.0, "2025-03-12 10:00", ""), (5.0, "2025-03-18 10:00", "")]);
+        let w = &count_zones(&whole, before, after, &zones, None, Stockholm).unwrap()[0];
+        assert!(w.aoristic.is_none() && serde_json::to_value(w).unwrap().get("aoristic").is_none());
+        assert_eq!((w.before, w.after), (1, 1));
+    }
+
+    #[test]
+    fn monthly_counts_split_an_interval_across_a_month_edge() {
+        let data = intervals(&[
+            (5.0, "2025-03-31 18:00", "2025-04-01 06:00"), // zone: 6 h in March, 6 h in April
+            (500.0, "2025-01-31 12:00", "2025-02-02 12:00"), // control: 12 of 48 h in January
+        ]);
+        let zones = [Zone::new("A", "zone", square(0.0, 10.0)).unwrap()];
+        let before = Period::parse("before", "2025-01..2025-03").unwrap();
+        let after = Period::parse("after", "2025-04..2025-06").unwrap();
+        let m =
+            &count_zones_monthly(&data, before, after, &zones, None, 0.0, Stockholm).unwrap()[0];
+        assert_eq!(m.split_intervals, 2);
+        let got: Vec<(&str, Option<f64>, Option<f64>, u64, u64)> = m
+            .months
+            .iter()
+            .map(|k| {
+                (
+                    k.month.as_str(),
+                    k.zone_aoristic,
+                    k.control_aoristic,
+                    k.zone,
+                    k.control,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2025-01", Some(0.0), Some(0.25), 0, 0),
+                ("2025-02", Some(0.0), Some(0.75), 0, 1),
+                ("2025-03", Some(0.5), Some(0.0), 1, 0),
+                ("2025-04", Some(0.5), Some(0.0), 1, 0),
+                ("2025-05", Some(0.0), Some(0.0), 0, 0),
+                ("2025-06", Some(0.0), Some(0.0), 0, 0),
+            ]
+        );
+        // Totals round the sums, not the months: control before is 1 (0.25 + 0.75), not 0 + 1.
+        let t = m.totals();
+        let a = t.aoristic.unwrap();
+        assert_eq!((a.before, a.after, a.control_before), (0.5, 0.5, 1.0));
+        assert_eq!(
+            (t.before, t.after, t.control_before, t.control_after),
+            (1, 1, 1, 0)
+        );
+        // The quasi-Poisson fit uses the aoristic months: (0.5 / 91) / (0.5 / 90).
+        let q = crate::evaluate::quasi_poisson_change(m, 0.95).unwrap();
+        assert!((q.zone.unwrap().ratio - 90.0 / 91.0).abs() < 1e-12);
     }
 }

@@ -32,7 +32,8 @@ fn cell_sums(spec: &GridSpec, inc: &Incidents, keep: impl Fn(usize) -> bool) -> 
     v
 }
 
-/// `grid`: the cell's (weighted) count of training incidents — the naive "hot cells" map.
+/// `grid`: the cell's (weighted) count of training incidents — the naive "hot cells" map. An
+/// interval incident counts by its share of the training period ([`Split::train_by_share`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GridCounts;
 
@@ -44,7 +45,7 @@ impl HotspotMethod for GridCounts {
         String::new()
     }
     fn score(&self, spec: &GridSpec, split: &Split<'_>) -> Result<Vec<f64>> {
-        Ok(cell_sums(spec, split.train, |_| true))
+        Ok(cell_sums(spec, &split.train_by_share(), |_| true))
     }
 }
 
@@ -54,7 +55,8 @@ impl HotspotMethod for GridCounts {
 /// Precisely: with a test period of `D` days, the window is the last `D` days of the
 /// training period (the whole training period when it is shorter); incidents without
 /// a time are not counted. A 6-month test after a year of training is therefore
-/// predicted from the training year's last 181-184 days.
+/// predicted from the training year's last 181-184 days. With [`Split::shares`] an interval
+/// incident counts by its share of the window ([`Period::share`], weight × share).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PreviousPeriod;
 
@@ -79,6 +81,19 @@ impl HotspotMethod for PreviousPeriod {
             ));
         };
         let w = Self::window(tr, te);
+        if let Some(sh) = split.shares {
+            let inc = split.train;
+            let f = w.shares(inc, sh.tz);
+            let weights: Vec<f64> = inc.weights().iter().zip(&f).map(|(h, s)| h * s).collect();
+            let mut v = vec![0.0; spec.len()];
+            for (i, wi) in weights.iter().enumerate() {
+                let [x, y] = inc.position(i);
+                if let Some((c, r)) = spec.cell_of(x, y) {
+                    v[spec.index(c, r)] += wi;
+                }
+            }
+            return Ok(v);
+        }
         let times = split.train.times();
         Ok(cell_sums(spec, split.train, |i| {
             times[i].as_ref().is_some_and(|t| w.contains(t))

@@ -40,6 +40,7 @@ mod change;
 mod compare;
 mod methods;
 mod period;
+mod split;
 mod zones;
 
 pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
@@ -51,6 +52,7 @@ pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };
 pub use period::Period;
+pub use split::{PeriodSplit, Shares};
 pub use zones::{DensityDifference, density_difference, hotspot_zones, read_zones, school_zones};
 
 use crate::error::{Error, Result};
@@ -124,6 +126,23 @@ impl EvalGrid {
                     incidents.weights()[i]
                 } else {
                     1.0
+                };
+            }
+        }
+        v
+    }
+
+    /// Sum of `shares` (times the incident weights, when `weighted`) per cell: the counts of a period
+    /// whose interval incidents count by their share ([`PeriodSplit`]); incidents off the grid are ignored.
+    pub fn share_counts(&self, incidents: &Incidents, shares: &[f64], weighted: bool) -> Vec<f64> {
+        let mut v = vec![0.0; self.spec.len()];
+        for (i, &s) in shares.iter().enumerate().take(incidents.len()) {
+            let [x, y] = incidents.position(i);
+            if let Some((c, r)) = self.spec.cell_of(x, y) {
+                v[self.spec.index(c, r)] += if weighted {
+                    incidents.weights()[i] * s
+                } else {
+                    s
                 };
             }
         }
@@ -239,11 +258,48 @@ pub fn measure(
     test: &Incidents,
     coverages: &[f64],
 ) -> Result<Vec<CoverageResult>> {
+    measure_split(
+        grid,
+        ranked,
+        &Split {
+            train,
+            test,
+            train_period: None,
+            test_period: None,
+            shares: None,
+        },
+        coverages,
+    )
+}
+
+/// [`measure`] on a split whose interval incidents count by their share of the period
+/// ([`Split::shares`], see [`PeriodSplit`]): every count `n`, `N`, `n*` and the RRI's training
+/// counts are sums of shares, the harm-weighted ones sums of harm × share. Without shares it is
+/// [`measure`].
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a bad coverage.
+pub fn measure_split(
+    grid: &EvalGrid,
+    ranked: &[usize],
+    split: &Split<'_>,
+    coverages: &[f64],
+) -> Result<Vec<CoverageResult>> {
     check_coverages(coverages)?;
+    let (train, test) = (split.train, split.test);
     let weighted = !(train.is_unweighted() && test.is_unweighted());
-    let test_n = grid.counts(test, false);
-    let train_n = grid.counts(train, false);
-    let test_w = weighted.then(|| grid.counts(test, true));
+    let (test_n, train_n, test_w) = match split.shares {
+        None => (
+            grid.counts(test, false),
+            grid.counts(train, false),
+            weighted.then(|| grid.counts(test, true)),
+        ),
+        Some(s) => (
+            grid.share_counts(test, s.test, false),
+            grid.share_counts(train, s.train, false),
+            weighted.then(|| grid.share_counts(test, s.test, true)),
+        ),
+    };
     let active: Vec<usize> = (0..grid.spec.len()).filter(|&i| grid.active[i]).collect();
     let sorted_desc = |v: &[f64]| {
         let mut s: Vec<f64> = active.iter().map(|&i| v[i]).collect();
@@ -318,6 +374,9 @@ pub struct Split<'a> {
     pub train_period: Option<Period>,
     /// Test period, if the split was made by time.
     pub test_period: Option<Period>,
+    /// Shares of interval incidents in their period ([`PeriodSplit`]); `None` counts every incident
+    /// whole (share 1), as for data without intervals.
+    pub shares: Option<Shares<'a>>,
 }
 
 /// One method's results on one split.
@@ -333,7 +392,9 @@ pub struct MethodEvaluation {
     pub rows: Vec<CoverageResult>,
 }
 
-/// Fits each method on `split.train`, ranks the cells of `grid` and measures the ranking on `split.test`.
+/// Fits each method on `split.train`, ranks the cells of `grid` and measures the ranking on `split.test`
+/// ([`measure_split`]: interval incidents count by their share of the period when [`Split::shares`]
+/// is given; see [`PeriodSplit`] for what the methods are fitted on).
 ///
 /// # Errors
 /// The first method error, or [`Error::InvalidParameter`] for a bad coverage.
@@ -350,7 +411,7 @@ pub fn evaluate(
         let scores = m.score(grid.spec(), split)?;
         let ranked = grid.rank(&scores)?;
         let seconds = t0.elapsed().as_secs_f64();
-        let rows = measure(grid, &ranked, split.train, split.test, coverages)?;
+        let rows = measure_split(grid, &ranked, split, coverages)?;
         out.push(MethodEvaluation {
             method: m.name().to_string(),
             params: m.params(),
@@ -377,6 +438,10 @@ pub struct RollingStep {
 /// before `M` and judged on `M` (a sliding-window rolling origin, Tashman 2000,
 /// "Out-of-sample tests of forecasting accuracy", *Int. J. Forecasting* 16:437-450).
 ///
+/// Each origin is a [`PeriodSplit`] with its days in the local dates of `tz` (the zone the times
+/// were read in): an interval incident across a month's edge is judged in each test month by its
+/// share there, and trained on by its share of the training window.
+///
 /// # Errors
 /// [`Error::InvalidParameter`] when `train_months < 1` or `test_span` holds no month start;
 /// method errors as in [`evaluate`].
@@ -387,6 +452,7 @@ pub fn rolling_monthly(
     test_span: Period,
     methods: &[&dyn HotspotMethod],
     coverages: &[f64],
+    tz: chrono_tz::Tz,
 ) -> Result<Vec<RollingStep>> {
     if train_months < 1 {
         return Err(Error::invalid(
@@ -408,18 +474,11 @@ pub fn rolling_monthly(
         let Some(tp) = m.preceding_months(train_months) else {
             continue;
         };
-        let train = incidents.subset(&tp.select(incidents));
-        let test = incidents.subset(&m.select(incidents));
-        let split = Split {
-            train: &train,
-            test: &test,
-            train_period: Some(tp),
-            test_period: Some(m),
-        };
+        let ps = PeriodSplit::new(incidents, tp, m, tz);
         out.push(RollingStep {
             train: tp,
             test: m,
-            results: evaluate(grid, &split, methods, coverages)?,
+            results: evaluate(grid, &ps.split(), methods, coverages)?,
         });
     }
     Ok(out)

@@ -146,6 +146,22 @@ impl Period {
         crate::temporal::share_in(incidents, i, a, b).unwrap_or(0.0)
     }
 
+    /// [`Period::share`] of every incident, in index order (the period's bounds computed once).
+    pub fn shares(&self, incidents: &Incidents, tz: Tz) -> Vec<f64> {
+        let (a, b) = self.bounds(tz);
+        let len = incidents.interval_lengths();
+        incidents
+            .times()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match t {
+                None => 0.0,
+                Some(t) if len[i] == 0 => f64::from(u8::from(self.contains(t))),
+                Some(_) => crate::temporal::share_in(incidents, i, a, b).unwrap_or(0.0),
+            })
+            .collect()
+    }
+
     /// The incidents with a share in the period above 0, with their shares, in index order.
     pub fn select_weighted(&self, incidents: &Incidents, tz: Tz) -> Vec<(usize, f64)> {
         (0..incidents.len())

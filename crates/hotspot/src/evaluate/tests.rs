@@ -5,6 +5,7 @@ use crate::crs::Crs;
 use crate::incident::{IncidentRecord, IncidentsBuilder};
 use crate::time::{IncidentTime, TimeResolution};
 use chrono::{FixedOffset, TimeZone};
+use chrono_tz::Europe::Stockholm;
 
 /// Incidents at the centres of cells of a 10 m grid with origin (0, 0): `(col, row, count)`.
 fn at_cells(cells: &[(usize, usize, usize)]) -> Incidents {
@@ -38,6 +39,7 @@ fn hit_rate_pai_pei_rri_by_hand() {
         test: &test,
         train_period: None,
         test_period: None,
+        shares: None,
     };
     let res = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5, 1.0]).unwrap();
     assert_eq!(res[0].method, "grid");
@@ -186,6 +188,7 @@ fn previous_uses_the_last_test_length_of_training() {
         test: &test,
         train_period: Some(tp),
         test_period: Some(sp),
+        shares: None,
     };
     let g = line4();
     let s = PreviousPeriod.score(g.spec(), &split).unwrap();
@@ -214,14 +217,15 @@ fn rolling_monthly_steps_through_months() {
         (0, 2026, 3, 3),
     ]);
     let span = Period::parse("test", "2026-02..2026-03").unwrap();
-    let steps = rolling_monthly(&line4(), &all, 1, span, &[&GridCounts], &[0.25]).unwrap();
+    let steps =
+        rolling_monthly(&line4(), &all, 1, span, &[&GridCounts], &[0.25], Stockholm).unwrap();
     assert_eq!(steps.len(), 2);
     assert_eq!(steps[0].test.to_string(), "2026-02-01..2026-02-28");
     assert_eq!(steps[0].train.to_string(), "2026-01-01..2026-01-31");
     // February is predicted from January (cell 0): miss. March from Feb (cell 1): half.
     approx(steps[0].results[0].rows[0].counts.hit_rate, 0.0);
     approx(steps[1].results[0].rows[0].counts.hit_rate, 0.5);
-    assert!(rolling_monthly(&line4(), &all, 0, span, &[&GridCounts], &[0.25]).is_err());
+    assert!(rolling_monthly(&line4(), &all, 0, span, &[&GridCounts], &[0.25], Stockholm).is_err());
 }
 
 #[test]
@@ -234,8 +238,162 @@ fn same_input_same_result() {
         test: &test,
         train_period: None,
         test_period: None,
+        shares: None,
     };
     let a = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5]).unwrap();
     let b = evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5]).unwrap();
     assert_eq!(a[0].rows, b[0].rows);
+}
+
+/// Incidents at cell centres of the 10 m line grid from `(col, from, to)` texts read in Stockholm time
+/// (`to` empty: an exact time).
+fn intervals(rows: &[(usize, &str, &str)]) -> Incidents {
+    use crate::ingest::{interval_len, parse_time};
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, &(c, from, to)) in rows.iter().enumerate() {
+        let t = parse_time(from, Stockholm).unwrap();
+        let len = if to.is_empty() {
+            0
+        } else {
+            interval_len(&t, &parse_time(to, Stockholm).unwrap(), Stockholm).unwrap()
+        };
+        b.push_interval(
+            IncidentRecord {
+                x: c as f64 * 10.0 + 5.0,
+                y: 5.0,
+                weight: 1.0,
+                category: "",
+                time: Some(t),
+                id: k.to_string(),
+                lonlat: None,
+            },
+            len,
+        )
+        .unwrap();
+    }
+    b.build()
+}
+
+#[test]
+fn interval_incidents_are_judged_and_trained_on_by_their_share() {
+    // Train Mon 10 - Sun 16 March 2025, test Mon 17 - Sun 23.
+    let all = intervals(&[
+        (0, "2025-03-14 16:00", "2025-03-17 07:00"), // 63 h: 56/63 train, 7/63 test
+        (2, "2025-03-18 12:00", ""),                 // test
+        (1, "2025-03-12 09:00", ""),                 // train
+        (3, "2025-03-22 12:00", "2025-03-24 12:00"), // 48 h: 36/48 test, 12 h after it
+    ]);
+    let tp = Period::parse("train", "2025-03-10..2025-03-16").unwrap();
+    let sp = Period::parse("test", "2025-03-17..2025-03-23").unwrap();
+    let ps = PeriodSplit::new(&all, tp, sp, Stockholm);
+    assert_eq!((ps.train.len(), ps.test.len()), (2, 3));
+    assert_eq!(ps.split_intervals, 2);
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    close(ps.train_count(), 56.0 / 63.0 + 1.0);
+    close(ps.test_count(), 7.0 / 63.0 + 1.0 + 0.75);
+    let split = ps.split();
+    let g = line4();
+    // `grid` trains on the shares: cell 1 (1) before cell 0 (56/63).
+    let s = GridCounts.score(g.spec(), &split).unwrap();
+    close(s[0], 56.0 / 63.0);
+    assert_eq!(&s[1..], &[1.0, 0.0, 0.0]);
+    let r = &evaluate(&g, &split, &[&GridCounts], &[0.25, 0.5]).unwrap()[0].rows;
+    let n = 7.0 / 63.0 + 1.75;
+    // 25 %: cell 1, no test incident.
+    approx(r[0].counts.hit_rate, 0.0);
+    // 50 %: cells 1 and 0 capture 7/63 of N; n* = 1 + 0.75; RRI = (1/9) / (67/36) * 1 = 4/67.
+    close(r[1].counts.captured, 1.0 / 9.0);
+    close(r[1].counts.total, n);
+    approx(r[1].counts.hit_rate, (1.0 / 9.0) / n);
+    approx(r[1].counts.pai, (1.0 / 9.0) / n / 0.5);
+    approx(r[1].counts.pei_star, (1.0 / 9.0) / 1.75);
+    close(r[1].train_captured, 1.0 + 56.0 / 63.0);
+    approx(r[1].rri, 4.0 / 67.0);
+    // Clustering takes the points with at least half their interval in training.
+    assert_eq!(split.train_whole().len(), 2);
+    let late = PeriodSplit::new(
+        &all,
+        Period::parse("train", "2025-03-10..2025-03-14").unwrap(),
+        sp,
+        Stockholm,
+    );
+    // 8 of 63 hours before Saturday: a share of 8/63, weight in `grid`, no point for DBSCAN.
+    let ls = late.split();
+    assert_eq!(ls.train.len(), 2);
+    close(ls.train_share(0), 8.0 / 63.0);
+    assert_eq!(ls.train_whole().len(), 1);
+    close(ls.train_by_share().weights()[0], 8.0 / 63.0);
+}
+
+#[test]
+fn previous_counts_an_interval_by_its_share_of_the_window() {
+    // Training March 1-16, test 7 days: the window is March 10-16. An interval from 9 March 12:00 to
+    // 10 March 12:00 is wholly in training but only half in the window.
+    let all = intervals(&[
+        (1, "2025-03-09 12:00", "2025-03-10 12:00"),
+        (2, "2025-03-11 12:00", ""),
+        (3, "2025-03-16 20:00", "2025-03-17 04:00"), // 4 of 8 hours in training
+        (0, "2025-03-18 12:00", ""),
+    ]);
+    let tp = Period::parse("train", "2025-03-01..2025-03-16").unwrap();
+    let sp = Period::parse("test", "2025-03-17..2025-03-23").unwrap();
+    let ps = PeriodSplit::new(&all, tp, sp, Stockholm);
+    let s = PreviousPeriod.score(line4().spec(), &ps.split()).unwrap();
+    assert_eq!(s, vec![0.0, 0.5, 1.0, 0.5]);
+}
+
+#[test]
+fn rolling_months_share_an_interval_across_a_month_edge() {
+    let all = intervals(&[
+        (0, "2026-01-10 12:00", ""),
+        (1, "2026-01-31 12:00", "2026-02-01 12:00"), // half in January, half in February
+        (1, "2026-02-10 12:00", ""),
+        (0, "2026-03-05 12:00", ""),
+    ]);
+    let span = Period::parse("test", "2026-02..2026-03").unwrap();
+    let steps =
+        rolling_monthly(&line4(), &all, 1, span, &[&GridCounts], &[0.25], Stockholm).unwrap();
+    // February: trained on January (cell 0: 1, cell 1: 0.5), judged on cell 1's 0.5 + 1 of 1.5: miss.
+    let f = &steps[0].results[0].rows[0];
+    approx(Some(f.counts.total), 1.5);
+    approx(f.counts.hit_rate, 0.0);
+    // March: trained on February (cell 1: 1.5), March's incident is in cell 0: miss; N = 1.
+    let m = &steps[1].results[0].rows[0];
+    approx(Some(m.counts.total), 1.0);
+    approx(Some(m.train_captured), 1.5);
+}
+
+#[test]
+fn shares_of_consecutive_periods_add_up_to_one() {
+    let all = intervals(&[
+        (0, "2025-03-14 16:00", "2025-03-17 07:00"),
+        (1, "2025-03-29 22:00", "2025-04-02 04:00"), // across the spring DST change and a month
+        (2, "2025-03-01 00:00", "2025-04-01 00:00"),
+        (3, "2025-03-20 08:15", ""),
+    ]);
+    let weeks: Vec<Period> = (0..8)
+        .map(|k| {
+            let s = chrono::NaiveDate::from_ymd_opt(2025, 2, 24).unwrap()
+                + chrono::TimeDelta::days(7 * k);
+            Period::new(s, s + chrono::TimeDelta::days(6)).unwrap()
+        })
+        .collect();
+    for i in 0..all.len() {
+        let total: f64 = weeks.iter().map(|w| w.share(&all, i, Stockholm)).sum();
+        assert!((total - 1.0).abs() < 1e-12, "incident {i}: {total}");
+    }
+}
+
+#[test]
+fn data_without_intervals_split_as_whole_incidents() {
+    let all = timed(&[(0, 2025, 12, 1), (1, 2025, 12, 31), (2, 2026, 1, 10)]);
+    let tp = Period::parse("train", "2025").unwrap();
+    let sp = Period::parse("test", "2026-01").unwrap();
+    let ps = PeriodSplit::new(&all, tp, sp, Stockholm);
+    assert!(ps.split().shares.is_none());
+    assert_eq!(ps.split_intervals, 0);
+    let old_train = all.subset(&tp.select(&all));
+    let old_test = all.subset(&sp.select(&all));
+    assert_eq!(ps.train.ids(), old_train.ids());
+    assert_eq!(ps.test.ids(), old_test.ids());
 }

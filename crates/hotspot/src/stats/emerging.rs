@@ -131,6 +131,11 @@ pub struct SpaceTimeCube {
     pub counts: Vec<f64>,
 }
 
+/// The local date in `tz` of an instant in seconds since 1970.
+fn local_date(secs: i64, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&tz).date_naive())
+}
+
 /// The largest cube (bins) built unless the caller asks otherwise.
 pub const MAX_BINS: u64 = 50_000_000;
 
@@ -138,6 +143,14 @@ impl SpaceTimeCube {
     /// Counts `incidents` (weights ignored) in the cells of `spec` and the steps covering `span`
     /// (default: the incidents' first to last date). Incidents without a time, outside the
     /// span, or off the grid are not counted; the number not counted is returned beside the cube.
+    ///
+    /// An incident with a from/to interval ([`Incidents::interval_lengths`]) adds to each step it
+    /// overlaps the share of its interval inside that step ([`Period::share`]: local midnights in
+    /// `tz`, the zone the times were read in), so it adds 1 in all when the interval lies inside the
+    /// span; a part outside the span is not counted (the incident counts as not counted only when
+    /// nothing of it is inside). The default span then runs to the last day of the latest interval.
+    /// Exact times add 1 to the step of their local date, as before; Gi\* takes the fractional
+    /// counts as they are (it is defined for any real-valued attribute, Ord & Getis 1995).
     ///
     /// # Errors
     /// [`Error::InsufficientData`] without any timed incident; [`Error::InvalidParameter`] for
@@ -147,6 +160,7 @@ impl SpaceTimeCube {
         spec: GridSpec,
         step: TimeStep,
         span: Option<Period>,
+        tz: chrono_tz::Tz,
     ) -> Result<(Self, usize)> {
         let Some((first, last)) = incidents.time_span() else {
             return Err(Error::InsufficientData(
@@ -164,7 +178,18 @@ impl SpaceTimeCube {
         }
         let span = match span {
             Some(p) => p,
-            None => Period::new(first.instant().date_naive(), last.instant().date_naive())?,
+            None => {
+                // The last day any interval reaches (its last second's local date).
+                let reach = (0..incidents.len())
+                    .filter(|&i| incidents.interval_lengths()[i] > 0)
+                    .filter_map(|i| local_date(incidents.interval(i)?.1 - 1, tz))
+                    .max();
+                let end = last.instant().date_naive();
+                Period::new(
+                    first.instant().date_naive(),
+                    reach.map_or(end, |r| r.max(end)),
+                )?
+            }
         };
         let steps = step.steps(span);
         let bins = (steps.len() as u64).saturating_mul(spec.len() as u64);
@@ -180,24 +205,62 @@ impl SpaceTimeCube {
         let mut counts = vec![0.0; steps.len() * c];
         let mut dropped = 0usize;
         let t0 = steps.first().map(|p| p.start);
+        let step_of = |d: NaiveDate| -> Option<usize> {
+            let t0 = t0?;
+            if d < t0 {
+                return None;
+            }
+            let k = match step {
+                TimeStep::Day => (d - t0).num_days(),
+                TimeStep::Week => (d - t0).num_days() / 7,
+                TimeStep::Month => {
+                    i64::from((d.year() - t0.year()) * 12 + d.month() as i32 - t0.month() as i32)
+                }
+            };
+            usize::try_from(k).ok().filter(|&k| k < steps.len())
+        };
         for i in 0..incidents.len() {
             let Some(t) = incidents.times()[i] else {
                 dropped += 1;
                 continue;
             };
-            let d = t.instant().date_naive();
-            let k = match (t0, step) {
-                (Some(t0), _) if d < t0 || !span.contains(&t) => None,
-                (Some(t0), TimeStep::Day) => Some((d - t0).num_days() as usize),
-                (Some(t0), TimeStep::Week) => Some(((d - t0).num_days() / 7) as usize),
-                (Some(t0), TimeStep::Month) => Some(
-                    ((d.year() - t0.year()) * 12 + d.month() as i32 - t0.month() as i32) as usize,
-                ),
-                (None, _) => None,
-            };
             let [x, y] = incidents.position(i);
-            match (k.filter(|&k| k < steps.len()), spec.cell_of(x, y)) {
-                (Some(k), Some((cc, rr))) => counts[k * c + spec.index(cc, rr)] += 1.0,
+            let cell = spec.cell_of(x, y).map(|(cc, rr)| spec.index(cc, rr));
+            if incidents.interval_lengths()[i] > 0 {
+                // Share of the interval in each step it overlaps, clipped to the span.
+                let (Some(cell), Some((a, b))) = (cell, incidents.interval(i)) else {
+                    dropped += 1;
+                    continue;
+                };
+                let first_day = local_date(a, tz).map_or(span.start, |d| d.max(span.start));
+                let last_day = local_date(b - 1, tz).map_or(span.end, |d| d.min(span.end));
+                let mut any = false;
+                if let (Some(k0), Some(k1)) = (step_of(first_day), step_of(last_day)) {
+                    for (k, st) in steps.iter().enumerate().take(k1 + 1).skip(k0) {
+                        let part = Period {
+                            start: st.start.max(span.start),
+                            end: st.end.min(span.end),
+                        };
+                        if part.start > part.end {
+                            continue;
+                        }
+                        let (pa, pb) = part.bounds(tz);
+                        let sh = crate::temporal::share_in(incidents, i, pa, pb).unwrap_or(0.0);
+                        if sh > 0.0 {
+                            counts[k * c + cell] += sh;
+                            any = true;
+                        }
+                    }
+                }
+                if !any {
+                    dropped += 1;
+                }
+                continue;
+            }
+            let d = t.instant().date_naive();
+            let k = if span.contains(&t) { step_of(d) } else { None };
+            match (k, cell) {
+                (Some(k), Some(cell)) => counts[k * c + cell] += 1.0,
                 _ => dropped += 1,
             }
         }

@@ -224,7 +224,14 @@ fn end_to_end_new_hot_spot_and_steps() {
     ev.push((350.0, 350.0, 2025, 12, 25));
     let inc = month_incidents(&ev);
     let spec = GridSpec::new(0.0, 0.0, 100.0, 7, 7).unwrap();
-    let (cube, dropped) = SpaceTimeCube::build(&inc, spec, TimeStep::Month, None).unwrap();
+    let (cube, dropped) = SpaceTimeCube::build(
+        &inc,
+        spec,
+        TimeStep::Month,
+        None,
+        chrono_tz::Europe::Stockholm,
+    )
+    .unwrap();
     assert_eq!((cube.n_steps(), dropped), (12, 0));
     assert_eq!(cube.count(spec.index(3, 3), 11), 26.0);
     assert_eq!(cube.count(spec.index(3, 3), 10), 1.0);
@@ -281,4 +288,64 @@ fn fdr_is_stricter_than_plain_alpha() {
         significant(&q, 0.05, true),
         vec![true, false, false, false, false]
     );
+}
+
+#[test]
+fn an_interval_adds_its_share_to_each_step_it_overlaps() {
+    use crate::incident::{IncidentRecord, IncidentsBuilder};
+    use crate::ingest::{interval_len, parse_time};
+    use chrono_tz::Europe::Stockholm;
+    let rows = [
+        (50.0, "2025-03-14 16:00", "2025-03-17 07:00"), // Fri-Mon: 56/63 in week 11, 7/63 in week 12
+        (150.0, "2025-03-12 10:00", ""),                // exact, week 11
+        (150.0, "2025-03-23 18:00", "2025-03-24 06:00"), // Sun-Mon: 6 of 12 h in week 12, rest after
+    ];
+    let mut b = IncidentsBuilder::new(crate::crs::Crs::SWEREF99_TM).unwrap();
+    for (k, &(x, from, to)) in rows.iter().enumerate() {
+        let t = parse_time(from, Stockholm).unwrap();
+        let len = if to.is_empty() {
+            0
+        } else {
+            interval_len(&t, &parse_time(to, Stockholm).unwrap(), Stockholm).unwrap()
+        };
+        b.push_interval(
+            IncidentRecord {
+                x,
+                y: 50.0,
+                weight: 1.0,
+                category: "",
+                time: Some(t),
+                id: k.to_string(),
+                lonlat: None,
+            },
+            len,
+        )
+        .unwrap();
+    }
+    let inc = b.build();
+    let spec = GridSpec::new(0.0, 0.0, 100.0, 2, 1).unwrap();
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    // Default span: 12 March to 24 March (the last interval's last day): weeks 11, 12 and 13.
+    let (cube, dropped) =
+        SpaceTimeCube::build(&inc, spec, TimeStep::Week, None, Stockholm).unwrap();
+    assert_eq!((cube.n_steps(), dropped), (3, 0));
+    close(cube.count(0, 0), 56.0 / 63.0);
+    close(cube.count(0, 1), 7.0 / 63.0);
+    assert_eq!(cube.count(1, 0), 1.0);
+    assert_eq!((cube.count(1, 1), cube.count(1, 2)), (0.5, 0.5));
+    // Every incident adds 1 in all when its interval lies inside the span.
+    close(cube.counts.iter().sum::<f64>(), 3.0);
+    // A span ending on Sunday 23 March keeps the part inside: 0.5 of the last, nothing dropped.
+    let span = Period::parse("p", "2025-03-10..2025-03-23").unwrap();
+    let (cube, dropped) =
+        SpaceTimeCube::build(&inc, spec, TimeStep::Week, Some(span), Stockholm).unwrap();
+    assert_eq!((cube.n_steps(), dropped), (2, 0));
+    assert_eq!(cube.count(1, 1), 0.5);
+    // A span from Monday 17 March: 7/63 of the first, the exact incident dropped.
+    let span = Period::parse("p", "2025-03-17..2025-03-30").unwrap();
+    let (cube, dropped) =
+        SpaceTimeCube::build(&inc, spec, TimeStep::Week, Some(span), Stockholm).unwrap();
+    assert_eq!(dropped, 1);
+    close(cube.count(0, 0), 7.0 / 63.0);
+    assert_eq!((cube.count(1, 0), cube.count(1, 1)), (0.5, 0.5));
 }
