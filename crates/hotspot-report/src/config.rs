@@ -3,13 +3,13 @@
 //! relative to the file's folder, paths given as flags relative to the
 //! current directory.
 
-use anyhow::{Context as _, bail};
+use crate::error::{Error, ResultExt as _};
 use hotspot::situation::{SituationKeys, SituationParams};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Report language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Swedish.
@@ -87,7 +87,7 @@ pub struct FileConfig {
 
 impl FileConfig {
     /// Reads and parses `path`; relative paths become relative to its folder.
-    pub fn read(path: &Path) -> anyhow::Result<Self> {
+    pub fn read(path: &Path) -> crate::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the report config {}", path.display()))?;
         let mut c: FileConfig = toml::from_str(&text).map_err(|e| hotspot::Error::Config {
@@ -174,17 +174,16 @@ impl Settings {
         file: FileConfig,
         flags: FileConfig,
         config_path: &Path,
-    ) -> anyhow::Result<Self> {
+    ) -> crate::Result<Self> {
         macro_rules! pick {
             ($k:ident) => {
                 flags.$k.clone().or(file.$k.clone())
             };
         }
         let Some(incidents) = pick!(incidents) else {
-            bail!(
-                "{}: no `incidents` file given (set `incidents = \"incidents.csv\"` in the config or pass --incidents)",
-                config_path.display()
-            );
+            return Err(Error::NoIncidents {
+                config: config_path.to_path_buf(),
+            });
         };
         let out = pick!(out).unwrap_or_else(|| {
             config_path

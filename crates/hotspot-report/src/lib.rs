@@ -1,17 +1,32 @@
-//! `hotspot report`: one run from input files to an output folder — a
-//! "lägesbild" for the citizen promise, in Swedish or English, as a
-//! self-contained `report.html` with maps (PNG and SVG), every layer as RFC
-//! 7946 GeoJSON, tables as CSV, `summary.json` and a run manifest.
+//! The situation report ("lägesbild") of `hotspot`, rendered: one run from a
+//! [`Situation`](hotspot::situation::Situation) to an output folder — for the citizen promise, in
+//! Swedish or English, as a self-contained `report.html` with maps (PNG and SVG), every layer as
+//! RFC 7946 GeoJSON and in `layers.gpkg`, the interactive `map.html`, tables as CSV,
+//! `summary.json` and a run manifest.
 //!
-//! Steps: read the config, read and classify the incidents, count, run the
-//! analyses that are built into this version, draw the maps and charts, write
-//! the files. Public mode (`--public`) leaves out incident positions and
-//! suppresses counts below `min_count` everywhere; see `docs/report.md`.
+//! The analysis is the library's: [`hotspot::situation()`] computes every figure as one value and
+//! [`hotspot::disclosure`] decides what public mode may show; this crate only draws, translates
+//! and writes what it is given (the `hotspot` binary is a thin caller of it, as ripgrep's binary
+//! is of its library crates).
+//!
+//! A run has three steps:
+//! 1. [`Config::read`] reads `report.toml` (every key is also a flag of `hotspot report`) and
+//!    [`Settings::resolve`] checks it, with errors naming the key the user wrote;
+//! 2. [`Report::prepare`] refuses an output folder that holds an input and opens its staging
+//!    folder beside it (see [`hotspot::output::OutputDir`]);
+//! 3. the caller reads the incidents ([`Report::incidents`], with its own ingest options) and
+//!    [`Report::write`] runs the situation, draws the maps and charts, writes every file and puts
+//!    the folder in place as a whole, with `manifest.json` listing what it wrote.
+//!
+//! Public mode (`public = true`) leaves out incident positions and suppresses counts below
+//! `min_count` everywhere; see `docs/report.md`. Errors are typed ([`Error`]); progress goes to
+//! the caller's [`Progress`].
 
 mod answer;
 mod at_risk;
 mod closeup;
 mod config;
+mod error;
 mod followup;
 mod geocoding;
 mod html;
@@ -19,13 +34,17 @@ mod i18n;
 mod layers_out;
 mod patrol_oos;
 mod perception;
+mod progress;
 mod repeats;
 mod school_times;
 mod sections;
 
-use crate::common::{Context, IngestArgs, load};
-use anyhow::Context as _;
-use config::{FileConfig, Lang, Settings};
+pub use config::{FileConfig as Config, Lang, Settings};
+pub use error::{Error, Result};
+pub use progress::{Progress, Silent};
+
+use error::ResultExt as _;
+use progress::{Context, step};
 use geo::{LineString, MultiPolygon, Polygon};
 use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::{CategoryTable, ProblemArea};
@@ -41,209 +60,12 @@ use html::Block;
 use i18n::Tr;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-/// Flags of `hotspot report`. Every key of the config file is also a flag and wins over it.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The report configuration (TOML; paths in it are relative to its folder).
-    pub config: PathBuf,
-    /// Output folder. Written as a whole: into a temporary folder beside it, moved into place when
-    /// complete; files of an earlier report (listed in its `manifest.json`) are replaced or removed,
-    /// any other file in it stops the run unless `--force`. Default: `report/` beside the config.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Write into an output folder that holds files no earlier report wrote (they are kept).
-    #[arg(long)]
-    pub force: bool,
-    /// Report language.
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Public mode: no incident positions, counts below --min-count suppressed everywhere.
-    #[arg(long)]
-    pub public: bool,
-    /// Smallest count shown in public mode (smaller positive counts are suppressed).
-    #[arg(long, value_name = "N")]
-    pub min_count: Option<u64>,
-    /// Public mode: fewest distinct positions (addresses) behind a shown density cell, hotspot or
-    /// cluster (default 3; key `min_positions`): five events at one home make no public peak.
-    #[arg(long, value_name = "N")]
-    pub min_positions: Option<u64>,
-    /// Keep incidents on stacked positions (a position shared by at least --stack-min incidents,
-    /// usually a geocoding placeholder) in the density surface and hotspots (key `keep_stacked`).
-    #[arg(long)]
-    pub keep_stacked: bool,
-    /// Incidents on one position from which it counts as a stack (default 10; key `stack_min`).
-    #[arg(long, value_name = "N")]
-    pub stack_min: Option<u64>,
-    /// Report title (default: translated "Situation report" with the place).
-    #[arg(long)]
-    pub title: Option<String>,
-    /// Place name shown in the title (e.g. Vingåker).
-    #[arg(long)]
-    pub place: Option<String>,
-    /// Data source text for the subtitle and attribution.
-    #[arg(long)]
-    pub source: Option<String>,
-    /// Incident file (CSV or GeoJSON). Overrides `incidents` in the config.
-    #[arg(long, value_name = "FILE")]
-    pub incidents: Option<PathBuf>,
-    /// Schools (GeoJSON points with a `name` property).
-    #[arg(long, value_name = "FILE")]
-    pub schools: Option<PathBuf>,
-    /// Basemap places: points with a `name` (squares, stations, schools, villages); results are
-    /// named after them (docs/basemap.md).
-    #[arg(long, value_name = "FILE")]
-    pub places: Option<PathBuf>,
-    /// Basemap roads (GeoJSON lines, lon/lat; optional `name`, class from `highway`/`class`).
-    #[arg(long, value_name = "FILE")]
-    pub roads: Option<PathBuf>,
-    /// Basemap water (GeoJSON polygons or lines, lon/lat).
-    #[arg(long, value_name = "FILE")]
-    pub water: Option<PathBuf>,
-    /// Basemap buildings (GeoJSON polygons, lon/lat).
-    #[arg(long, value_name = "FILE")]
-    pub buildings: Option<PathBuf>,
-    /// Category table (TOML) mapping categories to problem areas; default: the built-in table.
-    #[arg(long, value_name = "FILE")]
-    pub categories: Option<PathBuf>,
-    /// First day of the period (YYYY-MM-DD); earlier incidents are left out and counted.
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<chrono::NaiveDate>,
-    /// Last day of the period (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<chrono::NaiveDate>,
-    /// Random seed for the analyses that simulate (recorded in the manifest).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Cell size of density surfaces, metres.
-    #[arg(long, value_name = "M")]
-    pub cell_m: Option<f64>,
-    /// Kernel bandwidth, metres (default: chosen from the data).
-    #[arg(long, value_name = "M")]
-    pub bandwidth_m: Option<f64>,
-    /// Hotspots: the densest this percent of the study area.
-    #[arg(long, value_name = "PCT")]
-    pub hotspot_top_percent: Option<f64>,
-    /// Hotspots with fewer incidents than this are not reported.
-    #[arg(long, value_name = "N")]
-    pub hotspot_min_incidents: Option<u64>,
-    /// Cell size of the aggregated count grid (public maps), metres.
-    #[arg(long, value_name = "M")]
-    pub grid_m: Option<f64>,
-    /// School zone radius, metres.
-    #[arg(long, value_name = "M")]
-    pub school_radius_m: Option<f64>,
-    /// Number of patrol zones to recommend.
-    #[arg(long, value_name = "N")]
-    pub patrol_zones: Option<usize>,
-    /// Patrol zone radius, metres.
-    #[arg(long, value_name = "M")]
-    pub patrol_radius_m: Option<f64>,
-    /// Patrol zones weigh every incident, also fraud and online/phone offences (default: only
-    /// patrollable categories; key `include_all`).
-    #[arg(long)]
-    pub include_all: bool,
-    /// Built-up or populated polygons (GeoJSON): the area at risk (hotspot threshold, Gi*) is
-    /// restricted to them (key `at_risk`).
-    #[arg(long, value_name = "FILE")]
-    pub at_risk: Option<PathBuf>,
-    /// Restrict the area at risk to cells within M metres of an incident of the whole file (key
-    /// `at_risk_from_incidents`).
-    #[arg(long, value_name = "M")]
-    pub at_risk_from_incidents: Option<f64>,
-    /// How the bandwidth is chosen when --bandwidth-m is not given: `predictive` (temporal
-    /// cross-validation over 50-400 m, the default) or `arcgis` (key `bandwidth_rule`).
-    #[arg(long, value_name = "RULE")]
-    pub bandwidth_rule: Option<String>,
-    /// Also write A4 300 dpi PNGs of the maps (`true`/`false`).
-    #[arg(long, value_name = "BOOL")]
-    pub print: Option<bool>,
-    /// Tile URL template for `map.html` (`https://.../{z}/{x}/{y}.png`), for readers who are
-    /// online; without it the page makes no network request.
-    #[arg(long, value_name = "URL")]
-    pub tiles: Option<String>,
-    /// Patrol zones' out-of-sample check: choose them on all but the last N months, score them on
-    /// those, then choose again on all months (0 = no check; default a quarter of the span; key
-    /// `holdout`).
-    #[arg(long, value_name = "N", alias = "holdout-months")]
-    pub holdout: Option<u32>,
-    /// Perceived unsafety: pins from safety walks or map surveys (CSV or GeoJSON points, optional
-    /// `weight` = respondents and `concern`; polygons at their representative point). Adds the
-    /// section comparing them with the incidents (key `perceived`; docs/perception.md).
-    #[arg(long, value_name = "FILE")]
-    pub perceived: Option<PathBuf>,
-    /// Cell side of the perception comparison, metres (default 250; key `perceived_cell_m`).
-    #[arg(long, value_name = "M")]
-    pub perceived_cell_m: Option<f64>,
-    /// Input flags (columns, CRS, boundary, ...).
-    #[command(flatten)]
-    pub ingest: IngestArgs,
-}
-
-impl Args {
-    fn flags(&self) -> FileConfig {
-        FileConfig {
-            title: self.title.clone(),
-            place: self.place.clone(),
-            source: self.source.clone(),
-            incidents: self.incidents.clone(),
-            boundary: self.ingest.boundary.clone(),
-            schools: self.schools.clone(),
-            places: self.places.clone(),
-            roads: self.roads.clone(),
-            water: self.water.clone(),
-            buildings: self.buildings.clone(),
-            categories: self.categories.clone(),
-            out: self.out.clone(),
-            lang: self.lang,
-            public: self.public.then_some(true),
-            min_count: self.min_count,
-            min_positions: self.min_positions,
-            keep_stacked: self.keep_stacked.then_some(true),
-            stack_min: self.stack_min,
-            from: self.from,
-            to: self.to,
-            seed: self.seed,
-            cell_m: self.cell_m,
-            bandwidth_m: self.bandwidth_m,
-            hotspot_top_percent: self.hotspot_top_percent,
-            hotspot_min_incidents: self.hotspot_min_incidents,
-            grid_m: self.grid_m,
-            school_radius_m: self.school_radius_m,
-            patrol_zones: self.patrol_zones,
-            patrol_radius_m: self.patrol_radius_m,
-            include_all: self.include_all.then_some(true),
-            at_risk: self.at_risk.clone(),
-            at_risk_from_incidents: self.at_risk_from_incidents,
-            bandwidth_rule: self.bandwidth_rule.clone(),
-            print: self.print,
-            tiles: self.tiles.clone(),
-            holdout: self.holdout,
-            perceived: self.perceived.clone(),
-            perceived_cell_m: self.perceived_cell_m,
-            ..FileConfig::default()
-        }
-    }
-}
 
 /// Width (CSS px) at which `report.html` shows a figure (its text column; `html.rs` CSS).
 const FIGURE_PX: u32 = 855;
 
 /// Above this many incidents the maps show the count grid instead of one dot per incident.
 const MAX_DOTS: usize = 20_000;
-
-/// Runs one step under a spinner.
-fn step<T>(ctx: &Context, msg: &str, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
-    let pb = ctx.spinner(msg.to_string());
-    let t = Instant::now();
-    let r = f();
-    pb.finish_and_clear();
-    if r.is_ok() && ctx.show_progress() {
-        eprintln!("  {msg} ({:.1} s)", t.elapsed().as_secs_f64());
-    }
-    r
-}
 
 /// Files written, relative to the output folder, for the manifest and the report.
 #[derive(Default)]
@@ -271,33 +93,112 @@ struct Run {
     config_dir: PathBuf,
 }
 
-/// Runs `hotspot report`.
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let t0 = Instant::now();
-    let file = FileConfig::read(&args.config)?;
-    let mut s = Settings::resolve(file, args.flags(), &args.config)?;
-    let tr = Tr::new(s.lang);
-    let mut params = s.situation_params()?;
-    // The aoristic weights of the patrol windows use the zone and span the times are read with.
-    params.aoristic = hotspot::temporal::AoristicOptions {
-        timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
-        max_span_days: args.ingest.max_time_span,
-    };
-    // The folder is written as a whole (see `hotspot::output::OutputDir`): every file goes into a
-    // staging folder beside `--out`, which replaces the earlier report only once complete.
-    let final_out = s.out.clone();
-    layers_out::refuse_input_in_out(&args.config, &s, &args.ingest, &final_out)?;
-    let mut dir = hotspot::output::OutputDir::create(&final_out, args.force)?;
-    s.out = dir.staging().to_path_buf();
-    for sub in ["maps", "layers", "tables"] {
-        std::fs::create_dir_all(s.out.join(sub))
-            .with_context(|| format!("cannot create {}", s.out.join(sub).display()))?;
+/// A report being written: the settings resolved, the output folder checked and its staging
+/// folder created beside it. [`Report::write`] draws and writes everything into the staging folder
+/// and puts it in place; dropped before that, the staging folder is removed and an earlier report
+/// in the output folder is untouched.
+pub struct Report {
+    config: PathBuf,
+    s: Settings,
+    params: hotspot::situation::SituationParams,
+    final_out: PathBuf,
+    dir: hotspot::output::OutputDir,
+}
+
+/// What [`Report::write`] wrote.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Finished {
+    /// The report's page, `report.html` in the output folder.
+    pub report_html: PathBuf,
+    /// The output folder.
+    pub folder: PathBuf,
+    /// Files in the output folder that no earlier report wrote, kept (with `force`).
+    pub kept_unknown: usize,
+    /// "The report is ready:" in the report's language, for the caller's last line.
+    pub done_label: &'static str,
+}
+
+impl Report {
+    /// Checks the output folder `settings.out` and opens its staging folder (with `maps/`,
+    /// `layers/` and `tables/`). `config` is the config file (hashed into the manifest; input
+    /// paths in `summary.json` are given relative to its folder). `aoristic` is the time zone and
+    /// longest time span the incidents are read with (the weekday x hour weights and the patrol
+    /// windows use them). `force` writes into a folder that holds files no earlier report wrote
+    /// (they are kept).
+    ///
+    /// # Errors
+    /// An output folder that is or holds an input, or that holds foreign files without `force`
+    /// ([`hotspot::Error::InvalidParameter`] naming `--out`); a folder that cannot be created.
+    pub fn prepare(
+        config: &Path,
+        settings: Settings,
+        aoristic: hotspot::temporal::AoristicOptions,
+        force: bool,
+    ) -> Result<Self> {
+        let mut s = settings;
+        let mut params = s.situation_params()?;
+        // The aoristic weights of the patrol windows use the zone and span the times are read with.
+        params.aoristic = aoristic;
+        // The folder is written as a whole (see `hotspot::output::OutputDir`): every file goes into
+        // a staging folder beside `--out`, which replaces the earlier report only once complete.
+        let final_out = s.out.clone();
+        layers_out::refuse_input_in_out(config, &s, &final_out)?;
+        let dir = hotspot::output::OutputDir::create(&final_out, force)?;
+        s.out = dir.staging().to_path_buf();
+        for sub in ["maps", "layers", "tables"] {
+            std::fs::create_dir_all(s.out.join(sub))
+                .with_context(|| format!("cannot create {}", s.out.join(sub).display()))?;
+        }
+        Ok(Self {
+            config: config.to_path_buf(),
+            s,
+            params,
+            final_out,
+            dir,
+        })
     }
 
-    // 1. Incidents, boundary, categories.
-    let mut ingest = args.ingest.clone();
-    ingest.boundary = s.boundary.clone();
-    let data = load(ctx, &ingest, &s.incidents)?;
+    /// The settings (with `out` the staging folder being written).
+    pub fn settings(&self) -> &Settings {
+        &self.s
+    }
+
+    /// The incident file to read (`incidents`).
+    pub fn incidents(&self) -> &Path {
+        &self.s.incidents
+    }
+
+    /// The study-area file (`boundary`), which the incidents are read with.
+    pub fn boundary(&self) -> Option<&Path> {
+        self.s.boundary.as_deref()
+    }
+
+    /// Runs the situation on `data` (the incidents read from [`Report::incidents`] within
+    /// [`Report::boundary`]), renders every section, writes the files and puts the output folder
+    /// in place.
+    ///
+    /// # Errors
+    /// An input that cannot be read (categories, basemap, schools, `at_risk`, follow-up and
+    /// perception files), an analysis error, a public file that fails the disclosure check, or a
+    /// file that cannot be written.
+    pub fn write(self, data: &hotspot::ingest::Ingested, ctx: &dyn Progress) -> Result<Finished> {
+        write(self, data, ctx)
+    }
+}
+
+/// [`Report::write`]: the situation, every section, the files, the folder put in place.
+fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Result<Finished> {
+    let Report {
+        config,
+        s,
+        params,
+        final_out,
+        mut dir,
+    } = report;
+    let tr = Tr::new(s.lang);
+
+    // 1. Projection, categories, boundary (the incidents are read by the caller).
     let projector = Projector::new(data.report.crs)?;
     let table = match &s.categories {
         Some(p) => CategoryTable::read(p)?,
@@ -317,7 +218,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             &projector,
         )?;
         for sk in &basemap.skipped {
-            ctx.note(format!(
+            ctx.note(&format!(
                 "{}: feature {} left out of the {} layer: {}",
                 sk.path.display(),
                 sk.feature,
@@ -370,15 +271,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     sit.week_hour = hotspot::situation::aoristic::week_hour(
         &sit,
         &hotspot::temporal::AoristicOptions {
-            timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
-            max_span_days: args.ingest.max_time_span,
+            timezone: params.aoristic.timezone,
+            max_span_days: params.aoristic.max_span_days,
         },
     );
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
-        config_dir: args
-            .config
+        config_dir: config
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default(),
@@ -451,7 +351,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
         hotspot::output::write_atomic(&p, html)
             .with_context(|| format!("cannot write {}", p.display()))?;
-        let manifest = manifest_json(&run, &args.config, &written.0)?;
+        let manifest = manifest_json(&run, &config, &written.0)?;
         hotspot::output::write_atomic(&p_manifest, serde_json::to_string_pretty(&manifest)?)
             .with_context(|| format!("cannot write {}", p_manifest.display()))?;
         for rel in &written.0 {
@@ -462,20 +362,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // One library check of every public file before the folder is put in place.
     hotspot::disclosure::check_files(dir.staging(), &run.sit)?;
     dir.commit()?;
-    if !dir_unknown.is_empty() {
-        ctx.note(format!(
-            "kept {} file(s) in {} that no earlier report wrote (--force)",
-            dir_unknown.len(),
-            final_out.display()
-        ));
-    }
-    ctx.note(format!(
-        "{} {} ({:.1} s)",
-        run.tr.t("done.written"),
-        final_out.join("report.html").display(),
-        t0.elapsed().as_secs_f64()
-    ));
-    Ok(())
+    Ok(Finished {
+        report_html: final_out.join("report.html"),
+        folder: final_out,
+        kept_unknown: dir_unknown.len(),
+        done_label: run.tr.t("done.written"),
+    })
 }
 
 fn run_spec(s: &Settings) -> Option<&hotspot::situation::extra::FollowupSpec> {
@@ -715,7 +607,7 @@ fn render_map(
     name: &str,
     map: &MapSpec,
     written: &mut Written,
-) -> anyhow::Result<String> {
+) -> Result<String> {
     let out = &run.s.out;
     // Drawn at the size the HTML shows it (the figure column is 855 px wide), so that no map text
     // is below 11 px on screen.
@@ -740,7 +632,7 @@ fn render_chart(
     name: &str,
     chart: &Chart,
     written: &mut Written,
-) -> anyhow::Result<String> {
+) -> Result<String> {
     let out = &run.s.out;
     // Drawn at the width the HTML shows it, text at least 11 px (as the maps).
     let mut base = Size::shown_at(FIGURE_PX);
@@ -763,10 +655,10 @@ fn write_csv(
     head: &[&str],
     rows: &[Vec<String>],
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let p = run.s.out.join("tables").join(format!("{name}.csv"));
     // Text cells from input (categories, names) made spreadsheet-safe (CSV injection).
-    let mut w = crate::common::SafeCsv::create(&p)
+    let mut w = hotspot::output::SafeCsv::create(&p)
         .with_context(|| format!("cannot write {}", p.display()))?;
     w.write_record(head)?;
     for r in rows {
@@ -787,7 +679,7 @@ fn write_layer(
     name: &str,
     features: &[OutFeature],
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let p = run.s.out.join("layers").join(format!("{name}.geojson"));
     write_geojson(&p, features, &run.projector)?;
     written.add(&run.s.out, &p);
@@ -799,7 +691,7 @@ fn write_layer(
 /// `layers/incidents.geojson`, streamed feature by feature (a million
 /// incidents would need gigabytes as one in-memory collection). Same format as
 /// `hotspot::output::write_geojson`: RFC 7946, lon/lat rounded to 7 decimals.
-fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()> {
+fn write_incidents_layer(run: &Run, written: &mut Written) -> Result<()> {
     use std::io::Write;
     let p = run.s.out.join("layers").join("incidents.geojson");
     let f = hotspot::output::AtomicFile::create(&p)
@@ -827,7 +719,10 @@ fn write_incidents_layer(run: &Run, written: &mut Written) -> anyhow::Result<()>
     }
     w.write_all(b"]}")?;
     w.into_inner()
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", p.display(), e.error()))?
+        .map_err(|e| Error::Write {
+            path: p.clone(),
+            source: e.into_error(),
+        })?
         .commit()?;
     written.add(&run.s.out, &p);
     Ok(())
@@ -841,7 +736,7 @@ fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 /// Builds every section, writing maps, charts, tables and layers as it goes.
-fn build(ctx: &Context, run: &Run, written: &mut Written) -> anyhow::Result<Vec<Block>> {
+fn build(ctx: &Context, run: &Run, written: &mut Written) -> Result<Vec<Block>> {
     let tr = &run.tr;
     let c = &run.sit.counts;
     let mut b = Vec::new();
@@ -1485,7 +1380,7 @@ fn params_json(run: &Run) -> Value {
     v
 }
 
-fn sha256_file(p: &Path) -> anyhow::Result<String> {
+fn sha256_file(p: &Path) -> Result<String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
     let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
@@ -1503,7 +1398,7 @@ fn sha256_file(p: &Path) -> anyhow::Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn manifest_json(run: &Run, config: &Path, files: &[String]) -> anyhow::Result<Value> {
+fn manifest_json(run: &Run, config: &Path, files: &[String]) -> Result<Value> {
     let mut inputs = Map::new();
     let s = &run.s;
     for (role, p) in [
