@@ -115,7 +115,7 @@ pub struct Finished {
     pub folder: PathBuf,
     /// Files in the output folder that no earlier report wrote, kept (with `force`).
     pub kept_unknown: usize,
-    /// "The report is ready:" in the report's language, for the caller's last line.
+    /// "Report written:" in the report's language, for the caller's last line.
     pub done_label: &'static str,
 }
 
