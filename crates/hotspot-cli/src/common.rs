@@ -407,82 +407,8 @@ pub fn refuse_overwriting_inputs(
     Ok(())
 }
 
-/// A CSV file written atomically, with every text cell made spreadsheet-safe
-/// ([`hotspot::output::safe_cell`]: a leading apostrophe before `=`, `+`, `-`, `@`, tab, CR).
-///
-/// A drop-in for `csv::Writer::from_path`: [`SafeCsv::write_record`], then [`SafeCsv::flush`]
-/// (or [`SafeCsv::finish`]), which puts the complete file in place; dropped before that, the
-/// destination is untouched.
-pub struct SafeCsv {
-    w: Option<csv::Writer<hotspot::output::AtomicFile>>,
-}
-
-impl SafeCsv {
-    /// Starts writing `path`.
-    ///
-    /// # Errors
-    /// When the temporary file beside `path` cannot be created.
-    pub fn create(path: impl AsRef<Path>) -> anyhow::Result<Self> {
-        let f = hotspot::output::AtomicFile::create(path.as_ref())?;
-        Ok(Self {
-            w: Some(csv::Writer::from_writer(f)),
-        })
-    }
-
-    /// Writes one record, each cell through [`hotspot::output::safe_cell`].
-    ///
-    /// # Errors
-    /// When writing fails.
-    pub fn record<I, S>(&mut self, cells: I) -> anyhow::Result<()>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|c| hotspot::output::safe_cell(c.as_ref()).into_owned())
-            .collect();
-        match &mut self.w {
-            Some(w) => w.write_record(&cells)?,
-            None => anyhow::bail!("CSV file already finished"),
-        }
-        Ok(())
-    }
-
-    /// Same as [`SafeCsv::record`] (the name `csv::Writer` uses).
-    ///
-    /// # Errors
-    /// When writing fails.
-    pub fn write_record<I, S>(&mut self, cells: I) -> anyhow::Result<()>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.record(cells)
-    }
-
-    /// Finishes the file: flushes it and renames it into place (later writes are errors).
-    ///
-    /// # Errors
-    /// When flushing or renaming fails.
-    pub fn flush(&mut self) -> anyhow::Result<()> {
-        if let Some(w) = self.w.take() {
-            let f = w
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-            f.commit()?;
-        }
-        Ok(())
-    }
-
-    /// Flushes and renames the file into place.
-    ///
-    /// # Errors
-    /// When flushing or renaming fails.
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        self.flush()
-    }
-}
+/// The spreadsheet-safe atomic CSV writer (in the library, shared by every command).
+pub use hotspot::output::SafeCsv;
 
 /// The basemap flags of commands that draw a map (`#[command(flatten)] pub basemap:
 /// BasemapArgs`): layers drawn under the data in muted colours, places and larger roads
@@ -562,44 +488,6 @@ impl BasemapArgs {
     }
 }
 
-/// The points and baseline mean of one follow-up series' control chart, shared by
-/// `hotspot follow-up` and the report (each adds its own texts). `shown` gives the count as it may
-/// be shown (the report's public suppression; `Some` for every count in the command): a hidden
-/// count leaves a gap and carries no signal. `label` writes the period's name.
-pub fn control_points(
-    f: &hotspot::followup::Followup,
-    s: &hotspot::followup::Series,
-    shown: impl Fn(u64) -> Option<u64>,
-    label: impl Fn(&str) -> String,
-) -> (Vec<hotspot_render::ControlPoint>, Option<f64>) {
-    use hotspot::followup::Signal;
-    use hotspot_render::Mark;
-    let full_days = f
-        .periods
-        .iter()
-        .find(|p| !p.partial)
-        .map(|p| p.full.days())
-        .unwrap_or(0);
-    let points = s
-        .rows
-        .iter()
-        .map(|r| {
-            let count = shown(r.count);
-            hotspot_render::ControlPoint {
-                label: label(&r.period),
-                count: count.map(|c| c as f64),
-                expected: r.expected,
-                lower: r.lower as f64,
-                upper: r.upper as f64,
-                mark: match (count, r.signal) {
-                    (None, _) | (_, Signal::None) => Mark::None,
-                    (_, Signal::Lower) => Mark::Lower,
-                    (_, Signal::Higher) => Mark::Higher,
-                },
-                partial: r.partial,
-            }
-        })
-        .collect();
-    let baseline_mean = (full_days > 0 && !f.params.seasonal).then(|| s.baseline_mean(full_days));
-    (points, baseline_mean)
-}
+/// The control-chart points of a follow-up series, shared by `hotspot follow-up` and the report
+/// (moved to the rendering crate).
+pub use hotspot_render::control_chart::control_points;

@@ -333,6 +333,47 @@ fn triangle<DB: DrawingBackend>(
     )
 }
 
+/// The points and baseline mean of one follow-up series' control chart, shared by
+/// `hotspot follow-up` and the report (each adds its own texts). `shown` gives the count as it may
+/// be shown (the report's public suppression; `Some` for every count in the command): a hidden
+/// count leaves a gap and carries no signal. `label` writes the period's name.
+pub fn control_points(
+    f: &hotspot::followup::Followup,
+    s: &hotspot::followup::Series,
+    shown: impl Fn(u64) -> Option<u64>,
+    label: impl Fn(&str) -> String,
+) -> (Vec<ControlPoint>, Option<f64>) {
+    use hotspot::followup::Signal;
+    let full_days = f
+        .periods
+        .iter()
+        .find(|p| !p.partial)
+        .map(|p| p.full.days())
+        .unwrap_or(0);
+    let points = s
+        .rows
+        .iter()
+        .map(|r| {
+            let count = shown(r.count);
+            ControlPoint {
+                label: label(&r.period),
+                count: count.map(|c| c as f64),
+                expected: r.expected,
+                lower: r.lower as f64,
+                upper: r.upper as f64,
+                mark: match (count, r.signal) {
+                    (None, _) | (_, Signal::None) => Mark::None,
+                    (_, Signal::Lower) => Mark::Lower,
+                    (_, Signal::Higher) => Mark::Higher,
+                },
+                partial: r.partial,
+            }
+        })
+        .collect();
+    let baseline_mean = (full_days > 0 && !f.params.seasonal).then(|| s.baseline_mean(full_days));
+    (points, baseline_mean)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

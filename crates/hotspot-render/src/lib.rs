@@ -51,7 +51,7 @@ pub use chart::{
 };
 pub use closeup::{CloseUp, CloseUpOptions, closeup_extent};
 pub use clusters::{ClusterShape, cluster_layers};
-pub use control_chart::{ControlChart, ControlLegend, ControlPoint, Mark};
+pub use control_chart::{ControlChart, ControlLegend, ControlPoint, Mark, control_points};
 pub use error::{RenderError, Result};
 pub use map::{
     AreaLayer, CellLayer, Class, LabelKind, Layer, LineLayer, MapSpec, PatrolLayer, PatrolZone,

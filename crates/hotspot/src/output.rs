@@ -10,7 +10,7 @@
 pub mod csv_safe;
 pub mod files;
 
-pub use csv_safe::{safe_cell, safe_record};
+pub use csv_safe::{SafeCsv, safe_cell, safe_record};
 pub use files::{AtomicFile, InputGuard, OutputDir, write_atomic, write_atomic_with};
 
 use crate::crs::Projector;

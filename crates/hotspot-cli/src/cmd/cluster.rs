@@ -256,5 +256,5 @@ fn write_labels(path: &std::path::Path, ids: &[String], labels: &[i32]) -> anyho
         write!(buf, "{l}")?;
         w.record([id.as_str(), buf.as_str()])?;
     }
-    w.finish()
+    Ok(w.finish()?)
 }

@@ -46,7 +46,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Exit code for an error: 2 for bad input or parameters, 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    match e.downcast_ref::<hotspot::Error>() {
+    // The report's typed error carries the library's error behind its context.
+    let lib = e.downcast_ref::<hotspot::Error>().or_else(|| {
+        e.downcast_ref::<hotspot_report::Error>()
+            .and_then(hotspot_report::Error::library_error)
+    });
+    match lib {
         Some(
             hotspot::Error::Parse { .. }
             | hotspot::Error::Rejected { .. }

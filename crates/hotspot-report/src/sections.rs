@@ -7,7 +7,7 @@ use super::{
     Run, Written, area_name, base_map, count_text, count_value, csv_count, heat_chart, props,
     render_chart, render_map, school_layer, step, write_csv, write_layer,
 };
-use crate::common::Context;
+use crate::progress::Context;
 use geo::{LineString, MultiPolygon};
 use hotspot::categories::ProblemArea;
 use hotspot::output::OutFeature;
@@ -93,7 +93,7 @@ pub fn hotspots(
     d: &Density,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     let bw = &d.surface.bandwidth;
     let hs = &d.hotspots.hotspots;
@@ -333,7 +333,7 @@ pub fn schools(
     d: Option<&Density>,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     b.push(Block::Para(tr.fmt(
         "schools.text",
@@ -639,7 +639,7 @@ pub fn patrol(
     d: Option<&Density>,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     if p.zones.is_empty() {
         b.push(Block::Para(tr.t("patrol.none").into()));
@@ -892,7 +892,7 @@ pub fn gi_star(
     r: &hotspot::stats::getis_ord::GiStarResult,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     b.push(Block::Sub(tr.t("sub.gi").into()));
     b.push(Block::Para(tr.fmt(
@@ -1015,7 +1015,7 @@ pub fn clusters(
     cl: &Clusters,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     b.push(Block::Sub(tr.t("sub.clusters").into()));
     let inside: usize = cl.clusters.iter().map(|c| c.summary.count).sum();

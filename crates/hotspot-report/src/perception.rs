@@ -5,7 +5,7 @@
 
 use super::html::Block;
 use super::{Run, Written, base_map, count_text, count_value, props, render_map, write_layer};
-use crate::common::Context;
+use crate::progress::Context;
 use geo::{LineString, Polygon};
 use hotspot::output::OutFeature;
 use hotspot::perception::{PerceptionClass, terciles};
@@ -83,7 +83,7 @@ pub(super) fn section(
     run: &Run,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let tr = &run.tr;
     let ps = match &run.sit.perception {
         Outcome::Skipped(_) => return Ok(()),

@@ -3,7 +3,7 @@
 
 use super::Run;
 use super::i18n::Tr;
-use anyhow::Context as _;
+use crate::error::ResultExt as _;
 use hotspot::area_at_risk::AreaAtRiskSummary;
 use hotspot::density::BandwidthReport;
 use std::path::Path;
@@ -12,7 +12,7 @@ use std::path::Path;
 pub fn read_polygons(
     p: &Path,
     projector: &hotspot::Projector,
-) -> anyhow::Result<geo::MultiPolygon<f64>> {
+) -> crate::Result<geo::MultiPolygon<f64>> {
     let b = hotspot::ingest::Boundary::read(p, None)
         .with_context(|| format!("reading the at_risk polygons {}", p.display()))?;
     Ok(b.to_study_area(projector)

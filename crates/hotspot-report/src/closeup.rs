@@ -4,7 +4,7 @@
 //! whole municipality small in its legend column with the close-up's frame).
 
 use super::{FIGURE_PX, Run, Written};
-use anyhow::Context as _;
+use crate::error::ResultExt as _;
 use hotspot_render::{CloseUp, CloseUpOptions, Layer, MapSpec, Size, closeup_extent};
 
 /// Renders `map` (SVG for the HTML, screen PNG and, with `print`, the A4 PNG,
@@ -18,7 +18,7 @@ pub(super) fn render(
     map: &MapSpec,
     results: &[&Layer],
     written: &mut Written,
-) -> anyhow::Result<String> {
+) -> crate::Result<String> {
     let Some(e) = closeup_extent(
         results.iter().copied(),
         run.sit.extent,
@@ -105,7 +105,7 @@ pub(super) fn main_group_closeup(
     map: &MapSpec,
     layer: &hotspot_render::AreaLayer,
     written: &mut Written,
-) -> anyhow::Result<Option<String>> {
+) -> crate::Result<Option<String>> {
     let all = Layer::Area(layer.clone());
     let opts = CloseUpOptions::default();
     if closeup_extent([&all], run.sit.extent, &opts).is_some() {

@@ -6,7 +6,7 @@
 //! suppressed counts (`null` in the layers, shown as "< min_count" in the map's popups).
 
 use super::{Run, Written};
-use anyhow::Context as _;
+use crate::error::ResultExt as _;
 use hotspot::output::OutFeature;
 use hotspot_webmap::{Style, WebMap};
 use serde_json::{Map, Value, json};
@@ -17,9 +17,8 @@ use std::path::Path;
 pub(super) fn refuse_input_in_out(
     config: &Path,
     s: &super::Settings,
-    ingest: &crate::common::IngestArgs,
     out: &Path,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let mut guard = hotspot::output::InputGuard::new();
     guard.input(config).input(&s.incidents);
     for p in [
@@ -28,7 +27,7 @@ pub(super) fn refuse_input_in_out(
         &s.roads,
         &s.water,
         &s.categories,
-        &ingest.boundary,
+        // (`--boundary` is `s.boundary`: flags win over the config.)
     ]
     .into_iter()
     .flatten()
@@ -69,7 +68,7 @@ fn incident_features(run: &Run) -> Vec<OutFeature> {
 
 /// Writes `layers.gpkg`: every layer recorded by `write_layer` (and the incidents in the
 /// internal version), each with the report's QGIS style as its default style.
-pub(super) fn write_gpkg(run: &Run, written: &mut Written) -> anyhow::Result<()> {
+pub(super) fn write_gpkg(run: &Run, written: &mut Written) -> crate::Result<()> {
     let incidents = if run.s.public {
         Vec::new()
     } else {
@@ -105,7 +104,7 @@ pub(super) fn write_density_qml(
     grid: &Path,
     layer: &hotspot_render::Layer,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let hotspot_render::Layer::Surface(sl) = layer else {
         return Ok(());
     };
@@ -127,7 +126,7 @@ pub(super) fn write_density_qml(
 
 /// A layer recorded by `write_layer` as RFC 7946 GeoJSON (lon/lat), with suppressed counts
 /// (`null`) shown as "< min_count" in the public version.
-fn layer_json(run: &Run, written: &Written, name: &str) -> anyhow::Result<Option<Value>> {
+fn layer_json(run: &Run, written: &Written, name: &str) -> crate::Result<Option<Value>> {
     let Some((_, feats)) = written.1.iter().find(|(n, _)| n == name) else {
         return Ok(None);
     };
@@ -208,7 +207,7 @@ fn basemap_features(run: &Run) -> Vec<(&'static str, Vec<OutFeature>, Style)> {
 }
 
 /// Builds the interactive map of the report's layers.
-pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Result<WebMap> {
+pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> crate::Result<WebMap> {
     let inc = run.tr.t("layers.incidents");
     let mut m = WebMap::new(title)
         .subtitle(if run.s.public {
@@ -412,7 +411,7 @@ pub(super) fn web_map(run: &Run, written: &Written, title: &str) -> anyhow::Resu
 }
 
 /// Writes `map.html` (and records it).
-pub(super) fn write_map(run: &Run, written: &mut Written, title: &str) -> anyhow::Result<()> {
+pub(super) fn write_map(run: &Run, written: &mut Written, title: &str) -> crate::Result<()> {
     let m = web_map(run, written, title)?;
     let p = run.s.out.join("map.html");
     hotspot::output::write_atomic(&p, m.render())

@@ -1473,7 +1473,7 @@ mod tests {
     #[test]
     fn every_key_used_by_the_report_is_in_the_table() {
         let src = [
-            include_str!("../report.rs"),
+            include_str!("lib.rs"),
             include_str!("sections.rs"),
             include_str!("perception.rs"),
             include_str!("followup.rs"),

@@ -3,13 +3,13 @@
 //! relative to the file's folder, paths given as flags relative to the
 //! current directory.
 
-use anyhow::{Context as _, bail};
+use crate::error::{Error, ResultExt as _};
 use hotspot::situation::{SituationKeys, SituationParams};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Report language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Swedish.
@@ -32,49 +32,91 @@ impl Lang {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
+    /// Report title (default: translated "Situation report" with the place).
     pub title: Option<String>,
+    /// Place name shown in the title (e.g. Vingåker).
     pub place: Option<String>,
+    /// Data source text for the subtitle and attribution.
     pub source: Option<String>,
+    /// Incident file (CSV or GeoJSON); the one required key.
     pub incidents: Option<PathBuf>,
+    /// Study-area polygon (GeoJSON): incidents outside are rejected.
     pub boundary: Option<PathBuf>,
+    /// Schools (GeoJSON points with a `name` property).
     pub schools: Option<PathBuf>,
+    /// Basemap places: points with a `name`; results are named after them.
     pub places: Option<PathBuf>,
+    /// Basemap roads (GeoJSON lines, lon/lat).
     pub roads: Option<PathBuf>,
+    /// Basemap water (GeoJSON polygons or lines, lon/lat).
     pub water: Option<PathBuf>,
+    /// Basemap buildings (GeoJSON polygons, lon/lat).
     pub buildings: Option<PathBuf>,
+    /// Category table (TOML) mapping categories to problem areas; default: the built-in table.
     pub categories: Option<PathBuf>,
+    /// Output folder (default: `report/` beside the config).
     pub out: Option<PathBuf>,
+    /// Report language (`sv` or `en`; default `sv`).
     pub lang: Option<Lang>,
+    /// Public mode: no incident positions, counts below `min_count` suppressed everywhere.
     pub public: Option<bool>,
+    /// Smallest count shown in public mode.
     pub min_count: Option<u64>,
+    /// Public mode: fewest distinct positions behind a shown density cell, hotspot or cluster.
     pub min_positions: Option<u64>,
+    /// Keep incidents on stacked positions in the density surface and hotspots.
     pub keep_stacked: Option<bool>,
+    /// Incidents on one position from which it counts as a stack.
     pub stack_min: Option<u64>,
+    /// First day of the period.
     pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period.
     pub to: Option<chrono::NaiveDate>,
+    /// Random seed for the analyses that simulate.
     pub seed: Option<u64>,
+    /// Cell size of density surfaces, metres.
     pub cell_m: Option<f64>,
+    /// Kernel bandwidth, metres (default: chosen from the data).
     pub bandwidth_m: Option<f64>,
+    /// Hotspots: the densest this percent of the study area.
     pub hotspot_top_percent: Option<f64>,
+    /// Hotspots with fewer incidents than this are not reported.
     pub hotspot_min_incidents: Option<u64>,
+    /// Cell size of the aggregated count grid, metres.
     pub grid_m: Option<f64>,
+    /// School zone radius, metres.
     pub school_radius_m: Option<f64>,
+    /// Number of patrol zones to recommend.
     pub patrol_zones: Option<usize>,
+    /// Patrol zone radius, metres.
     pub patrol_radius_m: Option<f64>,
+    /// Patrol zones weigh every incident, also non-patrollable categories.
     pub include_all: Option<bool>,
+    /// Built-up or populated polygons (GeoJSON) the area at risk is restricted to.
     pub at_risk: Option<PathBuf>,
+    /// Restrict the area at risk to cells within this many metres of an incident.
     pub at_risk_from_incidents: Option<f64>,
+    /// How the bandwidth is chosen without `bandwidth_m`: `predictive` or `arcgis`.
     pub bandwidth_rule: Option<String>,
+    /// Also write A4 300 dpi PNGs of the maps (default true).
     pub print: Option<bool>,
     /// Tile URL template for `map.html` (readers online), e.g. `https://.../{z}/{x}/{y}.png`.
     pub tiles: Option<String>,
+    /// Follow-up: the baseline period (e.g. `2025`); adds the follow-up section.
     pub baseline: Option<String>,
+    /// Follow-up: zones (GeoJSON); default the report's own patrol zones.
     pub zones: Option<PathBuf>,
+    /// Follow-up: patrol log (CSV, dose per zone).
     pub patrols: Option<PathBuf>,
+    /// Follow-up: first day followed up.
     pub followup_from: Option<chrono::NaiveDate>,
+    /// Follow-up: last day followed up.
     pub followup_to: Option<chrono::NaiveDate>,
+    /// Follow-up: period length (`tertial`, `month` or `quarter`).
     pub periods: Option<String>,
+    /// Follow-up: displacement ring around each zone, metres.
     pub buffer_m: Option<f64>,
+    /// Follow-up: compare each period with the same period of the baseline.
     pub seasonal: Option<bool>,
     /// Patrol zones' out-of-sample check: held-out months (0 = none; also `holdout_months`).
     #[serde(alias = "holdout_months")]
@@ -87,7 +129,7 @@ pub struct FileConfig {
 
 impl FileConfig {
     /// Reads and parses `path`; relative paths become relative to its folder.
-    pub fn read(path: &Path) -> anyhow::Result<Self> {
+    pub fn read(path: &Path) -> crate::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the report config {}", path.display()))?;
         let mut c: FileConfig = toml::from_str(&text).map_err(|e| hotspot::Error::Config {
@@ -124,39 +166,73 @@ impl FileConfig {
 /// Every setting of a run, resolved (file, then flags, then defaults) and checked.
 #[derive(Clone, Debug, Serialize)]
 pub struct Settings {
+    /// Report title (`None`: translated "Situation report" with the place).
     pub title: Option<String>,
+    /// Place name shown in the title (empty: none).
     pub place: String,
+    /// Data source text for the subtitle and attribution (empty: none).
     pub source: String,
+    /// Incident file.
     pub incidents: PathBuf,
+    /// Study-area polygon file.
     pub boundary: Option<PathBuf>,
+    /// Schools file.
     pub schools: Option<PathBuf>,
+    /// Basemap places file.
     pub places: Option<PathBuf>,
+    /// Basemap roads file.
     pub roads: Option<PathBuf>,
+    /// Basemap water file.
     pub water: Option<PathBuf>,
+    /// Basemap buildings file.
     pub buildings: Option<PathBuf>,
+    /// Category table file (`None`: the built-in table).
     pub categories: Option<PathBuf>,
+    /// Output folder (while a [`crate::Report`] is written: its staging folder).
     pub out: PathBuf,
+    /// Report language.
     pub lang: Lang,
+    /// Public mode.
     pub public: bool,
+    /// Smallest count shown in public mode.
     pub min_count: u64,
+    /// Public mode: fewest distinct positions behind a shown cell, hotspot or cluster.
     pub min_positions: u64,
+    /// Keep incidents on stacked positions in the density surface and hotspots.
     pub keep_stacked: bool,
+    /// Incidents on one position from which it counts as a stack.
     pub stack_min: u64,
+    /// First day of the period.
     pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period.
     pub to: Option<chrono::NaiveDate>,
+    /// Random seed for the analyses that simulate.
     pub seed: u64,
+    /// Cell size of density surfaces, metres.
     pub cell_m: f64,
+    /// Kernel bandwidth, metres (`None`: chosen by `bandwidth_rule`).
     pub bandwidth_m: Option<f64>,
+    /// Hotspots: the densest this percent of the study area.
     pub hotspot_top_percent: f64,
+    /// Hotspots with fewer incidents than this are not reported.
     pub hotspot_min_incidents: u64,
+    /// Cell size of the aggregated count grid, metres.
     pub grid_m: f64,
+    /// School zone radius, metres.
     pub school_radius_m: f64,
+    /// Number of patrol zones to recommend.
     pub patrol_zones: usize,
+    /// Patrol zone radius, metres.
     pub patrol_radius_m: f64,
+    /// Patrol zones weigh every incident, also non-patrollable categories.
     pub include_all: bool,
+    /// Polygons the area at risk is restricted to.
     pub at_risk: Option<PathBuf>,
+    /// Restrict the area at risk to cells within this many metres of an incident.
     pub at_risk_from_incidents: Option<f64>,
+    /// How the bandwidth is chosen without `bandwidth_m`.
     pub bandwidth_rule: hotspot::situation::BandwidthChoice,
+    /// Also write A4 300 dpi PNGs of the maps.
     pub print: bool,
     /// Tile URL template for `map.html`; `None`: the page makes no request.
     pub tiles: Option<String>,
@@ -174,17 +250,16 @@ impl Settings {
         file: FileConfig,
         flags: FileConfig,
         config_path: &Path,
-    ) -> anyhow::Result<Self> {
+    ) -> crate::Result<Self> {
         macro_rules! pick {
             ($k:ident) => {
                 flags.$k.clone().or(file.$k.clone())
             };
         }
         let Some(incidents) = pick!(incidents) else {
-            bail!(
-                "{}: no `incidents` file given (set `incidents = \"incidents.csv\"` in the config or pass --incidents)",
-                config_path.display()
-            );
+            return Err(Error::NoIncidents {
+                config: config_path.to_path_buf(),
+            });
         };
         let out = pick!(out).unwrap_or_else(|| {
             config_path

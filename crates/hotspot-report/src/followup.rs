@@ -5,8 +5,8 @@
 
 use super::html::Block;
 use super::{Run, Written, area_name, count_text};
-use crate::common::Context;
-use anyhow::Context as _;
+use crate::progress::Context;
+use crate::error::ResultExt as _;
 use hotspot::categories::ProblemArea;
 use hotspot::followup::{ALL_ZONES, Followup, Series, Signal, WdqReading};
 use hotspot::situation::Outcome;
@@ -63,7 +63,7 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
 
 fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
     let (points, baseline_mean) =
-        crate::common::control_points(f, s, |c| run.sup.count(c), period_label);
+        hotspot_render::control_points(f, s, |c| run.sup.count(c), period_label);
     ControlChart {
         title,
         points,
@@ -82,7 +82,7 @@ fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
     }
 }
 
-fn draw(run: &Run, name: &str, c: &ControlChart, written: &mut Written) -> anyhow::Result<String> {
+fn draw(run: &Run, name: &str, c: &ControlChart, written: &mut Written) -> crate::Result<String> {
     let out = &run.s.out;
     let svg = c.render_svg(Size::CHART_SCREEN)?;
     let p = out.join("maps").join(format!("{name}.svg"));
@@ -101,7 +101,7 @@ pub(super) fn section(
     run: &Run,
     b: &mut Vec<Block>,
     written: &mut Written,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let fs = match &run.sit.followup {
         Outcome::Skipped(_) => return Ok(()),
         Outcome::Failed(e) => {
