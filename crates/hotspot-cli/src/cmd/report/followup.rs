@@ -24,7 +24,11 @@ fn period_label(run: &Run, p: &str) -> String {
         return match (run.tr.lang, year, k.parse::<u32>()) {
             (super::config::Lang::En, Some(yr), Ok(k @ 1..=3)) => format!(
                 "{}–{}",
-                run.tr.month_short(yr, 4 * k - 3).split(' ').next().unwrap_or(""),
+                run.tr
+                    .month_short(yr, 4 * k - 3)
+                    .split(' ')
+                    .next()
+                    .unwrap_or(""),
                 run.tr.month_short(yr, 4 * k)
             ),
             _ => format!("{t} {y}"),

@@ -51,6 +51,65 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// Marks text taken from the input (place, school and category names, the source, the title) in
+/// the written document as given: each occurrence of one of `given` in the text between tags,
+/// outside `<head>` and inline SVG, is wrapped in `<span class="given" lang="{given_lang}">`
+/// (set in italics, as foreign words are in English text). Longest names first; a match must
+/// not continue a word on either side. Attributes, tags and the figures' SVG are left as they
+/// are (the maps show the names as given, unmarked). Used for the English report, whose
+/// generated text is English while the names stay as the user wrote them (usually Swedish).
+pub fn mark_given(html: &str, given: &[String], given_lang: &str) -> String {
+    let mut names: Vec<String> = given
+        .iter()
+        .map(|g| esc(g.trim()))
+        .filter(|g| g.chars().count() >= 2)
+        .collect();
+    names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    names.dedup();
+    if names.is_empty() {
+        return html.to_string();
+    }
+    let body_start = html.find("<body>").map(|i| i + "<body>".len()).unwrap_or(0);
+    let mut out = String::with_capacity(html.len() + html.len() / 20);
+    out.push_str(&html[..body_start]);
+    let rest = &html[body_start..];
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let open = format!("<span class=\"given\" lang=\"{}\">", esc(given_lang));
+    let mut i = 0;
+    let mut in_svg = 0usize;
+    while i < rest.len() {
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            let end = tail.find('>').map(|e| e + 1).unwrap_or(tail.len());
+            let tag = &tail[..end];
+            if tag.starts_with("<svg") {
+                in_svg += 1;
+            } else if tag.starts_with("</svg") {
+                in_svg = in_svg.saturating_sub(1);
+            }
+            out.push_str(tag);
+            i += end;
+            continue;
+        }
+        let c = tail.chars().next().unwrap_or(' ');
+        if in_svg == 0 && !word(out.chars().next_back()) {
+            if let Some(n) = names
+                .iter()
+                .find(|n| tail.starts_with(n.as_str()) && !word(tail[n.len()..].chars().next()))
+            {
+                out.push_str(&open);
+                out.push_str(n);
+                out.push_str("</span>");
+                i += n.len();
+                continue;
+            }
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 /// Makes a plotters SVG document embeddable: drops the XML namespace URL
 /// (not needed inside HTML5) and fixed size, keeping the viewBox so it scales.
 pub fn inline_svg(svg: &str, label: &str) -> String {
@@ -105,6 +164,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1p
 figure svg { max-width: 855px; }
 ul.files { font-size: .8rem; columns: 2; }
 ol.answer li { margin: .25rem 0; font-weight: 500; }
+.given { font-style: italic; }
 @page { size: A4; margin: 15mm 14mm; }
 .print-only { display: none; }
 @media print {

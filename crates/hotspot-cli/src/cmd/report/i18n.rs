@@ -68,7 +68,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.night", "Natt", "Night"),
     ("col.weekend", "Helg", "Weekend"),
     ("col.holiday", "Lov", "Holiday"),
-    ("col.out_of_hours", "Utanför skoltid", "Outside school hours"),
+    (
+        "col.out_of_hours",
+        "Utanför skoltid",
+        "Outside school hours",
+    ),
     (
         "col.out_of_hours_elsewhere",
         "Utanför skoltid, övriga platser",
@@ -670,8 +674,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "method.kde",
-        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986). Bandbredden väljs för prognos om ingen anges: tidsmässig korsvalidering (rullande start, Tashman 2000) bland 50–400 m med PAI (Chainey, Tompson & Uhlig 2008) som mått; med inställningen bandwidth_rule = \"arcgis\", och när tider saknas, ArcGIS-regeln (ESRI, Kernel Density). Tröskeln tas över riskområdet (studieområdet utom vatten, i förekommande fall begränsat med inställningarna at_risk eller at_risk_from_incidents), och sammanhängande områden delas vid sadelpunkter (vattendelare, Vincent & Soille 1991) när den lägre toppen höjer sig minst 20 % över sadeln; konturer med marching squares.",
-        "Density: kernel density with a quartic kernel (Silverman 1986). Unless given, the bandwidth is chosen for prediction: temporal cross-validation (rolling origin, Tashman 2000) over 50–400 m scored by the PAI (Chainey, Tompson & Uhlig 2008); with the setting bandwidth_rule = \"arcgis\", and where incidents lack times, the ArcGIS rule (ESRI, Kernel Density). The threshold is taken over the area at risk (the study area excluding water, restricted by the settings at_risk or at_risk_from_incidents when given), and connected regions are split at saddles (watershed, Vincent & Soille 1991) where the lower peak rises at least 20 % above the saddle; outlines by marching squares.",
+        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986). Bandbredden väljs för prognos om ingen anges: tidsmässig korsvalidering (rullande start, Tashman 2000) bland 50–400 m med PAI (Chainey, Tompson & Uhlig 2008) som mått; med inställningen bandwidth_rule = ”arcgis”, och när tider saknas, ArcGIS-regeln (ESRI, Kernel Density). Tröskeln tas över riskområdet (studieområdet utom vatten, i förekommande fall begränsat med inställningarna at_risk eller at_risk_from_incidents), och sammanhängande områden delas vid sadelpunkter (vattendelare, Vincent & Soille 1991) när den lägre toppen höjer sig minst 20 % över sadeln; konturer med marching squares.",
+        "Density: kernel density with a quartic kernel (Silverman 1986). Unless given, the bandwidth is chosen for prediction: temporal cross-validation (rolling origin, Tashman 2000) over 50–400 m scored by the PAI (Chainey, Tompson & Uhlig 2008); with the setting bandwidth_rule = \u{201c}arcgis\u{201d}, and where incidents lack times, the ArcGIS rule (ESRI, Kernel Density). The threshold is taken over the area at risk (the study area excluding water, restricted by the settings at_risk or at_risk_from_incidents when given), and connected regions are split at saddles (watershed, Vincent & Soille 1991) where the lower peak rises at least 20 % above the saddle; outlines by marching squares.",
     ),
     (
         "method.schools",
@@ -913,6 +917,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Public version – small counts not shown",
     ),
     ("footer.made_with", "Framtagen med", "Made with"),
+    (
+        "label.given_note",
+        "Namn på platser, vägar, skolor och brottskategorier samt källan visas som de står i indata.",
+        "Names of places, roads, schools and offence categories, and the data source, are shown as given in the input, untranslated; in the text they are set in italics.",
+    ),
     ("label.period", "Period", "Period"),
     ("label.source", "Källa", "Source"),
     ("label.crs", "Koordinatsystem", "Coordinate system"),
@@ -1467,6 +1476,61 @@ mod tests {
                 v
             };
             assert_eq!(ph(sv), ph(en), "placeholders of {k}");
+        }
+    }
+
+    /// The English column translates: a text the same in both languages is a term both use
+    /// (listed here), anything else is a Swedish text left in the English report.
+    #[test]
+    fn english_texts_are_translations_not_copies_of_the_swedish() {
+        let same_in_both = [
+            "col.pai",
+            "col.hotspot",
+            "label.period",
+            "followup.normal_variation",
+        ];
+        for (k, sv, en) in TEXTS {
+            if sv == en {
+                assert!(
+                    same_in_both.contains(k),
+                    "{k}: English text is the Swedish one"
+                );
+            }
+        }
+        // Words only Swedish uses do not appear in the English column.
+        for (k, _, en) in TEXTS {
+            let padded = format!(" {en} ");
+            for w in [
+                " och ",
+                " är ",
+                " inte ",
+                " händelser",
+                " inom ",
+                " eller ",
+                " för ",
+                " med ",
+                " av ",
+                " som ",
+                "ö",
+                "ä",
+                "å",
+            ] {
+                assert!(!padded.contains(w), "{k}: English text has {w:?}: {en}");
+            }
+        }
+        // And the Swedish column keeps to the Swedish terms (issue 16).
+        for (k, sv, _) in TEXTS {
+            for w in [
+                "Hot spot",
+                "Cold spot",
+                "--",
+                "publik",
+                "Sekretess",
+                "så mycket",
+                "screening",
+            ] {
+                assert!(!sv.contains(w), "{k}: Swedish text has {w:?}: {sv}");
+            }
         }
     }
 
