@@ -438,7 +438,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let html = html::document(
             run.s.lang.code(),
             &title(&run),
-            &subtitle(&run),
+            // The page marks the source as given by its italics (`mark_given`); " (as given)"
+            // stays on the maps, which cannot.
+            &subtitle(&run).replace(as_given(&run), ""),
             run.tr.t(if run.s.public {
                 "mode.public"
             } else {
@@ -536,9 +538,6 @@ fn given_texts(run: &Run) -> Vec<String> {
     v.extend(run.s.title.iter().cloned());
     if !run.s.source.is_empty() {
         v.push(run.s.source.clone());
-    }
-    if !run.s.place.is_empty() {
-        v.push(run.s.place.clone());
     }
     v.extend(run.basemap.places.iter().map(|p| p.name.clone()));
     v.extend(run.basemap.roads.iter().filter_map(|r| r.name.clone()));

@@ -15,7 +15,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.day_counts", "Händelser mån–sön", "Incidents Mon–Sun"),
     (
         "patrol.oos",
-        "Prövat på månader som valet inte byggde på: områden valda på {train} rymde {in_hit} av de patrullerbara händelserna under de månaderna (PAI {in_pai}) och {out_hit} av de {n} händelserna under {test} (PAI {out_pai}), på {area} av ytan. PAI över 1 betyder att områdena fångar fler händelser än sin andel av ytan. De rekommenderade områdena ovan är sedan valda på nytt med alla månader.",
+        "Prövat på månader som valet inte byggde på: områden valda på {train} rymde {in_hit} av de patrullerbara händelserna under de månaderna (PAI {in_pai}) och {out_hit} av de {n} händelserna under {test} (PAI {out_pai}), på {area} av ytan. PAI över 1 betyder att områdena fångar fler händelser än deras andel av ytan motsvarar. De rekommenderade områdena ovan är sedan valda på nytt med alla månader.",
         "Tested on months the choice did not use: zones chosen on {train} held {in_hit} of the patrollable incidents of those months (PAI {in_pai}) and {out_hit} of the {n} incidents of {test} (PAI {out_pai}), on {area} of the area. A PAI above 1 means the zones catch more incidents than their share of the area would suggest. The recommended zones above were then chosen again using all months.",
     ),
     (
@@ -664,7 +664,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.cluster", "Kluster", "Cluster"),
     (
         "method.clusters",
-        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler) och min_samples högst 50; gränser som konkava höljen (concaveman, Park & Oh 2012), i offentlig version konvexa höljen av rutor.",
+        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler) och min_samples högst 50; gränser som konkava höljen (concaveman, Park & Oh 2012), i den offentliga versionen konvexa höljen av rutor.",
         "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents if that is more) and min_samples at most 50; outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of grid cells.",
     ),
     (
@@ -699,7 +699,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "cap.rr",
-        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i övriga kommunen.",
+        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i resten av kommunen.",
         "Ratio of the incident rate in the school zone to the rest of the municipality, with 95 % confidence intervals (exact, Poisson). Above 1 = more incidents per km² than elsewhere.",
     ),
     (
@@ -724,7 +724,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "chart.rr_axis",
-        "Kvot mot övriga kommunen (logaritmisk skala)",
+        "Kvot mot resten av kommunen (logaritmisk skala)",
         "Ratio to the rest of the municipality (log scale)",
     ),
     (
@@ -867,8 +867,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "patrol.times_note",
-        "* Skadevärde: summan av händelsernas vikter efter brottets allvar (kategoritabellen). Tider: de minsta tvåtimmarsfönster som rymmer 60 % av områdets händelser med klockslag (händelser med tidsintervall fördelade över intervallets timmar). Dagar: de veckodagar då området har fler händelser än platserna utanför områdena, när skillnaden är säkerställd; annars ”alla dagar”, med antalen per veckodag bredvid. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
-        "* Harm: the sum of the incidents' weights by the seriousness of the offence (category table). Times: the fewest two-hour windows holding 60 % of the zone's incidents with a time of day (incidents with a time interval spread over its hours). Days: the weekdays on which the zone has more incidents than the places outside the zones, where the difference is established; otherwise \u{201c}every day\u{201d}, with the counts by weekday beside it. PAI = share of incidents / share of area (Chainey et al. 2008).",
+        "* Skadevärde: summan av händelsernas vikter efter brottets allvar (kategoritabellen). Tider: så få tvåtimmarsfönster som möjligt som tillsammans rymmer 60 % av områdets händelser med klockslag (händelser med tidsintervall fördelade över intervallets timmar). Dagar: de veckodagar då området har fler händelser än platserna utanför områdena, när skillnaden är säkerställd; annars ”alla dagar”, med antalen per veckodag bredvid. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
+        "* Harm: the sum of the incidents' weights by the seriousness of the offence (category table). Times: as few two-hour windows as possible that together hold 60 % of the zone's incidents with a time of day (incidents with a time interval spread over its hours). Days: the weekdays on which the zone has more incidents than the places outside the zones, where the difference is established; otherwise \u{201c}every day\u{201d}, with the counts by weekday beside it. PAI = share of incidents / share of area (Chainey et al. 2008).",
     ),
     (
         "schools.caveat",
@@ -1192,21 +1192,21 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Händelser per ruta",
         "Incidents per grid cell",
     ),
-    ("map.centre", "centralorten", "town centre"),
+    ("map.centre", "centralorten", "main town"),
     (
         "cap.closeup_town",
-        "Närbild av de hotspots som ligger i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the hotspots in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av de hotspots som ligger i och kring centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the hotspots in and around the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_schools",
-        "Närbild av skolorna i tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the schools in the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av skolorna i centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the schools in the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_clusters",
-        "Närbild av klustren i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the clusters in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av klustren i och kring centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the clusters in and around the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "print.note",
@@ -1226,7 +1226,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "map.attribution",
         "Karta: hotspot. Gräns och skolor enligt indata.",
-        "Map: hotspot. Boundary and schools from the input files.",
+        "Map: hotspot. Boundary and schools: input data.",
     ),
     (
         "map.public_note",
