@@ -185,7 +185,8 @@ ol.answer li { margin: .25rem 0; font-weight: 500; }
   p { margin: .35rem 0; }
   ul, ol { margin: .3rem 0; }
   header { margin-bottom: .5rem; }
-  #methods { break-before: page; }
+  /* A footnote under a table ("* Skadevärde: ...") stays with it. */
+  table + p { break-before: avoid; page-break-before: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   h2 { margin-top: 1.2rem; }
   figure, table, .figures, .note, li { break-inside: avoid; page-break-inside: avoid; }

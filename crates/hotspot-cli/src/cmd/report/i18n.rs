@@ -146,7 +146,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "perc.classes",
         "{po} rutor har en större andel av markeringarna än av händelserna (platsen upplevs otryggare än de anmälda händelserna visar), och {ro} rutor har en större andel av händelserna än av markeringarna.",
-        "{po} cells hold a larger share of the pins than of the incidents (the place feels less safe than the recorded incidents show), and {ro} cells a larger share of the incidents than of the pins.",
+        "{po} cells hold a larger share of the pins than of the incidents (the place feels less safe than the recorded incidents show), and {ro} cells hold a larger share of the incidents than of the pins.",
     ),
     (
         "perc.public",
@@ -627,7 +627,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "clusters.text",
         "HDBSCAN grupperar händelser som ligger tätare än omgivningen, utan en fast radie; ett kluster har minst {m} händelser. {k} kluster med sammanlagt {n} händelser hittades. Kartan visar varje klusters yttre gräns (konkavt hölje) och klustrets nummer; numren går från det största klustret.",
-        "HDBSCAN groups incidents that lie more densely than their surroundings, without a fixed radius; a cluster has at least {m} incidents. {k} clusters with {n} incidents in all were found. The map shows each cluster's outline (concave hull) and its number; numbered from the largest cluster.",
+        "HDBSCAN groups incidents that lie more densely than their surroundings, without a fixed radius; a cluster has at least {m} incidents. {k} clusters with {n} incidents in all were found. The map shows each cluster's outline (concave hull) and its number, counting from the largest cluster.",
     ),
     (
         "clusters.public",
@@ -1003,7 +1003,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "data.geocoding",
         "Geokodningen håller måttet: {usable} av raderna har en användbar position, över Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Händelserna ligger på {positions} olika positioner; {stacked} av dem delas av minst {k} händelser (staplade positioner).",
-        "Geocoding is good enough: {usable} of the rows have a usable position, above Ratcliffe's (2004) minimum acceptable rate of 85 %. The incidents lie on {positions} distinct positions; {stacked} of them are shared by at least {k} incidents (stacked positions).",
+        "Geocoding quality is sufficient: {usable} of the rows have a usable position, above Ratcliffe's (2004) minimum acceptable rate of 85 %. The incidents lie on {positions} distinct positions; {stacked} of them are shared by at least {k} incidents (stacked positions).",
     ),
     (
         "data.geocoding_low",
