@@ -408,6 +408,35 @@ mod tests {
     }
 
     #[test]
+    fn names_given_are_marked_in_the_text_only_whole_and_longest_first() {
+        let html = "<html><head><title>Torget</title></head><body><h1>Torget (fiktiv)</h1>\
+                    <p title=\"Torget\">Torget; Torgets Torget (fiktiv) &amp; T&amp;B</p>\
+                    <svg viewBox=\"0 0 1 1\"><text>Torget</text></svg><td>Torget</td></body></html>";
+        let given = [
+            "Torget".to_string(),
+            "Torget (fiktiv)".into(),
+            "T&B".into(),
+            "x".into(),
+        ];
+        let m = mark_given(html, &given, "sv");
+        let span = |s: &str| format!("<span class=\"given\" lang=\"sv\">{s}</span>");
+        // The longer name wins; a name inside a longer word ("Torgets") is not a name.
+        assert!(m.contains(&format!("<h1>{}</h1>", span("Torget (fiktiv)"))));
+        assert!(m.contains(&format!(
+            "{}; Torgets {} &amp; {}</p>",
+            span("Torget"),
+            span("Torget (fiktiv)"),
+            span("T&amp;B")
+        )));
+        // Head, attributes and SVG text are left alone; a one-letter name is not marked.
+        assert!(m.contains("<title>Torget</title>") && m.contains("title=\"Torget\""));
+        assert!(m.contains("<text>Torget</text>"));
+        assert!(m.contains(&format!("<td>{}</td>", span("Torget"))));
+        assert_eq!(m.matches("class=\"given\"").count(), 5);
+        assert_eq!(mark_given(html, &[], "sv"), html);
+    }
+
+    #[test]
     fn print_keeps_board_figures_and_headings_with_their_text() {
         let fig = |c: &str| Block::Figure {
             svg: "<svg width=\"1\" height=\"1\"></svg>".into(),
