@@ -109,7 +109,7 @@ pub fn blocks(run: &Run) -> Vec<Block> {
                 } else {
                     let and = match run.tr.lang {
                         super::config::Lang::Sv => " samt ",
-                        super::config::Lang::En => " and ",
+                        super::config::Lang::En => " as well as ",
                     };
                     format!("{name} – {}", areas.join(and))
                 })

@@ -12,10 +12,33 @@ use hotspot::followup::{ALL_ZONES, Followup, Series, Signal, WdqReading};
 use hotspot::situation::Outcome;
 use hotspot_render::{ControlChart, ControlLegend, Size};
 
-/// `2026-T2` -> `T2 2026`; months and quarters as written.
-fn period_label(p: &str) -> String {
-    match p.split_once('-') {
-        Some((y, t)) if t.starts_with('T') || t.starts_with('Q') => format!("{t} {y}"),
+/// `2026-T2` -> `T2 2026` (Swedish: tertial, as municipal plans count) or `May–Aug 2026`
+/// (English, which has no tertials); `2026-Q2` -> `Q2 2026`; `2026-05` -> `maj 2026` /
+/// `May 2026`.
+fn period_label(run: &Run, p: &str) -> String {
+    let Some((y, t)) = p.split_once('-') else {
+        return p.to_string();
+    };
+    let year: Option<i32> = y.parse().ok();
+    if let Some(k) = t.strip_prefix('T') {
+        return match (run.tr.lang, year, k.parse::<u32>()) {
+            (super::config::Lang::En, Some(yr), Ok(k @ 1..=3)) => format!(
+                "{}–{}",
+                run.tr
+                    .month_short(yr, 4 * k - 3)
+                    .split(' ')
+                    .next()
+                    .unwrap_or(""),
+                run.tr.month_short(yr, 4 * k)
+            ),
+            _ => format!("{t} {y}"),
+        };
+    }
+    if t.starts_with('Q') {
+        return format!("{t} {y}");
+    }
+    match (year, t.parse::<u32>()) {
+        (Some(yr), Ok(m @ 1..=12)) => run.tr.month_short(yr, m),
         _ => p.to_string(),
     }
 }
@@ -44,7 +67,7 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
         "{name}: {} {} {} {} {} {} ({}–{})",
         count_text(run, r.count),
         run.tr.t("followup.incidents"),
-        period_label(&r.period),
+        period_label(run, &r.period),
         run.tr.t("followup.against_expected"),
         run.tr.loc.num(r.expected, 0),
         "",
@@ -63,7 +86,7 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
 
 fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
     let (points, baseline_mean) =
-        hotspot_render::control_points(f, s, |c| run.sup.count(c), period_label);
+        hotspot_render::control_points(f, s, |c| run.sup.count(c), |p| period_label(run, p));
     ControlChart {
         title,
         points,
@@ -84,15 +107,27 @@ fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
 
 fn draw(run: &Run, name: &str, c: &ControlChart, written: &mut Written) -> crate::Result<String> {
     let out = &run.s.out;
-    let svg = c.render_svg(Size::CHART_SCREEN)?;
+    // Drawn at the width the HTML shows it, so that its smallest text (7.5 pt) is at least
+    // 11 px on screen, as the maps and the other charts (a 1200 px chart shown at 855 px
+    // had 6.9 px text).
+    let size = control_chart_size();
+    let svg = c.render_svg(size)?;
     let p = out.join("maps").join(format!("{name}.svg"));
     hotspot::output::write_atomic(&p, &svg)
         .with_context(|| format!("cannot write {}", p.display()))?;
     written.add(out, &p);
     let p = out.join("maps").join(format!("{name}.png"));
-    c.render_png(Size::CHART_SCREEN, &p)?;
+    c.render_png(size, &p)?;
     written.add(out, &p);
     Ok(svg)
+}
+
+/// The size the control charts are drawn at: the report's figure width with the maps'
+/// pixels per point (smallest text 11 px when shown at that width), half as high as wide.
+pub(super) fn control_chart_size() -> Size {
+    let mut s = Size::shown_at(super::FIGURE_PX);
+    s.height = super::FIGURE_PX / 2;
+    s
 }
 
 /// Adds the section when the config has a `baseline` (nothing otherwise).

@@ -51,6 +51,65 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// Marks text taken from the input (place, school and category names, the source, the title) in
+/// the written document as given: each occurrence of one of `given` in the text between tags,
+/// outside `<head>` and inline SVG, is wrapped in `<span class="given" lang="{given_lang}">`
+/// (set in italics, as foreign words are in English text). Longest names first; a match must
+/// not continue a word on either side. Attributes, tags and the figures' SVG are left as they
+/// are (the maps show the names as given, unmarked). Used for the English report, whose
+/// generated text is English while the names stay as the user wrote them (usually Swedish).
+pub fn mark_given(html: &str, given: &[String], given_lang: &str) -> String {
+    let mut names: Vec<String> = given
+        .iter()
+        .map(|g| esc(g.trim()))
+        .filter(|g| g.chars().count() >= 2)
+        .collect();
+    names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    names.dedup();
+    if names.is_empty() {
+        return html.to_string();
+    }
+    let body_start = html.find("<body>").map(|i| i + "<body>".len()).unwrap_or(0);
+    let mut out = String::with_capacity(html.len() + html.len() / 20);
+    out.push_str(&html[..body_start]);
+    let rest = &html[body_start..];
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let open = format!("<span class=\"given\" lang=\"{}\">", esc(given_lang));
+    let mut i = 0;
+    let mut in_svg = 0usize;
+    while i < rest.len() {
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            let end = tail.find('>').map(|e| e + 1).unwrap_or(tail.len());
+            let tag = &tail[..end];
+            if tag.starts_with("<svg") {
+                in_svg += 1;
+            } else if tag.starts_with("</svg") {
+                in_svg = in_svg.saturating_sub(1);
+            }
+            out.push_str(tag);
+            i += end;
+            continue;
+        }
+        let c = tail.chars().next().unwrap_or(' ');
+        if in_svg == 0 && !word(out.chars().next_back()) {
+            if let Some(n) = names
+                .iter()
+                .find(|n| tail.starts_with(n.as_str()) && !word(tail[n.len()..].chars().next()))
+            {
+                out.push_str(&open);
+                out.push_str(n);
+                out.push_str("</span>");
+                i += n.len();
+                continue;
+            }
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 /// Makes a plotters SVG document embeddable: drops the XML namespace URL
 /// (not needed inside HTML5) and fixed size, keeping the viewBox so it scales.
 pub fn inline_svg(svg: &str, label: &str) -> String {
@@ -97,6 +156,7 @@ table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem 0; font-siz
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
 figure { margin: 1rem 0; }
 figure svg { width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
@@ -105,6 +165,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1p
 figure svg { max-width: 855px; }
 ul.files { font-size: .8rem; columns: 2; }
 ol.answer li { margin: .25rem 0; font-weight: 500; }
+.given { font-style: italic; }
 @page { size: A4; margin: 15mm 14mm; }
 .print-only { display: none; }
 @media print {
@@ -124,7 +185,8 @@ ol.answer li { margin: .25rem 0; font-weight: 500; }
   p { margin: .35rem 0; }
   ul, ol { margin: .3rem 0; }
   header { margin-bottom: .5rem; }
-  #methods { break-before: page; }
+  /* A footnote under a table ("* Skadevärde: ...") stays with it. */
+  table + p { break-before: avoid; page-break-before: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   h2 { margin-top: 1.2rem; }
   figure, table, .figures, .note, li { break-inside: avoid; page-break-inside: avoid; }
@@ -343,6 +405,35 @@ mod tests {
         assert!(d.contains("<h1>T &amp; T</h1>"));
         assert!(d.contains("<p>&lt;x&gt;</p>"));
         assert!(d.contains("href=\"#a\""));
+    }
+
+    #[test]
+    fn names_given_are_marked_in_the_text_only_whole_and_longest_first() {
+        let html = "<html><head><title>Torget</title></head><body><h1>Torget (fiktiv)</h1>\
+                    <p title=\"Torget\">Torget; Torgets Torget (fiktiv) &amp; T&amp;B</p>\
+                    <svg viewBox=\"0 0 1 1\"><text>Torget</text></svg><td>Torget</td></body></html>";
+        let given = [
+            "Torget".to_string(),
+            "Torget (fiktiv)".into(),
+            "T&B".into(),
+            "x".into(),
+        ];
+        let m = mark_given(html, &given, "sv");
+        let span = |s: &str| format!("<span class=\"given\" lang=\"sv\">{s}</span>");
+        // The longer name wins; a name inside a longer word ("Torgets") is not a name.
+        assert!(m.contains(&format!("<h1>{}</h1>", span("Torget (fiktiv)"))));
+        assert!(m.contains(&format!(
+            "{}; Torgets {} &amp; {}</p>",
+            span("Torget"),
+            span("Torget (fiktiv)"),
+            span("T&amp;B")
+        )));
+        // Head, attributes and SVG text are left alone; a one-letter name is not marked.
+        assert!(m.contains("<title>Torget</title>") && m.contains("title=\"Torget\""));
+        assert!(m.contains("<text>Torget</text>"));
+        assert!(m.contains(&format!("<td>{}</td>", span("Torget"))));
+        assert_eq!(m.matches("class=\"given\"").count(), 5);
+        assert_eq!(mark_given(html, &[], "sv"), html);
     }
 
     #[test]

@@ -11,12 +11,12 @@ use hotspot_render::Locale;
 
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
-    ("patrol.any_day", "alla dagar", "any day"),
+    ("patrol.any_day", "alla dagar", "every day"),
     ("col.day_counts", "Händelser mån–sön", "Incidents Mon–Sun"),
     (
         "patrol.oos",
-        "Prövat på månader som valet inte såg: områden valda på {train} rymde {in_hit} av de patrullerbara händelserna under de månaderna (PAI {in_pai}) och {out_hit} av de {n} händelserna under {test} (PAI {out_pai}), på {area} av ytan. PAI över 1 betyder att områdena fångar fler händelser än sin andel av ytan. De rekommenderade områdena ovan är sedan valda på nytt med alla månader.",
-        "Tested on months the choice did not see: zones chosen on {train} held {in_hit} of the patrollable incidents of those months (PAI {in_pai}) and {out_hit} of the {n} incidents of {test} (PAI {out_pai}), on {area} of the area. A PAI above 1 means the zones catch more incidents than their share of the area. The recommended zones above were then chosen again on every month.",
+        "Prövat på månader som valet inte byggde på: områden valda på {train} rymde {in_hit} av de patrullerbara händelserna under de månaderna (PAI {in_pai}) och {out_hit} av de {n} händelserna under {test} (PAI {out_pai}), på {area} av ytan. PAI över 1 betyder att områdena fångar fler händelser än deras andel av ytan motsvarar. De rekommenderade områdena ovan är sedan valda på nytt med alla månader.",
+        "Tested on months the choice did not use: zones chosen on {train} held {in_hit} of the patrollable incidents of those months (PAI {in_pai}) and {out_hit} of the {n} incidents of {test} (PAI {out_pai}), on {area} of the area. A PAI above 1 means the zones catch more incidents than their share of the area would suggest. The recommended zones above were then chosen again using all months.",
     ),
     (
         "patrol.oos_no_times",
@@ -50,8 +50,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "method.patrol_oos",
-        "Prövning utanför urvalet: patrullområdena väljs på alla månader utom {h} (nyckeln holdout; 0 stänger av) och prövas på dem; träffandel = andel av händelserna som ligger i ett område, PAI = träffandel / områdenas andel av ytan (Chainey, Tompson & Uhlig 2008). Därefter väljs områdena på nytt med alla månader. Dagar och tider: varje områdes händelser per veckodag och per timme jämförs med händelserna utanför områdena (Pearsons chi-två-test, med Monte Carlo-p-värde när något väntat antal är under 5; Holm-justering över alla områden och båda proven). Där skillnaden inte är säkerställd (justerat p ≥ 0,05) anges ”alla dagar” och antalen visas; händelser med ett tidsintervall räknas bara när hela intervallet ligger på en dag (en timme).",
-        "Out-of-sample test: the patrol zones are chosen on all months but {h} (key holdout; 0 turns it off) and scored on those; hit rate = share of the incidents inside a zone, PAI = hit rate / the zones' share of the area (Chainey, Tompson & Uhlig 2008). The zones are then chosen again on every month. Days and hours: each zone's incidents by weekday and by hour are compared with the incidents outside the zones (Pearson's chi-square test, with a Monte Carlo p-value when an expected count is below 5; Holm adjustment over all zones and both tests). Where the difference is not established (adjusted p ≥ 0.05) the zone reads \u{201c}any day\u{201d} and the counts are shown; incidents with a time interval count only when the whole interval lies on one day (one hour).",
+        "Prövning utanför urvalet: patrullområdena väljs på alla månader utom {h} (inställningen holdout; 0 stänger av prövningen) och prövas på dem; träffandel = andel av händelserna som ligger i ett område, PAI = träffandel / områdenas andel av ytan (Chainey, Tompson & Uhlig 2008). Därefter väljs områdena på nytt med alla månader. Dagar och tider: varje områdes händelser per veckodag och per timme jämförs med händelserna utanför områdena (Pearsons chi-två-test, med Monte Carlo-p-värde när något väntat antal är under 5; Holm-justering över alla områden och båda proven). Där skillnaden inte är säkerställd (justerat p ≥ 0,05) anges ”alla dagar” och antalen visas; händelser med ett tidsintervall räknas bara när hela intervallet ligger på en dag (en timme).",
+        "Out-of-sample test: the patrol zones are chosen on all months but {h} (setting holdout; 0 turns the test off) and scored on those; hit rate = share of the incidents inside a zone, PAI = hit rate / the zones' share of the area (Chainey, Tompson & Uhlig 2008). The zones are then chosen again using all months. Days and hours: each zone's incidents by weekday and by hour are compared with the incidents outside the zones (Pearson's chi-square test, with a Monte Carlo p-value when an expected count is below 5; Holm adjustment over all zones and both tests). Where the difference is not established (adjusted p ≥ 0.05) the zone reads \u{201c}every day\u{201d} and the counts are shown; incidents with a time interval count only when the whole interval lies on one day (one hour).",
     ),
     (
         "col.higher_than_comparable",
@@ -60,24 +60,28 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "schools.times",
-        "När skadegörelsen sker i skolzonerna: andel per tidsklass bland händelser med känd tid (händelser med ett tidsintervall, \"mellan fredag 16 och måndag 07\", fördelas över timmarna i intervallet; {n} av {m} händelser hade ett sådant). Andelen utanför skoltid jämförs med skadegörelse på andra platser i kommunen, utanför skolzonerna och i det område där händelser kan ske (sjöar borträknade), inte med andelen av veckans timmar.",
-        "When vandalism happens in the school zones: share per time class among incidents with a known time (incidents with a time interval, \"between Friday 16 and Monday 07\", are spread over the hours of the interval; {n} of {m} incidents had one). The share out of school hours is compared with vandalism elsewhere in the municipality, outside the school zones and within the area where incidents can happen (lakes left out), not with the share of the hours of the week.",
+        "När skadegörelsen sker i skolzonerna: andel per tidsklass bland händelser med känd tid (händelser med ett tidsintervall, ”mellan fredag 16 och måndag 07”, fördelas över timmarna i intervallet; {n} av {m} händelser hade ett sådant). Andelen utanför skoltid jämförs med skadegörelse på andra platser i kommunen, utanför skolzonerna och i det område där händelser kan ske (sjöar borträknade), inte med andelen av veckans timmar.",
+        "When vandalism happens in the school zones: share per time class among incidents with a known time (incidents with a time interval, \u{201c}between Friday 16 and Monday 07\u{201d}, are spread over the hours of the interval; {n} of {m} incidents had one). The share outside school hours is compared with vandalism elsewhere in the municipality, outside the school zones and within the area where incidents can happen (lakes excluded), not with the share of the hours of the week.",
     ),
     ("col.school_hours", "Skoltid", "School hours"),
     ("col.evening", "Kväll", "Evening"),
     ("col.night", "Natt", "Night"),
     ("col.weekend", "Helg", "Weekend"),
     ("col.holiday", "Lov", "Holiday"),
-    ("col.out_of_hours", "Utanför skoltid", "Out of school hours"),
+    (
+        "col.out_of_hours",
+        "Utanför skoltid",
+        "Outside school hours",
+    ),
     (
         "col.out_of_hours_elsewhere",
         "Utanför skoltid, övriga platser",
-        "Out of school hours, elsewhere",
+        "Outside school hours, elsewhere",
     ),
     (
         "schools.controlled",
-        "Varje skolzon jämförs med zoner av samma storlek på jämförbara platser, där händelser sker och omgivningen är lika livlig (inte med hela kommunen, som mest är skog och sjöar); en skola räknas som bekymmer bara när den har fler händelser av ett slag än sådana platser, efter justering för att många jämförelser görs (Holm).",
-        "Each school zone is compared with zones of the same size at comparable places, where incidents happen and the surroundings are as busy (not with the whole municipality, mostly forest and lakes); a school counts as a concern only where it has more incidents of a kind than such places, after adjusting for the many comparisons made (Holm).",
+        "Varje skolzon jämförs med zoner av samma storlek på jämförbara platser, där händelser sker och omgivningen är lika livlig (inte med hela kommunen, som mest är skog och sjöar); en skola pekas ut bara när den har fler händelser inom något problemområde än sådana platser, efter justering för att många jämförelser görs (Holm).",
+        "Each school zone is compared with zones of the same size at comparable places, where incidents happen and the surroundings are as busy (not with the whole municipality, which is mostly forest and lakes); a school is singled out only where it has more incidents in some problem area than such places, after adjusting for the many comparisons made (Holm).",
     ),
     (
         "schools.no_concern",
@@ -91,8 +95,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "bw.fixed",
-        "bandbredd {b} m (angiven).",
-        "bandwidth {b} m (given).",
+        "bandbredd {b} m (angiven i inställningarna).",
+        "bandwidth {b} m (set in the configuration).",
     ),
     (
         "bw.arcgis",
@@ -107,7 +111,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "bw.predictive",
         "bandbredd {b} m, vald genom tidsmässig korsvalidering bland {k} kandidater från {lo} till {hi} m: ytan anpassas på tidigare månader och prövas på var och en av de {f} följande perioderna med PAI (andelen av nästa periods händelser i de tätaste {p} % av ytan delat med ytandelen; medel-PAI {pai}; alla kandidater: {scores}).",
-        "bandwidth {b} m, chosen by temporal cross-validation out of {k} candidates from {lo} to {hi} m: the surface is fitted on earlier months and scored on each of the {f} following periods by the PAI (the share of the next period's incidents in the densest {p} % of the area over that area share; mean PAI {pai}; all candidates: {scores}).",
+        "bandwidth {b} m, chosen by temporal cross-validation out of {k} candidates from {lo} to {hi} m: the surface is fitted on earlier months and scored on each of the {f} following periods by the PAI (the share of the next period's incidents in the densest {p} % of the area, divided by that share of the area; mean PAI {pai}; all candidates: {scores}).",
     ),
     (
         "sec.perception",
@@ -121,8 +125,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "perc.intro",
-        "Medborgarnas markeringar av platser där de känner sig otrygga ({file}: {rows} markeringar som tillsammans står för {pins} svar inom området) ställs här mot de {n} anmälda händelserna under perioden, ruta för ruta om {cell} × {cell} m. Jämförelsen görs över {area}.",
-        "Citizens' pins of places where they feel unsafe ({file}: {rows} pins standing for {pins} answers inside the area) are set here against the {n} recorded incidents of the period, cell by cell of {cell} × {cell} m. The comparison is made over {area}.",
+        "Medborgarnas markeringar av platser där de känner sig otrygga ({file}: {rows} markeringar som tillsammans står för {pins} svar inom området) jämförs här med de {n} anmälda händelserna under perioden, ruta för ruta ({cell} × {cell} m). Jämförelsen görs över {area}.",
+        "Residents' pins of places where they feel unsafe ({file}: {rows} pins representing {pins} responses inside the area) are compared here with the {n} recorded incidents of the period, cell by cell ({cell} × {cell} m). The comparison is made over {area}.",
     ),
     (
         "perc.outside",
@@ -142,12 +146,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "perc.classes",
         "{po} rutor har en större andel av markeringarna än av händelserna (platsen upplevs otryggare än de anmälda händelserna visar), och {ro} rutor har en större andel av händelserna än av markeringarna.",
-        "{po} cells hold a larger share of the pins than of the incidents (the place feels less safe than the recorded incidents show), and {ro} cells a larger share of the incidents than of the pins.",
+        "{po} cells hold a larger share of the pins than of the incidents (the place feels less safe than the recorded incidents show), and {ro} cells hold a larger share of the incidents than of the pins.",
     ),
     (
         "perc.public",
-        "{k} rutor med färre än {n} händelser eller markeringar (men fler än noll) visas inte på kartorna, namnges inte och räknas inte i antalen ovan; S-index gäller alla jämförda rutor.",
-        "{k} cells with fewer than {n} incidents or pins (but more than none) are not shown on the maps, not named and not counted in the numbers above; the S-index covers all compared cells.",
+        "{k} rutor med färre än {n} händelser eller markeringar (men minst en) visas inte på kartorna, namnges inte och räknas inte i antalen ovan; S-index gäller alla jämförda rutor.",
+        "{k} cells with fewer than {n} incidents or pins (but at least one) are not shown on the maps, not named and not counted in the figures above; the S-index covers all compared cells.",
     ),
     (
         "perc.public_map",
@@ -226,12 +230,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "perc.do_perceived",
         "Här väger upplevelsen tyngre än det som anmäls, och det är ofta platsens utformning och känsla som gör den otrygg: pröva situationella åtgärder som bättre belysning, röjning av växtlighet och mer närvaro (vuxna, fältassistenter, polis), och fråga dem som markerat vad som gör platsen otrygg.",
-        "Here the feeling weighs more than what is recorded, and it is often the place's design and feel that makes it unsafe: try situational measures such as better lighting, clearing vegetation and more presence (adults, youth workers, police), and ask those who pinned it what makes the place feel unsafe.",
+        "Here the perception outweighs what is recorded, and it is often the design and feel of the place that make it feel unsafe: try situational measures such as better lighting, cutting back vegetation and more presence (adults, youth workers, police), and ask those who pinned it what makes the place feel unsafe.",
     ),
     (
         "perc.do_recorded",
         "Här behövs patrull eller andra polisiära och kommunala åtgärder mot det som anmäls, och ett annat samtal: varför upplevs platsen inte som otrygg? Händelserna kan ske när få är ute, drabba en liten grupp eller inte synas (t.ex. bedrägerier och brott inomhus).",
-        "Here patrols or other police and municipal measures against what is recorded are needed, and a different conversation: why is the place not felt as unsafe? The incidents may happen when few are out, affect a small group or not be visible (e.g. fraud and crime indoors).",
+        "Here patrols or other police and municipal measures against what is recorded are needed, and a different conversation: why does the place not feel unsafe? The incidents may happen when few are out, affect a small group or not be visible (e.g. fraud and crime indoors).",
     ),
     (
         "perc.none_perceived",
@@ -257,7 +261,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "perc.method",
         "Markeringarna är vad de som svarat har valt att peka ut och säger inget om hur vanligt det är att känna sig otrygg; en plats med få markeringar kan ändå upplevas otrygg av dem som inte svarat. Jämförelsen gäller andelar: en ruta med många händelser och många markeringar kan räknas som lika.",
-        "The pins are what those who answered chose to point out and say nothing about how common it is to feel unsafe; a place with few pins may still feel unsafe to those who did not answer. The comparison is of shares: a cell with many incidents and many pins can count as similar.",
+        "The pins show what respondents chose to point out and say nothing about how common it is to feel unsafe; a place with few pins may still feel unsafe to those who did not respond. The comparison is of shares: a cell with many incidents and many pins can count as similar.",
     ),
     (
         "area.text",
@@ -265,7 +269,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "the cells of {what} ({km2} of {of} km²)",
     ),
     ("area.study", "studieområdet", "the study area"),
-    ("area.minus_water", "utom vatten", "minus water"),
+    ("area.minus_water", "utom vatten", "excluding water"),
     (
         "area.in_polygons",
         "inom de angivna bebyggda områdena",
@@ -336,7 +340,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("followup.follow_up", "Uppföljning", "Follow-up"),
     ("followup.baseline", "Basperiod:", "Baseline:"),
-    ("followup.followed_up", "Uppföljning:", "Followed up:"),
+    ("followup.followed_up", "Uppföljning:", "Follow-up:"),
     (
         "followup.expected_count_count_same",
         "Förväntat antal är antalet under samma del av basåret. Gränserna för normal variation är ett 95-procentsintervall för en negativ binomialfördelning med spridningen skattad ur basperiodens månadsantal (kvasi-Poisson; McCullagh & Nelder 1989).",
@@ -362,7 +366,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "followup.incidents_zone_ring_around",
         "Antal händelser i zonen, i en ring runt den och i resten av kommunen (kontroll) under basperioden och uppföljningen. WDQ (Bowers & Johnson 2003) över 0 betyder att också ringen förbättrades (spridning av nytta), under 0 att problemen kan ha flyttat dit; den saknas när zonen inte förbättrades mot kontrollen.",
-        "Incidents in the zone, in a ring around it and in the rest of the area (control) in the baseline and the follow-up. A WDQ (Bowers & Johnson 2003) above 0 means the ring improved too (diffusion of benefit), below 0 that problems may have moved there; it is undefined when the zone did not improve against the control.",
+        "Incidents in the zone, in a ring around it and in the rest of the municipality (control) in the baseline and the follow-up. A WDQ (Bowers & Johnson 2003) above 0 means the ring improved too (diffusion of benefit), below 0 that problems may have moved there; it is undefined when the zone did not improve against the control.",
     ),
     (
         "followup.diffusion_benefit",
@@ -410,17 +414,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "followup.change_against_expected",
         "Förändring mot förväntat",
-        "Change against expected",
+        "Change vs expected",
     ),
     (
         "followup.rows_patrol_log_could",
         "rader i insatsloggen kunde inte läsas och är inte med.",
-        "rows of the patrol log could not be read and are left out.",
+        "rows of the activity log could not be read and are left out.",
     ),
     (
         "followup.before_after_comparison_does",
         "En jämförelse före och efter visar inte att insatserna orsakat förändringen: en nedgång kan vara återgång mot medelvärdet efter ett ovanligt år, ändrad anmälningsbenägenhet eller en trend i hela kommunen. Kontrollområdet och WDQ gör bilden säkrare men bevisar ingen effekt.",
-        "A before/after comparison does not show that the measures caused the change: a drop may be regression to the mean after an unusual year, a change in reporting, or a town-wide trend. The control area and the WDQ make the picture firmer but prove no effect.",
+        "A before/after comparison does not show that the measures caused the change: a drop may be regression to the mean after an unusual year, a change in reporting, or a municipality-wide trend. The control area and the WDQ make the picture more reliable but do not prove an effect.",
     ),
     (
         "repeats.repeat_locations",
@@ -430,7 +434,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "repeats.places_incidents_within_m",
         "platser (händelser inom 25 m från varandra räknas som samma plats) hade två eller fler händelser. Där skedde",
-        "places (incidents within 25 m count as one place) had two or more incidents. They had",
+        "places (incidents within 25 m of each other count as one place) had two or more incidents. These places had",
     ),
     ("repeats.incidents", "händelser", "incidents"),
     ("repeats.all", "av alla", "of all"),
@@ -442,12 +446,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "repeats.cases_with_random_times",
         "av fallen; om tiderna vore slumpmässiga väntas",
-        "of cases; with random times one would expect",
+        "of cases; if the times were random, one would expect",
     ),
     (
         "repeats.public_report_gives_totals",
-        "Den öppna rapporten anger bara summor, inga enskilda platser.",
-        "The public report gives totals only, no single places.",
+        "Den offentliga versionen anger bara summor, inga enskilda platser.",
+        "The public version gives totals only, no individual places.",
     ),
     (
         "repeats.place_lat_lon",
@@ -478,19 +482,19 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "layers.public_version_no_individual",
         "Offentlig version: inga enskilda händelser, små antal visas inte",
-        "Public version: no individual incidents, small counts suppressed",
+        "Public version: no individual incidents, small counts not shown",
     ),
     (
         "layers.internal_version",
         "Intern version",
         "Internal version",
     ),
-    ("layers.boundary", "Kommungräns", "Boundary"),
+    ("layers.boundary", "Kommungräns", "Municipal boundary"),
     ("layers.count_grid", "Rutnät med antal", "Count grid"),
     ("layers.cell_m", "Ruta (m)", "Cell (m)"),
     (
         "layers.gi_hot_cold_cells",
-        "Gi* heta och kalla rutor",
+        "Gi*: rutor med förhöjd och sänkt nivå",
         "Gi* hot and cold cells",
     ),
     ("layers.bin", "Klass", "Bin"),
@@ -526,12 +530,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("layers.time", "Tid", "Time"),
     (
         "layers.gi_hot_cell",
-        "Gi*: het ruta, 99 %",
+        "Gi*: förhöjd nivå, 99 %",
         "Gi*: hot cell, 99 %",
     ),
     (
         "layers.gi_cold_cell",
-        "Gi*: kall ruta, 99 %",
+        "Gi*: sänkt nivå, 99 %",
         "Gi*: cold cell, 99 %",
     ),
     ("layers.patrol_zone", "Patrullzon", "Patrol zone"),
@@ -554,12 +558,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "sub.gi",
         "Statistiskt säkerställda koncentrationer (Gi*)",
-        "Statistically significant clusters (Gi*)",
+        "Statistically significant concentrations (Gi*)",
     ),
     (
         "gi.text",
-        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än genomsnittsrutan i {ref}, blå signifikant färre.",
-        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the average cell of {ref}, blue significantly fewer.",
+        "Getis-Ord Gi* på rutor om {c} m med grannskap inom {d} m och justering för många test (Benjamini-Hochberg). Röda rutor har signifikant fler händelser i sitt grannskap än genomsnittet för {ref}, blå signifikant färre.",
+        "Getis-Ord Gi* on cells of {c} m with neighbours within {d} m and a correction for many tests (Benjamini-Hochberg). Red cells have significantly more incidents in their neighbourhood than the average over {ref}, blue significantly fewer.",
     ),
     (
         "gi.failed",
@@ -568,32 +572,32 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "gi.hot99",
-        "Hot spot, 99 % konfidens",
+        "Förhöjd nivå, 99 % konfidens",
         "Hot spot, 99 % confidence",
     ),
     (
         "gi.hot95",
-        "Hot spot, 95 % konfidens",
+        "Förhöjd nivå, 95 % konfidens",
         "Hot spot, 95 % confidence",
     ),
     (
         "gi.hot90",
-        "Hot spot, 90 % konfidens",
+        "Förhöjd nivå, 90 % konfidens",
         "Hot spot, 90 % confidence",
     ),
     (
         "gi.cold99",
-        "Cold spot, 99 % konfidens",
+        "Sänkt nivå, 99 % konfidens",
         "Cold spot, 99 % confidence",
     ),
     (
         "gi.cold95",
-        "Cold spot, 95 % konfidens",
+        "Sänkt nivå, 95 % konfidens",
         "Cold spot, 95 % confidence",
     ),
     (
         "gi.cold90",
-        "Cold spot, 90 % konfidens",
+        "Sänkt nivå, 90 % konfidens",
         "Cold spot, 90 % confidence",
     ),
     (
@@ -623,7 +627,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "clusters.text",
         "HDBSCAN grupperar händelser som ligger tätare än omgivningen, utan en fast radie; ett kluster har minst {m} händelser. {k} kluster med sammanlagt {n} händelser hittades. Kartan visar varje klusters yttre gräns (konkavt hölje) och klustrets nummer; numren går från det största klustret.",
-        "HDBSCAN groups incidents that lie denser than their surroundings, without a fixed radius; a cluster has at least {m} incidents. {k} clusters with {n} incidents in all were found. The map shows each cluster's outline (concave hull) and its number; numbers run from the largest cluster.",
+        "HDBSCAN groups incidents that lie more densely than their surroundings, without a fixed radius; a cluster has at least {m} incidents. {k} clusters with {n} incidents in all were found. The map shows each cluster's outline (concave hull) and its number, counting from the largest cluster.",
     ),
     (
         "clusters.public",
@@ -632,8 +636,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "clusters.skipped",
-        "Klusteranalysen görs inte i rapporten för fler än {n} händelser (den skulle ta för lång tid); kör `hotspot cluster` separat.",
-        "The cluster analysis is not run in the report for more than {n} incidents (it would take too long); run `hotspot cluster` separately.",
+        "Klusteranalysen görs inte i rapporten för fler än {n} händelser (den skulle ta för lång tid); klusteranalysen kan göras separat med verktygets kommando cluster.",
+        "The cluster analysis is not run in the report for more than {n} incidents (it would take too long); it can be run separately with the tool's cluster command.",
     ),
     (
         "clusters.failed",
@@ -660,18 +664,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col.cluster", "Kluster", "Cluster"),
     (
         "method.clusters",
-        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler) och min_samples högst 50; gränser som konkava höljen (concaveman, Park & Oh 2012), i offentlig version konvexa höljen av rutor.",
-        "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents when that is more) and min_samples at most 50; outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of cells.",
+        "Kluster: HDBSCAN (Campello, Moulavi & Sander 2013) med minsta klusterstorlek {m} (20, eller 0,1 % av händelserna om det är fler) och min_samples högst 50; gränser som konkava höljen (concaveman, Park & Oh 2012), i den offentliga versionen konvexa höljen av rutor.",
+        "Clusters: HDBSCAN (Campello, Moulavi & Sander 2013) with minimum cluster size {m} (20, or 0.1 % of the incidents if that is more) and min_samples at most 50; outlines as concave hulls (concaveman, Park & Oh 2012), in the public version convex hulls of grid cells.",
     ),
     (
         "method.gi",
-        "Gi*: Getis & Ord (1992), Ord & Getis (1995), klasser som ArcGIS Hot Spot Analysis, p-värden justerade med Benjamini & Hochberg (1995).",
+        "Gi*: Getis & Ord (1992), Ord & Getis (1995), klasser som i ArcGIS-verktyget Hot Spot Analysis, p-värden justerade med Benjamini & Hochberg (1995).",
         "Gi*: Getis & Ord (1992), Ord & Getis (1995), classes as in ArcGIS Hot Spot Analysis, p-values adjusted by Benjamini & Hochberg (1995).",
     ),
     (
         "method.kde",
-        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986). Bandbredden väljs för prognos om ingen anges: tidsmässig korsvalidering (rullande start, Tashman 2000) bland 50–400 m med PAI (Chainey, Tompson & Uhlig 2008) som mått; med bandwidth_rule = \"arcgis\", och när tider saknas, ArcGIS-regeln (ESRI, Kernel Density). Tröskeln tas över riskområdet (studieområdet utom vatten, ev. begränsat med at_risk eller at_risk_from_incidents), och sammanhängande områden delas vid sadelpunkter (vattendelare, Vincent & Soille 1991) när den lägre toppen höjer sig minst 20 % över sadeln; konturer med marching squares.",
-        "Density: kernel density with a quartic kernel (Silverman 1986). Unless given, the bandwidth is chosen for prediction: temporal cross-validation (rolling origin, Tashman 2000) over 50-400 m scored by the PAI (Chainey, Tompson & Uhlig 2008); with bandwidth_rule = \"arcgis\", and where incidents lack times, the ArcGIS rule (ESRI, Kernel Density). The threshold is taken over the area at risk (the study area minus water, restricted by at_risk or at_risk_from_incidents when given), and connected regions are split at saddles (watershed, Vincent & Soille 1991) where the lower peak rises at least 20 % above the saddle; outlines by marching squares.",
+        "Täthet: kerneltäthet med kvartisk kärna (Silverman 1986). Bandbredden väljs för prognos om ingen anges: tidsmässig korsvalidering (rullande start, Tashman 2000) bland 50–400 m med PAI (Chainey, Tompson & Uhlig 2008) som mått; med inställningen bandwidth_rule = ”arcgis”, och när tider saknas, ArcGIS-regeln (ESRI, Kernel Density). Tröskeln tas över riskområdet (studieområdet utom vatten, i förekommande fall begränsat med inställningarna at_risk eller at_risk_from_incidents), och sammanhängande områden delas vid sadelpunkter (vattendelare, Vincent & Soille 1991) när den lägre toppen höjer sig minst 20 % över sadeln; konturer med marching squares.",
+        "Density: kernel density with a quartic kernel (Silverman 1986). Unless given, the bandwidth is chosen for prediction: temporal cross-validation (rolling origin, Tashman 2000) over 50–400 m scored by the PAI (Chainey, Tompson & Uhlig 2008); with the setting bandwidth_rule = \u{201c}arcgis\u{201d}, and where incidents lack times, the ArcGIS rule (ESRI, Kernel Density). The threshold is taken over the area at risk (the study area excluding water, restricted by the settings at_risk or at_risk_from_incidents when given), and connected regions are split at saddles (watershed, Vincent & Soille 1991) where the lower peak rises at least 20 % above the saddle; outlines by marching squares.",
     ),
     (
         "method.schools",
@@ -680,8 +684,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "method.patrol",
-        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt. Bara brott som patrullering kan förebygga väljer områden: bedrägerier och brott via nätet eller telefon väger 0 i valet men finns kvar i alla räkningar, också bedrägerier mot äldre som eget mått (nyckeln include_all väger in alla).",
-        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt. Only offences patrols can prevent choose the zones: fraud and online or phone offences weigh 0 in the choice but stay in every count, fraud against the elderly as its own measure (the key include_all weighs them all).",
+        "Patrullområden: maximal täckning (Church & ReVelle 1974) med girig algoritm, som når minst 63 % av optimum (Nemhauser m.fl. 1978); besökstid 10–15 minuter enligt Koper (1995); rundslinga med närmaste granne och 2-opt. Bara brott som patrullering kan förebygga avgör valet av områden: bedrägerier och brott via nätet eller telefon väger 0 i valet men finns kvar i alla räkningar, också bedrägerier mot äldre som eget mått (inställningen include_all väger in alla).",
+        "Patrol zones: maximal covering (Church & ReVelle 1974) by the greedy algorithm, which reaches at least 63 % of the optimum (Nemhauser et al. 1978); visits of 10–15 minutes after Koper (1995); round trip by nearest neighbour and 2-opt. Only offences that patrols can prevent decide the zones: fraud and online or phone offences weigh 0 in the choice but stay in every count, fraud against the elderly as its own measure (the setting include_all weighs them all in).",
     ),
     (
         "cap.hotspots",
@@ -691,11 +695,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "cap.patrol",
         "Rekommenderade patrullområden med rangnummer, de dagar och tider då flest händelser inträffat, och en rundslinga mellan dem.",
-        "Recommended patrol zones with their rank, the days and times with most incidents, and a round trip between them.",
+        "Recommended patrol zones with their rank, the days and times with the most incidents, and a round trip between them.",
     ),
     (
         "cap.rr",
-        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i övriga kommunen.",
+        "Kvot mellan händelsetätheten i skolzonen och i resten av kommunen, med 95 % konfidensintervall (exakt, Poisson). Över 1 = fler händelser per km² än i resten av kommunen.",
         "Ratio of the incident rate in the school zone to the rest of the municipality, with 95 % confidence intervals (exact, Poisson). Above 1 = more incidents per km² than elsewhere.",
     ),
     (
@@ -720,13 +724,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "chart.rr_axis",
-        "Kvot mot övriga kommunen (logaritmisk skala)",
+        "Kvot mot resten av kommunen (logaritmisk skala)",
         "Ratio to the rest of the municipality (log scale)",
     ),
     (
         "chart.rr_note",
         "Fyrkant = skattning, linje = 95 % konfidensintervall. Röd: signifikant högre, blå: signifikant lägre.",
-        "Square = estimate, line = 95 % confidence interval. Red: significantly higher, blue: significantly lower.",
+        "Square = estimate, line = 95 % confidence interval. Red: significantly higher; blue: significantly lower.",
     ),
     (
         "chart.rr_vandalism",
@@ -734,8 +738,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "School zones: vandalism, graffiti and littering",
     ),
     ("col.days", "Dagar", "Days"),
-    ("col.harm", "Skadevärde", "Harm"),
-    ("col.harm_excess", "Skadeöverskott", "Excess harm"),
+    ("col.harm", "Skadevärde*", "Harm*"),
+    ("col.harm_excess", "Skadeöverskott*", "Excess harm*"),
     ("col.hotspot", "Hotspot", "Hotspot"),
     ("col.p", "p-värde", "p-value"),
     ("col.pai", "PAI", "PAI"),
@@ -758,8 +762,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("sec.answer", "Vad vi föreslår", "What we recommend"),
     (
         "answer.patrol_intro",
-        "Gemensamma trygghetsskapande patrullinsatser (polis och kommun) föreslås i första hand här, i den ordning de täcker mest skadeviktade händelser:",
-        "Joint patrols (police and municipality) are proposed first of all here, in the order in which they cover the most harm-weighted incidents:",
+        "Vi föreslår gemensamma trygghetsskapande insatser av polis och kommun i första hand på de här platserna och tiderna, rangordnade efter skadevärdet av händelserna där (skadevärde: händelserna vägda efter brottets allvar, så att en misshandel väger tyngre än en nedskräpning):",
+        "We propose joint patrols by the police and the municipality at these places and times first, ranked by the harm of the incidents there (harm: incidents weighted by the seriousness of the offence, so that an assault weighs more than littering):",
     ),
     (
         "answer.no_patrol",
@@ -767,22 +771,22 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "No patrol zones could be proposed for the period.",
     ),
     ("answer.zone", "Område {k}", "Zone {k}"),
-    ("answer.any_hour", "alla tider", "any time"),
+    ("answer.any_hour", "alla tider", "at any time"),
     ("answer.evidence", "{n} händelser", "{n} incidents"),
     (
         "answer.schools",
-        "Skolor med fler händelser inom skolområdet än i lika stora områden på jämförbara platser i kommunen, med lika många händelser runt omkring (statistiskt säkerställt), med de problemområden där skillnaden finns: {schools}. Där föreslås insatser tillsammans med skolan mot just de problemen.",
-        "Schools with more incidents in the school zone than equally large areas at comparable places in the municipality, with as many incidents around them (statistically significant), with the problem areas where the difference lies: {schools}. Work there is proposed together with the school against those problems.",
+        "Skolor med statistiskt säkerställt fler händelser inom skolzonen än i lika stora zoner på jämförbara platser i kommunen (platser med lika många händelser runt omkring), och de problemområden där skillnaden finns: {schools}. Vi föreslår brottsförebyggande arbete tillsammans med varje skola mot just de problemen.",
+        "Schools with significantly more incidents in the school zone than in zones of the same size at comparable places in the municipality (places with as many incidents around them), and the problem areas where the difference lies: {schools}. We propose crime prevention work with each of these schools against those problems.",
     ),
     (
         "answer.fraud",
-        "Bedrägerier mot äldre ({n} händelser) är ett eget arbete: de sker i telefon och på nätet, inte på en plats som kan patrulleras. Här föreslås information till äldre och anhöriga, samarbete med bankerna och med hemtjänsten.",
-        "Fraud against the elderly ({n} incidents) is a line of work of its own: it happens by phone and online, not at a place that can be patrolled. Proposed here: information to older people and their families, and work with the banks and with home care.",
+        "Bedrägerier mot äldre ({n} händelser) kräver ett eget arbete: de sker på telefon och på nätet, inte på en plats som kan patrulleras. Vi föreslår brottsförebyggande information till äldre och anhöriga samt samarbete med bankerna och hemtjänsten.",
+        "Fraud against the elderly ({n} incidents) needs its own line of work: it happens by phone and online, not at a place that can be patrolled. We propose crime prevention advice for older people and their families, and work with the banks and the home-care service.",
     ),
     (
         "answer.evidence_follows",
         "Resten av rapporten är underlaget för förslagen: var och när händelserna sker, och hur säkra mönstren är.",
-        "The rest of the report is the evidence behind the proposals: where and when the incidents happen, and how certain the patterns are.",
+        "The rest of the report is the evidence behind these proposals: where and when the incidents happen, and how certain the patterns are.",
     ),
     (
         "rule.arcgis",
@@ -859,17 +863,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "patrol.text",
         "{k} patrullområden med radie {r} m valda så att de tillsammans täcker så många skadeviktade händelser inom de fem problemområdena som möjligt (maximal täckning, girig algoritm): {share} av skadevärdet (skadeviktning: varje händelse väger efter brottets allvar enligt kategoritabellen, så att en misshandel väger tyngre än en nedskräpning; skadevärdet är summan av vikterna). Rundslingan mellan områdena är {km} km.",
-        "{k} patrol zones of radius {r} m chosen to cover as many harm-weighted incidents in the five problem areas as possible (maximal covering, greedy): {share} of the harm (harm weighting: each incident weighs by the seriousness of the offence in the category table, so an assault weighs more than littering; harm is the sum of the weights). The round trip between them is {km} km.",
+        "{k} patrol zones of radius {r} m chosen to cover as many harm-weighted incidents in the five problem areas as possible (maximal covering, greedy algorithm): {share} of the harm (harm weighting: each incident is weighted by the seriousness of the offence as set in the category table, so that an assault weighs more than littering; harm is the sum of the weights). The round trip between them is {km} km.",
     ),
     (
         "patrol.times_note",
-        "Tider: de minsta tvåtimmarsfönster som rymmer 60 % av områdets händelser med klockslag (händelser med tidsintervall fördelade över intervallets timmar). Dagar: de veckodagar då området har fler händelser än platserna utanför områdena, när skillnaden är säkerställd; annars ”alla dagar”, med antalen per veckodag bredvid. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
-        "Times: the smallest two-hour windows holding 60 % of the zone's incidents with a time of day (incidents with a time interval spread over its hours). Days: the weekdays on which the zone has more incidents than the places outside the zones, where the difference is established; otherwise \u{201c}any day\u{201d}, with the counts by weekday beside it. PAI = share of incidents / share of area (Chainey et al. 2008).",
+        "* Skadevärde: summan av händelsernas vikter efter brottets allvar (kategoritabellen). Tider: så få tvåtimmarsfönster som möjligt som tillsammans rymmer 60 % av områdets händelser med klockslag (händelser med tidsintervall fördelade över intervallets timmar). Dagar: de veckodagar då området har fler händelser än platserna utanför områdena, när skillnaden är säkerställd; annars ”alla dagar”, med antalen per veckodag bredvid. PAI = andel händelser / andel yta (Chainey m.fl. 2008).",
+        "* Harm: the sum of the incidents' weights by the seriousness of the offence (category table). Times: as few two-hour windows as possible that together hold 60 % of the zone's incidents with a time of day (incidents with a time interval spread over its hours). Days: the weekdays on which the zone has more incidents than the places outside the zones, where the difference is established; otherwise \u{201c}every day\u{201d}, with the counts by weekday beside it. PAI = share of incidents / share of area (Chainey et al. 2008).",
     ),
     (
         "schools.caveat",
-        "p-värdena är inte justerade för antalet skolor och områden; läs dem som screening. En händelse i två överlappande zoner räknas för båda skolorna.",
-        "The p-values are not adjusted for the number of schools and areas; read them as screening values. An incident in two overlapping zones counts for both schools.",
+        "* Skadeöverskott: skadevärdet (händelserna vägda efter brottets allvar) i zonen minus det som väntas om händelserna vore jämnt fördelade över kommunens yta. p-värdena är inte justerade för antalet skolor och områden; läs dem som en första sållning. En händelse i två överlappande zoner räknas för båda skolorna.",
+        "* Excess harm: the harm (incidents weighted by the seriousness of the offence) in the zone minus what would be expected if incidents were spread evenly over the municipality's area. The p-values are not adjusted for the number of schools and areas; treat them as a first screen. An incident in two overlapping zones counts for both schools.",
     ),
     (
         "schools.no_boundary",
@@ -878,8 +882,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "schools.text",
-        "{k} skolor med zoner om {r} m. Rangordningen bygger på skadeviktat överskott: skadevärdet i zonen minus det som väntas om händelserna vore jämnt fördelade över kommunens yta.",
-        "{k} schools with zones of {r} m. The ranking uses the harm-weighted excess: the harm in the zone minus what is expected if incidents were spread evenly over the municipality's area.",
+        "{k} skolor med zoner om {r} m. Rangordningen bygger på skadeöverskottet: skadevärdet i zonen (händelserna vägda efter brottets allvar) minus det som väntas om händelserna vore jämnt fördelade över kommunens yta.",
+        "{k} schools with zones of {r} m. They are ranked by excess harm: the harm in the zone (incidents weighted by the seriousness of the offence) minus what would be expected if incidents were spread evenly over the municipality's area.",
     ),
     (
         "step.kde",
@@ -905,7 +909,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "mode.internal",
         "Intern version – innehåller uppgifter om enskilda händelser",
-        "Internal version – contains single-incident data",
+        "Internal version – shows individual incidents",
     ),
     (
         "mode.public",
@@ -913,6 +917,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Public version – small counts not shown",
     ),
     ("footer.made_with", "Framtagen med", "Made with"),
+    (
+        "label.given_note",
+        "Namn på platser, vägar, skolor och brottskategorier samt källan visas som de står i indata.",
+        "Names of places, roads, schools and offence categories, and the data source, are shown as given in the input, untranslated; in the text they are set in italics.",
+    ),
     ("label.period", "Period", "Period"),
     ("label.source", "Källa", "Source"),
     ("label.crs", "Koordinatsystem", "Coordinate system"),
@@ -983,33 +992,33 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "public.banner",
-        "Offentlig version: inga enskilda händelser visas och antal under {n} redovisas som \"<{n}\" i alla tabeller, diagram, kartor och filer.",
-        "Public version: no single incidents are shown and counts below {n} are given as \"<{n}\" in every table, chart, map and file.",
+        "Offentlig version: inga enskilda händelser visas, och antal under {n} redovisas som ”<{n}” i alla tabeller, diagram, kartor och filer.",
+        "Public version: no individual incidents are shown, and counts below {n} are given as \u{201c}<{n}\u{201d} in every table, chart, map and file.",
     ),
     (
         "data.text",
         "Filen {file} innehöll {read} rader; {accepted} lästes in. Positionerna räknades om till {crs}.",
-        "The file {file} held {read} rows; {accepted} were read. Positions were converted to {crs}.",
+        "The file {file} had {read} rows; {accepted} were read in. Positions were converted to {crs}.",
     ),
     (
         "data.geocoding",
-        "Geokodningen håller måttet: {usable} av raderna har en användbar position, över Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Händelserna ligger på {positions} olika positioner; {stacked} av dem delar position med minst {k} andra händelser (staplade positioner).",
-        "Geocoding is good enough: {usable} of the rows have a usable position, above Ratcliffe's (2004) minimum acceptable rate of 85 %. The incidents lie on {positions} distinct positions; {stacked} of them share a position with at least {k} incidents (stacked positions).",
+        "Geokodningen håller måttet: {usable} av raderna har en användbar position, över Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Händelserna ligger på {positions} olika positioner; {stacked} av dem delas av minst {k} händelser (staplade positioner).",
+        "Geocoding quality is sufficient: {usable} of the rows have a usable position, above Ratcliffe's (2004) minimum acceptable rate of 85 %. The incidents lie on {positions} distinct positions; {stacked} of them are shared by at least {k} incidents (stacked positions).",
     ),
     (
         "data.geocoding_low",
-        "Geokodningen är för svag: bara {usable} av raderna har en användbar position, under Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Kartorna kan då ge en skev bild, eftersom händelser i vissa områden saknas oftare än i andra. Händelserna ligger på {positions} olika positioner; {stacked} av dem delar position med minst {k} andra händelser (staplade positioner).",
-        "Geocoding is too weak: only {usable} of the rows have a usable position, below Ratcliffe's (2004) minimum acceptable rate of 85 %. The maps may then be biased, since incidents in some areas go missing more often than in others. The incidents lie on {positions} distinct positions; {stacked} of them share a position with at least {k} incidents (stacked positions).",
+        "Geokodningen är för svag: bara {usable} av raderna har en användbar position, under Ratcliffes (2004) lägsta godtagbara nivå på 85 %. Kartorna kan då ge en skev bild, eftersom händelser i vissa områden saknas oftare än i andra. Händelserna ligger på {positions} olika positioner; {stacked} av dem delas av minst {k} händelser (staplade positioner).",
+        "Geocoding is too weak: only {usable} of the rows have a usable position, below Ratcliffe's (2004) minimum acceptable rate of 85 %. The maps may then be biased, since incidents in some areas go missing more often than in others. The incidents lie on {positions} distinct positions; {stacked} of them are shared by at least {k} incidents (stacked positions).",
     ),
     (
         "data.stacked_left_out",
-        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition som en kommun- eller stadsdelsmitt) och ingår därför inte i täthetskartan och hotspotberäkningen. De räknas i alla antal och tabeller. Sätt keep_stacked = true (eller --keep-stacked) för att ta med dem.",
-        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder such as a municipality or district centre) and are therefore left out of the density map and the hotspots. They are counted in every total and table. Set keep_stacked = true (or --keep-stacked) to include them.",
+        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition som en kommun- eller stadsdelsmitt) och ingår därför inte i täthetskartan och hotspotberäkningen. De räknas i alla antal och tabeller. Med inställningen keep_stacked = true tas de med.",
+        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder such as a municipality or district centre) and are therefore left out of the density map and the hotspots. They are counted in every total and table. The setting keep_stacked = true includes them.",
     ),
     (
         "data.stacked_kept",
-        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition). De ingår i täthetskartan och hotspotberäkningen eftersom keep_stacked är satt; en hotspot på en sådan punkt visar var händelserna registrerats, inte var de hänt.",
-        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder). They are included in the density map and the hotspots because keep_stacked is set; a hotspot on such a point shows where incidents were recorded, not where they happened.",
+        "{n} händelser ligger på {s} staplade positioner (minst {k} händelser på samma punkt, oftast en schablonposition). De ingår i täthetskartan och hotspotberäkningen eftersom inställningen keep_stacked är på; en hotspot på en sådan punkt visar var händelserna registrerats, inte var de hänt.",
+        "{n} incidents lie on {s} stacked positions (at least {k} incidents on one point, usually a placeholder). They are included in the density map and the hotspots because the setting keep_stacked is on; a hotspot on such a point shows where incidents were recorded, not where they happened.",
     ),
     (
         "data.none_rejected",
@@ -1100,7 +1109,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "areas.intro",
         "Händelserna förs till medborgarlöftets problemområden med kategoritabellen (se Metoder). Övrigt är händelser utanför de fem områdena.",
-        "Incidents are assigned to the problem areas of the citizen promise with the category table (see Methods). Other covers incidents outside the five areas.",
+        "Incidents are assigned to the problem areas of the citizen promise by the category table (see Methods). Other covers incidents outside the five areas.",
     ),
     (
         "chart.monthly",
@@ -1120,8 +1129,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "chart.suppressed_note",
-        "* = en eller flera staplar med färre än {n} händelser visas inte.",
-        "* = one or more segments with fewer than {n} incidents are not shown.",
+        "* = en eller flera stapeldelar med färre än {n} händelser visas inte.",
+        "* = one or more bar segments with fewer than {n} incidents are not shown.",
     ),
     (
         "chart.heat",
@@ -1135,8 +1144,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "data.time_use",
-        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long} med ett intervall längre än största tillåtna, --max-time-span, normalt 14 dygn; {no_hour} med bara datum, {no_time} utan tid).",
-        "In the weekday by hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long} with an interval longer than the maximum allowed, --max-time-span, by default 14 days; {no_hour} with a date only, {no_time} without a time).",
+        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long} med ett intervall längre än det längsta tillåtna, normalt 14 dygn; {no_hour} med bara datum, {no_time} utan tid).",
+        "In the weekday-by-hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long} with an interval longer than the longest allowed, 14 days by default; {no_hour} with a date only, {no_time} without a time).",
     ),
     (
         "chart.heat_note",
@@ -1170,7 +1179,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "cap.overview_grid",
-        "Antal händelser per rutcell; rutor med få händelser visas inte.",
+        "Antal händelser per ruta; rutor med få händelser visas inte.",
         "Incidents per grid cell; cells with few incidents are not shown.",
     ),
     (
@@ -1183,26 +1192,26 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Händelser per ruta",
         "Incidents per grid cell",
     ),
-    ("map.centre", "centralorten", "town centre"),
+    ("map.centre", "centralorten", "main town"),
     (
         "cap.closeup_town",
-        "Närbild av de hotspots som ligger i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the hotspots in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av de hotspots som ligger i och kring centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the hotspots in and around the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_schools",
-        "Närbild av skolorna i tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the schools in the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av skolorna i centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the schools in the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "cap.closeup_town_clusters",
-        "Närbild av klustren i och kring tätorten; översikten till höger visar hela kommunen med närbildens ram.",
-        "Close-up of the clusters in and around the town; the overview on the right shows the whole municipality with the close-up's frame.",
+        "Närbild av klustren i och kring centralorten; översikten till höger visar hela kommunen med närbildens ram.",
+        "Close-up of the clusters in and around the main town; the overview on the right shows the whole municipality with the close-up's frame.",
     ),
     (
         "print.note",
-        "Utskriften innehåller svaret, kartorna över patrullområden, hotspots och skolor samt tabellerna. Övriga kartor och diagram, som underlaget bygger på, finns i report.html och i mappen maps/.",
-        "The printout holds the answer, the maps of patrol zones, hotspots and schools, and the tables. The other maps and charts behind them are in report.html and in the maps/ folder.",
+        "Utskriften innehåller förslagen, kartorna över patrullområden, hotspots och skolor samt tabellerna. Övriga kartor och diagram som underlaget bygger på finns i report.html och i mappen maps/.",
+        "The printed version contains the recommendations, the maps of patrol zones, hotspots and schools, and the tables. The other maps and charts behind them are in report.html and in the maps/ folder.",
     ),
     (
         "map.locator",
@@ -1217,7 +1226,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "map.attribution",
         "Karta: hotspot. Gräns och skolor enligt indata.",
-        "Map: hotspot. Boundary and schools from the input files.",
+        "Map: hotspot. Boundary and schools: input data.",
     ),
     (
         "map.public_note",
@@ -1283,12 +1292,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "privacy.internal",
         "Intern version: kartor och lager visar enskilda händelsers positioner, och tabellerna innehåller även små antal. Brottsuppgifter är personuppgifter – sprid inte den här versionen utanför polisen och de som ingår i samverkan. För spridning utanför samverkan finns en offentlig version av rapporten.",
-        "Internal version: maps and layers show the positions of single incidents, and tables include small counts. Crime records are personal data – do not share this version beyond the police and the partners in the joint work. For sharing beyond the joint work there is a public version of the report.",
+        "Internal version: maps and layers show the positions of individual incidents, and tables include small counts. Crime records are personal data – do not share this version beyond the police and the partners in the joint work. For wider distribution there is a public version of the report.",
     ),
     (
         "privacy.public",
-        "Offentlig version: inga enskilda händelsers positioner eller id finns i någon fil; kartor visar bara rutor med minst {n} händelser; alla antal mellan 1 och {n} minus ett redovisas som \"<{n}\" (tomma celler i CSV, null i JSON). Summor visas; i en rad där bara en cell döljs kan den räknas fram ur summan.",
-        "Public version: no single incident's position or id is in any file; maps show only grid cells with at least {n} incidents; every count from 1 to {n} minus one is given as \"<{n}\" (empty in CSV, null in JSON). Totals are shown; in a row with a single suppressed cell it can be worked out from the total.",
+        "Offentlig version: inga enskilda händelsers positioner eller id finns i någon fil; kartor visar bara rutor med minst {n} händelser; alla antal mellan 1 och {n} minus ett redovisas som ”<{n}” (tomma celler i CSV, null i JSON). Summor visas; i en rad där bara en cell döljs kan den räknas fram ur summan.",
+        "Public version: no file holds the position or id of an individual incident; maps show only grid cells with at least {n} incidents; every count from 1 to {n} minus one is given as \u{201c}<{n}\u{201d} (empty in CSV, null in JSON). Totals are shown; in a row where only one cell is hidden, it can be worked out from the total.",
     ),
     (
         "files.intro",
@@ -1467,6 +1476,61 @@ mod tests {
                 v
             };
             assert_eq!(ph(sv), ph(en), "placeholders of {k}");
+        }
+    }
+
+    /// The English column translates: a text the same in both languages is a term both use
+    /// (listed here), anything else is a Swedish text left in the English report.
+    #[test]
+    fn english_texts_are_translations_not_copies_of_the_swedish() {
+        let same_in_both = [
+            "col.pai",
+            "col.hotspot",
+            "label.period",
+            "followup.normal_variation",
+        ];
+        for (k, sv, en) in TEXTS {
+            if sv == en {
+                assert!(
+                    same_in_both.contains(k),
+                    "{k}: English text is the Swedish one"
+                );
+            }
+        }
+        // Words only Swedish uses do not appear in the English column.
+        for (k, _, en) in TEXTS {
+            let padded = format!(" {en} ");
+            for w in [
+                " och ",
+                " är ",
+                " inte ",
+                " händelser",
+                " inom ",
+                " eller ",
+                " för ",
+                " med ",
+                " av ",
+                " som ",
+                "ö",
+                "ä",
+                "å",
+            ] {
+                assert!(!padded.contains(w), "{k}: English text has {w:?}: {en}");
+            }
+        }
+        // And the Swedish column keeps to the Swedish terms (issue 16).
+        for (k, sv, _) in TEXTS {
+            for w in [
+                "Hot spot",
+                "Cold spot",
+                "--",
+                "publik",
+                "Sekretess",
+                "så mycket",
+                "screening",
+            ] {
+                assert!(!sv.contains(w), "{k}: Swedish text has {w:?}: {sv}");
+            }
         }
     }
 

@@ -332,10 +332,15 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
         blocks.push(Block::Heading("files".into(), run.tr.t("sec.files").into()));
         blocks.push(Block::Para(run.tr.t("files.intro").into()));
         blocks.push(Block::List(written.0.clone()));
+        if run.s.lang == Lang::En {
+            blocks.insert(0, Block::Para(run.tr.t("label.given_note").into()));
+        }
         let html = html::document(
             run.s.lang.code(),
             &title(&run),
-            &subtitle(&run),
+            // The page marks the source as given by its italics (`mark_given`); " (as given)"
+            // stays on the maps, which cannot.
+            &subtitle(&run).replace(as_given(&run), ""),
             run.tr.t(if run.s.public {
                 "mode.public"
             } else {
@@ -349,6 +354,11 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
                 env!("CARGO_PKG_VERSION")
             ),
         );
+        // The English report marks the names taken from the input as given (see `given_texts`).
+        let html = match run.s.lang {
+            Lang::En => html::mark_given(&html, &given_texts(&run), "sv"),
+            Lang::Sv => html,
+        };
         hotspot::output::write_atomic(&p, html)
             .with_context(|| format!("cannot write {}", p.display()))?;
         let manifest = manifest_json(&run, &config, &written.0)?;
@@ -410,6 +420,25 @@ fn as_given(run: &Run) -> &'static str {
         Lang::En => " (as given)",
         Lang::Sv => "",
     }
+}
+
+/// The texts the report shows as the user gave them, not translated: the title and source of
+/// the config, the names of places, roads, schools and follow-up zones, and the incidents'
+/// category names. The English report marks them in its text ([`html::mark_given`]).
+fn given_texts(run: &Run) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    v.extend(run.s.title.iter().cloned());
+    if !run.s.source.is_empty() {
+        v.push(run.s.source.clone());
+    }
+    v.extend(run.basemap.places.iter().map(|p| p.name.clone()));
+    v.extend(run.basemap.roads.iter().filter_map(|r| r.name.clone()));
+    v.extend(run.schools.iter().map(|s| s.0.clone()));
+    v.extend(run.sit.incidents.category_names().iter().cloned());
+    if let Outcome::Done(f) = &run.sit.followup {
+        v.extend(f.followup.zones.iter().cloned());
+    }
+    v
 }
 
 fn subtitle(run: &Run) -> String {

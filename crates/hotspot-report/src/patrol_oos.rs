@@ -17,7 +17,7 @@ fn pct(run: &Run, v: f64) -> String {
 }
 
 /// The days of a zone as the table, the map badge and the answer show them: the weekdays the test
-/// names (in week order), or "alla dagar" / "any day".
+/// names (in week order), or "alla dagar" / "every day".
 pub fn days_text(run: &Run, days: &[usize]) -> String {
     if days.is_empty() {
         return run.tr.t("patrol.any_day").into();

@@ -46,8 +46,8 @@ pub fn vandalism_times(run: &Run, rep: &SchoolReport, b: &mut Vec<Block>) {
     b.push(Block::Para(tr.fmt(
         "schools.times",
         &[
-            ("n", &times.totals.interval.to_string()),
-            ("m", &times.totals.incidents.to_string()),
+            ("n", &tr.loc.int(times.totals.interval)),
+            ("m", &tr.loc.int(times.totals.incidents)),
         ],
     )));
     b.push(Block::Table {
