@@ -491,3 +491,46 @@ impl BasemapArgs {
 /// The control-chart points of a follow-up series, shared by `hotspot follow-up` and the report
 /// (moved to the rendering crate).
 pub use hotspot_render::control_chart::control_points;
+
+/// Flags defining the area at risk (shared by `kde`, `gistar`, `schools` and `perception`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AreaArgs {
+    /// Water polygons (GeoJSON, like --boundary), removed from the area at risk.
+    #[arg(long, value_name = "FILE")]
+    pub water: Option<PathBuf>,
+    /// Built-up or populated polygons (GeoJSON): the area at risk is restricted to them.
+    #[arg(long, value_name = "FILE")]
+    pub at_risk: Option<PathBuf>,
+    /// Restrict the area at risk to cells within M metres of an incident of the whole data span.
+    #[arg(long, value_name = "M")]
+    pub at_risk_from_incidents: Option<f64>,
+}
+
+impl AreaArgs {
+    /// Whether any flag was given.
+    pub fn any(&self) -> bool {
+        self.water.is_some() || self.at_risk.is_some() || self.at_risk_from_incidents.is_some()
+    }
+
+    /// The library options: polygons read and projected into the working CRS.
+    ///
+    /// # Errors
+    /// An unreadable or unprojectable polygon file, named.
+    pub fn options(
+        &self,
+        projector: &hotspot::Projector,
+        study_area: Option<&hotspot::StudyArea>,
+    ) -> anyhow::Result<hotspot::AreaAtRiskOptions> {
+        use anyhow::Context as _;
+        let read = |p: &Path| -> anyhow::Result<geo::MultiPolygon<f64>> {
+            hotspot::ingest::layers::read_polygons(p, projector)
+                .with_context(|| format!("reading {}", p.display()))
+        };
+        Ok(hotspot::AreaAtRiskOptions {
+            study_area: study_area.cloned(),
+            water: self.water.as_deref().map(read).transpose()?,
+            at_risk: self.at_risk.as_deref().map(read).transpose()?,
+            from_incidents_m: self.at_risk_from_incidents,
+        })
+    }
+}

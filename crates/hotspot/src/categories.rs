@@ -515,6 +515,28 @@ impl Classification {
     pub fn harm(&self, i: usize) -> f64 {
         self.harm[i]
     }
+    /// `incidents` (the ones classified) with each weight multiplied by its category's harm: the
+    /// weight column (1 without one) times the harm, as `hotspot kde --harm` weighs them.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `incidents` is not the set that was classified (another
+    /// length).
+    pub fn harm_weighted(&self, incidents: &Incidents) -> Result<Incidents> {
+        if incidents.len() != self.harm.len() {
+            return Err(Error::invalid(
+                "incidents",
+                incidents.len(),
+                format!("{} incidents were classified", self.harm.len()),
+            ));
+        }
+        let w: Vec<f64> = incidents
+            .weights()
+            .iter()
+            .zip(&self.harm)
+            .map(|(a, b)| a * b)
+            .collect();
+        incidents.clone().with_weights(w)
+    }
     /// Whether each incident's category is patrollable (see [`CategoryEntry::patrollable`]).
     pub fn patrollable(&self) -> &[bool] {
         &self.patrollable
@@ -572,6 +594,20 @@ mod tests {
             .unwrap();
         }
         b.build()
+    }
+
+    #[test]
+    fn harm_weighted_multiplies_the_weight_column_by_the_harm() {
+        // Default table: Misshandel harm 10, Skadegörelse harm 2.
+        let inc = incidents(&["Misshandel", "Skadegörelse"])
+            .with_weights(vec![1.0, 3.0])
+            .unwrap();
+        let c = CategoryTable::default_table().classify(&inc);
+        assert_eq!(c.harms(), [10.0, 2.0]);
+        let w = c.harm_weighted(&inc).unwrap();
+        assert_eq!(w.weights(), [10.0, 6.0]);
+        assert_eq!(w.total_weight(), 16.0);
+        assert!(c.harm_weighted(&incidents(&["Misshandel"])).is_err());
     }
 
     fn config_message(e: Error) -> String {

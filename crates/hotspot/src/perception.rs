@@ -578,14 +578,9 @@ fn compare_on_grid(
     })
 }
 
-/// A named areal unit (district, DeSO area) in the working CRS.
-#[derive(Clone, Debug)]
-pub struct NamedArea {
-    /// Name shown in tables.
-    pub name: String,
-    /// The polygons.
-    pub area: MultiPolygon<f64>,
-}
+/// A named areal unit (district, DeSO area) in the working CRS; read with
+/// [`crate::ingest::layers::read_named_areas`].
+pub use crate::ingest::layers::NamedArea;
 
 /// One areal unit of [`compare_areas`].
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -293,6 +293,29 @@ impl WeekHourTable {
         })
     }
 
+    /// One table per problem area that has incidents, in [`ProblemArea::ALL`] order, each of the
+    /// incidents `classification` puts in that area (`hotspot temporal --by problem-area`).
+    ///
+    /// # Errors
+    /// As [`WeekHourTable::compute`].
+    pub fn by_problem_area(
+        incidents: &Incidents,
+        classification: &crate::categories::Classification,
+        opts: &AoristicOptions,
+    ) -> Result<Vec<(crate::categories::ProblemArea, Self)>> {
+        let mut out = Vec::new();
+        for area in crate::categories::ProblemArea::ALL {
+            let members: Vec<usize> = (0..incidents.len())
+                .filter(|&i| classification.area(i) == area)
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            out.push((area, Self::compute(incidents, Some(&members), opts)?));
+        }
+        Ok(out)
+    }
+
     /// Total weight per local hour of day (all weekdays).
     pub fn by_hour(&self) -> [f64; 24] {
         let mut out = [0.0; 24];

@@ -9,7 +9,7 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::cluster::{
-    ClusterSummary, DbscanParams, HdbscanParams, Selection, dbscan, hdbscan, suggest_eps,
+    ClusterSummary, DbscanParams, HdbscanParams, ClusterSelection, dbscan, hdbscan, suggest_eps,
     summarize_with,
 };
 use std::io::Write;
@@ -138,8 +138,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 };
                 let mut p = HdbscanParams::new(m)?
                     .selection(match args.selection {
-                        SelectionArg::Eom => Selection::Eom,
-                        SelectionArg::Leaf => Selection::Leaf,
+                        SelectionArg::Eom => ClusterSelection::Eom,
+                        SelectionArg::Leaf => ClusterSelection::Leaf,
                     })
                     .cluster_selection_epsilon(args.cluster_selection_epsilon)?
                     .allow_single_cluster(args.allow_single_cluster);

@@ -24,7 +24,7 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::evaluate::{
-    EvalGrid, OverdispersedChange, Period, Zone, ZoneChange, compare, count_zones_monthly,
+    EvalGrid, OverdispersedChange, Period, ComparedZone, ZoneChange, compare, count_zones_monthly,
     quasi_poisson_change,
 };
 use hotspot::output::{OutFeature, write_geojson};
@@ -299,12 +299,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             args.school_radius,
         )?);
     }
-    let extent = match &data.study_area {
-        Some(a) => a.bbox(),
-        None => inc.bbox().ok_or_else(|| {
+    let extent = hotspot::ingest::layers::study_extent(data.study_area.as_ref(), inc, &[])
+        .ok_or_else(|| {
             hotspot::Error::InsufficientData(format!("{}: no incidents", args.input.display()))
-        })?,
-    };
+        })?;
     let spec = GridSpec::covering(extent, args.cell, 0.0)?;
     let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
     let before_inc = inc.subset(&before.select(inc));
@@ -486,7 +484,7 @@ fn write_change_map(
 /// names, framed on the zones and the cells that changed notably.
 fn change_map_spec(
     d: &hotspot::evaluate::DensityDifference,
-    zones: &[Zone],
+    zones: &[ComparedZone],
     study: Option<&hotspot::StudyArea>,
     bp: Period,
     ap: Period,
@@ -524,7 +522,7 @@ fn change_map_spec(
         ("school", "School zone", palette::SCHOOL),
         ("hotspot", "Hotspot (before period)", palette::HOTSPOT),
     ] {
-        let of_kind: Vec<&Zone> = zones.iter().filter(|z| z.kind == kind).collect();
+        let of_kind: Vec<&ComparedZone> = zones.iter().filter(|z| z.kind == kind).collect();
         if of_kind.is_empty() {
             continue;
         }

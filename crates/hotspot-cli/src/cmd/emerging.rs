@@ -95,12 +95,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     )?;
     let data = load(ctx, &args.ingest, &args.input)?;
     let inc = &data.incidents;
-    let extent = match &data.study_area {
-        Some(a) => a.bbox(),
-        None => inc.bbox().ok_or_else(|| {
+    let extent = hotspot::ingest::layers::study_extent(data.study_area.as_ref(), inc, &[])
+        .ok_or_else(|| {
             hotspot::Error::InsufficientData(format!("{}: no incidents", args.input.display()))
-        })?,
-    };
+        })?;
     let spec = GridSpec::covering(extent, args.cell, 0.0)?;
     let pb = ctx.spinner("building the space-time cube");
     let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;

@@ -66,7 +66,7 @@ pub struct Args {
     pub seed: u64,
     /// The area at risk: only its cells are analysed (square cells only).
     #[command(flatten)]
-    pub area: super::kde::AreaArgs,
+    pub area: crate::common::AreaArgs,
     /// Ingest flags.
     #[command(flatten)]
     pub ingest: IngestArgs,
@@ -139,12 +139,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 "--water/--at-risk/--at-risk-from-incidents need square cells; drop --hex"
             );
         }
-        let bbox = match area {
-            Some(a) => a.bbox(),
-            None => inc.bbox().ok_or_else(|| {
-                hotspot::Error::InsufficientData("no incidents for the area at risk".into())
-            })?,
-        };
+        let bbox = hotspot::ingest::layers::study_extent(area, inc, &[]).ok_or_else(|| {
+            hotspot::Error::InsufficientData("no incidents for the area at risk".into())
+        })?;
         let spec = hotspot::GridSpec::covering(bbox, cell, 0.0)?;
         let opts = args.area.options(&data.projector, area)?;
         let a = hotspot::AreaAtRisk::build(spec, &opts, inc)?;
@@ -217,7 +214,8 @@ fn summary(
     if let Some(n) = r.note() {
         writeln!(out, "  note: {n}")?;
     }
-    let count = |b: i8| r.bin.iter().filter(|&&x| x == b).count();
+    let bins = r.bin_counts();
+    let count = |b: i8| bins[(b + 3) as usize];
     writeln!(
         out,
         "  hot spots: {} at 99%, {} at 95%, {} at 90%; cold spots: {} at 99%, {} at 95%, {} at 90%; not significant: {}",
@@ -229,14 +227,12 @@ fn summary(
         count(-1),
         count(0)
     )?;
-    let mut order: Vec<usize> = (0..f.len()).collect();
-    order.sort_by(|&a, &b| r.gi.z[b].total_cmp(&r.gi.z[a]).then(a.cmp(&b)));
     writeln!(
         out,
         "  hottest cells:\n    {:>5} {:>5} {:>12} {:>12} {:>8} {:>8} {:>10} {:>4}",
         "col", "row", "x", "y", "count", "z", "p_fdr", "bin"
     )?;
-    for &k in order.iter().take(10) {
+    for k in r.hottest(10) {
         writeln!(
             out,
             "    {:>5} {:>5} {:>12.1} {:>12.1} {:>8} {:>8.3} {:>10.3e} {:>4}",

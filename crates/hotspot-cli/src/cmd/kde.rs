@@ -5,7 +5,7 @@
 //! `kernel`, `units`, `bandwidth` (the library's `BandwidthReport`), `grid`,
 //! `mass`, `max`, `outputs`, `significance`, `hotspots`, `relative_risk`, `harm`.
 
-use crate::common::{Context, IngestArgs, load};
+use crate::common::{AreaArgs, Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::categories::CategoryTable;
 use hotspot::density::DensityUnits;
@@ -108,52 +108,6 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
-/// Flags defining the area at risk (shared by `kde` and `gistar`).
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct AreaArgs {
-    /// Water polygons (GeoJSON, like --boundary), removed from the area at risk.
-    #[arg(long, value_name = "FILE")]
-    pub water: Option<PathBuf>,
-    /// Built-up or populated polygons (GeoJSON): the area at risk is restricted to them.
-    #[arg(long, value_name = "FILE")]
-    pub at_risk: Option<PathBuf>,
-    /// Restrict the area at risk to cells within M metres of an incident of the whole data span.
-    #[arg(long, value_name = "M")]
-    pub at_risk_from_incidents: Option<f64>,
-}
-
-impl AreaArgs {
-    /// Whether any flag was given.
-    pub fn any(&self) -> bool {
-        self.water.is_some() || self.at_risk.is_some() || self.at_risk_from_incidents.is_some()
-    }
-
-    /// The library options: polygons read and projected into the working CRS.
-    ///
-    /// # Errors
-    /// An unreadable or unprojectable polygon file, named.
-    pub fn options(
-        &self,
-        projector: &hotspot::Projector,
-        study_area: Option<&hotspot::StudyArea>,
-    ) -> anyhow::Result<hotspot::AreaAtRiskOptions> {
-        let read = |p: &Path| -> anyhow::Result<geo::MultiPolygon<f64>> {
-            let b = hotspot::ingest::Boundary::read(p, None)
-                .with_context(|| format!("reading {}", p.display()))?;
-            Ok(b.to_study_area(projector)
-                .with_context(|| format!("projecting {}", p.display()))?
-                .polygons()
-                .clone())
-        };
-        Ok(hotspot::AreaAtRiskOptions {
-            study_area: study_area.cloned(),
-            water: self.water.as_deref().map(read).transpose()?,
-            at_risk: self.at_risk.as_deref().map(read).transpose()?,
-            from_incidents_m: self.at_risk_from_incidents,
-        })
-    }
-}
-
 fn sibling(base: &Path, suffix: &str) -> PathBuf {
     let stem = base
         .file_stem()
@@ -226,14 +180,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             CategoryTable::read(Path::new(h))?
         };
         let c = table.classify(&data.incidents);
-        let w: Vec<f64> = data
-            .incidents
-            .weights()
-            .iter()
-            .zip(c.harms())
-            .map(|(a, b)| a * b)
-            .collect();
-        data.incidents = data.incidents.clone().with_weights(w)?;
+        data.incidents = c.harm_weighted(&data.incidents)?;
         ctx.note(format!(
             "harm weights from {}: total weight {:.1}; {} incidents in categories not in the table (harm {})",
             table.source().display(),
@@ -260,12 +207,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // The area at risk on a grid of --cell covering the study area (or the data
     // padded by the largest candidate bandwidth); resampled onto the surface's grid.
     let at_risk = if args.area.any() {
-        let bbox = match &data.study_area {
-            Some(a) => a.bbox(),
-            None => inc.bbox().ok_or_else(|| {
+        let bbox = hotspot::ingest::layers::study_extent(data.study_area.as_ref(), inc, &[])
+            .ok_or_else(|| {
                 hotspot::Error::InsufficientData("no incidents for the area at risk".into())
-            })?,
-        };
+            })?;
         let pad = if data.study_area.is_some() {
             0.0
         } else {

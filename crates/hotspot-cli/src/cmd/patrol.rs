@@ -267,16 +267,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
             None
         }
-        ZoneShape::Cells => {
-            let cell = args.cell_m.unwrap_or(args.radius / 2.0);
-            let m = match args.zone_cells {
-                Some(m) => m,
-                None => (std::f64::consts::PI * args.radius * args.radius / (cell * cell))
-                    .round()
-                    .clamp(1.0, 100.0) as usize,
-            };
-            Some(CellZoneParams::new(cell, m)?)
-        }
+        ZoneShape::Cells => Some(CellZoneParams::for_circle(
+            args.radius,
+            args.cell_m,
+            args.zone_cells,
+        )?),
     };
     let mut params = PlanParams::new(args.zones, args.radius, args.max_overlap)?
         .shape(match cell_params {

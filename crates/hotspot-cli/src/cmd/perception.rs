@@ -3,17 +3,16 @@
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
-use hotspot::Projector;
 use hotspot::categories::{CategoryTable, ProblemArea};
 use hotspot::output::{OutFeature, write_geojson};
 use hotspot::perception::{
-    NamedArea, PerceptionClass, PerceptionOptions, compare, compare_areas, compare_at_risk,
+    PerceptionClass, PerceptionOptions, compare, compare_areas, compare_at_risk,
     filter_problem_area, read_perceived, suppress_public, terciles,
 };
 use hotspot_render::bivariate::{bivariate_layer_with_axes, class_layer};
 use hotspot_render::{AreaLayer, Colour, Layer, MapSpec, Size};
-use serde_json::{Map, Value, json};
-use std::path::{Path, PathBuf};
+use serde_json::{Map, json};
+use std::path::PathBuf;
 
 /// Flags of `hotspot perception`.
 #[derive(Debug, clap::Args)]
@@ -59,56 +58,6 @@ pub struct Args {
     /// Ingest flags (for both files; the pins are read in the incidents' CRS).
     #[command(flatten)]
     pub ingest: IngestArgs,
-}
-
-fn read_areas(path: &Path, projector: &Projector) -> anyhow::Result<Vec<NamedArea>> {
-    let text = std::fs::read_to_string(path).map_err(|e| hotspot::Error::io(path, e))?;
-    let gj: geojson::GeoJson = text.parse().map_err(|e| hotspot::Error::Parse {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("not GeoJSON: {e}"),
-    })?;
-    let feats = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        geojson::GeoJson::Feature(f) => vec![f],
-        geojson::GeoJson::Geometry(g) => vec![geojson::Feature::from(g)],
-    };
-    let mut out = Vec::new();
-    for (k, f) in feats.iter().enumerate() {
-        let fno = k as u64 + 1;
-        let perr = |message: String| hotspot::Error::Parse {
-            path: path.to_path_buf(),
-            line: Some(fno),
-            message,
-        };
-        let Some(g) = &f.geometry else {
-            return Err(perr("the feature has no geometry".into()).into());
-        };
-        // Checked before conversion: a short position would panic in it.
-        let geom = hotspot::ingest::geometry_to_geo(g).map_err(perr)?;
-        let mp = match geom {
-            geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
-            geo::Geometry::MultiPolygon(mp) => mp,
-            _ => return Err(perr("not a Polygon or MultiPolygon".into()).into()),
-        };
-        use geo::MapCoords;
-        let mp = mp.try_map_coords(|c| {
-            projector
-                .to_metres(c.x, c.y)
-                .map(|[x, y]| geo::coord! { x: x, y: y })
-        })?;
-        let name = f
-            .properties
-            .as_ref()
-            .and_then(|p| p.get("name").or_else(|| p.get("namn")))
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| format!("area {fno}"));
-        out.push(NamedArea { name, area: mp });
-    }
-    Ok(out)
 }
 
 /// Runs `hotspot perception`.
@@ -173,26 +122,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // (or the box of incidents and pins), from the whole file's incidents.
     // The area at risk as the report builds it: the basemap's water removed, restricted to the
     // at-risk polygons or to cells near incidents.
-    let area_args = super::kde::AreaArgs {
+    let area_args = crate::common::AreaArgs {
         water: args.basemap.water.clone(),
         at_risk: args.at_risk.clone(),
         at_risk_from_incidents: args.at_risk_from_incidents,
     };
     let res = if area_args.any() {
-        let bbox = match &data.study_area {
-            Some(a) => Some(a.bbox()),
-            None => [data.incidents.bbox(), perceived.pins.bbox()]
-                .into_iter()
-                .flatten()
-                .reduce(|a, b| {
-                    [
-                        a[0].min(b[0]),
-                        a[1].min(b[1]),
-                        a[2].max(b[2]),
-                        a[3].max(b[3]),
-                    ]
-                }),
-        }
+        let pins = perceived.pins.bbox().map(|[x0, y0, x1, y1]| [[x0, y0], [x1, y1]]);
+        let bbox = hotspot::ingest::layers::study_extent(
+            data.study_area.as_ref(),
+            &data.incidents,
+            pins.as_ref().map_or(&[][..], |p| &p[..]),
+        )
         .ok_or_else(|| anyhow::anyhow!("no incidents or pins to compare"))?;
         let spec = hotspot::GridSpec::covering(bbox, args.cell, 0.0)?;
         let opts = area_args.options(&data.projector, data.study_area.as_ref())?;
@@ -213,7 +154,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let areas = match &args.areas {
         Some(p) => {
-            let units = read_areas(p, &data.projector)?;
+            let units = hotspot::ingest::layers::read_named_areas(p, &data.projector)?;
             Some(compare_areas(
                 &incidents,
                 &perceived.pins,

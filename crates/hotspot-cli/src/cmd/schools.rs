@@ -63,7 +63,7 @@ pub struct Args {
     /// The area at risk (water, at-risk polygons, incident buffer): the comparison area of the
     /// controlled comparison and of the out-of-hours baseline.
     #[command(flatten)]
-    pub area: super::kde::AreaArgs,
+    pub area: crate::common::AreaArgs,
     /// Cell size of the area-at-risk grid, metres (the report uses its `cell_m`, 50).
     #[arg(long, value_name = "M", default_value_t = 50.0)]
     pub cell: f64,
@@ -271,12 +271,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let schools = hotspot::schools::read_schools(&args.schools, &data.projector)?;
     let areas = problem_areas(ctx, &data.incidents, args.categories.as_deref())?;
     let locs: Vec<[f64; 2]> = schools.iter().map(|s| s.location()).collect();
-    let pad = params
-        .ring_edges_m()
-        .last()
-        .copied()
-        .unwrap_or(500.0)
-        .max(args.radius);
+    let pad = params.study_pad_m();
     let study = study_area_or_box(ctx, data.study_area.clone(), &data.incidents, &locs, pad)?;
     let control = ControlParams::new(args.placebos, args.matched, args.seed, args.alpha)?;
     let aoristic = hotspot::temporal::AoristicOptions {

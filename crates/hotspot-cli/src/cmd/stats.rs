@@ -7,14 +7,7 @@
 //! `nearest_neighbour`, `moran`, `knox`, `ripley`, `notes`.
 
 use crate::common::{Context, IngestArgs, load};
-use hotspot::stats::centrography::centrography;
-use hotspot::stats::fishnet::Fishnet;
-use hotspot::stats::knox::{KnoxParams, knox_incidents};
-use hotspot::stats::moran::global_moran;
-use hotspot::stats::nearest_neighbour::nearest_neighbour_index;
-use hotspot::stats::optimized::choose_scale;
-use hotspot::stats::ripley::{RipleyParams, ripley};
-use hotspot::stats::weights::SpatialWeights;
+use hotspot::stats::global::{GlobalParams, global_stats};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,96 +46,32 @@ pub struct Args {
     pub ingest: IngestArgs,
 }
 
-fn err_json(e: &hotspot::Error) -> Value {
-    json!({ "not_computed": e.to_string() })
-}
-
 /// Runs `hotspot stats`.
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let data = load(ctx, &args.ingest, &args.input)?;
     let inc = &data.incidents;
-    let area = data.study_area.as_ref();
-    let mut notes: Vec<String> = Vec::new();
+    let params = GlobalParams {
+        cell_m: args.cell,
+        distance_m: args.distance,
+        knox_distance_m: args.knox_distance,
+        knox_days: args.knox_days,
+        permutations: args.permutations,
+        ripley: args.ripley,
+        seed: args.seed,
+    };
     let pb = ctx.spinner("computing statistics");
-    let centro = match centrography(inc.x(), inc.y(), inc.weights()) {
-        Ok(c) => serde_json::to_value(c)?,
-        Err(e) => err_json(&e),
-    };
-    let nni = match nearest_neighbour_index(inc.x(), inc.y(), area) {
-        Ok(n) => serde_json::to_value(n)?,
-        Err(e) => err_json(&e),
-    };
-    let moran = match choose_scale(inc, area, args.cell, args.distance) {
-        Ok(choice) => {
-            notes.extend(
-                choice
-                    .reasons
-                    .iter()
-                    .map(|r| format!("Moran's I scale: {r}")),
-            );
-            let f = Fishnet::square(inc, choice.cell_m, area)?;
-            let w =
-                SpatialWeights::distance_band(&f.x, &f.y, choice.distance_m)?.row_standardised();
-            // Permutations cost O(permutations x neighbour pairs): skip them when that is huge.
-            let nnz: usize = (0..w.len()).map(|i| w.cardinality(i)).sum();
-            let perms = if (nnz as f64) * (args.permutations as f64) > 2e9 {
-                notes.push(format!(
-                    "Moran's I: permutation p skipped ({} neighbour pairs x {} permutations is too costly; lower --permutations or give a larger --cell)",
-                    nnz, args.permutations
-                ));
-                0
-            } else {
-                args.permutations
-            };
-            let m = global_moran(&f.count, &w, perms, args.seed)?;
-            let mut v = serde_json::to_value(&m)?;
-            v["cell_m"] = json!(choice.cell_m);
-            v["distance_m"] = json!(choice.distance_m);
-            v["cells"] = json!(f.len());
-            v["weights"] = json!("binary distance band, row-standardised");
-            v
-        }
-        Err(e) => err_json(&e),
-    };
-    let knox = if inc.has_times() {
-        let params = KnoxParams::new(
-            args.knox_distance,
-            args.knox_days,
-            args.permutations,
-            args.seed,
-        )?;
-        match knox_incidents(inc, &params) {
-            Ok((k, ev)) => {
-                if let Some(n) = &ev.note {
-                    notes.push(format!("Knox: {n}"));
-                }
-                let mut v = serde_json::to_value(&k)?;
-                v["distance_m"] = json!(args.knox_distance);
-                v["days"] = json!(args.knox_days);
-                v["time_resolution"] = json!(ev.resolution.as_str());
-                v["without_time"] = json!(ev.without_time);
-                v
-            }
-            Err(e) => err_json(&e),
-        }
-    } else {
-        json!({ "not_computed": "no incident has a time" })
-    };
-    let ripley_v = if args.ripley {
-        let a = match area {
-            Some(a) => a.area_m2(),
-            None => hotspot::stats::nearest_neighbour::convex_hull_area(inc.x(), inc.y()),
-        };
-        match RipleyParams::default_radii(a, 10, 99, args.seed)
-            .and_then(|p| ripley(inc.x(), inc.y(), area, &p))
-        {
-            Ok(r) => serde_json::to_value(&r)?,
-            Err(e) => err_json(&e),
-        }
-    } else {
-        Value::Null
-    };
+    let g = global_stats(inc, data.study_area.as_ref(), &params);
     pb.finish_and_clear();
+    let g = g?;
+    let centro = serde_json::to_value(&g.centrography)?;
+    let nni = serde_json::to_value(&g.nearest_neighbour)?;
+    let moran = serde_json::to_value(&g.moran)?;
+    let knox = serde_json::to_value(&g.knox)?;
+    let ripley_v = match &g.ripley {
+        Some(r) => serde_json::to_value(r)?,
+        None => Value::Null,
+    };
+    let notes = g.notes;
     let out = json!({
         "input": args.input.display().to_string(),
         "incidents": inc.len(),

@@ -9,7 +9,7 @@
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
-use hotspot::categories::{CategoryTable, ProblemArea};
+use hotspot::categories::CategoryTable;
 use hotspot::ingest::parse_timezone;
 use hotspot::temporal::{AoristicOptions, WEEKDAYS, WeekHourTable};
 use hotspot_render::{Chart, HeatTable, Locale, Size};
@@ -142,12 +142,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             None => CategoryTable::default_table(),
         };
         let c = table.classify(inc);
-        for area in ProblemArea::ALL {
-            let members: Vec<usize> = (0..inc.len()).filter(|&i| c.area(i) == area).collect();
-            if members.is_empty() {
-                continue;
-            }
-            let t = WeekHourTable::compute(inc, Some(&members), &opts)?;
+        for (area, t) in WeekHourTable::by_problem_area(inc, &c, &opts)? {
             groups.push((area.id().to_string(), t));
         }
     }

@@ -12,7 +12,7 @@ mod kdist;
 mod summary;
 
 pub use dbscan::{Dbscan, DbscanParams, NOISE, dbscan, dbscan_xy};
-pub use hdbscan::{Hdbscan, HdbscanParams, Selection, hdbscan, hdbscan_xy};
+pub use hdbscan::{ClusterSelection, Hdbscan, HdbscanParams, Selection, hdbscan, hdbscan_xy};
 pub use kdist::{EpsSuggestion, suggest_eps, suggest_eps_xy};
 pub use summary::{ClusterSummary, Ellipse, summarize, summarize_with};
 

@@ -319,7 +319,7 @@ fn hdbscan_hand_worked_line() {
         assert_eq!(&r.outlier_scores[..4], &[0.0; 4]);
         assert!((r.stabilities[0] - 16.0 / 9.0).abs() < 1e-12);
         assert!((r.stabilities[1] - 7.0 / 9.0).abs() < 1e-12);
-        for sel in [Selection::Eom, Selection::Leaf] {
+        for sel in [ClusterSelection::Eom, ClusterSelection::Leaf] {
             let r2 = hdbscan_xy(&x, &y, &p.selection(sel).allow_single_cluster(true)).unwrap();
             assert_eq!(r2.labels, r.labels);
         }
@@ -532,7 +532,7 @@ fn hdbscan_and_dbscan_agree_with_scikit_learn_on_tie_free_data() {
                 .unwrap()
                 .min_samples(3)
                 .unwrap()
-                .selection(Selection::Leaf),
+                .selection(ClusterSelection::Leaf),
         ),
         (
             "h_mcs10_eps40",

@@ -39,9 +39,10 @@ use chrono_tz::Tz;
 use geo::MultiPolygon;
 use serde::Serialize;
 
-/// A named zone in working-CRS metres.
+/// A named zone compared before and after, in working-CRS metres: a drawn zone, a school zone or a
+/// before-period top-cell zone (see `kind`). Formerly `Zone` (still reachable under that name).
 #[derive(Clone, Debug)]
-pub struct Zone {
+pub struct ComparedZone {
     /// Name shown in tables.
     pub name: String,
     /// Kind: `zone`, `school` or `hotspot` (free text, shown in tables).
@@ -50,7 +51,10 @@ pub struct Zone {
     pub area: StudyArea,
 }
 
-impl Zone {
+/// The earlier name of [`ComparedZone`] (kept so that existing code builds).
+pub type Zone = ComparedZone;
+
+impl ComparedZone {
     /// A zone from polygons in metres.
     ///
     /// # Errors

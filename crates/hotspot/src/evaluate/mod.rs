@@ -47,7 +47,7 @@ pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
 pub use change::{OverdispersedChange, QuasiPoissonRatio, quasi_poisson_change};
 pub use change::{ZoneChange, compare};
 pub use compare::{MonthCount, MonthlyCounts, count_zones_monthly};
-pub use compare::{Zone, ZoneCounts, count_zones};
+pub use compare::{ComparedZone, Zone, ZoneCounts, count_zones};
 pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };

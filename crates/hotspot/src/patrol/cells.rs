@@ -79,6 +79,23 @@ impl CellZoneParams {
         Self::new(c, m)
     }
 
+    /// Zones comparable to circles of radius `radius_m` (`hotspot patrol --zone-shape cells`): cells of
+    /// `cell_m` (default `r/2`) and `zone_cells` cells (default the circle's area in cells,
+    /// `round(π r² / cell²)`, kept within 1..=100: 13 with the default cell).
+    ///
+    /// # Errors
+    /// As [`CellZoneParams::new`] (a given `zone_cells` outside 1..=100 is an error, not clamped).
+    pub fn for_circle(radius_m: f64, cell_m: Option<f64>, zone_cells: Option<usize>) -> Result<Self> {
+        let cell = cell_m.unwrap_or(radius_m / 2.0);
+        let m = match zone_cells {
+            Some(m) => m,
+            None => (std::f64::consts::PI * radius_m * radius_m / (cell * cell))
+                .round()
+                .clamp(1.0, 100.0) as usize,
+        };
+        Self::new(cell, m)
+    }
+
     /// Cell side in metres.
     pub fn cell_m(&self) -> f64 {
         self.cell_m

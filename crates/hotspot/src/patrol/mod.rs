@@ -147,9 +147,10 @@ fn min_separation(r: f64, max_overlap: f64) -> f64 {
     hi
 }
 
-/// A chosen set of centres.
+/// A chosen set of centres: the greedy's or the exact solver's answer to a maximal covering
+/// problem ([`CoverProblem`]). Formerly `Selection` (still reachable under that name).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Selection {
+pub struct Cover {
     /// Candidate indices in the order chosen.
     pub chosen: Vec<usize>,
     /// Covered weight `f(S)` (each incident once).
@@ -159,6 +160,9 @@ pub struct Selection {
     /// Marginal gain of each choice, in order.
     pub gains: Vec<f64>,
 }
+
+/// The earlier name of [`Cover`] (kept so that existing code builds).
+pub type Selection = Cover;
 
 /// A maximal covering instance: which incidents each candidate covers, and their weights.
 #[derive(Clone, Debug)]
@@ -381,9 +385,9 @@ impl CoverProblem {
         Ok(())
     }
 
-    fn finish(&self, chosen: Vec<usize>, gains: Vec<f64>) -> Selection {
+    fn finish(&self, chosen: Vec<usize>, gains: Vec<f64>) -> Cover {
         let (covered_weight, covered_count) = self.value(&chosen);
-        Selection {
+        Cover {
             chosen,
             covered_weight,
             covered_count,
@@ -396,7 +400,7 @@ impl CoverProblem {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when a forced index is out of range or forced zones conflict.
-    pub fn greedy(&self, k: usize, forced: &[usize]) -> Result<Selection> {
+    pub fn greedy(&self, k: usize, forced: &[usize]) -> Result<Cover> {
         self.check_forced(forced)?;
         let mut covered = vec![false; self.weights.len()];
         let mut chosen: Vec<usize> = Vec::with_capacity(k);
@@ -445,7 +449,7 @@ impl CoverProblem {
     ///
     /// # Errors
     /// As [`CoverProblem::greedy`].
-    pub fn greedy_plain(&self, k: usize, forced: &[usize]) -> Result<Selection> {
+    pub fn greedy_plain(&self, k: usize, forced: &[usize]) -> Result<Cover> {
         self.check_forced(forced)?;
         let mut chosen: Vec<usize> = forced.iter().take(k).copied().collect();
         let mut covered = vec![false; self.weights.len()];
@@ -483,7 +487,7 @@ impl CoverProblem {
     ///
     /// # Errors
     /// As [`CoverProblem::greedy`].
-    pub fn exact(&self, k: usize, forced: &[usize], work_limit: u64) -> Result<Option<Selection>> {
+    pub fn exact(&self, k: usize, forced: &[usize], work_limit: u64) -> Result<Option<Cover>> {
         let greedy = self.greedy(k, forced)?;
         let mut best = (greedy.covered_weight, greedy.chosen.clone());
         let mut covered = vec![0u32; self.weights.len()];
@@ -647,7 +651,7 @@ pub struct ZoneStats {
     pub cells: usize,
 }
 
-/// Per-zone statistics for a selection: `x`, `y`, `harm` of the analysed incidents, the study area (for
+/// Per-zone statistics for a cover: `x`, `y`, `harm` of the analysed incidents, the study area (for
 /// the area share; zones are clipped to it). For circles `radius_m` is the radius (as in the problem);
 /// for cell zones it is not used, members are the incidents in the zone's cells and the area is that of
 /// the cells.
@@ -656,7 +660,7 @@ pub fn zone_stats(
     y: &[f64],
     harm: &[f64],
     problem: &CoverProblem,
-    selection: &Selection,
+    selection: &Cover,
     radius_m: f64,
     study: &StudyArea,
 ) -> Vec<ZoneStats> {

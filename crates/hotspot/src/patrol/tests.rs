@@ -706,3 +706,22 @@ fn no_patrol_zone_sits_on_a_phone_fraud_cluster() {
     assert_eq!(summary.excluded_incidents, 0);
     assert!(all.iter().any(|z| dist(*z, home) <= 250.0), "{all:?}");
 }
+
+#[test]
+fn cell_zone_params_for_circle_defaults_by_hand() {
+    use crate::patrol::CellZoneParams;
+    // r = 250: cells of 125 m, round(pi 250² / 125²) = round(12.57) = 13.
+    let p = CellZoneParams::for_circle(250.0, None, None).unwrap();
+    assert_eq!((p.cell_m(), p.max_cells()), (125.0, 13));
+    // Cells of 25 m: pi 250² / 25² = 314.2, kept at 100.
+    let p = CellZoneParams::for_circle(250.0, Some(25.0), None).unwrap();
+    assert_eq!(p.max_cells(), 100);
+    // r = 10 with 100 m cells: 0.03 rounds to 0, kept at 1.
+    let p = CellZoneParams::for_circle(10.0, Some(100.0), None).unwrap();
+    assert_eq!(p.max_cells(), 1);
+    // Given counts are used as given, and checked.
+    let p = CellZoneParams::for_circle(250.0, None, Some(7)).unwrap();
+    assert_eq!(p.max_cells(), 7);
+    assert!(CellZoneParams::for_circle(250.0, None, Some(0)).is_err());
+    assert!(CellZoneParams::for_circle(250.0, Some(-1.0), None).is_err());
+}

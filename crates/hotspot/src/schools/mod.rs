@@ -484,6 +484,17 @@ impl ZoneParams {
         &self.ring_edges_m
     }
 
+    /// The margin of the study-area fallback ([`crate::ingest::layers::padded_box`] around the
+    /// incidents and schools): the outer ring edge or the zone radius, whichever is larger, so that
+    /// every zone and ring lies inside the box.
+    pub fn study_pad_m(&self) -> f64 {
+        self.ring_edges_m
+            .last()
+            .copied()
+            .unwrap_or(500.0)
+            .max(self.radius_m)
+    }
+
     /// Confidence level.
     pub fn confidence(&self) -> f64 {
         self.confidence

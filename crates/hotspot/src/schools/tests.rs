@@ -774,3 +774,11 @@ fn schools_are_read_from_a_geopackage_layer_in_its_declared_crs() {
     let e = read_schools(&bad, &projector).unwrap_err().to_string();
     assert!(e.contains("skolor"), "{e}");
 }
+
+#[test]
+fn study_pad_is_the_outer_ring_or_the_radius() {
+    let p = ZoneParams::new(300.0, vec![0.0, 100.0, 500.0], 0.95).unwrap();
+    assert_eq!(p.study_pad_m(), 500.0);
+    let p = ZoneParams::new(800.0, vec![0.0, 100.0, 500.0], 0.95).unwrap();
+    assert_eq!(p.study_pad_m(), 800.0);
+}

@@ -210,6 +210,26 @@ impl GiStarResult {
     pub fn note(&self) -> Option<&str> {
         self.gi.note.as_deref()
     }
+
+    /// Cells per ArcGIS bin: index `bin + 3`, so `[cold 99%, cold 95%, cold 90%, not significant,
+    /// hot 90%, hot 95%, hot 99%]`.
+    pub fn bin_counts(&self) -> [usize; 7] {
+        let mut n = [0; 7];
+        for &b in &self.bin {
+            n[(b.clamp(-3, 3) + 3) as usize] += 1;
+        }
+        n
+    }
+
+    /// The cells in order of decreasing z (ties by cell index; a NaN z sorts first, as in
+    /// [`f64::total_cmp`]), at most `n` of them.
+    pub fn hottest(&self, n: usize) -> Vec<usize> {
+        let z = &self.gi.z;
+        let mut order: Vec<usize> = (0..z.len()).collect();
+        order.sort_by(|&a, &b| z[b].total_cmp(&z[a]).then(a.cmp(&b)));
+        order.truncate(n);
+        order
+    }
 }
 
 /// The ArcGIS `Gi_Bin` class from a z-score and its (possibly FDR-adjusted)
@@ -944,6 +964,18 @@ mod tests {
             r.sort();
             assert_eq!(r, (0..10).collect::<Vec<u32>>());
         }
+    }
+
+    #[test]
+    fn bin_counts_and_hottest_cells_by_hand() {
+        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[0.0, 5.0, 25.0], &[0.0, 5.0, 25.0]).unwrap();
+        let mut r = hot_spots(&inc, None, &GiStarParams::new(10.0, 15.0).unwrap()).unwrap();
+        r.bin = vec![3, 0, -1, 0, 2, 3, -3];
+        assert_eq!(r.bin_counts(), [1, 0, 1, 2, 0, 1, 2]);
+        r.gi.z = vec![1.0, f64::NAN, 2.5, -4.0, 2.5, 0.0];
+        // Decreasing z, the tie 2.5 by index (2 before 4); total_cmp puts a positive NaN first.
+        assert_eq!(r.hottest(10), [1, 2, 4, 0, 5, 3]);
+        assert_eq!(r.hottest(2), [1, 2]);
     }
 
     #[test]

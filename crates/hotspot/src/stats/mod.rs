@@ -7,6 +7,7 @@ pub mod centrography;
 pub mod emerging;
 pub mod fdr;
 pub mod fishnet;
+pub mod global;
 pub mod getis_ord;
 pub mod knox;
 pub mod mann_kendall;

@@ -322,3 +322,43 @@ fn from_to_columns_are_read_from_files() {
         RejectReason::TimeToBeforeFrom
     );
 }
+
+#[test]
+fn by_problem_area_splits_the_table_by_area_in_area_order() {
+    // Two vandalism incidents (Mon 10:xx, Tue 23:xx) and one assault (Mon 10:xx), exact times.
+    let rows = [
+        ("2025-03-03 10:15", "Skadegörelse"),
+        ("2025-03-03 10:45", "Misshandel"),
+        ("2025-03-04 23:00", "Skadegörelse"),
+    ];
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, (t, cat)) in rows.iter().enumerate() {
+        b.push(IncidentRecord {
+            x: 550_000.0 + k as f64,
+            y: 6_545_000.0,
+            weight: 1.0,
+            category: cat,
+            time: Some(parse_time(t, Stockholm).unwrap()),
+            id: (k + 1).to_string(),
+            lonlat: None,
+        })
+        .unwrap();
+    }
+    let inc = b.build();
+    let cls = crate::categories::CategoryTable::default_table().classify(&inc);
+    let opts = AoristicOptions {
+        timezone: Stockholm,
+        ..AoristicOptions::default()
+    };
+    let t = WeekHourTable::by_problem_area(&inc, &cls, &opts).unwrap();
+    let areas: Vec<&str> = t.iter().map(|(a, _)| a.id()).collect();
+    // Violence comes before vandalism in ProblemArea::ALL; areas without incidents are left out.
+    assert_eq!(areas, ["violence", "vandalism"]);
+    let (v, d) = (&t[0].1, &t[1].1);
+    assert_eq!(v.totals.incidents, 1);
+    assert_eq!(v.weights[0][10], 1.0);
+    assert_eq!(v.weights.iter().flatten().sum::<f64>(), 1.0);
+    assert_eq!(d.totals.incidents, 2);
+    assert_eq!((d.weights[0][10], d.weights[1][23]), (1.0, 1.0));
+    assert_eq!(d.weights.iter().flatten().sum::<f64>(), 2.0);
+}

@@ -45,7 +45,10 @@
 mod mst;
 mod tree;
 
-pub use tree::Selection;
+pub use tree::ClusterSelection;
+
+/// The earlier name of [`ClusterSelection`] (kept so that existing code builds).
+pub type Selection = ClusterSelection;
 
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
@@ -55,7 +58,7 @@ use crate::incident::Incidents;
 pub struct HdbscanParams {
     min_cluster_size: usize,
     min_samples: usize,
-    selection: Selection,
+    selection: ClusterSelection,
     epsilon_m: f64,
     allow_single_cluster: bool,
 }
@@ -78,7 +81,7 @@ impl HdbscanParams {
         Ok(Self {
             min_cluster_size,
             min_samples: min_cluster_size,
-            selection: Selection::Eom,
+            selection: ClusterSelection::Eom,
             epsilon_m: 0.0,
             allow_single_cluster: false,
         })
@@ -101,7 +104,7 @@ impl HdbscanParams {
     }
 
     /// Sets the cluster selection method.
-    pub fn selection(mut self, selection: Selection) -> Self {
+    pub fn selection(mut self, selection: ClusterSelection) -> Self {
         self.selection = selection;
         self
     }

@@ -15,9 +15,10 @@
 
 use super::mst::Edge;
 
-/// Selection method.
+/// How HDBSCAN picks flat clusters from the condensed tree (scikit-learn's
+/// `cluster_selection_method`). Formerly `Selection`, still reachable under that name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Selection {
+pub enum ClusterSelection {
     /// Excess of mass (default): the most stable non-overlapping clusters.
     #[default]
     Eom,
@@ -193,7 +194,7 @@ pub(crate) fn flat_clusters(
     n: usize,
     edges: Vec<Edge>,
     min_cluster_size: usize,
-    selection: Selection,
+    selection: ClusterSelection,
     epsilon: f64,
     allow_single: bool,
 ) -> Flat {
@@ -203,7 +204,7 @@ pub(crate) fn flat_clusters(
     select(n, &rows, selection, epsilon, allow_single)
 }
 
-fn select(n: usize, rows: &[Row], selection: Selection, epsilon: f64, allow_single: bool) -> Flat {
+fn select(n: usize, rows: &[Row], selection: ClusterSelection, epsilon: f64, allow_single: bool) -> Flat {
     let mut flat = Flat {
         cluster: vec![u32::MAX; n],
         probability: vec![0.0; n],
@@ -294,7 +295,7 @@ fn select(n: usize, rows: &[Row], selection: Selection, epsilon: f64, allow_sing
     };
     let has_cluster_rows = n_clusters > 1;
     match selection {
-        Selection::Eom => {
+        ClusterSelection::Eom => {
             for &c in &node_list {
                 let sub: f64 = kids[ci(c)].iter().map(|&k| stab[ci(k)]).sum();
                 if sub > stab[ci(c)] {
@@ -322,7 +323,7 @@ fn select(n: usize, rows: &[Row], selection: Selection, epsilon: f64, allow_sing
                 }
             }
         }
-        Selection::Leaf => {
+        ClusterSelection::Leaf => {
             let leaves: Vec<u32> = if has_cluster_rows {
                 (0..n_clusters)
                     .filter(|&k| kids[k].is_empty())
