@@ -246,11 +246,7 @@ pub struct Settings {
 
 impl Settings {
     /// Resolves `file` overridden by `flags` (a `FileConfig` built from the command line).
-    pub fn resolve(
-        file: FileConfig,
-        flags: FileConfig,
-        config_path: &Path,
-    ) -> crate::Result<Self> {
+    pub fn resolve(file: FileConfig, flags: FileConfig, config_path: &Path) -> crate::Result<Self> {
         macro_rules! pick {
             ($k:ident) => {
                 flags.$k.clone().or(file.$k.clone())

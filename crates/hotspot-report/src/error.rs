@@ -110,6 +110,9 @@ mod tests {
         let r: std::result::Result<(), std::io::Error> = Err(std::io::Error::other("disk full"));
         let e = r.with_context(|| "cannot write x").unwrap_err();
         assert!(e.library_error().is_none());
-        assert_eq!(e.source().map(|c| c.to_string()).as_deref(), Some("disk full"));
+        assert_eq!(
+            e.source().map(|c| c.to_string()).as_deref(),
+            Some("disk full")
+        );
     }
 }

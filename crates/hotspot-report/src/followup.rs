@@ -5,8 +5,8 @@
 
 use super::html::Block;
 use super::{Run, Written, area_name, count_text};
-use crate::progress::Context;
 use crate::error::ResultExt as _;
+use crate::progress::Context;
 use hotspot::categories::ProblemArea;
 use hotspot::followup::{ALL_ZONES, Followup, Series, Signal, WdqReading};
 use hotspot::situation::Outcome;

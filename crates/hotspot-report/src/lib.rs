@@ -1,8 +1,7 @@
-//! The situation report ("lägesbild") of `hotspot`, rendered: one run from a
-//! [`Situation`](hotspot::situation::Situation) to an output folder — for the citizen promise, in
-//! Swedish or English, as a self-contained `report.html` with maps (PNG and SVG), every layer as
-//! RFC 7946 GeoJSON and in `layers.gpkg`, the interactive `map.html`, tables as CSV,
-//! `summary.json` and a run manifest.
+//! The situation report ("lägesbild") of `hotspot`, rendered: one run from a [`Situation`] to an
+//! output folder — for the citizen promise, in Swedish or English, as a self-contained
+//! `report.html` with maps (PNG and SVG), every layer as RFC 7946 GeoJSON and in `layers.gpkg`,
+//! the interactive `map.html`, tables as CSV, `summary.json` and a run manifest.
 //!
 //! The analysis is the library's: [`hotspot::situation()`] computes every figure as one value and
 //! [`hotspot::disclosure`] decides what public mode may show; this crate only draws, translates
@@ -44,7 +43,6 @@ pub use error::{Error, Result};
 pub use progress::{Progress, Silent};
 
 use error::ResultExt as _;
-use progress::{Context, step};
 use geo::{LineString, MultiPolygon, Polygon};
 use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::{CategoryTable, ProblemArea};
@@ -58,6 +56,7 @@ use hotspot_render::{
 };
 use html::Block;
 use i18n::Tr;
+use progress::{Context, step};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
@@ -278,10 +277,7 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
-        config_dir: config
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
+        config_dir: config.parent().map(Path::to_path_buf).unwrap_or_default(),
         s,
         tr,
         sup: sit.suppress,
@@ -602,12 +598,7 @@ fn base_map(run: &Run, title: String) -> MapSpec {
 }
 
 /// Renders a map to SVG (returned, for the HTML) and PNG (screen, and A4 when `print`).
-fn render_map(
-    run: &Run,
-    name: &str,
-    map: &MapSpec,
-    written: &mut Written,
-) -> Result<String> {
+fn render_map(run: &Run, name: &str, map: &MapSpec, written: &mut Written) -> Result<String> {
     let out = &run.s.out;
     // Drawn at the size the HTML shows it (the figure column is 855 px wide), so that no map text
     // is below 11 px on screen.
@@ -627,12 +618,7 @@ fn render_map(
     Ok(svg)
 }
 
-fn render_chart(
-    run: &Run,
-    name: &str,
-    chart: &Chart,
-    written: &mut Written,
-) -> Result<String> {
+fn render_chart(run: &Run, name: &str, chart: &Chart, written: &mut Written) -> Result<String> {
     let out = &run.s.out;
     // Drawn at the width the HTML shows it, text at least 11 px (as the maps).
     let mut base = Size::shown_at(FIGURE_PX);

@@ -106,8 +106,7 @@ fn a_report_is_written_with_the_library_alone_and_its_manifest_lists_every_file(
     let html = std::fs::read_to_string(&done.report_html).unwrap();
     assert!(html.contains("Testby"), "the place is in the title");
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     let listed: Vec<&str> = manifest["outputs"]
         .as_array()
         .unwrap()

@@ -212,7 +212,6 @@ impl Args {
     }
 }
 
-
 /// The report's progress on the terminal: a spinner per step and its time (when stderr is a
 /// terminal and not `--quiet`), notes on stderr unless `--quiet`.
 struct Steps<'a> {
@@ -222,7 +221,9 @@ struct Steps<'a> {
 
 impl Progress for Steps<'_> {
     fn begin(&self, msg: &str) {
-        self.bars.borrow_mut().push(self.ctx.spinner(msg.to_string()));
+        self.bars
+            .borrow_mut()
+            .push(self.ctx.spinner(msg.to_string()));
     }
 
     fn end(&self, msg: &str, ok: bool, elapsed: Duration) {
