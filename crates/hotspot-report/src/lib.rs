@@ -248,7 +248,7 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
         .map(|p| at_risk::read_polygons(p, &projector))
         .transpose()?;
     let input = SituationInput {
-        data: &data,
+        data,
         categories: &table,
         schools: &schools,
         water: water_area.as_ref(),
@@ -263,7 +263,7 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
         Ok(hotspot::situation(input, &params)?)
     })?;
     let mut sit = sit;
-    sit.followup = hotspot::situation::extra::followup(&data, &table, &sit, run_spec(&s));
+    sit.followup = hotspot::situation::extra::followup(data, &table, &sit, run_spec(&s));
     sit.perception =
         hotspot::situation::perception::perception(&input, &sit, s.perception.as_ref());
     // The weekday x hour table with the report's time zone and maximum span (aoristic weights).
