@@ -1,8 +1,7 @@
-//! The situation report ("lägesbild") of `hotspot`, rendered: one run from a
-//! [`Situation`](hotspot::situation::Situation) to an output folder — for the citizen promise, in
-//! Swedish or English, as a self-contained `report.html` with maps (PNG and SVG), every layer as
-//! RFC 7946 GeoJSON and in `layers.gpkg`, the interactive `map.html`, tables as CSV,
-//! `summary.json` and a run manifest.
+//! The situation report ("lägesbild") of `hotspot`, rendered: one run from a [`Situation`] to an
+//! output folder — for the citizen promise, in Swedish or English, as a self-contained
+//! `report.html` with maps (PNG and SVG), every layer as RFC 7946 GeoJSON and in `layers.gpkg`,
+//! the interactive `map.html`, tables as CSV, `summary.json` and a run manifest.
 //!
 //! The analysis is the library's: [`hotspot::situation()`] computes every figure as one value and
 //! [`hotspot::disclosure`] decides what public mode may show; this crate only draws, translates
