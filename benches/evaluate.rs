@@ -34,7 +34,14 @@ fn bench_evaluate(c: &mut Criterion) {
             })
         });
         let cspec = GridSpec::new(X0, Y0, SIDE / 50.0, 50, 50).unwrap();
-        let (cube, _) = SpaceTimeCube::build(inc, cspec, TimeStep::Month, None).unwrap();
+        let (cube, _) = SpaceTimeCube::build(
+            inc,
+            cspec,
+            TimeStep::Month,
+            None,
+            chrono_tz::Europe::Stockholm,
+        )
+        .unwrap();
         g.bench_with_input(BenchmarkId::new("cube_gistar_50x50x18", n), &n, |b, _| {
             b.iter(|| black_box(cube_gistar(&cube, 600.0, 1).unwrap()))
         });

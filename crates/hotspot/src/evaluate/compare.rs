@@ -657,7 +657,8 @@ mod tests {
         let m =
             &count_zones_monthly(&data, before, after, &zones, None, 0.0, Stockholm).unwrap()[0];
         assert_eq!(m.split_intervals, 2);
-        let got: Vec<(&str, Option<f64>, Option<f64>, u64, u64)> = m
+        type Row<'a> = (&'a str, Option<f64>, Option<f64>, u64, u64);
+        let got: Vec<Row<'_>> = m
             .months
             .iter()
             .map(|k| {
