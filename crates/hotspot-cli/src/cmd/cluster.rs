@@ -9,7 +9,7 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::cluster::{
-    ClusterSummary, DbscanParams, HdbscanParams, ClusterSelection, dbscan, hdbscan, suggest_eps,
+    ClusterSelection, ClusterSummary, DbscanParams, HdbscanParams, dbscan, hdbscan, suggest_eps,
     summarize_with,
 };
 use std::io::Write;

@@ -18,7 +18,7 @@
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::evaluate::{
-    EvalGrid, OverdispersedChange, Period, ComparedZone, ZoneChange, compare, count_zones_monthly,
+    ComparedZone, EvalGrid, OverdispersedChange, Period, ZoneChange, compare, count_zones_monthly,
     quasi_poisson_change,
 };
 use hotspot::output::{OutFeature, write_geojson};

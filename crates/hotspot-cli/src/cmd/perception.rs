@@ -128,7 +128,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         at_risk_from_incidents: args.at_risk_from_incidents,
     };
     let res = if area_args.any() {
-        let pins = perceived.pins.bbox().map(|[x0, y0, x1, y1]| [[x0, y0], [x1, y1]]);
+        let pins = perceived
+            .pins
+            .bbox()
+            .map(|[x0, y0, x1, y1]| [[x0, y0], [x1, y1]]);
         let bbox = hotspot::ingest::layers::study_extent(
             data.study_area.as_ref(),
             &data.incidents,

@@ -45,8 +45,8 @@ mod zones;
 pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
 pub use change::{OverdispersedChange, QuasiPoissonRatio, quasi_poisson_change};
 pub use change::{ZoneChange, compare};
-pub use compare::{MonthCount, MonthlyCounts, count_zones_monthly};
 pub use compare::{ComparedZone, Zone, ZoneCounts, count_zones};
+pub use compare::{MonthCount, MonthlyCounts, count_zones_monthly};
 pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };

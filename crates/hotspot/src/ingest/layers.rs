@@ -174,12 +174,18 @@ pub fn read_named_areas(path: &Path, projector: &Projector) -> Result<Vec<NamedA
             return Err(parse_err(path, k, "has no geometry".into()));
         };
         // Checked before conversion: a short position would panic in it.
-        let geom =
-            crate::ingest::geometry_to_geo(g).map_err(|m| parse_err(path, k, format!("has a bad geometry: {m}")))?;
+        let geom = crate::ingest::geometry_to_geo(g)
+            .map_err(|m| parse_err(path, k, format!("has a bad geometry: {m}")))?;
         let mp = match geom {
             geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,
-            _ => return Err(parse_err(path, k, "is not a Polygon or MultiPolygon".into())),
+            _ => {
+                return Err(parse_err(
+                    path,
+                    k,
+                    "is not a Polygon or MultiPolygon".into(),
+                ));
+            }
         };
         let mp = mp
             .try_map_coords(|c| {

@@ -85,7 +85,11 @@ impl CellZoneParams {
     ///
     /// # Errors
     /// As [`CellZoneParams::new`] (a given `zone_cells` outside 1..=100 is an error, not clamped).
-    pub fn for_circle(radius_m: f64, cell_m: Option<f64>, zone_cells: Option<usize>) -> Result<Self> {
+    pub fn for_circle(
+        radius_m: f64,
+        cell_m: Option<f64>,
+        zone_cells: Option<usize>,
+    ) -> Result<Self> {
         let cell = cell_m.unwrap_or(radius_m / 2.0);
         let m = match zone_cells {
             Some(m) => m,

@@ -968,7 +968,8 @@ mod tests {
 
     #[test]
     fn bin_counts_and_hottest_cells_by_hand() {
-        let inc = Incidents::from_xy(Crs::SWEREF99_TM, &[0.0, 5.0, 25.0], &[0.0, 5.0, 25.0]).unwrap();
+        let inc =
+            Incidents::from_xy(Crs::SWEREF99_TM, &[0.0, 5.0, 25.0], &[0.0, 5.0, 25.0]).unwrap();
         let mut r = hot_spots(&inc, None, &GiStarParams::new(10.0, 15.0).unwrap()).unwrap();
         r.bin = vec![3, 0, -1, 0, 2, 3, -3];
         assert_eq!(r.bin_counts(), [1, 0, 1, 2, 0, 1, 2]);

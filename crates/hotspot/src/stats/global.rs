@@ -279,8 +279,11 @@ mod tests {
         let inc = square_corners();
         assert!((ripley_area_m2(&inc, None) - 10_000.0).abs() < 1e-9);
         let sa = StudyArea::new(geo::MultiPolygon(vec![
-            geo::Rect::new(geo::coord! {x: -50.0, y: -50.0}, geo::coord! {x: 150.0, y: 150.0})
-                .to_polygon(),
+            geo::Rect::new(
+                geo::coord! {x: -50.0, y: -50.0},
+                geo::coord! {x: 150.0, y: 150.0},
+            )
+            .to_polygon(),
         ]))
         .unwrap();
         assert_eq!(ripley_area_m2(&inc, Some(&sa)), 40_000.0);

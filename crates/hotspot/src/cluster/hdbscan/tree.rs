@@ -204,7 +204,13 @@ pub(crate) fn flat_clusters(
     select(n, &rows, selection, epsilon, allow_single)
 }
 
-fn select(n: usize, rows: &[Row], selection: ClusterSelection, epsilon: f64, allow_single: bool) -> Flat {
+fn select(
+    n: usize,
+    rows: &[Row],
+    selection: ClusterSelection,
+    epsilon: f64,
+    allow_single: bool,
+) -> Flat {
     let mut flat = Flat {
         cluster: vec![u32::MAX; n],
         probability: vec![0.0; n],
