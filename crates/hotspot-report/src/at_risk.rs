@@ -1,25 +1,9 @@
-//! The report's area at risk and bandwidth choice in words: reading the `at_risk` polygons and
-//! the sentences of the hotspot, Gi* and method texts that say what each figure compares with.
+//! The report's area at risk and bandwidth choice in words: the sentences of the hotspot, Gi* and method texts that say what each figure compares with.
 
 use super::Run;
 use super::i18n::Tr;
-use crate::error::ResultExt as _;
 use hotspot::area_at_risk::AreaAtRiskSummary;
 use hotspot::density::BandwidthReport;
-use std::path::Path;
-
-/// Reads the `at_risk` polygon file (GeoJSON, like the boundary) into the working CRS.
-pub fn read_polygons(
-    p: &Path,
-    projector: &hotspot::Projector,
-) -> crate::Result<geo::MultiPolygon<f64>> {
-    let b = hotspot::ingest::Boundary::read(p, None)
-        .with_context(|| format!("reading the at_risk polygons {}", p.display()))?;
-    Ok(b.to_study_area(projector)
-        .with_context(|| format!("projecting the at_risk polygons {}", p.display()))?
-        .polygons()
-        .clone())
-}
 
 /// How the bandwidth was chosen, one sentence: fixed, the ArcGIS rule, or the cross-validated
 /// choice with its candidates and score (or why it fell back to the rule).

@@ -245,7 +245,10 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
     let at_risk_area = s
         .at_risk
         .as_deref()
-        .map(|p| at_risk::read_polygons(p, &projector))
+        .map(|p| {
+            hotspot::ingest::layers::read_polygons(p, &projector)
+                .with_context(|| format!("reading the at_risk polygons {}", p.display()))
+        })
         .transpose()?;
     let input = SituationInput {
         data,
