@@ -1008,7 +1008,7 @@ pub fn gi_star(
 /// Incident clusters (HDBSCAN) as hull outlines: map, table, CSV, GeoJSON
 /// layer and summary entry. Public mode: only clusters of at least
 /// `min_count` incidents, hulls from the count grid's cells (see
-/// [`hotspot::situation`] and [`hotspot::disclosure`]).
+/// [`hotspot::situation`](mod@hotspot::situation) and [`hotspot::disclosure`]).
 pub fn clusters(
     ctx: &Context,
     run: &Run,

@@ -18,7 +18,7 @@
 //! | **emerging hot spot** | a cell's space-time pattern class (new, persistent, ...) over Gi\* per time step | [`stats::emerging::EmergingClass`] |
 //! | **top-cell zone** | connected cells holding the most incidents of a before period, compared before/after | [`evaluate::hotspot_zones`] (zones of kind `hotspot`) |
 //! | **compared zone** | any zone counted before and after against a control: drawn, school or top-cell zone | [`evaluate::ComparedZone`] (was `evaluate::Zone`) |
-//! | **patrol zone** | a circle or connected cell cluster chosen by harm-weighted maximal coverage, with its windows and statistics | [`patrol::PlanZone`], [`patrol::plan`] |
+//! | **patrol zone** | a circle or connected cell cluster chosen by harm-weighted maximal coverage, with its windows and statistics | [`patrol::PlanZone`], [`patrol::plan()`] |
 //! | **cover** | the chosen set of candidate centres of a maximal covering problem | [`patrol::Cover`] (was `patrol::Selection`), [`patrol::CoverProblem`] |
 //! | **school zone** | the disc of a given radius around one school, clipped to the study area | [`schools::SchoolZone`] |
 //! | **follow-up zone** | a named zone whose counts are followed period by period against a baseline | [`followup::FollowupZone`] |

@@ -293,7 +293,7 @@ impl WeekHourTable {
         })
     }
 
-    /// One table per problem area that has incidents, in [`ProblemArea::ALL`] order, each of the
+    /// One table per problem area that has incidents, in [`crate::categories::ProblemArea::ALL`] order, each of the
     /// incidents `classification` puts in that area (`hotspot temporal --by problem-area`).
     ///
     /// # Errors

@@ -18,17 +18,17 @@
 //! Incidents with a from/to interval count in each period and month by the share of their interval
 //! there (aoristic counts, `hotspot::evaluate::count_zones`); when some are split, the count columns
 //! hold those shares' sums, the exact tests run on them rounded (the `*_tested` columns, added with
-//! `split_intervals` only then). The `--hotspots` zones, `--change-map` and `--map` use the incidents
-//! whose interval starts in the period.
+//! `split_intervals` only then). The `--hotspots` zones, `--change-map` and `--map` (and `--raster`)
+//! count them the same way, by their share of each period (`hotspot::evaluate::BeforeAfter`).
 
 use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::evaluate::{
-    ComparedZone, EvalGrid, OverdispersedChange, Period, ZoneChange, compare, count_zones_monthly,
-    quasi_poisson_change,
+    BeforeAfter, ChangeCell, ComparedZone, EvalGrid, OverdispersedChange, Period, ZoneChange,
+    compare, count_zones_monthly, quasi_poisson_change,
 };
 use hotspot::output::{OutFeature, write_geojson};
-use hotspot::{GridSpec, Incidents, Projector};
+use hotspot::{GridSpec, Projector};
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -305,17 +305,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         })?;
     let spec = GridSpec::covering(extent, args.cell, 0.0)?;
     let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
-    let before_inc = inc.subset(&before.select(inc));
-    let after_inc = inc.subset(&after.select(inc));
+    let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
+    let periods = BeforeAfter::new(inc, before, after, tz);
     if args.hotspots {
-        zones.extend(hotspot::evaluate::hotspot_zones(
+        zones.extend(hotspot::evaluate::hotspot_zones_by_share(
             &grid,
-            &before_inc,
+            inc,
+            &periods.before_shares,
             hot_cov[0],
             args.hotspot_min_count,
         )?);
     }
-    let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
     let monthly = count_zones_monthly(
         inc,
         before,
@@ -349,27 +349,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .chain(SPLIT_COLUMNS.iter().copied().filter(|_| split > 0))
         .collect();
     if let Some(p) = &args.change_map {
-        write_change_map(
-            p,
-            &grid,
-            &before_inc,
-            &after_inc,
-            before,
-            after,
-            &data.projector,
-        )?;
+        let cells = hotspot::evaluate::change_cells(&grid, inc, &periods)?;
+        write_change_map(p, grid.spec(), &cells, &data.projector)?;
     }
     if args.map.is_some() || args.raster.is_some() {
         let pb = ctx.spinner("density difference");
-        let diff = hotspot::evaluate::density_difference(
-            &grid,
-            inc,
-            &before_inc,
-            &after_inc,
-            before,
-            after,
-            args.bandwidth,
-        )?;
+        let diff =
+            hotspot::evaluate::density_difference_by_share(&grid, inc, &periods, args.bandwidth)?;
         pb.finish_and_clear();
         if let Some(p) = &args.raster {
             if hotspot::raster_io::is_geotiff_path(p) {
@@ -439,41 +425,36 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the change map: one square per cell, with `col`, `row`, `before`, `after` and
+/// `change_per_30d` (rounded to 4 decimals).
 fn write_change_map(
     path: &Path,
-    grid: &EvalGrid,
-    before: &Incidents,
-    after: &Incidents,
-    bp: Period,
-    ap: Period,
+    spec: &GridSpec,
+    cells: &[ChangeCell],
     projector: &Projector,
 ) -> anyhow::Result<()> {
-    let spec = grid.spec();
-    let b = grid.counts(before, false);
-    let a = grid.counts(after, false);
-    let (bd, ad) = (bp.days() as f64, ap.days() as f64);
-    let mut feats = Vec::new();
-    for i in 0..spec.len() {
-        if !grid.is_active(i) || (a[i] == 0.0 && b[i] == 0.0) {
-            continue;
-        }
-        let (c, r) = spec.col_row(i);
-        let [x0, y0, x1, y1] = spec.cell_bounds(c, r);
-        let mut p = Map::new();
-        p.insert("col".into(), json!(c));
-        p.insert("row".into(), json!(r));
-        p.insert("before".into(), json!(b[i]));
-        p.insert("after".into(), json!(a[i]));
-        let change = (a[i] / ad - b[i] / bd) * 30.0;
-        p.insert("change_per_30d".into(), json!((change * 1e4).round() / 1e4));
-        feats.push(OutFeature {
-            geometry: geo::Geometry::Polygon(geo::Polygon::new(
-                geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-                vec![],
-            )),
-            properties: p,
-        });
-    }
+    let feats: Vec<OutFeature> = cells
+        .iter()
+        .map(|cell| {
+            let [x0, y0, x1, y1] = spec.cell_bounds(cell.col, cell.row);
+            let mut p = Map::new();
+            p.insert("col".into(), json!(cell.col));
+            p.insert("row".into(), json!(cell.row));
+            p.insert("before".into(), json!(cell.before));
+            p.insert("after".into(), json!(cell.after));
+            p.insert(
+                "change_per_30d".into(),
+                json!((cell.change_per_30d * 1e4).round() / 1e4),
+            );
+            OutFeature {
+                geometry: geo::Geometry::Polygon(geo::Polygon::new(
+                    geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                    vec![],
+                )),
+                properties: p,
+            }
+        })
+        .collect();
     write_geojson(path, &feats, projector)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())

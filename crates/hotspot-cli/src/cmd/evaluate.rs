@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use hotspot::GridSpec;
 use hotspot::evaluate::{
     CoverageResult, EvalGrid, HotspotMethod, MethodEvaluation, MethodOptions, Period, PeriodSplit,
-    builtin, evaluate, rolling_monthly,
+    builtin, evaluate, mean_pai_curve, rolling_monthly,
 };
 use serde_json::{Map, Value, json};
 use std::io::Write;
@@ -260,7 +260,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let grid = EvalGrid::new(spec, data.study_area.as_ref())?;
     let tz = hotspot::ingest::parse_timezone(&args.ingest.timezone)?;
     let pb = ctx.spinner("fitting and judging methods");
-    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    // (origin, training period, results) per origin: the rolling months, or the one split.
+    let mut origins: Vec<(String, String, Vec<MethodEvaluation>)> = Vec::new();
     if rolling {
         let steps = rolling_monthly(
             &grid,
@@ -271,13 +272,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             &coverages,
             tz,
         )?;
-        for s in &steps {
-            let origin = s.test.start.format("%Y-%m").to_string();
-            for m in &s.results {
-                for r in &m.rows {
-                    rows.push(row(&origin, &s.train.to_string(), m, r, args.timings));
-                }
-            }
+        for s in steps {
+            origins.push((
+                s.test.start.format("%Y-%m").to_string(),
+                s.train.to_string(),
+                s.results,
+            ));
         }
     } else {
         let ps = PeriodSplit::new(inc, train_p, test_p, tz);
@@ -298,15 +298,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         let split = ps.split();
         let res = evaluate(&grid, &split, &method_refs, &coverages)?;
-        for m in &res {
+        origins.push((test_p.to_string(), train_p.to_string(), res));
+    }
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    for (origin, train, res) in &origins {
+        for m in res {
             for r in &m.rows {
-                rows.push(row(
-                    &test_p.to_string(),
-                    &train_p.to_string(),
-                    m,
-                    r,
-                    args.timings,
-                ));
+                rows.push(row(origin, train, m, r, args.timings));
             }
         }
     }
@@ -350,8 +348,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     if let Some(p) = &args.chart {
         let title = format!("PAI by area coverage, test {test_p}");
         let note = if rolling {
-            let origins: std::collections::BTreeSet<&str> =
-                rows.iter().filter_map(|r| r["origin"].as_str()).collect();
             format!(
                 "Mean PAI over {} monthly origins ({test_p}), each map fitted on the {} months before. PAI = hit rate / area share (Chainey, Tompson & Uhlig 2008); 1 = no better than chance.",
                 origins.len(),
@@ -362,7 +358,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 "Maps fitted on {train_p}, judged on {test_p}. PAI = hit rate / area share (Chainey, Tompson & Uhlig 2008); 1 = no better than chance."
             )
         };
-        for f in write_chart(p, &names, &rows, title, note)? {
+        let results: Vec<&[MethodEvaluation]> = origins.iter().map(|o| o.2.as_slice()).collect();
+        for f in write_chart(p, &names, &results, title, note)? {
             ctx.note(format!("wrote {}", f.display()));
         }
     }
@@ -376,49 +373,27 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The PAI-by-coverage chart of the result rows: one line per method (in
-/// `methods` order), x = the coverage reached, y = PAI; rows of several
-/// origins (rolling) are averaged per method and requested coverage.
-/// Returns the files written (`.png`, `.svg`).
+/// The PAI-by-coverage chart of the results: one line per method (in `methods` order), x = the
+/// coverage reached, y = PAI; several origins (rolling) are averaged per method and requested
+/// coverage ([`hotspot::evaluate::mean_pai_curve`]). Returns the files written (`.png`, `.svg`).
 fn write_chart(
     path: &std::path::Path,
     methods: &[&str],
-    rows: &[Map<String, Value>],
+    origins: &[&[MethodEvaluation]],
     title: String,
     note: String,
 ) -> anyhow::Result<Vec<PathBuf>> {
     use hotspot_render::{Chart, LineChart, LineSeries, Locale, Size, palette};
-    use std::collections::BTreeMap;
     let series = methods
         .iter()
         .enumerate()
-        .map(|(k, m)| {
-            // requested coverage (as ordered bits) -> (sum of coverage, sum of PAI, n, n with PAI)
-            let mut acc: BTreeMap<u64, (f64, f64, usize, usize)> = BTreeMap::new();
-            for r in rows.iter().filter(|r| r["method"] == *m) {
-                let (Some(req), Some(cov)) =
-                    (r["coverage_requested"].as_f64(), r["coverage"].as_f64())
-                else {
-                    continue;
-                };
-                let e = acc.entry(req.to_bits()).or_default();
-                e.0 += cov;
-                e.2 += 1;
-                if let Some(p) = r["pai"].as_f64() {
-                    e.1 += p;
-                    e.3 += 1;
-                }
-            }
-            let mut points: Vec<(f64, Option<f64>)> = acc
-                .values()
-                .map(|(c, p, n, np)| (c / *n as f64, (*np > 0).then(|| p / *np as f64)))
-                .collect();
-            points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            LineSeries {
-                name: m.to_string(),
-                colour: palette::QUALITATIVE[k % palette::QUALITATIVE.len()],
-                points,
-            }
+        .map(|(k, m)| LineSeries {
+            name: m.to_string(),
+            colour: palette::QUALITATIVE[k % palette::QUALITATIVE.len()],
+            points: mean_pai_curve(origins.iter().copied(), m)
+                .iter()
+                .map(|p| (p.coverage, p.pai))
+                .collect(),
         })
         .collect();
     let chart = Chart::Lines(LineChart {

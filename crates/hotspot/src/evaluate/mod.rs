@@ -53,7 +53,10 @@ pub use methods::{
 };
 pub use period::Period;
 pub use split::{PeriodSplit, Shares};
-pub use zones::{DensityDifference, density_difference, hotspot_zones, read_zones, school_zones};
+pub use zones::{
+    BeforeAfter, ChangeCell, DensityDifference, change_cells, density_difference,
+    density_difference_by_share, hotspot_zones, hotspot_zones_by_share, read_zones, school_zones,
+};
 
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
@@ -482,6 +485,67 @@ pub fn rolling_monthly(
         });
     }
     Ok(out)
+}
+
+/// One point of a method's PAI-by-coverage curve, averaged over the origins of an evaluation
+/// ([`mean_pai_curve`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// The coverage asked for (share of the study-area cells).
+    pub coverage_requested: f64,
+    /// The arithmetic mean of the coverages reached (`k / A`) over the origins.
+    pub coverage: f64,
+    /// The arithmetic mean of the PAI over the origins where it is defined; `None` when it is
+    /// defined at none (no test incident).
+    pub pai: Option<f64>,
+    /// Number of origins with a row at this coverage.
+    pub origins: usize,
+}
+
+/// The PAI-by-coverage curve of `method` over several origins (the steps of a rolling-origin
+/// evaluation, [`rolling_monthly`], or one plain split): per requested coverage, the arithmetic
+/// mean of the realised coverage and of the PAI (Chainey, Tompson & Uhlig 2008) over the origins,
+/// the usual summary of a rolling origin (Tashman 2000, *Int. J. Forecasting* 16:437-450).
+/// Origins where the PAI is undefined leave it out of its mean. Points are in order of the
+/// mean coverage (ties in order of the requested coverage); a method absent from every origin
+/// gives no point.
+pub fn mean_pai_curve<'a>(
+    origins: impl IntoIterator<Item = &'a [MethodEvaluation]>,
+    method: &str,
+) -> Vec<CurvePoint> {
+    // requested coverage (as ordered bits) -> (requested, sum of coverage, sum of PAI, n, n with PAI)
+    let mut acc: std::collections::BTreeMap<u64, (f64, f64, f64, usize, usize)> =
+        std::collections::BTreeMap::new();
+    for results in origins {
+        for m in results.iter().filter(|m| m.method == method) {
+            for r in &m.rows {
+                let e = acc.entry(r.coverage_requested.to_bits()).or_insert((
+                    r.coverage_requested,
+                    0.0,
+                    0.0,
+                    0,
+                    0,
+                ));
+                e.1 += r.coverage;
+                e.3 += 1;
+                if let Some(p) = r.counts.pai {
+                    e.2 += p;
+                    e.4 += 1;
+                }
+            }
+        }
+    }
+    let mut points: Vec<CurvePoint> = acc
+        .into_values()
+        .map(|(req, c, p, n, np)| CurvePoint {
+            coverage_requested: req,
+            coverage: c / n as f64,
+            pai: (np > 0).then(|| p / np as f64),
+            origins: n,
+        })
+        .collect();
+    points.sort_by(|a, b| a.coverage.total_cmp(&b.coverage));
+    points
 }
 
 #[cfg(test)]

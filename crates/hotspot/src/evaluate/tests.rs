@@ -397,3 +397,188 @@ fn data_without_intervals_split_as_whole_incidents() {
     assert_eq!(ps.train.ids(), old_train.ids());
     assert_eq!(ps.test.ids(), old_test.ids());
 }
+
+/// A [`MethodEvaluation`] of `method` with rows `(requested, reached, pai)`.
+fn evaluation(method: &str, rows: &[(f64, f64, Option<f64>)]) -> MethodEvaluation {
+    MethodEvaluation {
+        method: method.into(),
+        params: String::new(),
+        seconds: 0.0,
+        rows: rows
+            .iter()
+            .map(|&(req, cov, pai)| CoverageResult {
+                coverage_requested: req,
+                coverage: cov,
+                cells: 1,
+                area_km2: 0.0,
+                counts: Capture {
+                    captured: 0.0,
+                    total: 0.0,
+                    best_possible: 0.0,
+                    hit_rate: None,
+                    pai,
+                    pei_star: None,
+                },
+                train_captured: 0.0,
+                rri: None,
+                harm: None,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn mean_pai_curve_averages_over_origins_by_hand() {
+    // Two origins; kde at 1 %: reached 0.01 and 0.03 (mean 0.02), PAI 4 and 2 (mean 3); at 10 %:
+    // reached 0.1 twice, PAI defined only at the first origin (6), so its mean is 6 over 1 origin.
+    let o1 = vec![
+        evaluation("kde", &[(0.1, 0.1, Some(6.0)), (0.01, 0.01, Some(4.0))]),
+        evaluation("grid", &[(0.01, 0.01, Some(100.0))]),
+    ];
+    let o2 = vec![evaluation(
+        "kde",
+        &[(0.01, 0.03, Some(2.0)), (0.1, 0.1, None)],
+    )];
+    let c = mean_pai_curve([o1.as_slice(), o2.as_slice()], "kde");
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0].coverage_requested, 0.01);
+    assert!((c[0].coverage - 0.02).abs() < 1e-15);
+    approx(c[0].pai, 3.0);
+    assert_eq!(c[0].origins, 2);
+    assert_eq!(c[1].coverage_requested, 0.1);
+    assert!((c[1].coverage - 0.1).abs() < 1e-15);
+    approx(c[1].pai, 6.0);
+    assert_eq!(c[1].origins, 2);
+    // No PAI anywhere: the point stays, without a mean.
+    let o3 = vec![evaluation("gistar", &[(0.05, 0.05, None)])];
+    let g = mean_pai_curve([o3.as_slice()], "gistar");
+    assert_eq!(g.len(), 1);
+    assert_eq!(g[0].pai, None);
+    // A method in no origin: no point.
+    assert!(mean_pai_curve([o1.as_slice()], "dbscan").is_empty());
+}
+
+/// The data of `interval_incidents_are_judged_and_trained_on_by_their_share` as before (10-16 March
+/// 2025) and after (17-23 March) periods.
+fn before_after_case() -> (Incidents, BeforeAfter) {
+    let all = intervals(&[
+        (0, "2025-03-14 16:00", "2025-03-17 07:00"), // 63 h: 56/63 before, 7/63 after
+        (2, "2025-03-18 12:00", ""),                 // after
+        (1, "2025-03-12 09:00", ""),                 // before
+        (3, "2025-03-22 12:00", "2025-03-24 12:00"), // 48 h: 36/48 after, 12 h later
+    ]);
+    let bp = Period::parse("before", "2025-03-10..2025-03-16").unwrap();
+    let ap = Period::parse("after", "2025-03-17..2025-03-23").unwrap();
+    let p = BeforeAfter::new(&all, bp, ap, Stockholm);
+    (all, p)
+}
+
+#[test]
+fn change_cells_count_intervals_by_share_per_30_days() {
+    let (all, p) = before_after_case();
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    let cells = change_cells(&line4(), &all, &p).unwrap();
+    // Every cell has an incident in one period or the other; both periods are 7 days long.
+    assert_eq!(
+        cells.iter().map(|c| c.col).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    let expect = [
+        (56.0 / 63.0, 7.0 / 63.0),
+        (1.0, 0.0),
+        (0.0, 1.0),
+        (0.0, 0.75),
+    ];
+    for (c, (b, a)) in cells.iter().zip(expect) {
+        close(c.before, b);
+        close(c.after, a);
+        close(c.change_per_30d, (a / 7.0 - b / 7.0) * 30.0);
+    }
+    // By hand: cell 0 (7/63 - 56/63) / 7 * 30 = -10/3.
+    close(cells[0].change_per_30d, -10.0 / 3.0);
+    // Shares of another incident set are refused.
+    let other = at_cells(&[(0, 0, 1)]);
+    assert!(change_cells(&line4(), &other, &p).is_err());
+}
+
+#[test]
+fn hotspot_zones_by_share_sum_shares_against_the_minimum() {
+    let (all, p) = before_after_case();
+    let g = line4();
+    // Before counts 56/63, 1, 0, 0: the top half is cells 1 and 0, touching, 1 + 56/63 < 2.
+    let z = hotspot_zones_by_share(&g, &all, &p.before_shares, 0.5, 1).unwrap();
+    assert_eq!(z.len(), 1);
+    use geo::Area;
+    assert!((z[0].area.polygons().unsigned_area() - 200.0).abs() < 1e-9);
+    assert!(
+        hotspot_zones_by_share(&g, &all, &p.before_shares, 0.5, 2)
+            .unwrap()
+            .is_empty()
+    );
+    // Counting the interval whole where it starts (14 March) reaches 2: the rule matters here.
+    let starts = all.subset(&p.before.select(&all));
+    assert_eq!(hotspot_zones(&g, &starts, 0.5, 2).unwrap().len(), 1);
+}
+
+#[test]
+fn density_difference_by_share_weights_each_period_by_its_shares() {
+    let (all, p) = before_after_case();
+    let g = EvalGrid::new(GridSpec::new(-50.0, -50.0, 10.0, 14, 11).unwrap(), None).unwrap();
+    let got = density_difference_by_share(&g, &all, &p, Some(30.0)).unwrap();
+    // Independently: the same points with the shares as explicit weights.
+    let weighted = |shares: &[f64]| {
+        let keep: Vec<usize> = (0..all.len()).filter(|&i| shares[i] > 0.0).collect();
+        let w: Vec<f64> = keep.iter().map(|&i| shares[i]).collect();
+        all.subset(&keep).with_weights(w).unwrap()
+    };
+    let want = density_difference(
+        &g,
+        &all,
+        &weighted(&p.before_shares),
+        &weighted(&p.after_shares),
+        p.before,
+        p.after,
+        Some(30.0),
+    )
+    .unwrap();
+    assert_eq!(got.raster.values, want.raster.values);
+    assert_eq!((got.bandwidth_m, got.method), (30.0, "fixed"));
+    // Some cell changed, so the comparison above is not between two empty surfaces.
+    assert!(got.raster.values.iter().any(|v| v.abs() > 1e-9));
+}
+
+#[test]
+fn exact_times_give_the_same_zones_and_surface_by_share_as_by_start() {
+    // With exact times the shares are 1 or 0.
+    let ex = intervals(&[
+        (0, "2025-03-11 10:00", ""),
+        (0, "2025-03-12 10:00", ""),
+        (1, "2025-03-13 10:00", ""),
+        (3, "2025-03-20 10:00", ""),
+        (2, "2025-03-21 10:00", ""),
+    ]);
+    let bp = Period::parse("before", "2025-03-10..2025-03-16").unwrap();
+    let ap = Period::parse("after", "2025-03-17..2025-03-23").unwrap();
+    let p = BeforeAfter::new(&ex, bp, ap, Stockholm);
+    assert!(
+        p.before_shares
+            .iter()
+            .chain(&p.after_shares)
+            .all(|&s| s == 0.0 || s == 1.0)
+    );
+    // 2 m cells: under the ArcGIS bandwidth of these five points (about 7.6 m).
+    let g = EvalGrid::new(GridSpec::new(-50.0, -50.0, 2.0, 70, 55).unwrap(), None).unwrap();
+    let (b, a) = (ex.subset(&bp.select(&ex)), ex.subset(&ap.select(&ex)));
+    let by_start = density_difference(&g, &ex, &b, &a, bp, ap, None).unwrap();
+    let by_share = density_difference_by_share(&g, &ex, &p, None).unwrap();
+    assert_eq!(by_start.raster.values, by_share.raster.values);
+    assert_eq!(by_start.bandwidth_m, by_share.bandwidth_m);
+    let line = line4();
+    let z1 = hotspot_zones(&line, &b, 0.5, 1).unwrap();
+    let z2 = hotspot_zones_by_share(&line, &ex, &p.before_shares, 0.5, 1).unwrap();
+    assert_eq!(z1.len(), z2.len());
+    assert_eq!(
+        z1.iter().map(|z| &z.name).collect::<Vec<_>>(),
+        z2.iter().map(|z| &z.name).collect::<Vec<_>>()
+    );
+}

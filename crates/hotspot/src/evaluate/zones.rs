@@ -91,7 +91,8 @@ pub fn read_zones(path: &Path, field: &str, projector: &Projector) -> Result<Vec
 
 /// Groups of 8-connected top cells of `grid` (ranked by `before`'s counts, the top `coverage` share of
 /// the active cells) as zones named `hotspot N`, busiest first; groups with fewer than `min_count`
-/// incidents are dropped.
+/// incidents are dropped. Every incident of `before` counts 1; [`hotspot_zones_by_share`] counts
+/// interval incidents by their share of the period.
 ///
 /// # Errors
 /// From [`EvalGrid::rank`] and [`Zone::new`].
@@ -101,8 +102,26 @@ pub fn hotspot_zones(
     coverage: f64,
     min_count: usize,
 ) -> Result<Vec<Zone>> {
+    hotspot_zones_by_share(grid, before, &vec![1.0; before.len()], coverage, min_count)
+}
+
+/// [`hotspot_zones`] with incident `i` counting `shares[i]` (e.g. [`Period::shares`]: an interval
+/// incident by the share of its interval in the before period, Ratcliffe 2002's aoristic rule; an
+/// exact time 1 or 0), so a group's count, compared with `min_count`, is a sum of shares.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `shares` does not have one value per incident; those of
+/// [`hotspot_zones`].
+pub fn hotspot_zones_by_share(
+    grid: &EvalGrid,
+    incidents: &Incidents,
+    shares: &[f64],
+    coverage: f64,
+    min_count: usize,
+) -> Result<Vec<Zone>> {
+    check_shares(incidents, shares)?;
     let spec = *grid.spec();
-    let counts = grid.counts(before, false);
+    let counts = grid.share_counts(incidents, shares, false);
     let ranked = grid.rank(&counts)?;
     let k = grid.cells_for(coverage);
     let mut sel = vec![false; spec.len()];
@@ -189,10 +208,68 @@ pub struct DensityDifference {
 /// Kernel density (quartic, [`crate::density`]) of each period on the comparison
 /// grid with one bandwidth, each divided by its period's days and multiplied by
 /// 30, after minus before. Without `bandwidth` the ArcGIS rule is applied to both
-/// periods' incidents together, so the two surfaces share one kernel.
+/// periods' incidents together, so the two surfaces share one kernel. Every incident of `before`
+/// and `after` counts by its weight; [`density_difference_by_share`] counts interval incidents by
+/// their share of each period.
+///
+/// # Errors
+/// Those of [`crate::density::Kde`].
 pub fn density_difference(
     grid: &EvalGrid,
     all: &Incidents,
+    before: &Incidents,
+    after: &Incidents,
+    bp: Period,
+    ap: Period,
+    bandwidth: Option<f64>,
+) -> Result<DensityDifference> {
+    let both = || {
+        let mut v = bp.select(all);
+        v.extend(ap.select(all));
+        v.sort_unstable();
+        v.dedup();
+        all.subset(&v)
+    };
+    difference_of(grid, both, before, after, bp, ap, bandwidth)
+}
+
+/// [`density_difference`] of the incidents of one file with each interval incident weighted by its
+/// share of each period ([`BeforeAfter`]; weight × share, Ratcliffe 2002's aoristic rule) and the
+/// ArcGIS rule, without `bandwidth`, applied to the incidents with a share above 0 in either period.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `periods` was made for another incident set; those of
+/// [`crate::density::Kde`].
+pub fn density_difference_by_share(
+    grid: &EvalGrid,
+    incidents: &Incidents,
+    periods: &BeforeAfter,
+    bandwidth: Option<f64>,
+) -> Result<DensityDifference> {
+    check_shares(incidents, &periods.before_shares)?;
+    check_shares(incidents, &periods.after_shares)?;
+    let both = || {
+        let v: Vec<usize> = (0..incidents.len())
+            .filter(|&i| periods.before_shares[i] > 0.0 || periods.after_shares[i] > 0.0)
+            .collect();
+        incidents.subset(&v)
+    };
+    let before = periods.weighted(incidents, &periods.before_shares)?;
+    let after = periods.weighted(incidents, &periods.after_shares)?;
+    difference_of(
+        grid,
+        both,
+        &before,
+        &after,
+        periods.before,
+        periods.after,
+        bandwidth,
+    )
+}
+
+fn difference_of(
+    grid: &EvalGrid,
+    both: impl FnOnce() -> Incidents,
     before: &Incidents,
     after: &Incidents,
     bp: Period,
@@ -206,16 +283,9 @@ pub fn density_difference(
     let (bandwidth_m, method) = match bandwidth {
         Some(b) => (b, "fixed"),
         None => {
-            let both: Vec<usize> = {
-                let mut v = bp.select(all);
-                v.extend(ap.select(all));
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
             let mut rule = opts.clone();
             rule.bandwidth = Bandwidth::Rule(BandwidthRule::Arcgis);
-            let (_, report) = Kde::new(rule)?.plan(&all.subset(&both))?;
+            let (_, report) = Kde::new(rule)?.plan(&both())?;
             (report.bandwidth_m, "arcgis")
         }
     };
@@ -238,6 +308,110 @@ pub fn density_difference(
         bandwidth_m,
         method,
     })
+}
+
+fn check_shares(incidents: &Incidents, shares: &[f64]) -> Result<()> {
+    if shares.len() == incidents.len() {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "shares",
+            format!("{} values", shares.len()),
+            format!("need one share per incident ({})", incidents.len()),
+        ))
+    }
+}
+
+/// The before and after periods of a comparison with every incident's share of each
+/// ([`Period::shares`]: an interval incident by the share of its interval in the period, in the
+/// local dates of the zone the times were read in; an exact time 1 or 0; no time 0).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeforeAfter {
+    /// The before period.
+    pub before: Period,
+    /// The after period.
+    pub after: Period,
+    /// Share of each incident (index order) in the before period.
+    pub before_shares: Vec<f64>,
+    /// Share of each incident (index order) in the after period.
+    pub after_shares: Vec<f64>,
+}
+
+impl BeforeAfter {
+    /// The shares of every incident of `incidents` in `before` and `after` (days in `tz`).
+    ///
+    /// Complexity `O(n)`.
+    pub fn new(incidents: &Incidents, before: Period, after: Period, tz: chrono_tz::Tz) -> Self {
+        Self {
+            before,
+            after,
+            before_shares: before.shares(incidents, tz),
+            after_shares: after.shares(incidents, tz),
+        }
+    }
+
+    /// The incidents with weight × `shares`, those with share 0 left out (so their weights stay
+    /// valid); the set itself when every share is 1.
+    fn weighted(&self, incidents: &Incidents, shares: &[f64]) -> Result<Incidents> {
+        let keep: Vec<usize> = (0..incidents.len()).filter(|&i| shares[i] > 0.0).collect();
+        let sub = incidents.subset(&keep);
+        if keep.iter().all(|&i| shares[i] == 1.0) {
+            return Ok(sub);
+        }
+        let w: Vec<f64> = keep
+            .iter()
+            .zip(sub.weights())
+            .map(|(&i, &h)| h * shares[i])
+            .collect();
+        sub.with_weights(w)
+    }
+}
+
+/// One grid cell of a before/after change map ([`change_cells`]).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct ChangeCell {
+    /// Column of the cell in the grid.
+    pub col: usize,
+    /// Row of the cell in the grid.
+    pub row: usize,
+    /// Incidents in the cell in the before period (sum of shares).
+    pub before: f64,
+    /// Incidents in the cell in the after period (sum of shares).
+    pub after: f64,
+    /// The change in incidents per 30 days: `(after / after_days - before / before_days) * 30`.
+    pub change_per_30d: f64,
+}
+
+/// The study-area cells of `grid` with an incident in either period, in cell order: counts before
+/// and after, each incident by its share of the period ([`BeforeAfter`]), and the change per 30
+/// days (both counts as rates per day of their period, so periods of different lengths compare).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `periods` was made for another incident set.
+pub fn change_cells(
+    grid: &EvalGrid,
+    incidents: &Incidents,
+    periods: &BeforeAfter,
+) -> Result<Vec<ChangeCell>> {
+    check_shares(incidents, &periods.before_shares)?;
+    check_shares(incidents, &periods.after_shares)?;
+    let spec = grid.spec();
+    let b = grid.share_counts(incidents, &periods.before_shares, false);
+    let a = grid.share_counts(incidents, &periods.after_shares, false);
+    let (bd, ad) = (periods.before.days() as f64, periods.after.days() as f64);
+    Ok((0..spec.len())
+        .filter(|&i| grid.is_active(i) && (a[i] != 0.0 || b[i] != 0.0))
+        .map(|i| {
+            let (col, row) = spec.col_row(i);
+            ChangeCell {
+                col,
+                row,
+                before: b[i],
+                after: a[i],
+                change_per_30d: (a[i] / ad - b[i] / bd) * 30.0,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //!   [`OutputDir::commit`]. Files of the previous run (those listed in its
 //!   `manifest.json`, key `outputs`) that the new run does not write are
 //!   removed; any other file in the folder stops the run with an error
-//!   ([`Error::OutputConflict`]-style message) unless `force`, which keeps
+//!   (naming each unknown file) unless `force`, which keeps
 //!   those unknown files untouched.
 //! - [`InputGuard`]: every input path of a command, canonicalised; an output
 //!   that resolves to one of them (same file, through any symlink or `..`) is

@@ -310,7 +310,7 @@ pub fn score(
     })
 }
 
-/// Whether and how [`super::plan`] scores its zones out of sample (`--holdout`, report key `holdout`).
+/// Whether and how [`super::plan()`] scores its zones out of sample (`--holdout`, report key `holdout`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HoldoutChoice {
     /// Not scored.
@@ -357,7 +357,7 @@ pub struct TrainedZone {
     pub held_out: PartScore,
 }
 
-/// The out-of-sample check of a patrol plan ([`super::plan`]).
+/// The out-of-sample check of a patrol plan ([`super::plan()`]).
 ///
 /// The zones are chosen by the same pipeline on the training months only ([`split`]), then scored on
 /// those months (in sample) and on the held-out months ([`score`]): hit rate and PAI after Chainey,

@@ -24,7 +24,7 @@
 //! - **Distance decay**: incidents per km² by ring of distance from the nearest school (default rings
 //!   0-100, 100-200, 200-300, 300-500 m, plus the remainder) against the study-area rate.
 //!
-//! - **Against comparable places** ([`controlled`] module): the location quotient with its exact
+//! - **Against comparable places** ([`controlled`](mod@controlled) module): the location quotient with its exact
 //!   interval, a matched placebo comparison, Holm-adjusted p-values and the `higher`/`lower`/`none` flag.
 //! - **When** ([`times`] module): time classes from aoristic weights per school and problem area, and
 //!   the out-of-hours share against the same problem area elsewhere in the comparison area. These, not the rate ratio

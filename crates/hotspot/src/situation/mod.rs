@@ -4,7 +4,7 @@
 //!
 //! Flow: ingest ([`crate::ingest::read_path`]) → incidents → period filter and classification →
 //! counts and count grid → density surface and hotspots, Getis-Ord Gi*, HDBSCAN clusters, school
-//! zones, patrol plan ([`crate::patrol::plan`]) → [`Situation`] → in public mode
+//! zones, patrol plan ([`crate::patrol::plan()`]) → [`Situation`] → in public mode
 //! [`crate::disclosure::publish`] → rendering and writers (the `hotspot-report` crate, the CLI).
 //!
 //! An analysis that fails on the data (e.g. a grid too large) does not stop the others: it is

@@ -291,7 +291,7 @@ pub fn week_order(days: &[usize]) -> Vec<usize> {
 
 /// The schools whose zone shows a concern, as indices into [`Situation::schools`], in rank order.
 ///
-/// A school is a concern when the controlled comparison ([`crate::schools::controlled`]) flags it
+/// A school is a concern when the controlled comparison ([`crate::schools::controlled()`]) flags it
 /// `higher` for at least one problem area: more incidents of that problem area than zones of the
 /// same radius at comparable places (Holm-adjusted placebo test), not merely more than the
 /// municipality's average. Its count must be shown (public mode). Without the controlled
