@@ -16,7 +16,6 @@ use hotspot::stats::emerging::{
     EmergingClass, EmergingParams, SpaceTimeCube, TimeStep, emerging_hot_spots,
 };
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -139,7 +138,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let res = emerging_hot_spots(cube, &params)?;
     pb.finish_and_clear();
     let mut features = Vec::with_capacity(res.cells.len());
-    let mut summary: BTreeMap<&'static str, usize> = BTreeMap::new();
     for c in &res.cells {
         let (col, row) = spec.col_row(c.cell);
         let [x0, y0, x1, y1] = spec.cell_bounds(col, row);
@@ -164,7 +162,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             geometry: geo::Geometry::Polygon(poly),
             properties: p,
         });
-        *summary.entry(c.class.label()).or_default() += 1;
     }
     write_geojson(&args.out, &features, &data.projector)
         .with_context(|| format!("writing {}", args.out.display()))?;
@@ -206,23 +203,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         ctx.note(format!("wrote {} and {}", png.display(), svg.display()));
     }
     let mut out = std::io::stdout().lock();
-    let order: Vec<EmergingClass> = PATTERNS
-        .iter()
-        .copied()
-        .chain([EmergingClass::NoPattern])
-        .collect();
+    let counts = res.pattern_counts();
     if args.json {
-        let arr: Vec<Value> = order
+        let arr: Vec<Value> = counts
             .iter()
-            .map(|c| json!({"pattern": c.label(), "class": c, "cells": summary.get(c.label()).copied().unwrap_or(0)}))
+            .map(|(c, n)| json!({"pattern": c.label(), "class": c, "cells": n}))
             .collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&Value::Array(arr))?)?;
     } else {
         writeln!(out, "| pattern | cells |\n|---|---:|")?;
-        for c in order {
-            if let Some(n) = summary.get(c.label()) {
-                writeln!(out, "| {} | {n} |", c.label())?;
-            }
+        for (c, n) in counts.iter().filter(|(_, n)| *n > 0) {
+            writeln!(out, "| {} | {n} |", c.label())?;
         }
     }
     ctx.note(format!(
@@ -232,26 +223,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     ));
     Ok(())
 }
-
-/// The patterns in legend order: hot (new … historical), then cold.
-const PATTERNS: [EmergingClass; 16] = [
-    EmergingClass::NewHotSpot,
-    EmergingClass::ConsecutiveHotSpot,
-    EmergingClass::IntensifyingHotSpot,
-    EmergingClass::PersistentHotSpot,
-    EmergingClass::DiminishingHotSpot,
-    EmergingClass::SporadicHotSpot,
-    EmergingClass::OscillatingHotSpot,
-    EmergingClass::HistoricalHotSpot,
-    EmergingClass::NewColdSpot,
-    EmergingClass::ConsecutiveColdSpot,
-    EmergingClass::IntensifyingColdSpot,
-    EmergingClass::PersistentColdSpot,
-    EmergingClass::DiminishingColdSpot,
-    EmergingClass::SporadicColdSpot,
-    EmergingClass::OscillatingColdSpot,
-    EmergingClass::HistoricalColdSpot,
-];
 
 /// The map of patterns: cells coloured by class (reds hot, blues cold, darker
 /// = newer/stronger, `hotspot_render::palette::EMERGING_HOT`/`_COLD`), cells
@@ -264,7 +235,7 @@ fn pattern_map(
     subtitle: String,
 ) -> hotspot_render::MapSpec {
     use hotspot_render::{AreaLayer, CellLayer, Class, Colour, Layer, MapSpec, palette};
-    let classes: Vec<Class> = PATTERNS
+    let classes: Vec<Class> = EmergingClass::PATTERNS
         .iter()
         .enumerate()
         .map(|(k, c)| {
@@ -278,7 +249,7 @@ fn pattern_map(
         .collect();
     let cells: Vec<(usize, usize, usize)> = cells
         .filter_map(|(i, class)| {
-            let k = PATTERNS.iter().position(|p| *p == class)?;
+            let k = EmergingClass::PATTERNS.iter().position(|p| *p == class)?;
             let (c, r) = spec.col_row(i);
             Some((c, r, k))
         })

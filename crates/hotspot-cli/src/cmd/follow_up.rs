@@ -183,13 +183,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "reading",
         "net_effect",
     ])?;
-    let rel = |b: f64, a: f64| {
-        if b > 0.0 {
-            format!("{:.4}", a / b - 1.0)
-        } else {
-            String::new()
-        }
-    };
+    let rel = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for zd in &f.displacement {
         let (d, q) = (&zd.counts, &zd.wdq);
         w.write_record([
@@ -200,9 +194,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             d.buffer_after.to_string(),
             d.control_before.to_string(),
             d.control_after.to_string(),
-            rel(d.zone_before, d.zone_after),
-            rel(d.buffer_before, d.buffer_after),
-            rel(d.control_before, d.control_after),
+            rel(d.zone_change()),
+            rel(d.buffer_change()),
+            rel(d.control_change()),
             q.wdq.map(|v| format!("{v:.4}")).unwrap_or_default(),
             serde_json::to_value(q.reading)?
                 .as_str()
@@ -232,7 +226,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 format!("{:.0}", d.short_minutes),
                 d.long_visits.to_string(),
                 format!("{:.0}", d.long_minutes),
-                format!("{:.0}", d.other.values().sum::<f64>()),
+                format!("{:.0}", d.other_minutes()),
             ])?;
         }
         w.flush()?;

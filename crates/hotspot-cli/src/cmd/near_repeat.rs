@@ -5,8 +5,7 @@
 //! row per band pair (`space_band,time_band,observed,expected,ratio,p`).
 
 use crate::common::{Context, IngestArgs, load};
-use hotspot::stats::knox::event_days;
-use hotspot::stats::near_repeat::{NearRepeatParams, near_repeat};
+use hotspot::stats::near_repeat::{NearRepeatParams, near_repeat_incidents};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -55,7 +54,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     )?;
     let data = load(ctx, &args.ingest, &args.input)?;
     let inc = &data.incidents;
-    let ev = event_days(inc)?;
+    let pb = ctx.spinner(format!("{} permutations", args.permutations));
+    let res = near_repeat_incidents(inc, &params);
+    pb.finish_and_clear();
+    let (r, ev) = res?;
     if ev.without_time > 0 {
         ctx.note(format!(
             "{} incident(s) without a time are left out",
@@ -65,12 +67,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     if let Some(n) = &ev.note {
         ctx.note(format!("note: {n}"));
     }
-    let x: Vec<f64> = ev.index.iter().map(|&i| inc.x()[i]).collect();
-    let y: Vec<f64> = ev.index.iter().map(|&i| inc.y()[i]).collect();
-    let pb = ctx.spinner(format!("{} permutations", args.permutations));
-    let r = near_repeat(&x, &y, &ev.days, &params);
-    pb.finish_and_clear();
-    let r = r?;
     if let Some(path) = &args.csv {
         let mut file = hotspot::output::AtomicFile::create(path)?;
         let mut w = std::io::BufWriter::new(&mut file);

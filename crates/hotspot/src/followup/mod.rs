@@ -31,6 +31,7 @@
 //! zone, B the buffer ring, C the control, b before and a after.
 
 mod analysis;
+mod changes;
 mod patrols;
 mod periods;
 mod stats;
@@ -40,6 +41,7 @@ pub use analysis::{
     ALL_ZONES, Followup, FollowupInput, FollowupParams, Series, ZoneDisplacement, analyse,
     follow_seasonal, seasonal_span,
 };
+pub use changes::relative_change;
 pub use patrols::{
     Dose, PatrolLog, PatrolRow, SHORT_VISIT_MAX_MIN, dose, parse_patrols, read_patrols,
 };

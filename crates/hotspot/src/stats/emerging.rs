@@ -385,6 +385,28 @@ pub enum EmergingClass {
 }
 
 impl EmergingClass {
+    /// The patterns in legend order: hot (new, consecutive, intensifying, persistent, diminishing,
+    /// sporadic, oscillating, historical), then cold in the same order; [`EmergingClass::NoPattern`]
+    /// is not among them.
+    pub const PATTERNS: [EmergingClass; 16] = [
+        EmergingClass::NewHotSpot,
+        EmergingClass::ConsecutiveHotSpot,
+        EmergingClass::IntensifyingHotSpot,
+        EmergingClass::PersistentHotSpot,
+        EmergingClass::DiminishingHotSpot,
+        EmergingClass::SporadicHotSpot,
+        EmergingClass::OscillatingHotSpot,
+        EmergingClass::HistoricalHotSpot,
+        EmergingClass::NewColdSpot,
+        EmergingClass::ConsecutiveColdSpot,
+        EmergingClass::IntensifyingColdSpot,
+        EmergingClass::PersistentColdSpot,
+        EmergingClass::DiminishingColdSpot,
+        EmergingClass::SporadicColdSpot,
+        EmergingClass::OscillatingColdSpot,
+        EmergingClass::HistoricalColdSpot,
+    ];
+
     /// The ArcGIS pattern name, e.g. `"New Hot Spot"`.
     pub fn label(self) -> &'static str {
         use EmergingClass::*;
@@ -587,6 +609,25 @@ pub struct EmergingResult {
     pub states: Vec<BinState>,
     /// Classified locations.
     pub cells: Vec<EmergingCell>,
+}
+
+impl EmergingResult {
+    /// The number of classified locations of each class: every pattern of
+    /// [`EmergingClass::PATTERNS`] in that order, then [`EmergingClass::NoPattern`]; a class no
+    /// location has counts 0.
+    pub fn pattern_counts(&self) -> Vec<(EmergingClass, usize)> {
+        let mut out: Vec<(EmergingClass, usize)> = EmergingClass::PATTERNS
+            .iter()
+            .chain([&EmergingClass::NoPattern])
+            .map(|&c| (c, 0))
+            .collect();
+        for cell in &self.cells {
+            if let Some(e) = out.iter_mut().find(|(c, _)| *c == cell.class) {
+                e.1 += 1;
+            }
+        }
+        out
+    }
 }
 
 /// Runs the analysis on a built cube.

@@ -219,9 +219,69 @@ pub fn near_repeat(
     })
 }
 
+/// The near-repeat table of the incidents that have a time: their positions and their days
+/// ([`crate::stats::knox::event_days`], which also says how many were left out and at what
+/// resolution the days are), as [`crate::stats::knox::knox_incidents`] does for the Knox test.
+///
+/// # Errors
+/// As [`crate::stats::knox::event_days`] and [`near_repeat`].
+pub fn near_repeat_incidents(
+    incidents: &crate::Incidents,
+    params: &NearRepeatParams,
+) -> Result<(NearRepeat, crate::stats::knox::EventDays)> {
+    let ev = crate::stats::knox::event_days(incidents)?;
+    let x: Vec<f64> = ev.index.iter().map(|&i| incidents.x()[i]).collect();
+    let y: Vec<f64> = ev.index.iter().map(|&i| incidents.y()[i]).collect();
+    let r = near_repeat(&x, &y, &ev.days, params)?;
+    Ok((r, ev))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incidents_without_a_time_are_left_out_of_the_table() {
+        use crate::time::TimeResolution;
+        // Four dated incidents (two pairs 10 m and 1 day apart) and one without a time on top of
+        // the first: the table is that of the four dated points alone.
+        let rows: [(f64, Option<&str>); 5] = [
+            (0.0, Some("2025-01-01T10:00:00+00:00")),
+            (10.0, Some("2025-01-02T10:00:00+00:00")),
+            (0.0, None),
+            (500.0, Some("2025-03-01T10:00:00+00:00")),
+            (510.0, Some("2025-03-02T10:00:00+00:00")),
+        ];
+        let mut b = crate::IncidentsBuilder::new(crate::Crs::SWEREF99_TM).unwrap();
+        for (k, (x, t)) in rows.iter().enumerate() {
+            b.push(crate::IncidentRecord {
+                x: *x,
+                y: 0.0,
+                weight: 1.0,
+                category: "",
+                time: t.map(|t| {
+                    crate::IncidentTime::new(
+                        chrono::DateTime::parse_from_rfc3339(t).unwrap(),
+                        TimeResolution::Second,
+                    )
+                }),
+                id: k.to_string(),
+                lonlat: None,
+            })
+            .unwrap();
+        }
+        let inc = b.build();
+        let params = NearRepeatParams::new(vec![20.0], vec![3.0], 19, 1).unwrap();
+        let (r, ev) = near_repeat_incidents(&inc, &params).unwrap();
+        assert_eq!(ev.without_time, 1);
+        assert_eq!(ev.index, [0, 1, 3, 4]);
+        assert_eq!(r.n, 4);
+        // By hand: of the 6 pairs, 2 are within 20 m and 3 days, 4 farther than 20 m and 3 days.
+        assert_eq!(r.observed, vec![vec![2, 0], vec![0, 4]]);
+        let x = [0.0, 10.0, 500.0, 510.0];
+        let direct = near_repeat(&x, &[0.0; 4], &ev.days, &params).unwrap();
+        assert_eq!(r, direct);
+    }
 
     #[test]
     fn bands_are_closed_on_the_right() {

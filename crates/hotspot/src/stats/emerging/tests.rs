@@ -246,6 +246,20 @@ fn end_to_end_new_hot_spot_and_steps() {
     assert_eq!(res.cells.len(), 49);
     let corner = res.cells.iter().find(|c| c.cell == 0).unwrap();
     assert_eq!(corner.class, NoPattern);
+    // Counts per pattern: all 17 classes in legend order, each the number of cells of that class.
+    let counts = res.pattern_counts();
+    assert_eq!(counts.len(), 17);
+    assert_eq!(counts[0].0, NewHotSpot);
+    assert_eq!(counts[16].0, NoPattern);
+    for (class, n) in &counts {
+        assert_eq!(
+            *n,
+            res.cells.iter().filter(|c| c.class == *class).count(),
+            "{class:?}"
+        );
+    }
+    assert_eq!(counts.iter().map(|c| c.1).sum::<usize>(), 49);
+    assert!(counts[0].1 >= 1 && counts[16].1 >= 1);
     // Same input, same output.
     let again = emerging_hot_spots(cube.clone(), &p).unwrap();
     assert_eq!(res.z, again.z);
