@@ -9,6 +9,7 @@ use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::time::{IncidentTime, TimeResolution};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Index of a category in [`Incidents::category_names`].
 pub type CategoryId = u32;
@@ -38,18 +39,23 @@ pub struct IncidentRecord<'a> {
 /// Indices `0..len()` address the same incident in every column. Invariants
 /// (checked on construction): all columns have the same length, coordinates and
 /// weights are finite, weights are non-negative, the CRS is metric.
+///
+/// The columns are shared (`Arc`): a clone costs a few pointer copies, not a copy of a million
+/// rows, so an analysis can keep the set it was given (the situation holds the incidents of its
+/// period) without doubling the memory of a large file. The set is immutable once built;
+/// [`Incidents::subset`] and [`Incidents::with_weights`] make new columns.
 #[derive(Clone, Debug)]
 pub struct Incidents {
     crs: Crs,
-    x: Vec<f64>,
-    y: Vec<f64>,
-    weight: Vec<f64>,
-    category: Vec<CategoryId>,
-    category_names: Vec<String>,
-    time: Vec<Option<IncidentTime>>,
-    interval_len: Vec<u32>,
-    id: Vec<String>,
-    lonlat: Vec<Option<[f64; 2]>>,
+    x: Arc<Vec<f64>>,
+    y: Arc<Vec<f64>>,
+    weight: Arc<Vec<f64>>,
+    category: Arc<Vec<CategoryId>>,
+    category_names: Arc<Vec<String>>,
+    time: Arc<Vec<Option<IncidentTime>>>,
+    interval_len: Arc<Vec<u32>>,
+    id: Arc<Vec<String>>,
+    lonlat: Arc<Vec<Option<[f64; 2]>>>,
 }
 
 impl Incidents {
@@ -157,7 +163,7 @@ impl Incidents {
     /// Count of incidents per category id.
     pub fn category_counts(&self) -> Vec<usize> {
         let mut c = vec![0usize; self.category_names.len()];
-        for &k in &self.category {
+        for &k in self.category.iter() {
             c[k as usize] += 1;
         }
         c
@@ -223,7 +229,7 @@ impl Incidents {
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
         ];
-        for (&x, &y) in self.x.iter().zip(&self.y) {
+        for (&x, &y) in self.x.iter().zip(self.y.iter()) {
             b[0] = b[0].min(x);
             b[1] = b[1].min(y);
             b[2] = b[2].max(x);
@@ -238,15 +244,15 @@ impl Incidents {
     pub fn subset(&self, indices: &[usize]) -> Incidents {
         Incidents {
             crs: self.crs,
-            x: indices.iter().map(|&i| self.x[i]).collect(),
-            y: indices.iter().map(|&i| self.y[i]).collect(),
-            weight: indices.iter().map(|&i| self.weight[i]).collect(),
-            category: indices.iter().map(|&i| self.category[i]).collect(),
-            category_names: self.category_names.clone(),
-            time: indices.iter().map(|&i| self.time[i]).collect(),
-            interval_len: indices.iter().map(|&i| self.interval_len[i]).collect(),
-            id: indices.iter().map(|&i| self.id[i].clone()).collect(),
-            lonlat: indices.iter().map(|&i| self.lonlat[i]).collect(),
+            x: Arc::new(indices.iter().map(|&i| self.x[i]).collect()),
+            y: Arc::new(indices.iter().map(|&i| self.y[i]).collect()),
+            weight: Arc::new(indices.iter().map(|&i| self.weight[i]).collect()),
+            category: Arc::new(indices.iter().map(|&i| self.category[i]).collect()),
+            category_names: Arc::clone(&self.category_names),
+            time: Arc::new(indices.iter().map(|&i| self.time[i]).collect()),
+            interval_len: Arc::new(indices.iter().map(|&i| self.interval_len[i]).collect()),
+            id: Arc::new(indices.iter().map(|&i| self.id[i].clone()).collect()),
+            lonlat: Arc::new(indices.iter().map(|&i| self.lonlat[i]).collect()),
         }
     }
 
@@ -279,12 +285,13 @@ impl Incidents {
                 format!("weight of incident {} must be finite and >= 0", self.id[i]),
             ));
         }
-        self.weight = weights;
+        self.weight = Arc::new(weights);
         Ok(self)
     }
 }
 
 /// The columns of an [`Incidents`], for building one in a single step inside the crate.
+#[derive(Debug)]
 pub(crate) struct Columns {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
@@ -350,25 +357,31 @@ impl Incidents {
                 format!("incident {}: no such category", c.id[i]),
             ));
         }
-        Ok(Self {
+        Ok(Self::from_checked(crs, Columns { interval_len, ..c }))
+    }
+
+    /// Incidents from columns already checked (equal lengths, finite values, known categories).
+    fn from_checked(crs: Crs, c: Columns) -> Self {
+        Self {
             crs,
-            x: c.x,
-            y: c.y,
-            weight: c.weight,
-            category: c.category,
-            category_names: c.category_names,
-            time: c.time,
-            interval_len,
-            id: c.id,
-            lonlat: c.lonlat,
-        })
+            x: Arc::new(c.x),
+            y: Arc::new(c.y),
+            weight: Arc::new(c.weight),
+            category: Arc::new(c.category),
+            category_names: Arc::new(c.category_names),
+            time: Arc::new(c.time),
+            interval_len: Arc::new(c.interval_len),
+            id: Arc::new(c.id),
+            lonlat: Arc::new(c.lonlat),
+        }
     }
 }
 
 /// Builds an [`Incidents`] set one record at a time, interning categories.
 #[derive(Debug)]
 pub struct IncidentsBuilder {
-    inner: Incidents,
+    crs: Crs,
+    inner: Columns,
     lookup: HashMap<String, CategoryId>,
 }
 
@@ -380,8 +393,8 @@ impl IncidentsBuilder {
     pub fn new(crs: Crs) -> Result<Self> {
         crs.require_metric()?;
         Ok(Self {
-            inner: Incidents {
-                crs,
+            crs,
+            inner: Columns {
                 x: Vec::new(),
                 y: Vec::new(),
                 weight: Vec::new(),
@@ -411,12 +424,12 @@ impl IncidentsBuilder {
 
     /// Number of incidents pushed so far.
     pub fn len(&self) -> usize {
-        self.inner.len()
+        self.inner.x.len()
     }
 
     /// Whether nothing has been pushed.
     pub fn is_empty(&self) -> bool {
-        self.inner.is_empty()
+        self.inner.x.is_empty()
     }
 
     /// Interns a category name, returning its id.
@@ -476,7 +489,7 @@ impl IncidentsBuilder {
 
     /// The finished set.
     pub fn build(self) -> Incidents {
-        self.inner
+        Incidents::from_checked(self.crs, self.inner)
     }
 }
 

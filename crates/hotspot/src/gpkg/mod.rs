@@ -25,7 +25,7 @@ pub use read::{
     split_layer,
 };
 pub(crate) use read::{ToLonLat, read_incidents, write_rejects};
-pub use write::{Column, ColumnType, GeometryType, Layer, write_gpkg};
+pub use write::{Column, ColumnType, Features, GeometryType, Layer, write_gpkg};
 
 use crate::error::Error;
 use std::path::Path;

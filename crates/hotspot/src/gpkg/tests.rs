@@ -502,3 +502,68 @@ fn ogrinfo_reads_what_is_written_when_installed() {
         assert!(text.contains(needle), "{needle} missing in\n{text}");
     }
 }
+
+#[test]
+fn a_lazy_layer_writes_the_same_file_as_the_features_it_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pts, polys, _) = scene();
+    let eager = dir.path().join("eager.gpkg");
+    write_gpkg(
+        &eager,
+        &[Layer::new("schools", &pts), Layer::new("gi", &polys)],
+        Crs::SWEREF99_TM,
+    )
+    .unwrap();
+    let inferred = Layer::new("schools", &pts);
+    let calls = std::cell::Cell::new(0usize);
+    let make = |i: usize| {
+        calls.set(calls.get() + 1);
+        pts[i].clone()
+    };
+    let lazy = dir.path().join("lazy.gpkg");
+    write_gpkg(
+        &lazy,
+        &[
+            Layer::lazy(
+                "schools",
+                pts.len(),
+                &make,
+                inferred.geometry_type,
+                inferred.columns.clone(),
+            ),
+            Layer::new("gi", &polys),
+        ],
+        Crs::SWEREF99_TM,
+    )
+    .unwrap();
+    assert_eq!(calls.get(), pts.len(), "each feature made once");
+    assert_eq!(
+        std::fs::read(&eager).unwrap(),
+        std::fs::read(&lazy).unwrap()
+    );
+}
+
+#[test]
+fn a_lazy_feature_of_the_wrong_type_fails_the_write_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.gpkg");
+    let (pts, polys, _) = scene();
+    let make = |i: usize| {
+        if i == 1 {
+            polys[0].clone()
+        } else {
+            pts[0].clone()
+        }
+    };
+    let l = Layer::lazy("a", 2, &make, GeometryType::Point, vec![]);
+    let e = write_gpkg(&p, &[l], Crs::SWEREF99_TM)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("feature 2 is a POLYGON"), "{e}");
+    assert!(e.contains("x.gpkg"), "{e}");
+    assert!(!p.exists(), "nothing written");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "no partial file left"
+    );
+}

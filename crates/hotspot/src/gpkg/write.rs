@@ -141,6 +141,54 @@ pub struct Column {
     pub ty: ColumnType,
 }
 
+/// Where a layer's features come from: a slice, or a function that makes feature `i` when it is
+/// written, so that a large layer (the report's million incidents) never exists as a million
+/// property maps at once.
+#[derive(Clone, Copy)]
+pub enum Features<'a> {
+    /// Features held by the caller.
+    Slice(&'a [OutFeature]),
+    /// `len` features, feature `i` made by `make(i)` as it is written (once per feature).
+    Lazy {
+        /// How many features.
+        len: usize,
+        /// Makes feature `i` (`0..len`).
+        make: &'a dyn Fn(usize) -> OutFeature,
+    },
+}
+
+impl std::fmt::Debug for Features<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Features::Slice(s) => f.debug_tuple("Slice").field(s).finish(),
+            Features::Lazy { len, .. } => f.debug_struct("Lazy").field("len", len).finish(),
+        }
+    }
+}
+
+impl Features<'_> {
+    /// How many features.
+    pub fn len(&self) -> usize {
+        match self {
+            Features::Slice(s) => s.len(),
+            Features::Lazy { len, .. } => *len,
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Feature `i` (borrowed from a slice, made by a lazy source).
+    fn get(&self, i: usize) -> std::borrow::Cow<'_, OutFeature> {
+        match self {
+            Features::Slice(s) => std::borrow::Cow::Borrowed(&s[i]),
+            Features::Lazy { make, .. } => std::borrow::Cow::Owned(make(i)),
+        }
+    }
+}
+
 /// One layer to write: a feature table with its geometry type, typed columns, features and style.
 #[derive(Clone, Debug)]
 pub struct Layer<'a> {
@@ -149,7 +197,7 @@ pub struct Layer<'a> {
     /// `gpkg_contents.description`.
     pub description: String,
     /// The features, geometry in metres of the CRS given to [`write_gpkg`].
-    pub features: &'a [OutFeature],
+    pub features: Features<'a>,
     /// The table's geometry type.
     pub geometry_type: GeometryType,
     /// Attribute columns, in order; properties not listed are not written.
@@ -182,7 +230,7 @@ impl<'a> Layer<'a> {
         Self {
             name: name.into(),
             description: String::new(),
-            features,
+            features: Features::Slice(features),
             geometry_type: GeometryType::common(features.iter().map(|f| &f.geometry)),
             columns: columns
                 .into_iter()
@@ -191,6 +239,26 @@ impl<'a> Layer<'a> {
                     ty: t.unwrap_or(ColumnType::Text),
                 })
                 .collect(),
+            style: None,
+        }
+    }
+
+    /// A layer of `len` features made one at a time by `make(i)` while the file is written, with
+    /// the geometry type and columns given (nothing is inferred: a lazy layer is never held whole).
+    /// A feature whose geometry does not fit `geometry_type` fails the write, naming the feature.
+    pub fn lazy(
+        name: impl Into<String>,
+        len: usize,
+        make: &'a dyn Fn(usize) -> OutFeature,
+        geometry_type: GeometryType,
+        columns: Vec<Column>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: String::new(),
+            features: Features::Lazy { len, make },
+            geometry_type,
+            columns,
             style: None,
         }
     }
@@ -246,20 +314,34 @@ fn check_layers(path: &Path, layers: &[Layer<'_>]) -> Result<()> {
                 )));
             }
         }
-        if l.geometry_type != GeometryType::Geometry {
-            for (k, f) in l.features.iter().enumerate() {
-                let t = GeometryType::of(&f.geometry);
-                if t != l.geometry_type && t.multi() != l.geometry_type {
-                    return Err(bad(format!(
-                        "layer {:?}: feature {} is a {}, the layer holds {}",
-                        l.name,
-                        k + 1,
-                        t.name(),
-                        l.geometry_type.name()
-                    )));
-                }
+        // Lazy layers are checked feature by feature as they are written (`write_layer`).
+        if let Features::Slice(feats) = l.features {
+            for (k, f) in feats.iter().enumerate() {
+                fits(path, l, k, f)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Whether feature `k` (0-based) of `l` fits the layer's geometry type.
+fn fits(path: &Path, l: &Layer<'_>, k: usize, f: &OutFeature) -> Result<()> {
+    if l.geometry_type == GeometryType::Geometry {
+        return Ok(());
+    }
+    let t = GeometryType::of(&f.geometry);
+    if t != l.geometry_type && t.multi() != l.geometry_type {
+        return Err(Error::invalid(
+            "layer",
+            path.display().to_string(),
+            format!(
+                "layer {:?}: feature {} is a {}, the layer holds {}",
+                l.name,
+                k + 1,
+                t.name(),
+                l.geometry_type.name()
+            ),
+        ));
     }
     Ok(())
 }
@@ -318,7 +400,7 @@ pub fn write_gpkg(path: &Path, layers: &[Layer<'_>], crs: Crs) -> Result<()> {
     if tmp.exists() {
         std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
     }
-    let result = write_into(&tmp, layers, crs, &wkt);
+    let result = write_into(&tmp, path, layers, crs, &wkt);
     match result {
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         Err(e) => {
@@ -328,7 +410,7 @@ pub fn write_gpkg(path: &Path, layers: &[Layer<'_>], crs: Crs) -> Result<()> {
     }
 }
 
-fn write_into(tmp: &Path, layers: &[Layer<'_>], crs: Crs, wkt: &str) -> Result<()> {
+fn write_into(tmp: &Path, path: &Path, layers: &[Layer<'_>], crs: Crs, wkt: &str) -> Result<()> {
     let err = |e: rusqlite::Error| sql_write_error(tmp, e);
     let mut conn = Connection::open(tmp).map_err(err)?;
     conn.execute_batch(&format!(
@@ -350,7 +432,7 @@ fn write_into(tmp: &Path, layers: &[Layer<'_>], crs: Crs, wkt: &str) -> Result<(
     .map_err(err)?;
     let mut any_style = false;
     for l in layers {
-        write_layer(&tx, l, srs_id).map_err(err)?;
+        write_layer(&tx, l, srs_id, tmp, path)?;
         any_style |= l.style.is_some();
     }
     if any_style {
@@ -373,7 +455,14 @@ fn crs_title(crs: Crs) -> String {
     crate::raster_io::crs_title(crs)
 }
 
-fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> rusqlite::Result<()> {
+fn write_layer(
+    tx: &rusqlite::Transaction<'_>,
+    l: &Layer<'_>,
+    srs_id: i64,
+    tmp: &Path,
+    path: &Path,
+) -> Result<()> {
+    let err = |e: rusqlite::Error| sql_write_error(tmp, e);
     let t = quote_ident(&l.name);
     let cols: String = l
         .columns
@@ -383,11 +472,13 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
     tx.execute_batch(&format!(
         "CREATE TABLE {t} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}{cols});",
         l.geometry_type.name()
-    ))?;
+    ))
+    .map_err(err)?;
     let rtree = quote_ident(&format!("rtree_{}_geom", l.name));
     tx.execute_batch(&format!(
         "CREATE VIRTUAL TABLE {rtree} USING rtree(id, minx, maxx, miny, maxy);"
-    ))?;
+    ))
+    .map_err(err)?;
     let placeholders: String = (0..l.columns.len())
         .map(|k| format!(", ?{}", k + 3))
         .collect();
@@ -396,12 +487,18 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
         .iter()
         .map(|c| format!(", {}", quote_ident(&c.name)))
         .collect();
-    let mut ins = tx.prepare(&format!(
-        "INSERT INTO {t} (fid, geom{names}) VALUES (?1, ?2{placeholders})"
-    ))?;
+    let mut ins = tx
+        .prepare(&format!(
+            "INSERT INTO {t} (fid, geom{names}) VALUES (?1, ?2{placeholders})"
+        ))
+        .map_err(err)?;
     let mut extent: Option<geo::Rect<f64>> = None;
     let mut boxes: Vec<(i64, geo::Rect<f64>)> = Vec::with_capacity(l.features.len());
-    for (k, f) in l.features.iter().enumerate() {
+    for k in 0..l.features.len() {
+        let f = l.features.get(k);
+        if let Features::Lazy { .. } = l.features {
+            fits(path, l, k, &f)?;
+        }
         let fid = k as i64 + 1;
         let g = stored(&f.geometry, l.geometry_type);
         let blob = geom::encode(&g, srs_id as i32);
@@ -411,7 +508,8 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
         for c in &l.columns {
             values.push(sql_value(f.properties.get(&c.name), c.ty));
         }
-        ins.execute(rusqlite::params_from_iter(values))?;
+        ins.execute(rusqlite::params_from_iter(values))
+            .map_err(err)?;
         if let Some(r) = g.bounding_rect()
             && r.min().x.is_finite()
             && r.max().y.is_finite()
@@ -443,7 +541,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
         .iter()
         .map(|(fid, r)| (*fid, [r.min().x, r.max().x, r.min().y, r.max().y]))
         .collect();
-    super::rtree::bulk_load(tx, &format!("rtree_{}_geom", l.name), &packed)?;
+    super::rtree::bulk_load(tx, &format!("rtree_{}_geom", l.name), &packed).map_err(err)?;
     let (x0, y0, x1, y1) = match extent {
         Some(e) => (
             Some(e.min().x),
@@ -456,16 +554,17 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, l: &Layer<'_>, srs_id: i64) -> ru
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![l.name, l.description, LAST_CHANGE, x0, y0, x1, y1, srs_id],
-    )?;
+    ).map_err(err)?;
     tx.execute(
         "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
         params![l.name, l.geometry_type.name(), srs_id],
-    )?;
+    )
+    .map_err(err)?;
     tx.execute(
         "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
         params![l.name],
-    )?;
-    tx.execute_batch(&rtree_triggers(&l.name))?;
+    ).map_err(err)?;
+    tx.execute_batch(&rtree_triggers(&l.name)).map_err(err)?;
     Ok(())
 }
 
