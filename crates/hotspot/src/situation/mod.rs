@@ -397,7 +397,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         geocoding,
     };
     let mut s = s;
-    s.week_hour = aoristic::week_hour(&s, &crate::temporal::AoristicOptions::default());
+    s.week_hour = aoristic::week_hour(&s, &params.aoristic);
     s.repeats = extra::repeats(&s);
     let mut s = if params.public {
         crate::disclosure::publish(s, crate::disclosure::Rules::of(params))
@@ -421,7 +421,8 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
 /// water or a restriction is given (else the study area), Holm-adjusted, with a `higher` / `lower`
 /// / `none` flag; seeded with the report's `seed`. With it, in the same comparison area, the time
 /// classes and out-of-hours comparison ([`crate::schools::times::time_classes`]: aoristic weights,
-/// the approximate Swedish school calendar, Europe/Stockholm, intervals up to 14 days).
+/// with the report's `[calendar]` (default the approximate Swedish school calendar), `timezone` and
+/// `max_time_span` ([`SituationParams::calendar`], [`SituationParams::aoristic`])).
 fn schools_controlled(
     input: &SituationInput<'_>,
     params: &SituationParams,
@@ -436,8 +437,8 @@ fn schools_controlled(
     use crate::schools::controlled::{ComparisonArea, ControlParams, controlled};
     let d = ControlParams::default();
     let cp = ControlParams::new(d.placebos(), d.matched(), params.seed, d.alpha())?;
-    let calendar = crate::schools::SchoolCalendar::swedish_default();
-    let aoristic = crate::temporal::AoristicOptions::default();
+    let calendar = &params.calendar;
+    let aoristic = params.aoristic;
     let run = |c: ComparisonArea<'_>| -> Result<_> {
         Ok((
             controlled(
@@ -450,7 +451,7 @@ fn schools_controlled(
                 c,
                 &cp,
             )?,
-            crate::schools::times::time_classes(inc, areas, rep, &calendar, study, c, &aoristic)?,
+            crate::schools::times::time_classes(inc, areas, rep, calendar, study, c, &aoristic)?,
         ))
     };
     if input.restricts(params) {
