@@ -125,6 +125,12 @@ pub struct FileConfig {
     pub perceived: Option<PathBuf>,
     /// Cell side of the perception comparison, metres (default 250).
     pub perceived_cell_m: Option<f64>,
+    /// Time zone the times are read in and intervals spread over (default Europe/Stockholm).
+    pub timezone: Option<String>,
+    /// Intervals longer than this many days are time unknown for hour analyses (default 14).
+    pub max_time_span: Option<f64>,
+    /// School calendar (`[calendar]`, as `hotspot schools --calendar`): school hours and holidays.
+    pub calendar: Option<hotspot::schools::CalendarConfig>,
 }
 
 impl FileConfig {
@@ -242,6 +248,12 @@ pub struct Settings {
     pub holdout: Option<u32>,
     /// The perception section's settings, when `perceived` is given.
     pub perception: Option<hotspot::situation::perception::PerceptionSpec>,
+    /// Time zone (IANA name) the times are read in and intervals spread over.
+    pub timezone: String,
+    /// Intervals longer than this many days are time unknown for hour analyses.
+    pub max_time_span: f64,
+    /// The school calendar as written (`None`: the approximate Swedish calendar).
+    pub calendar: Option<hotspot::schools::CalendarConfig>,
 }
 
 impl Settings {
@@ -287,6 +299,9 @@ impl Settings {
             at_risk_from_incidents: pick!(at_risk_from_incidents),
             bandwidth_rule: pick!(bandwidth_rule),
             holdout: pick!(holdout),
+            timezone: pick!(timezone),
+            max_time_span: pick!(max_time_span),
+            calendar: pick!(calendar),
         })?;
         Ok(Settings {
             title: pick!(title),
@@ -341,6 +356,9 @@ impl Settings {
                     cell_m: pick!(perceived_cell_m),
                 }
             }),
+            timezone: p.aoristic.timezone.name().to_string(),
+            max_time_span: p.aoristic.max_span_days,
+            calendar: pick!(calendar),
         })
     }
 }
@@ -369,7 +387,16 @@ impl Settings {
             at_risk_from_incidents: self.at_risk_from_incidents,
             bandwidth_rule: Some(self.bandwidth_rule.name().to_string()),
             holdout: self.holdout,
+            timezone: Some(self.timezone.clone()),
+            max_time_span: Some(self.max_time_span),
+            calendar: self.calendar.clone(),
         })
+    }
+
+    /// The time zone and maximum span of the aoristic weights (already checked by
+    /// [`Settings::resolve`]).
+    pub fn aoristic(&self) -> hotspot::Result<hotspot::temporal::AoristicOptions> {
+        Ok(self.situation_params()?.aoristic)
     }
 }
 
@@ -396,6 +423,49 @@ mod tests {
         assert_eq!(s.lang, Lang::En);
         assert_eq!(s.min_count, 5);
         assert_eq!(s.out, dir.path().join("report"));
+    }
+
+    #[test]
+    fn timezone_span_and_calendar_keys_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.toml");
+        let read = |text: &str| {
+            std::fs::write(&p, text).unwrap();
+            Settings::resolve(FileConfig::read(&p).unwrap(), FileConfig::default(), &p)
+        };
+        let s = read("incidents = \"a.csv\"\n").unwrap();
+        assert_eq!(
+            (s.timezone.as_str(), s.max_time_span),
+            ("Europe/Stockholm", 14.0)
+        );
+        let e = read("incidents = \"a.csv\"\ntimezone = \"Mars/Olympus\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("timezone") && e.contains("Mars/Olympus"), "{e}");
+        let e = read("incidents = \"a.csv\"\nmax_time_span = -2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("max_time_span"), "{e}");
+        let e = read(
+            "incidents = \"a.csv\"\n[calendar]\nholidays = [[\"2025-02-30\", \"2025-03-02\"]]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("calendar.holidays"), "{e}");
+        let s = read(
+            "incidents = \"a.csv\"\ntimezone = \"UTC\"\nmax_time_span = 3\n[calendar]\nholidays = [[\"2025-03-10\", \"2025-03-14\"]]\n",
+        )
+        .unwrap();
+        let params = s.situation_params().unwrap();
+        assert_eq!(params.aoristic.timezone.name(), "UTC");
+        assert_eq!(params.aoristic.max_span_days, 3.0);
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 11).unwrap();
+        assert!(params.calendar.is_holiday(day));
+        assert!(
+            !params
+                .calendar
+                .is_holiday(chrono::NaiveDate::from_ymd_opt(2025, 3, 17).unwrap())
+        );
     }
 
     #[test]

@@ -1144,8 +1144,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "data.time_use",
-        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long} med ett intervall längre än det längsta tillåtna, normalt 14 dygn; {no_hour} med bara datum, {no_time} utan tid).",
-        "In the weekday-by-hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long} with an interval longer than the longest allowed, 14 days by default; {no_hour} with a date only, {no_time} without a time).",
+        "I diagrammet över veckodag och timme har {exact} händelser en exakt tidpunkt och {interval} ett tidsintervall (från–till) som fördelats över sina timmar (aoristisk viktning, Ratcliffe 2002); för {unknown} är tiden okänd och de ingår inte ({too_long_clause}{no_hour} med bara datum, {no_time} utan tid).",
+        "In the weekday-by-hour chart, {exact} incidents have an exact time and {interval} a time interval (from–to) spread over its hours (aoristic weights, Ratcliffe 2002); for {unknown} the time is unknown and they are not included ({too_long_clause}{no_hour} with a date only, {no_time} without a time).",
+    ),
+    (
+        "data.time_use_too_long",
+        "{too_long} med ett intervall längre än det längsta tillåtna, {days} dygn; ",
+        "{too_long} with an interval longer than the longest allowed, {days} days; ",
     ),
     (
         "chart.heat_note",

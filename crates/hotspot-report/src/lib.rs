@@ -1314,15 +1314,39 @@ fn aoristic_heat_chart(run: &Run, title: &str, t: &hotspot::temporal::WeekHourTa
 
 /// How the incidents' times were used in the weekday x hour chart, one sentence.
 fn time_use_text(run: &Run, t: &hotspot::temporal::TimeTotals) -> String {
-    run.tr.fmt(
+    time_use_sentence(&run.tr, t, run.sit.params.aoristic.max_span_days, |c| {
+        count_text(run, c)
+    })
+}
+
+/// [`time_use_text`] with the counts written by `count`; the clause on intervals longer than the
+/// maximum span (`max_span_days`) is left out when there are none.
+fn time_use_sentence(
+    tr: &Tr,
+    t: &hotspot::temporal::TimeTotals,
+    max_span_days: f64,
+    count: impl Fn(u64) -> String,
+) -> String {
+    let too_long_clause = if t.too_long == 0 {
+        String::new()
+    } else {
+        tr.fmt(
+            "data.time_use_too_long",
+            &[
+                ("too_long", &count(t.too_long)),
+                ("days", &max_span_days.to_string()),
+            ],
+        )
+    };
+    tr.fmt(
         "data.time_use",
         &[
-            ("exact", &count_text(run, t.exact)),
-            ("interval", &count_text(run, t.interval)),
-            ("unknown", &count_text(run, t.unknown)),
-            ("too_long", &count_text(run, t.too_long)),
-            ("no_hour", &count_text(run, t.no_hour)),
-            ("no_time", &count_text(run, t.no_time)),
+            ("exact", &count(t.exact)),
+            ("interval", &count(t.interval)),
+            ("unknown", &count(t.unknown)),
+            ("too_long_clause", &too_long_clause),
+            ("no_hour", &count(t.no_hour)),
+            ("no_time", &count(t.no_time)),
         ],
     )
 }
@@ -1459,4 +1483,45 @@ fn manifest_json(run: &Run, config: &Path, files: &[String]) -> Result<Value> {
         "inputs": inputs,
         "outputs": files,
     }))
+}
+
+#[cfg(test)]
+mod time_use_tests {
+    use super::*;
+
+    #[test]
+    fn the_too_long_clause_is_dropped_when_none_is_too_long() {
+        let mut t = hotspot::temporal::TimeTotals {
+            incidents: 10,
+            exact: 6,
+            interval: 2,
+            unknown: 2,
+            no_time: 1,
+            no_hour: 1,
+            too_long: 0,
+        };
+        for lang in [Lang::Sv, Lang::En] {
+            let tr = Tr::new(lang);
+            let s = time_use_sentence(&tr, &t, 14.0, |c| c.to_string());
+            assert!(!s.contains("längre") && !s.contains("longer"), "{s}");
+            assert!(!s.contains('{'), "{s}");
+            assert!(s.contains("(1 "), "{s}");
+        }
+        t.too_long = 3;
+        t.unknown = 5;
+        let sv = time_use_sentence(&Tr::new(Lang::Sv), &t, 7.0, |c| c.to_string());
+        assert!(
+            sv.contains(
+                "(3 med ett intervall längre än det längsta tillåtna, 7 dygn; 1 med bara datum"
+            ),
+            "{sv}"
+        );
+        let en = time_use_sentence(&Tr::new(Lang::En), &t, 7.0, |c| c.to_string());
+        assert!(
+            en.contains(
+                "(3 with an interval longer than the longest allowed, 7 days; 1 with a date only"
+            ),
+            "{en}"
+        );
+    }
 }

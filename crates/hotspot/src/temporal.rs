@@ -358,5 +358,45 @@ pub fn share_in(incidents: &Incidents, i: usize, start: i64, end: i64) -> Option
     Some(overlap as f64 / (b - a) as f64)
 }
 
+/// Incident `i` spread over local calendar days: `(date, share)` pairs in date order, the shares
+/// summing to 1. An exact time gives its date as written with share 1; an interval `[from, to)` gives
+/// each local day of `tz` it touches (cut at local midnights, as [`crate::evaluate::Period::bounds`])
+/// the seconds of the interval in that day divided by its length, so summing the shares of the days
+/// of a period gives [`crate::evaluate::Period::share`]. Intervals longer than the maximum span are
+/// spread too (the span limit is for hour analyses only). No time gives no pairs.
+///
+/// A Friday 16:00 to Monday 07:00 window gives Friday 8/63, Saturday 24/63, Sunday 24/63 and Monday
+/// 7/63. Panics if `i >= incidents.len()`, like slice indexing.
+pub fn day_shares(incidents: &Incidents, i: usize, tz: Tz) -> Vec<(chrono::NaiveDate, f64)> {
+    let Some(t) = incidents.times()[i] else {
+        return Vec::new();
+    };
+    let Some((a, b)) = incidents.interval(i) else {
+        return Vec::new();
+    };
+    if a == b {
+        return vec![(t.instant().date_naive(), 1.0)];
+    }
+    let len = (b - a) as f64;
+    let mut out = Vec::new();
+    let mut at = a;
+    while at < b {
+        let Some(local) = tz.timestamp_opt(at, 0).single() else {
+            break;
+        };
+        let day = local.date_naive();
+        let (_, midnight) = crate::evaluate::Period {
+            start: day,
+            end: day,
+        }
+        .bounds(tz);
+        // A midnight not after `at` cannot happen for real zones; end the walk rather than loop.
+        let next = if midnight > at { midnight.min(b) } else { b };
+        out.push((day, (next - at) as f64 / len));
+        at = next;
+    }
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

@@ -126,6 +126,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             zones: &zones,
             study: data.study_area.as_ref().map(|a| a.polygons()),
             patrols: log.as_ref(),
+            timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
         },
         &params,
     )?;
@@ -184,16 +185,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         "net_effect",
     ])?;
     let rel = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    // Whole counts as integers (exact times); interval incidents' shares with 3 decimals.
+    let num = |v: f64| {
+        if v.fract() == 0.0 {
+            v.to_string()
+        } else {
+            format!("{v:.3}")
+        }
+    };
     for zd in &f.displacement {
         let (d, q) = (&zd.counts, &zd.wdq);
         w.write_record([
             zd.zone.clone(),
-            d.zone_before.to_string(),
-            d.zone_after.to_string(),
-            d.buffer_before.to_string(),
-            d.buffer_after.to_string(),
-            d.control_before.to_string(),
-            d.control_after.to_string(),
+            num(d.zone_before),
+            num(d.zone_after),
+            num(d.buffer_before),
+            num(d.buffer_after),
+            num(d.control_before),
+            num(d.control_after),
             rel(d.zone_change()),
             rel(d.buffer_change()),
             rel(d.control_change()),

@@ -207,6 +207,13 @@ impl Args {
             holdout: self.holdout,
             perceived: self.perceived.clone(),
             perceived_cell_m: self.perceived_cell_m,
+            // The ingest flags win over the config's `timezone` / `max_time_span` when given with
+            // a value other than their default.
+            timezone: (self.ingest.timezone != "Europe/Stockholm")
+                .then(|| self.ingest.timezone.clone()),
+            max_time_span: (self.ingest.max_time_span
+                != hotspot::ingest::DEFAULT_MAX_TIME_SPAN_DAYS)
+                .then_some(self.ingest.max_time_span),
             ..Config::default()
         }
     }
@@ -245,13 +252,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let file = Config::read(&args.config)?;
     let settings = Settings::resolve(file, args.flags(), &args.config)?;
-    let aoristic = hotspot::temporal::AoristicOptions {
-        timezone: hotspot::ingest::parse_timezone(&args.ingest.timezone)?,
-        max_span_days: args.ingest.max_time_span,
-    };
+    // The zone and span of the config (or the flags): the weights and the reading of the times.
+    let aoristic = settings.aoristic()?;
+    let mut ingest = args.ingest.clone();
+    ingest.timezone = settings.timezone.clone();
+    ingest.max_time_span = settings.max_time_span;
     let report = Report::prepare(&args.config, settings, aoristic, args.force)?;
     // The incidents, within the study area of the config or --boundary.
-    let mut ingest = args.ingest.clone();
     ingest.boundary = report.boundary().map(PathBuf::from);
     let data = load(ctx, &ingest, report.incidents())?;
     let steps = Steps {

@@ -5,8 +5,8 @@
 use super::patrols::{Dose, PatrolLog, dose};
 use super::periods::{FollowupPeriod, PeriodKind, periods};
 use super::stats::{
-    Baseline, Displacement, PeriodRow, Wdq, baseline, count_displacement, follow, interval, signal,
-    wdq,
+    Baseline, DayWeight, Displacement, PeriodRow, Wdq, baseline, count_displacement_weighted,
+    follow, interval, rounded_count, signal, wdq, weight_in,
 };
 use super::zones::FollowupZone;
 use crate::categories::{Classification, ProblemArea};
@@ -49,6 +49,10 @@ pub struct FollowupInput<'a> {
     pub study: Option<&'a geo::MultiPolygon<f64>>,
     /// The patrol log, if any.
     pub patrols: Option<&'a PatrolLog>,
+    /// The zone whose local days an interval incident is spread over (the zone the times were read
+    /// in, `--timezone`; see [`crate::temporal::day_shares`]). Exact times count on their date as
+    /// written whatever the zone.
+    pub timezone: chrono_tz::Tz,
 }
 
 /// One zone (or all zones) x problem area (or all) followed period by period.
@@ -122,25 +126,23 @@ pub const ALL_ZONES: &str = "all zones";
 
 /// Runs the follow-up: [`periods`], [`baseline`] and [`follow`] (or [`follow_seasonal`]) for every
 /// zone and all zones x every problem area and all, [`count_displacement`] and [`wdq`] per zone, and
-/// [`dose`] when a log is given. An incident counts on its local date (the start of an interval).
+/// [`dose`] when a log is given. An exact time counts on its local date; an interval incident
+/// counts in each day by its share ([`crate::temporal::day_shares`] in
+/// [`FollowupInput::timezone`]), so in the baseline, a period, a month of the dispersion and the
+/// before/after counts of the displacement by the share of its interval inside them. The data end on
+/// [`last_day`].
 ///
 /// # Errors
 /// As [`periods`], [`follow`], [`follow_seasonal`] and [`count_displacement`];
 /// [`Error::InsufficientData`] when no incident has a time.
 pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Followup> {
     let inc = input.incidents;
-    let dates: Vec<Option<NaiveDate>> = inc
-        .times()
-        .iter()
-        .map(|t| t.map(|t| t.instant().date_naive()))
+    let shares: Vec<Vec<(NaiveDate, f64)>> = (0..inc.len())
+        .map(|i| crate::temporal::day_shares(inc, i, input.timezone))
         .collect();
-    let without_time = dates.iter().filter(|d| d.is_none()).count();
-    let data_end = dates
-        .iter()
-        .flatten()
-        .max()
-        .copied()
-        .ok_or_else(|| Error::InsufficientData("no incident has a time".into()))?;
+    let without_time = inc.times().iter().filter(|t| t.is_none()).count();
+    let data_end =
+        last_of(&shares).ok_or_else(|| Error::InsufficientData("no incident has a time".into()))?;
     let pers = periods(params.kind, params.from, params.to, data_end)?;
     use geo::Contains;
     let inside: Vec<Vec<bool>> = input
@@ -168,13 +170,13 @@ pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Foll
     let mut series = Vec::new();
     for (zname, zk) in &zone_sel {
         for pa in &areas {
-            let ds: Vec<NaiveDate> = (0..inc.len())
+            let ds: Vec<(NaiveDate, f64)> = (0..inc.len())
                 .filter(|&i| match zk {
                     Some(k) => inside[*k][i],
                     None => inside.iter().any(|v| v[i]),
                 })
                 .filter(|&i| pa.is_none_or(|a| cls.area(i) == a))
-                .filter_map(|i| dates[i])
+                .flat_map(|i| shares[i].iter().copied())
                 .collect();
             let b = baseline(&ds, params.baseline);
             let rows = if params.seasonal {
@@ -192,10 +194,10 @@ pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Foll
         }
     }
     let after_p = Period::new(params.from, params.to.min(data_end))?;
-    let pos = |p: Period| -> Vec<[f64; 2]> {
+    let pos = |p: Period| -> Vec<([f64; 2], f64)> {
         (0..inc.len())
-            .filter(|&i| dates[i].is_some_and(|d| p.start <= d && d <= p.end))
-            .map(|i| inc.position(i))
+            .map(|i| (inc.position(i), weight_in(&shares[i], &p)))
+            .filter(|(_, w)| *w > 0.0)
             .collect()
     };
     let (before, after) = (pos(params.baseline), pos(after_p));
@@ -211,7 +213,7 @@ pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Foll
         .zones
         .iter()
         .map(|z| {
-            let d = count_displacement(&before, &after, &z.area, params.buffer_m, &study)?;
+            let d = count_displacement_weighted(&before, &after, &z.area, params.buffer_m, &study)?;
             Ok(ZoneDisplacement {
                 zone: z.name.clone(),
                 counts: d,
@@ -228,6 +230,20 @@ pub fn analyse(input: FollowupInput<'_>, params: &FollowupParams) -> Result<Foll
         displacement,
         without_time,
     })
+}
+
+/// The last local day the data cover: the latest day with a share of an incident
+/// ([`crate::temporal::day_shares`] in `tz`; for exact times the latest date as written, for an
+/// interval the day its end falls in). `None` when no incident has a time.
+pub fn last_day(incidents: &Incidents, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    let shares: Vec<Vec<(NaiveDate, f64)>> = (0..incidents.len())
+        .map(|i| crate::temporal::day_shares(incidents, i, tz))
+        .collect();
+    last_of(&shares)
+}
+
+fn last_of(shares: &[Vec<(NaiveDate, f64)>]) -> Option<NaiveDate> {
+    shares.iter().filter_map(|v| v.last().map(|d| d.0)).max()
 }
 
 /// `d` moved to `year` (29 February becomes 28 February in a common year).
@@ -258,8 +274,8 @@ pub fn seasonal_span(p: &Period, base: &Period) -> Option<Period> {
 /// # Errors
 /// [`Error::InvalidParameter`] when a period has no same span inside the baseline (use a baseline
 /// of whole calendar years); as [`interval`].
-pub fn follow_seasonal(
-    dates: &[NaiveDate],
+pub fn follow_seasonal<D: DayWeight>(
+    dates: &[D],
     base: &Baseline,
     periods: &[FollowupPeriod],
     level: f64,
@@ -278,20 +294,16 @@ pub fn follow_seasonal(
                     ),
                 )
             })?;
-            let in_span = |q: &Period| {
-                dates
-                    .iter()
-                    .filter(|d| q.start <= **d && **d <= q.end)
-                    .count() as u64
-            };
-            let count = in_span(c);
-            let expected = in_span(&span) as f64;
+            let weighted = weight_in(dates, c);
+            let count = rounded_count(weighted);
+            let expected = weight_in(dates, &span);
             let iv = interval(expected, base.phi, level)?;
             Ok(PeriodRow {
                 period: p.label.clone(),
                 partial: p.partial,
                 days: c.days(),
                 count,
+                weighted_count: weighted,
                 expected,
                 lower: iv.lower,
                 upper: iv.upper,

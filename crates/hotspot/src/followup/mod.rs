@@ -23,6 +23,21 @@
 //! below `lower`, `higher` when above `upper`, else `none`, so a period with no
 //! change is signalled with probability at most 5 %.
 //!
+//! # Incidents with a from/to interval
+//! An incident recorded as "between from and to" counts in every local day of its interval by the
+//! share of the interval's time in that day ([`crate::temporal::day_shares`], in the zone the times
+//! were read in): the aoristic rule of Ratcliffe (2002) applied to days, the same as
+//! [`crate::evaluate::Period::share`]. So it counts in the baseline, in a follow-up period, in a
+//! month of the dispersion estimate and in the before and after counts of the displacement by the
+//! share of its interval inside them; a Friday 16:00 to Monday 07:00 window split by a period
+//! ending on Sunday counts 56/63 in it and 7/63 in the next. An exact time counts 1 on its date as
+//! written. The rate, the expected counts, the dispersion and the displacement counts use the
+//! weighted counts as they are; the integer `count` of a period or baseline (and the monthly counts
+//! shown) is the weighted count rounded to the nearest integer (halves up), and the signal compares
+//! that integer with the interval's integer quantiles. With exact times only, every weighted count
+//! is a whole number and nothing changes. The data end on the last day with a share of an incident
+//! ([`last_day`]).
+//!
 //! # Displacement
 //! [`wdq`]: the weighted displacement quotient of Bowers & Johnson (2003,
 //! *Journal of Quantitative Criminology* 19(3), "Measuring the geographical
@@ -39,7 +54,7 @@ mod zones;
 
 pub use analysis::{
     ALL_ZONES, Followup, FollowupInput, FollowupParams, Series, ZoneDisplacement, analyse,
-    follow_seasonal, seasonal_span,
+    follow_seasonal, last_day, seasonal_span,
 };
 pub use changes::relative_change;
 pub use patrols::{
@@ -47,8 +62,9 @@ pub use patrols::{
 };
 pub use periods::{FollowupPeriod, PeriodKind, periods};
 pub use stats::{
-    Baseline, Displacement, Interval, PeriodRow, Signal, Wdq, WdqReading, baseline,
-    count_displacement, dispersion, follow, interval, signal, wdq,
+    Baseline, DayWeight, Displacement, Interval, PeriodRow, Signal, Wdq, WdqReading, baseline,
+    count_displacement, count_displacement_weighted, dispersion, follow, interval, rounded_count,
+    signal, wdq,
 };
 pub use zones::{FollowupZone, read_zones};
 

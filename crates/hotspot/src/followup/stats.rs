@@ -221,48 +221,88 @@ pub fn wdq(d: &Displacement) -> Wdq {
     }
 }
 
+/// One incident's weight on one local day: a bare date weighs 1 (an exact time), a `(date, share)`
+/// pair its share (an interval incident's share of that day, [`crate::temporal::day_shares`]).
+/// [`baseline`], [`follow`] and [`follow_seasonal`] sum these weights.
+pub trait DayWeight {
+    /// The local date.
+    fn local_date(&self) -> chrono::NaiveDate;
+    /// The weight on that date (1 for an exact time).
+    fn weight(&self) -> f64;
+}
+
+impl DayWeight for chrono::NaiveDate {
+    fn local_date(&self) -> chrono::NaiveDate {
+        *self
+    }
+    fn weight(&self) -> f64 {
+        1.0
+    }
+}
+
+impl DayWeight for (chrono::NaiveDate, f64) {
+    fn local_date(&self) -> chrono::NaiveDate {
+        self.0
+    }
+    fn weight(&self) -> f64 {
+        self.1
+    }
+}
+
+/// The summed weight of `dates` in `period` (both ends included), added in slice order.
+pub(crate) fn weight_in<D: DayWeight>(dates: &[D], period: &crate::evaluate::Period) -> f64 {
+    dates
+        .iter()
+        .filter(|d| period.start <= d.local_date() && d.local_date() <= period.end)
+        .map(DayWeight::weight)
+        // From +0.0: `sum` of no f64 is -0.0, which would print as `-0.00`.
+        .fold(0.0, |a, w| a + w)
+}
+
+/// A weighted count as an integer: the nearest one (halves up). Exact-time counts are whole
+/// numbers already and stay as they are.
+pub fn rounded_count(w: f64) -> u64 {
+    if w.is_finite() && w > 0.0 {
+        w.round() as u64
+    } else {
+        0
+    }
+}
+
 /// The baseline of one zone (or all zones) and problem area.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Baseline {
     /// The baseline period.
     pub period: crate::evaluate::Period,
-    /// Incidents in the baseline.
+    /// Incidents in the baseline: [`Baseline::weighted_count`] rounded to the nearest integer.
     pub count: u64,
-    /// Incidents per day.
+    /// Incidents in the baseline, interval incidents by their share of it.
+    pub weighted_count: f64,
+    /// Incidents per day (the weighted count over the days).
     pub rate_per_day: f64,
-    /// Pearson dispersion of the baseline's monthly counts (>= 1).
+    /// Pearson dispersion of the baseline's monthly (weighted) counts (>= 1).
     pub phi: f64,
-    /// The baseline's monthly counts.
+    /// The baseline's monthly counts (weighted counts rounded to the nearest integer).
     pub monthly: Vec<u64>,
 }
 
-/// The baseline of the incidents on `dates` (local dates) over `period`:
-/// rate per day and the dispersion of its calendar months (partial first or
-/// last months weighted by their days).
-pub fn baseline(dates: &[chrono::NaiveDate], period: crate::evaluate::Period) -> Baseline {
+/// The baseline of the incidents on `dates` (local dates, or `(date, share)` pairs: see
+/// [`DayWeight`]) over `period`: rate per day and the dispersion of its calendar months (partial
+/// first or last months weighted by their days). Rate and dispersion use the weighted counts
+/// unrounded.
+pub fn baseline<D: DayWeight>(dates: &[D], period: crate::evaluate::Period) -> Baseline {
     let months = period.months();
-    let monthly: Vec<u64> = months
-        .iter()
-        .map(|m| {
-            dates
-                .iter()
-                .filter(|d| m.start <= **d && **d <= m.end)
-                .count() as u64
-        })
-        .collect();
-    let count: u64 = dates
-        .iter()
-        .filter(|d| period.start <= **d && **d <= period.end)
-        .count() as u64;
-    let rate = count as f64 / period.days() as f64;
-    let y: Vec<f64> = monthly.iter().map(|&c| c as f64).collect();
+    let y: Vec<f64> = months.iter().map(|m| weight_in(dates, m)).collect();
+    let weighted = weight_in(dates, &period);
+    let rate = weighted / period.days() as f64;
     let mu: Vec<f64> = months.iter().map(|m| rate * m.days() as f64).collect();
     Baseline {
         period,
-        count,
+        count: rounded_count(weighted),
+        weighted_count: weighted,
         rate_per_day: rate,
         phi: dispersion(&y, &mu),
-        monthly,
+        monthly: y.iter().map(|&w| rounded_count(w)).collect(),
     }
 }
 
@@ -275,8 +315,11 @@ pub struct PeriodRow {
     pub partial: bool,
     /// Days covered.
     pub days: i64,
-    /// Incidents in the covered days.
+    /// Incidents in the covered days: [`PeriodRow::weighted_count`] rounded to the nearest integer
+    /// (the signal compares this with the interval).
     pub count: u64,
+    /// Incidents in the covered days, interval incidents by their share of them.
+    pub weighted_count: f64,
     /// Baseline rate times the covered days.
     pub expected: f64,
     /// Lower end of the interval.
@@ -287,13 +330,13 @@ pub struct PeriodRow {
     pub signal: Signal,
 }
 
-/// Counts the incidents on `dates` in each period and compares them with the
+/// Counts the incidents on `dates` (see [`DayWeight`]) in each period and compares them with the
 /// baseline (see the module docs of [`crate::followup`]).
 ///
 /// # Errors
 /// As [`interval`].
-pub fn follow(
-    dates: &[chrono::NaiveDate],
+pub fn follow<D: DayWeight>(
+    dates: &[D],
     base: &Baseline,
     periods: &[super::FollowupPeriod],
     level: f64,
@@ -302,10 +345,8 @@ pub fn follow(
         .iter()
         .map(|p| {
             let c = &p.covered;
-            let count = dates
-                .iter()
-                .filter(|d| c.start <= **d && **d <= c.end)
-                .count() as u64;
+            let weighted = weight_in(dates, c);
+            let count = rounded_count(weighted);
             let expected = base.rate_per_day * c.days() as f64;
             let iv = interval(expected, base.phi, level)?;
             Ok(PeriodRow {
@@ -313,6 +354,7 @@ pub fn follow(
                 partial: p.partial,
                 days: c.days(),
                 count,
+                weighted_count: weighted,
                 expected,
                 lower: iv.lower,
                 upper: iv.upper,
@@ -337,6 +379,22 @@ pub fn count_displacement(
     buffer_m: f64,
     study_area: &geo::MultiPolygon<f64>,
 ) -> Result<Displacement> {
+    let one = |p: &[[f64; 2]]| p.iter().map(|&q| (q, 1.0)).collect::<Vec<_>>();
+    count_displacement_weighted(&one(before), &one(after), zone, buffer_m, study_area)
+}
+
+/// As [`count_displacement`], each position with a weight (an interval incident's share of the
+/// before or after period); the counts are the summed weights, added in slice order.
+///
+/// # Errors
+/// As [`count_displacement`].
+pub fn count_displacement_weighted(
+    before: &[([f64; 2], f64)],
+    after: &[([f64; 2], f64)],
+    zone: &geo::MultiPolygon<f64>,
+    buffer_m: f64,
+    study_area: &geo::MultiPolygon<f64>,
+) -> Result<Displacement> {
     use geo::{Contains, Distance, Euclidean};
     if !(buffer_m.is_finite() && buffer_m >= 0.0) {
         return Err(Error::invalid(
@@ -345,9 +403,9 @@ pub fn count_displacement(
             "must be a non-negative number of metres",
         ));
     }
-    let classify = |pts: &[[f64; 2]]| {
+    let classify = |pts: &[([f64; 2], f64)]| {
         let (mut z, mut b, mut c) = (0.0, 0.0, 0.0);
-        for &[x, y] in pts {
+        for &([x, y], w) in pts {
             let p = geo::Point::new(x, y);
             if !study_area.contains(&p) {
                 continue;
@@ -358,11 +416,11 @@ pub fn count_displacement(
                 Euclidean.distance(&p, zone)
             };
             if d == 0.0 {
-                z += 1.0;
+                z += w;
             } else if d <= buffer_m {
-                b += 1.0;
+                b += w;
             } else {
-                c += 1.0;
+                c += w;
             }
         }
         (z, b, c)

@@ -382,9 +382,10 @@ fn an_empty_zone_has_zero_counts_and_no_signal_below_zero() {
         d(2026, 12, 31),
     )
     .unwrap();
-    let b = baseline(&[], base_p);
+    let none: [NaiveDate; 0] = [];
+    let b = baseline(&none, base_p);
     assert_eq!((b.count, b.phi), (0, 1.0));
-    let rows = follow(&[], &b, &pers, 0.95).unwrap();
+    let rows = follow(&none, &b, &pers, 0.95).unwrap();
     assert!(
         rows.iter()
             .all(|r| r.count == 0 && r.expected == 0.0 && r.signal == Signal::None)
@@ -558,6 +559,7 @@ fn analyse_gives_the_direct_follow_up_of_every_zone_and_area() {
             zones: &zones,
             study: None,
             patrols: None,
+            timezone: chrono_tz::Europe::Stockholm,
         },
         &params,
     )
@@ -597,4 +599,168 @@ fn analyse_gives_the_direct_follow_up_of_every_zone_and_area() {
         f.displacement[0].counts.zone_before as u64,
         a.baseline.count
     );
+}
+
+/// Incidents at `(x, y, from, to)` read in Stockholm time (`to` empty: an exact time).
+fn interval_scene(rows: &[(f64, f64, &str, &str)]) -> crate::incident::Incidents {
+    use crate::Crs;
+    use crate::incident::{IncidentRecord, IncidentsBuilder};
+    use crate::ingest::{interval_len, parse_time};
+    use chrono_tz::Europe::Stockholm;
+    let mut b = IncidentsBuilder::new(Crs::SWEREF99_TM).unwrap();
+    for (k, (x, y, from, to)) in rows.iter().enumerate() {
+        let t = parse_time(from, Stockholm).unwrap();
+        let len = if to.is_empty() {
+            0
+        } else {
+            interval_len(&t, &parse_time(to, Stockholm).unwrap(), Stockholm).unwrap()
+        };
+        b.push_interval(
+            IncidentRecord {
+                x: *x,
+                y: *y,
+                weight: 1.0,
+                category: "Skadegörelse",
+                time: Some(t),
+                id: (k + 1).to_string(),
+                lonlat: None,
+            },
+            len,
+        )
+        .unwrap();
+    }
+    b.build()
+}
+
+fn near(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// Interval incidents count by the share of their interval in the baseline, each period, each month
+/// of the dispersion and the displacement's before and after (all by hand).
+#[test]
+fn interval_incidents_count_by_their_share_of_each_day() {
+    let rows = [
+        // Zone A (0..100 m), baseline 2025.
+        (50.0, 50.0, "2025-03-10 12:00", ""),
+        // 12 h: 6 in January, 6 in February.
+        (50.0, 50.0, "2025-01-31 18:00", "2025-02-01 06:00"),
+        // 12 h across the year boundary: 1/2 in the baseline (December), 1/2 in January 2026.
+        (50.0, 50.0, "2025-12-31 18:00", "2026-01-01 06:00"),
+        // Follow-up. 12 h: 4 in January (1/3), 8 in February (2/3).
+        (50.0, 50.0, "2026-01-31 20:00", "2026-02-01 08:00"),
+        (50.0, 50.0, "2026-02-15 10:00", ""),
+        // 24 h: 1/2 in February, 1/2 on 1 March, the last day the data cover.
+        (50.0, 50.0, "2026-02-28 12:00", "2026-03-01 12:00"),
+        // Control (far from the zone): 1 before, 1 after.
+        (1000.0, 1000.0, "2025-06-01 12:00", ""),
+        (1000.0, 1000.0, "2026-01-10 00:00", "2026-01-10 12:00"),
+    ];
+    let inc = interval_scene(&rows);
+    let tz = chrono_tz::Europe::Stockholm;
+    assert_eq!(last_day(&inc, tz), Some(d(2026, 3, 1)));
+    let cls = crate::categories::CategoryTable::default_table().classify(&inc);
+    let zones = vec![FollowupZone {
+        name: "A".into(),
+        area: square(0.0, 0.0, 100.0),
+    }];
+    let base_p = Period::new(d(2025, 1, 1), d(2025, 12, 31)).unwrap();
+    let mut params = FollowupParams {
+        baseline: base_p,
+        from: d(2026, 1, 1),
+        to: d(2026, 12, 31),
+        kind: PeriodKind::Month,
+        buffer_m: 50.0,
+        seasonal: false,
+        level: 0.95,
+    };
+    let input = FollowupInput {
+        incidents: &inc,
+        classification: &cls,
+        zones: &zones,
+        study: None,
+        patrols: None,
+        timezone: tz,
+    };
+    let f = analyse(input, &params).unwrap();
+    let labels: Vec<&str> = f.periods.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(labels, ["2026-01", "2026-02", "2026-03"]);
+    assert!(f.periods[2].partial);
+    let a = f.series_of("A", None).unwrap();
+    // Baseline: 1 + (1/2 + 1/2) + 1/2 = 2.5, shown as 3; rate 2.5 / 365.
+    assert!(near(a.baseline.weighted_count, 2.5));
+    assert_eq!(a.baseline.count, 3);
+    assert!(near(a.baseline.rate_per_day, 2.5 / 365.0));
+    // Monthly: January 1/2, February 1/2, March 1, December 1/2.
+    let mut y = [0.0; 12];
+    y[0] = 0.5;
+    y[1] = 0.5;
+    y[2] = 1.0;
+    y[11] = 0.5;
+    assert_eq!(a.baseline.monthly, [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    let mdays = [
+        31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
+    ];
+    let x2: f64 = y
+        .iter()
+        .zip(mdays)
+        .map(|(y, n)| {
+            let mu = 2.5 / 365.0 * n;
+            (y - mu) * (y - mu) / mu
+        })
+        .sum();
+    assert!(near(a.baseline.phi, (x2 / 11.0).max(1.0)));
+    // January 1/2 + 1/3, February 2/3 + 1 + 1/2, March (1 day) 1/2.
+    let want = [(5.0 / 6.0, 1, 31), (2.0 / 3.0 + 1.5, 2, 28), (0.5, 1, 1)];
+    for (r, (w, c, days)) in a.rows.iter().zip(want) {
+        assert!(
+            near(r.weighted_count, w),
+            "{}: {}",
+            r.period,
+            r.weighted_count
+        );
+        assert_eq!((r.count, r.days), (c, days), "{}", r.period);
+        assert!(near(r.expected, 2.5 / 365.0 * days as f64));
+    }
+    // Displacement: before = 2025, after = 2026-01-01..2026-03-01.
+    let dz = &f.displacement[0].counts;
+    assert!(near(dz.zone_before, 2.5));
+    assert!(near(dz.zone_after, 0.5 + 1.0 + 1.0 + 1.0));
+    assert_eq!((dz.control_before, dz.control_after), (1.0, 1.0));
+    assert_eq!((dz.buffer_before, dz.buffer_after), (0.0, 0.0));
+    // Seasonal: the same month of 2025.
+    params.seasonal = true;
+    let f = analyse(input, &params).unwrap();
+    let a = f.series_of("A", None).unwrap();
+    let got: Vec<f64> = a.rows.iter().map(|r| r.expected).collect();
+    assert!(
+        near(got[0], 0.5) && near(got[1], 0.5) && near(got[2], 0.0),
+        "{got:?}"
+    );
+    assert!(near(a.rows[1].weighted_count, 2.0 / 3.0 + 1.5));
+}
+
+/// With exact times only the weighted counts are whole and equal the plain counts.
+#[test]
+fn exact_times_give_whole_counts_as_before() {
+    let dates = [d(2025, 1, 5), d(2025, 1, 20), d(2025, 7, 1), d(2026, 2, 3)];
+    let pairs: Vec<(NaiveDate, f64)> = dates.iter().map(|&x| (x, 1.0)).collect();
+    let base_p = Period::new(d(2025, 1, 1), d(2025, 12, 31)).unwrap();
+    let (b1, b2) = (baseline(&dates, base_p), baseline(&pairs, base_p));
+    assert_eq!(b1, b2);
+    assert_eq!((b1.count, b1.weighted_count), (3, 3.0));
+    assert_eq!(b1.monthly, [2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    let pers = periods(
+        PeriodKind::Month,
+        d(2026, 1, 1),
+        d(2026, 2, 28),
+        d(2026, 2, 28),
+    )
+    .unwrap();
+    let r = follow(&dates, &b1, &pers, 0.95).unwrap();
+    assert_eq!(r, follow(&pairs, &b2, &pers, 0.95).unwrap());
+    assert_eq!((r[1].count, r[1].weighted_count), (1, 1.0));
+    assert_eq!(rounded_count(2.5), 3);
+    assert_eq!(rounded_count(2.49), 2);
+    assert_eq!(rounded_count(-0.0), 0);
 }

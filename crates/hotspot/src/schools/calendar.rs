@@ -80,7 +80,7 @@ pub struct SchoolCalendar {
 /// school_end_hour = 16
 /// holidays = [["2025-02-17", "2025-02-21"], ["2025-06-13", "2025-08-18"]]
 /// ```
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarConfig {
     /// First school hour (default 8).

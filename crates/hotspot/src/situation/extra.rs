@@ -100,12 +100,9 @@ fn run(
         None => None,
     };
     let inc = &data.incidents;
-    let last = inc
-        .times()
-        .iter()
-        .flatten()
-        .map(|t| t.instant().date_naive())
-        .max()
+    // Interval incidents are spread over the local days of the zone the times were read in.
+    let tz = sit.params.aoristic.timezone;
+    let last = crate::followup::last_day(inc, tz)
         .ok_or_else(|| Error::InsufficientData("no incident has a time".into()))?;
     let from = spec
         .from
@@ -128,6 +125,7 @@ fn run(
             zones: &zones,
             study: data.study_area.as_ref().map(|a| a.polygons()),
             patrols: log.as_ref(),
+            timezone: tz,
         },
         &params,
     )?;

@@ -397,7 +397,7 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         geocoding,
     };
     let mut s = s;
-    s.week_hour = aoristic::week_hour(&s, &crate::temporal::AoristicOptions::default());
+    s.week_hour = aoristic::week_hour(&s, &params.aoristic);
     s.repeats = extra::repeats(&s);
     let mut s = if params.public {
         crate::disclosure::publish(s, crate::disclosure::Rules::of(params))
@@ -421,7 +421,8 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
 /// water or a restriction is given (else the study area), Holm-adjusted, with a `higher` / `lower`
 /// / `none` flag; seeded with the report's `seed`. With it, in the same comparison area, the time
 /// classes and out-of-hours comparison ([`crate::schools::times::time_classes`]: aoristic weights,
-/// the approximate Swedish school calendar, Europe/Stockholm, intervals up to 14 days).
+/// with the report's `[calendar]` (default the approximate Swedish school calendar), `timezone` and
+/// `max_time_span` ([`SituationParams::calendar`], [`SituationParams::aoristic`])).
 fn schools_controlled(
     input: &SituationInput<'_>,
     params: &SituationParams,
@@ -436,8 +437,8 @@ fn schools_controlled(
     use crate::schools::controlled::{ComparisonArea, ControlParams, controlled};
     let d = ControlParams::default();
     let cp = ControlParams::new(d.placebos(), d.matched(), params.seed, d.alpha())?;
-    let calendar = crate::schools::SchoolCalendar::swedish_default();
-    let aoristic = crate::temporal::AoristicOptions::default();
+    let calendar = &params.calendar;
+    let aoristic = params.aoristic;
     let run = |c: ComparisonArea<'_>| -> Result<_> {
         Ok((
             controlled(
@@ -450,7 +451,7 @@ fn schools_controlled(
                 c,
                 &cp,
             )?,
-            crate::schools::times::time_classes(inc, areas, rep, &calendar, study, c, &aoristic)?,
+            crate::schools::times::time_classes(inc, areas, rep, calendar, study, c, &aoristic)?,
         ))
     };
     if input.restricts(params) {
@@ -753,6 +754,7 @@ impl Situation {
                             "p_adjusted": r.p_adjusted,
                         })).collect::<Vec<_>>(),
                     })),
+                    "time_classes": rep.times.as_ref().map(|t| self.time_classes_value(t)),
                 }),
             );
         }
@@ -805,6 +807,42 @@ impl Situation {
 }
 
 impl Situation {
+    /// `analyses.schools.time_classes` of `summary.json`: the school hours and time zone used, how
+    /// the times were used, and per school (all problem areas) the incidents with an hour, the share
+    /// of each class (aoristic weights) and the out-of-hours share against elsewhere; shares and
+    /// p-values only where the count is shown.
+    fn time_classes_value(&self, t: &crate::schools::times::TimeClasses) -> Value {
+        use crate::schools::TimeClass;
+        let fin = |v: f64| v.is_finite().then_some(v);
+        json!({
+            "school_hours": [t.school_hours.0, t.school_hours.1],
+            "timezone": self.params.aoristic.timezone.name(),
+            "max_time_span_days": self.params.aoristic.max_span_days,
+            "comparison_area": t.comparison_area,
+            "exact": self.cv(t.totals.exact),
+            "interval": self.cv(t.totals.interval),
+            "time_unknown": self.cv(t.totals.unknown),
+            "schools": t.rows.iter().filter(|r| r.problem_area.is_none()).map(|r| {
+                let shown = self.count(r.known_hour).is_some();
+                let shares = r.shares();
+                json!({
+                    "school": self.schools.get(r.school).map(|s| s.name.clone()),
+                    "known_hour": self.cv(r.known_hour),
+                    "shares": shown.then(|| {
+                        TimeClass::ALL[..5]
+                            .iter()
+                            .zip(shares)
+                            .map(|(c, v)| (c.as_str().to_string(), json!(fin(v))))
+                            .collect::<serde_json::Map<_, _>>()
+                    }),
+                    "out_of_hours_share": fin(r.share).filter(|_| shown),
+                    "baseline_share": fin(r.baseline_share),
+                    "p_value": fin(r.p_value).filter(|_| shown),
+                })
+            }).collect::<Vec<_>>(),
+        })
+    }
+
     /// `analyses.patrol.holdout` of `summary.json`: the out-of-sample check of the patrol zones
     /// (status, the months, hit rate and PAI in sample and held out, refitted), or why it was not made.
     fn holdout_value(&self, p: &PatrolPlan) -> Value {

@@ -57,6 +57,15 @@ pub struct SituationKeys {
     /// default a quarter of the span; also written `holdout_months`). See [`crate::patrol::holdout`].
     #[serde(alias = "holdout_months")]
     pub holdout: Option<u32>,
+    /// The zone times without a UTC offset are read in and intervals are spread over (an IANA name,
+    /// default Europe/Stockholm; the `--timezone` flag).
+    pub timezone: Option<String>,
+    /// Intervals longer than this many days count as time unknown in the hour analyses (default 14;
+    /// the `--max-time-span` flag).
+    pub max_time_span: Option<f64>,
+    /// The school calendar of the school time classes (`[calendar]`, the format of
+    /// `hotspot schools --calendar`; default [`crate::schools::SchoolCalendar::swedish_default`]).
+    pub calendar: Option<crate::schools::CalendarConfig>,
 }
 
 /// Checked parameters of [`crate::situation::situation`]. Build with [`SituationParams::new`] from
@@ -108,6 +117,9 @@ pub struct SituationParams {
     /// `--max-time-span` the incidents were read with); the patrol windows and day/hour tests use them.
     #[serde(skip)]
     pub aoristic: crate::temporal::AoristicOptions,
+    /// The school calendar of the school time classes (key `[calendar]`).
+    #[serde(skip)]
+    pub calendar: crate::schools::SchoolCalendar,
 }
 
 /// How the situation chooses the kernel bandwidth when none is given (key `bandwidth_rule`).
@@ -156,6 +168,7 @@ impl Default for SituationParams {
             bandwidth_rule: BandwidthChoice::Predictive,
             holdout_months: None,
             aoristic: crate::temporal::AoristicOptions::default(),
+            calendar: crate::schools::SchoolCalendar::swedish_default(),
         }
     }
 }
@@ -231,6 +244,18 @@ impl SituationParams {
                 ));
             }
         };
+        let aoristic = crate::temporal::AoristicOptions {
+            timezone: match keys.timezone.as_deref() {
+                Some(z) => crate::ingest::parse_timezone(z)?,
+                None => d.aoristic.timezone,
+            },
+            max_span_days: keys.max_time_span.unwrap_or(d.aoristic.max_span_days),
+        };
+        aoristic.validate()?;
+        let calendar = match &keys.calendar {
+            Some(c) => crate::schools::SchoolCalendar::from_config(c)?,
+            None => d.calendar.clone(),
+        };
         Ok(Self {
             public: keys.public.unwrap_or(false),
             min_count,
@@ -284,7 +309,8 @@ impl SituationParams {
                 }
                 h => h,
             },
-            aoristic: d.aoristic,
+            aoristic,
+            calendar,
         })
     }
 }
@@ -292,6 +318,27 @@ impl SituationParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timezone_span_and_calendar_keys_reach_the_params() {
+        use crate::schools::CalendarConfig;
+        let p = SituationParams::new(&SituationKeys {
+            timezone: Some("UTC".into()),
+            max_time_span: Some(3.0),
+            calendar: Some(CalendarConfig {
+                holidays: Some(vec![["2025-03-10".into(), "2025-03-14".into()]]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(p.aoristic.timezone, chrono_tz::UTC);
+        assert_eq!(p.aoristic.max_span_days, 3.0);
+        // Tuesday 2025-03-11 is a school day in the default calendar, a holiday in this one.
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 11).unwrap();
+        assert!(!SituationParams::default().calendar.is_holiday(day));
+        assert!(p.calendar.is_holiday(day));
+    }
 
     #[test]
     fn defaults_and_errors_name_the_key_written() {
@@ -313,6 +360,30 @@ mod tests {
                     ..Default::default()
                 },
                 "`patrol_zones`",
+            ),
+            (
+                SituationKeys {
+                    timezone: Some("Mars/Olympus".into()),
+                    ..Default::default()
+                },
+                "`timezone`",
+            ),
+            (
+                SituationKeys {
+                    max_time_span: Some(-3.0),
+                    ..Default::default()
+                },
+                "`max_time_span`",
+            ),
+            (
+                SituationKeys {
+                    calendar: Some(crate::schools::CalendarConfig {
+                        holidays: Some(vec![["2025-13-01".into(), "2025-13-05".into()]]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                "`calendar.holidays`",
             ),
             (
                 SituationKeys {

@@ -362,3 +362,55 @@ fn by_problem_area_splits_the_table_by_area_in_area_order() {
     assert_eq!((d.weights[0][10], d.weights[1][23]), (1.0, 1.0));
     assert_eq!(d.weights.iter().flatten().sum::<f64>(), 2.0);
 }
+
+fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn day_shares_of_a_weekend_window_exact_and_no_time() {
+    let inc = scene(&[
+        ("2025-03-14 16:00", "2025-03-17 07:00"),
+        ("2025-03-14 23:59", ""),
+        ("", ""),
+    ]);
+    // Friday 16-24 = 8 h, Saturday 24 h, Sunday 24 h, Monday 0-7 = 7 h: of 63 h.
+    let got = day_shares(&inc, 0, Stockholm);
+    let want = [
+        ("2025-03-14", 8.0),
+        ("2025-03-15", 24.0),
+        ("2025-03-16", 24.0),
+        ("2025-03-17", 7.0),
+    ];
+    assert_eq!(got.len(), want.len());
+    for ((d, s), (wd, h)) in got.iter().zip(want) {
+        assert_eq!(*d, date(wd));
+        assert!(close(*s, h / 63.0), "{d}: {s}");
+    }
+    assert_eq!(
+        day_shares(&inc, 1, Stockholm),
+        vec![(date("2025-03-14"), 1.0)]
+    );
+    assert!(day_shares(&inc, 2, Stockholm).is_empty());
+}
+
+#[test]
+fn day_shares_across_a_month_boundary_and_a_dst_change_agree_with_period_share() {
+    // 2025-03-30 is the spring-forward day in Stockholm (23 h): Saturday 29 March 12:00 to Tuesday
+    // 1 April 12:00 is 12 + 23 + 24 + 12 = 71 real hours.
+    let inc = scene(&[("2025-03-29 12:00", "2025-04-01 12:00")]);
+    let got = day_shares(&inc, 0, Stockholm);
+    let hours: Vec<f64> = got.iter().map(|(_, s)| s * 71.0).collect();
+    for (h, w) in hours.iter().zip([12.0, 23.0, 24.0, 12.0]) {
+        assert!(close(*h, w), "{hours:?}");
+    }
+    let march = crate::evaluate::Period::new(date("2025-03-01"), date("2025-03-31")).unwrap();
+    let in_march: f64 = got
+        .iter()
+        .filter(|(d, _)| march.start <= *d && *d <= march.end)
+        .map(|(_, s)| s)
+        .sum();
+    assert!(close(in_march, 59.0 / 71.0));
+    assert!(close(in_march, march.share(&inc, 0, Stockholm)));
+    assert!(close(got.iter().map(|(_, s)| s).sum::<f64>(), 1.0));
+}
