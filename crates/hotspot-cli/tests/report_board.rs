@@ -25,7 +25,7 @@ fn report(config: &Path, out: &Path) -> String {
 fn first_column(html: &str, first_head: &str) -> Vec<String> {
     let start = html
         .find(&format!("<th class=\"n\">{first_head}</th>"))
-        .unwrap_or_else(|| panic!("no table headed {first_head}"));
+        .unwrap();
     let table = &html[start..start + html[start..].find("</table>").unwrap()];
     table
         .split("<tr><td")
