@@ -230,10 +230,13 @@ fn patrol_command_finds_the_two_clusters() {
     );
     let school = rows.iter().find(|r| r[col("incidents")] == "12").unwrap();
     assert_eq!(school[col("nearest_school")], "Testskolan");
-    // Days named only where the weekday test distinguishes them, else "any day".
+    // Days named only where the weekday test distinguishes them, else "every day".
     for r in &rows {
         let d = &r[col("days")];
-        assert!(d == "any day" || d.split(' ').all(|x| x.len() == 3), "{d}");
+        assert!(
+            d == "every day" || d.split(' ').all(|x| x.len() == 3),
+            "{d}"
+        );
     }
     // Out of sample: March and April 2025, the default holds out April. Zones chosen on March hold
     // all 20 March incidents and none of the 4 thefts of April, far from them (hit rate 0, PAI 0).

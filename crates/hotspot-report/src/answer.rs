@@ -59,11 +59,7 @@ pub fn blocks(run: &Run) -> Vec<Block> {
                     .map(|a| area_short(run, a))
                     .collect::<Vec<_>>()
                     .join("; ");
-                let hours = if r.hours.is_empty() {
-                    tr.t("answer.any_hour").to_string()
-                } else {
-                    r.hours.clone()
-                };
+                let hours = super::patrol_oos::hours_words(&run.tr, &r.hours);
                 let n = r
                     .incidents
                     .map(|n| count_text(run, n))

@@ -84,9 +84,20 @@ fn sentence(run: &Run, name: &str, s: &Series) -> Option<String> {
     Some(t)
 }
 
+/// The note under a control chart explaining the `*` of a partial period: only when some period
+/// is drawn as partial, else empty (no note).
+fn partial_note(points: &[hotspot_render::ControlPoint], note: &str) -> String {
+    if points.iter().any(|p| p.partial) {
+        note.to_string()
+    } else {
+        String::new()
+    }
+}
+
 fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
     let (points, baseline_mean) =
         hotspot_render::control_points(f, s, |c| run.sup.count(c), |p| period_label(run, p));
+    let note = partial_note(&points, run.tr.t("followup.period_not_complete_expected"));
     ControlChart {
         title,
         points,
@@ -100,7 +111,7 @@ fn chart(run: &Run, f: &Followup, s: &Series, title: String) -> ControlChart {
             higher: run.tr.t("followup.more_than_normal").into(),
         },
         y_label: run.tr.t("followup.incidents_per_period").into(),
-        note: run.tr.t("followup.period_not_complete_expected").into(),
+        note,
         locale: run.tr.loc,
     }
 }
@@ -312,4 +323,32 @@ pub(super) fn section(
         run.tr.t("followup.before_after_comparison_does").into(),
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partial_note;
+    use hotspot_render::{ControlPoint, Mark};
+
+    fn point(label: &str, partial: bool) -> ControlPoint {
+        ControlPoint {
+            label: label.into(),
+            count: Some(10.0),
+            expected: 10.0,
+            lower: 5.0,
+            upper: 15.0,
+            mark: Mark::None,
+            partial,
+        }
+    }
+
+    #[test]
+    fn the_partial_period_note_shows_only_when_a_period_is_partial() {
+        let note = "* = perioden är inte hel";
+        let whole = [point("T1 2026", false), point("T2 2026", false)];
+        assert_eq!(partial_note(&whole, note), "");
+        let cut = [point("T1 2026", false), point("T2 2026", true)];
+        assert_eq!(partial_note(&cut, note), note);
+        assert_eq!(partial_note(&[], note), "");
+    }
 }

@@ -111,7 +111,9 @@ pub fn mark_given(html: &str, given: &[String], given_lang: &str) -> String {
 }
 
 /// Makes a plotters SVG document embeddable: drops the XML namespace URL
-/// (not needed inside HTML5) and fixed size, keeping the viewBox so it scales.
+/// (not needed inside HTML5) and fixed size, keeping the viewBox so it scales, with its aspect
+/// ratio as a style so that a figure made smaller in print keeps its shape (the box is not
+/// wider than the drawing; a map's data past its frame would show at the sides).
 pub fn inline_svg(svg: &str, label: &str) -> String {
     let Some(start) = svg.find("<svg") else {
         return String::new();
@@ -129,7 +131,7 @@ pub fn inline_svg(svg: &str, label: &str) -> String {
     let w = attr("width").unwrap_or("100");
     let h = attr("height").unwrap_or("100");
     format!(
-        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">{}",
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" style=\"aspect-ratio: {w} / {h}\" preserveAspectRatio=\"xMidYMid meet\">{}",
         esc(label),
         &svg[start + end + 1..]
     )
@@ -199,6 +201,8 @@ ol.answer li { margin: .25rem 0; font-weight: 500; }
   ul.files { font-size: 6.5pt; columns: 3; line-height: 1.25; }
   ul.files li { break-inside: avoid; }
   figure.board svg { max-height: 92mm; }
+  /* Made smaller by max-height, a figure shrinks to its own shape, centred. */
+  figure svg { width: auto; height: auto; max-width: 100%; margin: 0 auto; display: block; }
 }
 "#;
 
@@ -390,6 +394,8 @@ mod tests {
         assert!(!i.contains("http"));
         assert!(i.starts_with("<svg viewBox=\"0 0 300 200\" role=\"img\" aria-label=\"a &lt; b\""));
         assert!(i.ends_with("<rect/></svg>"));
+        // Its shape goes with it, for print, where a figure is made smaller by its height.
+        assert!(i.contains("style=\"aspect-ratio: 300 / 200\""));
         let d = document(
             "sv",
             "T & T",

@@ -12,6 +12,7 @@ use hotspot_render::Locale;
 /// `(key, Swedish, English)`.
 const TEXTS: &[(&str, &str, &str)] = &[
     ("patrol.any_day", "alla dagar", "every day"),
+    ("patrol.all_day", "hela dygnet", "all day"),
     ("col.day_counts", "Händelser mån–sön", "Incidents Mon–Sun"),
     (
         "patrol.oos",
@@ -605,7 +606,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Statistiskt säkerställda koncentrationer (Gi*)",
         "Statistically significant concentrations (Gi*)",
     ),
-    ("legend.gi", "Gi*, FDR-justerat", "Gi*, FDR-adjusted"),
+    (
+        "legend.gi",
+        "Fler eller färre händelser än väntat (Gi*, justerat för många test)",
+        "More or fewer incidents than expected (Gi*, adjusted for many tests)",
+    ),
     (
         "cap.gi",
         "Rutor där händelserna i grannskapet är signifikant fler (röda) eller färre (blå) än väntat.",
@@ -771,7 +776,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "No patrol zones could be proposed for the period.",
     ),
     ("answer.zone", "Område {k}", "Zone {k}"),
-    ("answer.any_hour", "alla tider", "at any time"),
     ("answer.evidence", "{n} händelser", "{n} incidents"),
     (
         "answer.schools",

@@ -29,6 +29,16 @@ pub fn days_text(run: &Run, days: &[usize]) -> String {
         .join(", ")
 }
 
+/// The hours of a zone as the table, the map badge and the answer show them: the windows as
+/// [`hotspot::situation::names::hours_text`] writes them ("19–03"), or "hela dygnet" / "all day"
+/// when they cover the whole day ("00–24") or no window is known.
+pub fn hours_words(tr: &crate::i18n::Tr, hours: &str) -> String {
+    if hours.is_empty() || hours == hotspot::situation::names::hours_text(&[(0, 24)]) {
+        return tr.t("patrol.all_day").into();
+    }
+    hours.to_string()
+}
+
 /// The zone's tested incidents per weekday, Monday to Sunday ("12 · 9 · 10 · …"); in public mode
 /// small counts are shown as "<N".
 pub fn day_counts(run: &Run, z: &PlanZone) -> String {
@@ -105,4 +115,24 @@ pub fn method_note(run: &Run) -> String {
             ),
         )],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hours_words;
+    use crate::config::Lang;
+    use crate::i18n::Tr;
+
+    #[test]
+    fn a_whole_day_reads_as_words_and_windows_as_numbers() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(hours_words(&sv, "00–24"), "hela dygnet");
+        assert_eq!(hours_words(&en, "00–24"), "all day");
+        assert_eq!(hours_words(&sv, ""), "hela dygnet");
+        assert_eq!(hours_words(&sv, "19–03"), "19–03");
+        assert_eq!(hours_words(&en, "00–02, 16–22"), "00–02, 16–22");
+        // The days the weekday test does not tell apart.
+        assert_eq!(sv.t("patrol.any_day"), "alla dagar");
+        assert_eq!(en.t("patrol.any_day"), "every day");
+    }
 }

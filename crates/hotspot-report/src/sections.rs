@@ -267,6 +267,16 @@ pub fn hotspots(
 }
 
 /// Rate ratio text `1,8 (1,2–2,6)`, or `–`.
+/// A p-value with three decimals, and "< 0,001" below that (not "0,000", which reads as
+/// impossible).
+fn p_text(tr: &crate::i18n::Tr, p: f64) -> String {
+    if p < 0.0005 {
+        format!("< {}", tr.loc.num(0.001, 3))
+    } else {
+        tr.loc.num(p, 3)
+    }
+}
+
 fn rr_text(run: &Run, t: &hotspot::stats::poisson::RateRatio) -> String {
     let f = |v: f64| {
         if v.is_finite() {
@@ -445,9 +455,9 @@ pub fn schools(
         .iter()
         .filter(|r| r.problem_area.is_none())
         .collect();
+    // In rank order, as the rank column, the rate-ratio charts, tables/schools.csv and the
+    // first section's list of schools of concern.
     all_rows.sort_by_key(|r| r.rank);
-    // The controlled comparison ranks: schools with problem areas above comparable places first
-    // (most such areas, then the largest excess), the rate-ratio rank breaking ties.
     let ctl = rep.controlled.as_ref();
     let higher_of = |school: usize| -> Vec<&hotspot::schools::controlled::ControlledRow> {
         ctl.map(|c| {
@@ -461,15 +471,6 @@ pub fn schools(
         .unwrap_or_default()
     };
     if ctl.is_some() {
-        all_rows.sort_by(|a, b| {
-            let (ha, hb) = (higher_of(a.school), higher_of(b.school));
-            let ea = ha.iter().map(|r| r.placebo_excess).fold(0.0, f64::max);
-            let eb = hb.iter().map(|r| r.placebo_excess).fold(0.0, f64::max);
-            hb.len()
-                .cmp(&ha.len())
-                .then(eb.total_cmp(&ea))
-                .then(a.rank.cmp(&b.rank))
-        });
         let concerns: Vec<String> = all_rows
             .iter()
             .filter(|r| !higher_of(r.school).is_empty())
@@ -510,7 +511,7 @@ pub fn schools(
                         _ => "–".into(),
                     },
                     match (&r.test, shown) {
-                        (Some(t), true) => tr.loc.num(t.p_value, 3),
+                        (Some(t), true) => p_text(tr, t.p_value),
                         _ => "–".into(),
                     },
                     if shown {
@@ -518,10 +519,11 @@ pub fn schools(
                     } else {
                         "–".into()
                     },
+                    // Area names hold commas ("Skadegörelse, klotter och nedskräpning").
                     if higher.is_empty() {
                         "–".into()
                     } else {
-                        higher.join(", ")
+                        higher.join("; ")
                     },
                 ]
             })
@@ -678,6 +680,15 @@ pub fn patrol(
         let w = hotspot::situation::names::hours_text(&z.windows.merged());
         if w.is_empty() { "–".into() } else { w }
     };
+    // As the board reads them: "hela dygnet" / "all day" for 00–24.
+    let times_words = |z: &PlanZone| -> String {
+        let w = times(z);
+        if w == "–" {
+            w
+        } else {
+            super::patrol_oos::hours_words(&run.tr, &w)
+        }
+    };
     let place = |z: &PlanZone| {
         run.sit
             .names
@@ -710,8 +721,10 @@ pub fn patrol(
                     area: c.clone(),
                     rank: z.rank as u32,
                     label: match place(z) {
-                        Some(pl) => format!("{pl}: {} {}", days_text(run, &z.top_days), times(z)),
-                        None => format!("{} {}", days_text(run, &z.top_days), times(z)),
+                        Some(pl) => {
+                            format!("{pl}: {} {}", days_text(run, &z.top_days), times_words(z))
+                        }
+                        None => format!("{} {}", days_text(run, &z.top_days), times_words(z)),
                     },
                 })
                 .collect(),
@@ -768,11 +781,12 @@ pub fn patrol(
                     tr.loc.num(z.pai, 1),
                     days_text(run, &z.top_days),
                     super::patrol_oos::day_counts(run, z),
-                    times(z),
+                    times_words(z),
                 ]
             })
             .collect(),
-        numeric: vec![true, false, true, true, true, false, false, false],
+        // The hours as numbers (right-aligned, never broken at the dash: "16–\n22").
+        numeric: vec![true, false, true, true, true, false, false, true],
     });
     b.push(Block::Para(tr.t("patrol.times_note").into()));
     b.push(Block::Sub(tr.t("sub.zone_times").into()));
@@ -856,6 +870,7 @@ pub fn patrol(
                     ),
                 ),
                 ("any_day", json!(z.top_days.is_empty())),
+                // The windows as numbers ("00–24"), whatever the language.
                 ("hours", json!(times(z))),
                 ("harm", json!(z.harm)),
                 ("problem_areas", json!(zone_areas(p, z))),
@@ -1211,4 +1226,20 @@ fn top_category(run: &Run, c: &Cluster) -> Option<String> {
         .first()
         .filter(|(_, n)| run.sup.count(*n as u64).is_some())
         .map(|x| x.0.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::p_text;
+    use crate::config::Lang;
+    use crate::i18n::Tr;
+
+    #[test]
+    fn p_values_below_a_thousandth_are_not_written_as_zero() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(p_text(&sv, 1e-12), "< 0,001");
+        assert_eq!(p_text(&en, 0.0), "< 0.001");
+        assert_eq!(p_text(&sv, 0.0012), "0,001");
+        assert_eq!(p_text(&sv, 0.0432), "0,043");
+    }
 }

@@ -139,10 +139,10 @@ fn day_names(days: &[usize]) -> String {
         .join(" ")
 }
 
-/// The patrol days of a zone: the days the weekday test names, or `any day`.
+/// The patrol days of a zone: the days the weekday test names, or `every day`.
 fn days_label(days: &[usize]) -> String {
     if days.is_empty() {
-        "any day".into()
+        "every day".into()
     } else {
         day_names(days)
     }

@@ -373,7 +373,7 @@ pub struct PlanZone {
     pub week_weights: WeekWeights,
     /// The weekdays to name for patrol (Monday = 0), strongest first: those the weekday test finds in
     /// excess over the area's profile (up to 3; [`PlanZone::profile`]), **empty when the zone's days do
-    /// not differ from the area's ("any day")**.
+    /// not differ from the area's ("every day")**.
     pub top_days: Vec<usize>,
     /// The weekdays with most (aoristic) weight, most first, up to 3, whether or not they differ from
     /// the area's (shown beside the counts).

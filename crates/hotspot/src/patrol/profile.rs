@@ -18,7 +18,7 @@
 //! and adjusts all the p-values together by Holm's method (Holm 1979); the verdict is read from the
 //! adjusted value ([`ProfileTest::p_adjusted`]).
 //!
-//! When `p ≥ alpha` the verdict is [`Verdict::Any`] ("any day" / "any hour"): naming the busiest days of
+//! When `p ≥ alpha` the verdict is [`Verdict::Any`] ("every day" / "all day"): naming the busiest days of
 //! counts like 34 / 33 / 32 would be naming noise. Otherwise [`Verdict::These`] lists the cells whose
 //! count exceeds its expectation, largest Pearson residual `(o − e)/√e` first.
 
@@ -38,7 +38,7 @@ pub const DEFAULT_SIMULATIONS: u32 = 9999;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "cells", rename_all = "snake_case")]
 pub enum Verdict {
-    /// The zone's profile is not distinguishable from the area's: any day / any hour.
+    /// The zone's profile is not distinguishable from the area's: every day / all day.
     Any,
     /// Cells (weekday 0 = Monday, or hour 0-23) with more incidents than expected, strongest first.
     These(Vec<usize>),
@@ -115,11 +115,11 @@ impl ProfileTest {
         matches!(self.verdict, Verdict::These(_))
     }
 
-    /// The verdict in words with weekday names: "any day" or e.g. "Fri, Sat".
+    /// The verdict in words with weekday names: "every day" or e.g. "Fri, Sat".
     pub fn day_label(&self) -> String {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         match &self.verdict {
-            Verdict::Any => "any day".into(),
+            Verdict::Any => "every day".into(),
             Verdict::These(c) => c
                 .iter()
                 .map(|&d| DAYS.get(d).copied().unwrap_or("?"))
@@ -128,10 +128,10 @@ impl ProfileTest {
         }
     }
 
-    /// The verdict in words for hours: "any hour" or e.g. "22, 23, 0" (hours of the day).
+    /// The verdict in words for hours: "all day" or e.g. "22, 23, 0" (hours of the day).
     pub fn hour_label(&self) -> String {
         match &self.verdict {
-            Verdict::Any => "any hour".into(),
+            Verdict::Any => "all day".into(),
             Verdict::These(c) => c
                 .iter()
                 .map(|h| format!("{h:02}"))
@@ -482,11 +482,16 @@ mod tests {
         );
         assert_eq!(t.verdict, Verdict::These(vec![6, 5]));
         assert_eq!(t.day_label(), "Sun, Sat");
-        // Counts like 34/33/32 over two years against a flat reference: any day.
+        // Counts like 34/33/32 over two years against a flat reference: every day.
         let t = test_profile(&[34, 33, 32, 30, 31, 29, 33], &[700; 7], 0.05, 999, 1).unwrap();
         assert!(t.p_value > 0.5);
         assert_eq!(t.verdict, Verdict::Any);
-        assert_eq!(t.day_label(), "any day");
+        assert_eq!(t.day_label(), "every day");
+        // The same verdict in words for an hour test, and named hours with two digits.
+        assert_eq!(t.hour_label(), "all day");
+        let mut h = t.clone();
+        h.verdict = Verdict::These(vec![22, 23, 0]);
+        assert_eq!(h.hour_label(), "22, 23, 00");
     }
 
     #[test]
@@ -610,7 +615,7 @@ mod tests {
         );
         assert_eq!(t[0].weekday.verdict, Verdict::These(vec![4]));
         assert_eq!(t[1].weekday.verdict, Verdict::Any);
-        assert_eq!(t[1].weekday.day_label(), "any day");
+        assert_eq!(t[1].weekday.day_label(), "every day");
         assert!(test_zones(&inc, &[vec![500]], &area, &opts, 0.05, 3).is_err());
     }
 }

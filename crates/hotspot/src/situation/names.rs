@@ -156,7 +156,7 @@ pub struct Recommendation {
     /// Incidents inside (`None` when suppressed in public mode).
     pub incidents: Option<u64>,
     /// True when the zone's weekdays do not differ from the area's (Holm-corrected test,
-    /// [`crate::patrol::profile`]): `days` is then empty and the zone reads "any day".
+    /// [`crate::patrol::profile`]): `days` is then empty and the zone reads "every day" ("alla dagar").
     pub any_day: bool,
     /// Hit rate on the held-out months of the zone chosen at this place on the training months only
     /// (`None` when the plan was not scored out of sample or no training zone lies here).
