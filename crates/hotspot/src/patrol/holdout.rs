@@ -19,7 +19,7 @@
 use crate::error::{Error, Result};
 use crate::study_area::StudyArea;
 use crate::time::IncidentTime;
-use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Point, Polygon};
+use geo::{Area, BooleanOps, BoundingRect, MultiPolygon, Polygon};
 use serde::Serialize;
 
 /// A calendar month `(year, month)`, as `YYYY-MM` in output.
@@ -194,6 +194,7 @@ pub struct HoldoutScore {
 
 struct ZoneTest {
     bbox: [f64; 4],
+    parts: crate::study_area::PartBoxes,
     geom: MultiPolygon<f64>,
 }
 
@@ -205,12 +206,13 @@ impl ZoneTest {
             .unwrap_or([f64::NAN; 4]);
         Self {
             bbox,
+            parts: crate::study_area::PartBoxes::of(geom),
             geom: geom.clone(),
         }
     }
     fn contains(&self, x: f64, y: f64) -> bool {
         let [a, b, c, d] = self.bbox;
-        x >= a && x <= c && y >= b && y <= d && self.geom.intersects(&Point::new(x, y))
+        x >= a && x <= c && y >= b && y <= d && self.parts.contains(&self.geom, x, y)
     }
 }
 
