@@ -652,11 +652,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         println!(
             "Covered (each incident once): {} incidents ({:.0}%), harm {:.1} of {:.1} ({:.0}%), on {:.2}% of the study area",
             plan.covered_incidents,
-            100.0 * plan.covered_incidents as f64 / total as f64,
+            100.0 * plan.covered_incident_share(),
             plan.covered_harm,
             total_harm,
-            100.0 * plan.covered_harm / total_harm,
-            100.0 * stats.iter().map(|z| z.share_area).sum::<f64>()
+            100.0 * plan.covered_share(),
+            100.0 * plan.zone_area_share()
         );
         println!(
             "Greedy with lazy evaluation; without an overlap limit it is guaranteed within 1-1/e (63%) of the optimum{}",

@@ -430,10 +430,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             area_name(&areas, t.problem_area).to_string(),
             t.incidents_study_area.to_string(),
             t.incidents_in_zones.to_string(),
-            num(
-                t.incidents_in_zones as f64 / t.incidents_study_area as f64,
-                3,
-            ),
+            num(t.share_in_zones(), 3),
             num(t.harm_in_zones, 2),
             num(zone_km2, 4),
             num(zone_km2 / rep.study_area_km2, 4),

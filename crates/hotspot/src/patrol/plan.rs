@@ -475,6 +475,21 @@ impl PatrolPlan {
             0.0
         }
     }
+
+    /// Incidents covered (each once) over the incidents analysed (0 when none were analysed).
+    pub fn covered_incident_share(&self) -> f64 {
+        if self.analysed > 0 {
+            self.covered_incidents as f64 / self.analysed as f64
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of the study area inside the zones: the sum of the zones' `share_area` (zones
+    /// overlap by at most the plan's overlap limit, so this counts an overlap twice).
+    pub fn zone_area_share(&self) -> f64 {
+        self.zones.iter().map(|z| z.share_area).sum()
+    }
 }
 
 /// Plans patrol zones (see the module docs).

@@ -554,6 +554,14 @@ pub struct ZoneTotals {
     pub test: Option<RateRatio>,
 }
 
+impl ZoneTotals {
+    /// Share of the study area's incidents inside a school zone (`NaN` when the study area has
+    /// none).
+    pub fn share_in_zones(&self) -> f64 {
+        self.incidents_in_zones as f64 / self.incidents_study_area as f64
+    }
+}
+
 /// One distance ring from the nearest school.
 #[derive(Clone, Debug)]
 pub struct RingRow {

@@ -163,6 +163,7 @@ fn overlapping_zones_count_for_both_schools_once_in_totals() {
     let all = &rep.totals[0];
     assert!(all.problem_area.is_none());
     assert_eq!((all.incidents_study_area, all.incidents_in_zones), (8, 6));
+    assert_eq!(all.share_in_zones(), 0.75); // 6 of 8
     // Union area: two circles r = 300 at distance 300 (lens 2r²acos(1/2) − 150·sqrt(270000)) plus C.
     let r2 = 0.09;
     let lens = 2.0 * r2 * (0.5f64).acos() - 0.15 * (0.27f64).sqrt();

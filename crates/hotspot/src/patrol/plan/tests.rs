@@ -180,6 +180,13 @@ fn the_plan_is_the_pipeline_of_its_parts() {
     let want: Vec<[f64; 2]> = sel.chosen.iter().map(|&c| centres[c]).collect();
     assert_eq!(got, want);
     assert_eq!(p.covered_harm, sel.covered_weight);
+    // The printed shares: covered incidents over all analysed (no filter: every incident).
+    assert_eq!(p.analysed, inc.len());
+    assert_eq!(
+        p.covered_incident_share(),
+        sel.covered_count as f64 / inc.len() as f64
+    );
+    assert_eq!(p.covered_share(), sel.covered_weight / p.total_harm);
 }
 
 #[test]
