@@ -571,4 +571,55 @@ fn places_name_the_patrol_zones_and_the_report_leads_with_them() {
     for k in ["days", "hours", "harm", "problem_areas"] {
         assert!(!p[k].is_null(), "{k}");
     }
+    // Every hotspot, cluster and school carries a name too: in its table, its layer and (hotspots,
+    // schools) summary.json, the same name in each. With a place given, a result always gets one
+    // ("nära X (N m)" at the farthest).
+    for (table, layer_name, json_list) in [
+        (
+            "hotspots",
+            "hotspots",
+            Some(&summary["analyses"]["hotspots"]["hotspots"]),
+        ),
+        ("clusters", "cluster_hulls", None),
+        (
+            "schools",
+            "school_zones",
+            Some(&summary["analyses"]["schools"]["ranking"]),
+        ),
+    ] {
+        let csv = std::fs::read_to_string(out.join(format!("tables/{table}.csv"))).unwrap();
+        let mut lines = csv.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = head.iter().position(|h| *h == "place").expect(table);
+        let names: Vec<String> = lines
+            .map(|l| l.split(',').nth(col).unwrap_or_default().to_string())
+            .collect();
+        assert!(!names.is_empty(), "{table}: no rows");
+        assert!(names.iter().all(|n| !n.is_empty()), "{table}: {names:?}");
+        let layer: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("layers/{layer_name}.geojson"))).unwrap(),
+        )
+        .unwrap();
+        let feats = layer["features"].as_array().unwrap();
+        assert!(!feats.is_empty(), "{layer_name}");
+        for f in feats {
+            let n = f["properties"]["place"].as_str().expect(layer_name);
+            assert!(
+                names.iter().any(|m| m == n),
+                "{layer_name}: {n} not in {table}.csv"
+            );
+        }
+        if let Some(list) = json_list {
+            let list = list.as_array().unwrap();
+            assert!(!list.is_empty(), "{table}");
+            for (k, h) in list.iter().enumerate() {
+                let n = h["place"].as_str().expect(table);
+                if table == "hotspots" {
+                    assert_eq!(n, names[k], "hotspot {k}");
+                } else {
+                    assert!(names.iter().any(|m| m == n), "{table}: {n}");
+                }
+            }
+        }
+    }
 }

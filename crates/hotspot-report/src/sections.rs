@@ -577,6 +577,13 @@ pub fn schools(
         ]);
         if let Some(row) = csv_rows.last_mut() {
             row.extend(controlled_cols);
+            row.push(
+                run.sit
+                    .names
+                    .school(r.school)
+                    .unwrap_or_default()
+                    .to_string(),
+            );
         }
     }
     write_csv(
@@ -599,6 +606,7 @@ pub fn schools(
             "excess",
             "p_adjusted",
             "flag",
+            "place",
         ],
         &csv_rows,
         written,
@@ -612,6 +620,7 @@ pub fn schools(
                 geometry: z.geometry.clone().into(),
                 properties: props(&[
                     ("school", json!(run.sit.schools[z.school].name)),
+                    ("place", json!(run.sit.names.school(z.school))),
                     ("radius_m", json!(run.s.school_radius_m)),
                     ("area_km2", json!(z.area_km2)),
                     ("incidents", count_value(run, n)),
@@ -1173,12 +1182,23 @@ pub fn clusters(
     write_csv(
         run,
         "clusters",
-        &["rank", "incidents", "hull_area_km2", "top_category"],
+        &[
+            "rank",
+            "place",
+            "incidents",
+            "hull_area_km2",
+            "top_category",
+        ],
         &cl.clusters
             .iter()
             .map(|c| {
                 vec![
                     c.rank.to_string(),
+                    run.sit
+                        .names
+                        .cluster(c.rank.saturating_sub(1))
+                        .unwrap_or_default()
+                        .to_string(),
                     csv_count(run, c.summary.count as u64),
                     format!("{:.4}", area_km2(c)),
                     top_category(run, c).unwrap_or_default(),
@@ -1194,6 +1214,10 @@ pub fn clusters(
             properties: props(&[
                 ("rank", json!(c.rank)),
                 ("label", json!(label(c))),
+                (
+                    "place",
+                    json!(run.sit.names.cluster(c.rank.saturating_sub(1))),
+                ),
                 ("incidents", count_value(run, c.summary.count as u64)),
                 ("hull_area_km2", json!(area_km2(c))),
                 (

@@ -684,6 +684,7 @@ impl Situation {
                     "delineation": d.hotspots.delineation,
                     "hotspots": d.hotspots.hotspots.iter().map(|h| json!({
                         "rank": h.rank,
+                        "place": self.names.hotspot(h.rank.saturating_sub(1)),
                         "incidents": self.cv(h.incidents as u64),
                         "area_km2": h.area_km2,
                         "peak_density": h.peak_density,
@@ -738,6 +739,7 @@ impl Situation {
                         json!({
                             "rank": r.rank,
                             "school": self.schools.get(r.school).map(|s| s.name.clone()),
+                            "place": self.names.school(r.school),
                             "incidents": self.cv(r.incidents),
                             "rate_ratio": r.test.as_ref().filter(|_| shown).map(|t| t.ratio).filter(|v| v.is_finite()),
                             "p_value": r.test.as_ref().filter(|_| shown).map(|t| t.p_value),
