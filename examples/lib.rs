@@ -5,7 +5,7 @@
 use hotspot::basemap::{Basemap, BasemapSources, NameLang};
 use hotspot::categories::CategoryTable;
 use hotspot::ingest::{Boundary, ReadOptions, read_path};
-use hotspot::situation::extra::{FollowupSpec, followup};
+use hotspot::situation::extra::FollowupSpec;
 use hotspot::situation::{Situation, SituationInput, SituationKeys, SituationParams, situation};
 use std::path::{Path, PathBuf};
 
@@ -89,6 +89,24 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
         ),
         None => None,
     };
+    // The follow-up section, when the config has a `baseline`, and the perception section, when
+    // it has `perceived` (as the report runs them).
+    let spec = files.baseline.map(|b| FollowupSpec {
+        baseline: b,
+        zones: files.zones.map(|p| base.join(p)),
+        patrols: files.patrols.map(|p| base.join(p)),
+        from: files.followup_from,
+        to: files.followup_to,
+        periods: files.periods,
+        buffer_m: files.buffer_m,
+        seasonal: files.seasonal.unwrap_or(false),
+    });
+    let pspec = files
+        .perceived
+        .map(|p| hotspot::situation::perception::PerceptionSpec {
+            perceived: base.join(p),
+            cell_m: files.perceived_cell_m,
+        });
     let input = SituationInput {
         data: &data,
         categories: &table,
@@ -100,27 +118,9 @@ pub fn situation_from_config(config: &Path) -> Result<Situation, Box<dyn std::er
             Some("en") => NameLang::En,
             _ => NameLang::Sv,
         },
+        followup: spec.as_ref(),
+        perception: pspec.as_ref(),
     };
-    let mut sit = situation(input, &params)?;
-    // The follow-up section, when the config has a `baseline` (as the report runs it).
-    let spec = files.baseline.map(|b| FollowupSpec {
-        baseline: b,
-        zones: files.zones.map(|p| base.join(p)),
-        patrols: files.patrols.map(|p| base.join(p)),
-        from: files.followup_from,
-        to: files.followup_to,
-        periods: files.periods,
-        buffer_m: files.buffer_m,
-        seasonal: files.seasonal.unwrap_or(false),
-    });
-    sit.followup = followup(&data, &table, &sit, spec.as_ref());
-    // The perception section, when the config has `perceived` (as the report runs it).
-    let pspec = files
-        .perceived
-        .map(|p| hotspot::situation::perception::PerceptionSpec {
-            perceived: base.join(p),
-            cell_m: files.perceived_cell_m,
-        });
-    sit.perception = hotspot::situation::perception::perception(&input, &sit, pspec.as_ref());
+    let sit = situation(input, &params)?;
     Ok(sit)
 }

@@ -261,22 +261,12 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
             Lang::Sv => NameLang::Sv,
             Lang::En => NameLang::En,
         },
+        followup: s.followup.as_ref(),
+        perception: s.perception.as_ref(),
     };
     let sit = step(ctx, tr.t("step.analyses"), || {
         Ok(hotspot::situation(input, &params)?)
     })?;
-    let mut sit = sit;
-    sit.followup = hotspot::situation::extra::followup(data, &table, &sit, run_spec(&s));
-    sit.perception =
-        hotspot::situation::perception::perception(&input, &sit, s.perception.as_ref());
-    // The weekday x hour table with the report's time zone and maximum span (aoristic weights).
-    sit.week_hour = hotspot::situation::aoristic::week_hour(
-        &sit,
-        &hotspot::temporal::AoristicOptions {
-            timezone: params.aoristic.timezone,
-            max_span_days: params.aoristic.max_span_days,
-        },
-    );
     hotspot::disclosure::check(&sit)?;
     let run = Run {
         crs_name: crs_label(data.report.crs),
@@ -377,10 +367,6 @@ fn write(report: Report, data: &hotspot::ingest::Ingested, ctx: &Context) -> Res
         kept_unknown: dir_unknown.len(),
         done_label: run.tr.t("done.written"),
     })
-}
-
-fn run_spec(s: &Settings) -> Option<&hotspot::situation::extra::FollowupSpec> {
-    s.followup.as_ref()
 }
 
 fn title(run: &Run) -> String {

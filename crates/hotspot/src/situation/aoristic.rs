@@ -5,16 +5,23 @@
 //! are drawn from it, and say how many incidents had an interval and how many a time unknown.
 
 use super::{Outcome, Situation, Skip};
+use crate::incident::Incidents;
 use crate::temporal::{AoristicOptions, WeekHourTable};
 use serde_json::{Value, json};
 
 /// The table of the situation's incidents with `opts` (the report passes its `--timezone` and
 /// `--max-time-span`; [`crate::situation::situation`] fills it with [`AoristicOptions::default`]).
 pub fn week_hour(sit: &Situation, opts: &AoristicOptions) -> Outcome<WeekHourTable> {
-    if sit.incidents.is_empty() {
+    week_hour_of(&sit.incidents, opts)
+}
+
+/// [`week_hour`] of the incidents themselves (what [`crate::situation::situation`] runs before the
+/// [`Situation`] exists).
+pub fn week_hour_of(incidents: &Incidents, opts: &AoristicOptions) -> Outcome<WeekHourTable> {
+    if incidents.is_empty() {
         return Outcome::Skipped(Skip::NoIncidents);
     }
-    Outcome::from_result(WeekHourTable::compute(&sit.incidents, None, opts))
+    Outcome::from_result(WeekHourTable::compute(incidents, None, opts))
 }
 
 impl Situation {

@@ -1,8 +1,9 @@
 //! Analyses of the situation report that need more than the incident file: the follow-up of the
 //! promise against a baseline ([`followup`]), with the zones and the patrol log the config names.
 
-use super::{Outcome, Situation, Skip};
+use super::{Outcome, Situation, SituationParams, Skip};
 use crate::categories::CategoryTable;
+use crate::crs::Crs;
 use crate::crs::Projector;
 use crate::error::{Error, Result};
 use crate::evaluate::Period;
@@ -10,6 +11,7 @@ use crate::followup::{
     Followup, FollowupInput, FollowupParams, FollowupZone, PeriodKind, analyse, read_patrols,
     read_zones,
 };
+use crate::incident::Incidents;
 use crate::ingest::Ingested;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -195,20 +197,26 @@ pub const REPORT_REPEAT_TOLERANCE_M: f64 = 25.0;
 /// within [`REPORT_REPEAT_TOLERANCE_M`], at least 2 incidents); in public mode no location below
 /// `min_count` is listed.
 pub fn repeats(sit: &Situation) -> Outcome<crate::stats::repeats::Repeats> {
-    if sit.incidents.is_empty() {
+    repeats_of(&sit.incidents, &sit.params, sit.crs)
+}
+
+/// [`repeats`] of the incidents themselves, in working CRS `crs` (what
+/// [`crate::situation::situation`] runs before the [`Situation`] exists).
+pub fn repeats_of(
+    incidents: &Incidents,
+    params: &SituationParams,
+    crs: Crs,
+) -> Outcome<crate::stats::repeats::Repeats> {
+    if incidents.is_empty() {
         return Outcome::Skipped(Skip::NoIncidents);
     }
     let opts = crate::stats::repeats::RepeatOptions {
-        public_min_count: sit
-            .params
-            .public
-            .then_some(sit.params.min_count.max(1) as usize),
+        public_min_count: params.public.then_some(params.min_count.max(1) as usize),
         tolerance_m: REPORT_REPEAT_TOLERANCE_M,
         ..Default::default()
     };
     Outcome::from_result(
-        Projector::new(sit.crs)
-            .and_then(|p| crate::stats::repeats::repeats(&sit.incidents, &p, &opts)),
+        Projector::new(crs).and_then(|p| crate::stats::repeats::repeats(incidents, &p, &opts)),
     )
 }
 

@@ -185,8 +185,8 @@ pub struct Situation {
     /// Perceived unsafety beside the incidents ([`perception::perception`]; skipped unless
     /// configured).
     pub perception: Outcome<perception::PerceptionSection>,
-    /// The weekday × hour table with aoristic weights ([`aoristic::week_hour`]; default options,
-    /// the report recomputes it with its time zone and maximum span).
+    /// The weekday × hour table with aoristic weights ([`aoristic::week_hour`]), in the time zone
+    /// and with the maximum span of [`SituationParams::aoristic`].
     pub week_hour: Outcome<crate::temporal::WeekHourTable>,
     /// Geocoding quality, and the incidents on stacked positions left out of the density surface
     /// and hotspots ([`quality::Geocoding`]).
@@ -210,6 +210,11 @@ pub struct SituationInput<'a> {
     pub basemap: Option<&'a crate::basemap::Basemap>,
     /// Language of generated names ("nära X (N m)").
     pub name_lang: crate::basemap::NameLang,
+    /// The follow-up to run (report keys `baseline`, `zones`, `patrols`, ...; `None`: skipped).
+    pub followup: Option<&'a extra::FollowupSpec>,
+    /// The perception comparison to run (report keys `perceived`, `perceived_cell_m`; `None`:
+    /// skipped).
+    pub perception: Option<&'a perception::PerceptionSpec>,
 }
 
 impl<'a> SituationInput<'a> {
@@ -223,6 +228,24 @@ impl<'a> SituationInput<'a> {
             at_risk: None,
             basemap: None,
             name_lang: crate::basemap::NameLang::Sv,
+            followup: None,
+            perception: None,
+        }
+    }
+
+    /// The same input with the follow-up section run ([`extra::followup`]).
+    pub fn with_followup(self, spec: &'a extra::FollowupSpec) -> Self {
+        Self {
+            followup: Some(spec),
+            ..self
+        }
+    }
+
+    /// The same input with the perception section run ([`perception::perception`]).
+    pub fn with_perception(self, spec: &'a perception::PerceptionSpec) -> Self {
+        Self {
+            perception: Some(spec),
+            ..self
         }
     }
 
@@ -288,78 +311,59 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
     let grid = counts::grid_counts(&inc, extent, params.grid_m)?;
     let study = data.study_area.clone();
     let geocoding = quality::Geocoding::measure(&inc, data.report.rows_read, params);
-    let density = Outcome::from_result(density(
-        params,
-        &input,
-        &geocoding.density_input(&inc),
-        study.as_ref(),
-    ));
-    let mut gi_star_area = None;
-    let (gi_star, clusters) = if inc.is_empty() {
-        (
-            Outcome::Skipped(Skip::NoIncidents),
-            Outcome::Skipped(Skip::NoIncidents),
-        )
-    } else {
-        let gi = Outcome::from_result(
-            GiStarParams::new(params.grid_m, 2.0 * params.grid_m).and_then(|p| {
-                if input.restricts(params) {
-                    // Only the cells of the area at risk are tested: a cell is compared with the
-                    // places where incidents can happen, not with lakes and forest.
-                    let spec = GridSpec::covering(extent, params.grid_m, 0.0)?;
-                    let a = input.area_on(params, spec)?;
-                    gi_star_area = Some(a.summary().clone());
-                    crate::stats::getis_ord::hot_spots_at_risk(&inc, &a, &p)
-                } else {
-                    crate::stats::getis_ord::hot_spots(&inc, study.as_ref(), &p)
-                }
-            }),
-        );
-        let cl = if inc.len() <= CLUSTER_LIMIT {
-            Outcome::from_result(clusters(&inc, !params.public))
-        } else {
-            Outcome::Skipped(Skip::TooMany(CLUSTER_LIMIT))
-        };
-        (gi, cl)
-    };
     let areas = problem_areas(&cls)?;
-    let schools_report = match (&study, input.schools.is_empty()) {
-        (_, true) => Outcome::Skipped(Skip::NoSchools),
-        (None, false) => Outcome::Skipped(Skip::NoBoundary),
-        (Some(study), false) => {
-            let zp = ZoneParams::new(
-                params.school_radius_m,
-                vec![0.0, 100.0, 200.0, 300.0, 500.0],
-                0.95,
-            )?;
-            let mut rep = crate::schools::analyse(&inc, &areas, input.schools, study, &zp)?;
-            let (ctl, times) = schools_controlled(&input, params, &inc, &areas, &rep, study)?;
-            rep.controlled = Some(ctl);
-            rep.times = Some(times);
-            Outcome::Done(rep)
-        }
-    };
-    let patrol = if inc.is_empty() {
-        Outcome::Skipped(Skip::NoIncidents)
-    } else {
-        let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?
-            .include_all(params.include_all)
-            .aoristic(params.aoristic)?
-            .holdout(crate::patrol::HoldoutChoice::from_months(
-                params.holdout_months,
-            ))?;
-        Outcome::Done(crate::patrol::plan(
-            PlanInput {
-                incidents: &inc,
-                areas: &areas,
-                schools: input.schools,
-                study: study.as_ref(),
-                candidates: &[],
-                patrollable: Some(cls.patrollable()),
-            },
-            &pp,
-        )?)
-    };
+    // The analyses below read the same incidents and write nothing shared: they run side by side
+    // (rayon::join; each is deterministic on its own, so the result does not depend on the
+    // thread count or on which finishes first). Errors are taken in the order the report lists
+    // the analyses: schools before patrol.
+    let (
+        (density, (gi_star, gi_star_area)),
+        ((clusters, schools_report), (patrol, (week_hour, repeats))),
+    ) = rayon::join(
+        || {
+            let density = Outcome::from_result(density(
+                params,
+                &input,
+                &geocoding.density_input(&inc),
+                study.as_ref(),
+            ));
+            (
+                density,
+                gi_star(params, &input, &inc, study.as_ref(), extent),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            if inc.is_empty() {
+                                Outcome::Skipped(Skip::NoIncidents)
+                            } else if inc.len() <= CLUSTER_LIMIT {
+                                Outcome::from_result(clusters(&inc, !params.public))
+                            } else {
+                                Outcome::Skipped(Skip::TooMany(CLUSTER_LIMIT))
+                            }
+                        },
+                        || schools(params, &input, &inc, &areas, study.as_ref()),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || patrol(params, &input, &inc, &areas, &cls, study.as_ref()),
+                        || {
+                            (
+                                aoristic::week_hour_of(&inc, &params.aoristic),
+                                extra::repeats_of(&inc, params, data.report.crs),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let schools_report = schools_report?;
+    let patrol = patrol?;
     let s = Situation {
         params: params.clone(),
         suppress: Suppress {
@@ -391,14 +395,11 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
         patrol,
         names: Names::default(),
         followup: Outcome::Skipped(Skip::NotConfigured),
-        repeats: Outcome::Skipped(Skip::NotConfigured),
+        repeats,
         perception: Outcome::Skipped(Skip::NotConfigured),
-        week_hour: Outcome::Skipped(Skip::NotConfigured),
+        week_hour,
         geocoding,
     };
-    let mut s = s;
-    s.week_hour = aoristic::week_hour(&s, &params.aoristic);
-    s.repeats = extra::repeats(&s);
     let mut s = if params.public {
         crate::disclosure::publish(s, crate::disclosure::Rules::of(params))
     } else {
@@ -412,7 +413,100 @@ pub fn situation(input: SituationInput<'_>, params: &SituationParams) -> Result<
             input.name_lang,
         )?;
     }
+    // The follow-up and perception sections read the situation as published (public mode: the
+    // zones and cells the public version shows).
+    s.followup = extra::followup(data, input.categories, &s, input.followup);
+    s.perception = perception::perception(&input, &s, input.perception);
     Ok(s)
+}
+
+/// Getis-Ord Gi* on the count grid (cells of `grid_m`, distance band `2 grid_m`, FDR); on the
+/// cells of the area at risk when water or a restriction is given, with that area's summary.
+fn gi_star(
+    params: &SituationParams,
+    input: &SituationInput<'_>,
+    inc: &Incidents,
+    study: Option<&StudyArea>,
+    extent: [f64; 4],
+) -> (Outcome<GiStarResult>, Option<AreaAtRiskSummary>) {
+    if inc.is_empty() {
+        return (Outcome::Skipped(Skip::NoIncidents), None);
+    }
+    let mut area = None;
+    let gi = Outcome::from_result(
+        GiStarParams::new(params.grid_m, 2.0 * params.grid_m).and_then(|p| {
+            if input.restricts(params) {
+                // Only the cells of the area at risk are tested: a cell is compared with the
+                // places where incidents can happen, not with lakes and forest.
+                let spec = GridSpec::covering(extent, params.grid_m, 0.0)?;
+                let a = input.area_on(params, spec)?;
+                area = Some(a.summary().clone());
+                crate::stats::getis_ord::hot_spots_at_risk(inc, &a, &p)
+            } else {
+                crate::stats::getis_ord::hot_spots(inc, study, &p)
+            }
+        }),
+    );
+    (gi, area)
+}
+
+/// The school zones with their controlled comparison and time classes (needs schools and a
+/// study area).
+fn schools(
+    params: &SituationParams,
+    input: &SituationInput<'_>,
+    inc: &Incidents,
+    areas: &ProblemAreas,
+    study: Option<&StudyArea>,
+) -> Result<Outcome<SchoolReport>> {
+    Ok(match (study, input.schools.is_empty()) {
+        (_, true) => Outcome::Skipped(Skip::NoSchools),
+        (None, false) => Outcome::Skipped(Skip::NoBoundary),
+        (Some(study), false) => {
+            let zp = ZoneParams::new(
+                params.school_radius_m,
+                vec![0.0, 100.0, 200.0, 300.0, 500.0],
+                0.95,
+            )?;
+            let mut rep = crate::schools::analyse(inc, areas, input.schools, study, &zp)?;
+            let (ctl, times) = schools_controlled(input, params, inc, areas, &rep, study)?;
+            rep.controlled = Some(ctl);
+            rep.times = Some(times);
+            Outcome::Done(rep)
+        }
+    })
+}
+
+/// The patrol plan ([`crate::patrol::plan()`]) with the report's zones, radius, hold-out and
+/// aoristic options; only patrollable categories draw zones unless `include_all`.
+fn patrol(
+    params: &SituationParams,
+    input: &SituationInput<'_>,
+    inc: &Incidents,
+    areas: &ProblemAreas,
+    cls: &Classification,
+    study: Option<&StudyArea>,
+) -> Result<Outcome<PatrolPlan>> {
+    if inc.is_empty() {
+        return Ok(Outcome::Skipped(Skip::NoIncidents));
+    }
+    let pp = PlanParams::new(params.patrol_zones, params.patrol_radius_m, 0.0)?
+        .include_all(params.include_all)
+        .aoristic(params.aoristic)?
+        .holdout(crate::patrol::HoldoutChoice::from_months(
+            params.holdout_months,
+        ))?;
+    Ok(Outcome::Done(crate::patrol::plan(
+        PlanInput {
+            incidents: inc,
+            areas,
+            schools: input.schools,
+            study,
+            candidates: &[],
+            patrollable: Some(cls.patrollable()),
+        },
+        &pp,
+    )?))
 }
 
 /// The controlled comparison of the school zones ([`crate::schools::controlled::controlled`]):

@@ -75,6 +75,8 @@ fn build(public: bool) -> (Situation, Ingested) {
             at_risk: None,
             basemap: None,
             name_lang: crate::basemap::NameLang::Sv,
+            followup: None,
+            perception: None,
         },
         &params,
     )
@@ -184,6 +186,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             at_risk: None,
             basemap: None,
             name_lang: crate::basemap::NameLang::Sv,
+            followup: None,
+            perception: None,
         },
         &params,
     )
@@ -209,6 +213,8 @@ fn schools_without_a_boundary_are_skipped_and_with_one_analysed() {
             at_risk: None,
             basemap: None,
             name_lang: crate::basemap::NameLang::Sv,
+            followup: None,
+            perception: None,
         },
         &params,
     )

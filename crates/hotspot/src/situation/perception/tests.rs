@@ -150,6 +150,8 @@ fn run_scene(sc: &Scene, public: bool, pins: &Path) -> (Situation, Outcome<Perce
         at_risk: None,
         basemap: Some(&basemap),
         name_lang: NameLang::Sv,
+        followup: None,
+        perception: None,
     };
     let sit = situation(input, &params).unwrap();
     let spec = PerceptionSpec {
@@ -157,6 +159,16 @@ fn run_scene(sc: &Scene, public: bool, pins: &Path) -> (Situation, Outcome<Perce
         cell_m: None,
     };
     let out = perception(&input, &sit, Some(&spec));
+    // The one call runs the same section when the input asks for it.
+    let with = situation(input.with_perception(&spec), &params).unwrap();
+    assert_eq!(
+        serde_json::to_value(&with).unwrap()["perception"],
+        crate::situation::perception::perception_value(&Situation {
+            perception: out.clone(),
+            ..sit.clone()
+        })
+        .unwrap_or(serde_json::Value::Null)
+    );
     (sit, out)
 }
 
