@@ -18,7 +18,8 @@
 //! ```
 
 use hotspot::GridSpec;
-use hotspot::evaluate::{EvalGrid, MethodOptions, Period, Split, builtin, measure};
+use hotspot::evaluate::{EvalGrid, MethodOptions, Split, builtin, measure};
+use hotspot::period::Period;
 use hotspot_benches::scenes::{SHAPES, SIDE, X0, Y0, scene};
 use std::process::Command;
 use std::time::Instant;

@@ -2,7 +2,8 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hotspot::GridSpec;
-use hotspot::evaluate::{EvalGrid, GridCounts, HotspotMethod, Period, Split, measure};
+use hotspot::evaluate::{EvalGrid, GridCounts, HotspotMethod, Split, measure};
+use hotspot::period::Period;
 use hotspot::stats::emerging::{SpaceTimeCube, TimeStep, cube_gistar};
 use hotspot_benches::scenes::{SIDE, X0, Y0, scene};
 use std::hint::black_box;

@@ -27,7 +27,7 @@
 //! | **study area** | the boundary the analysis is bounded by; without one, the data's (padded) box | [`StudyArea`], [`ingest::layers::padded_box`], [`ingest::layers::study_extent`] |
 //! | **area at risk** | the part of the study area where incidents can happen (water removed, ...) | [`AreaAtRisk`] |
 //! | **problem area** | a group of categories (violence, youth, vandalism, ...) with harm weights | [`categories::ProblemArea`] |
-//! | **period** | an inclusive range of local dates; selecting incidents in one | [`evaluate::Period`], [`ingest::layers::in_period`] |
+//! | **period** | an inclusive range of local dates; selecting incidents in one | [`period::Period`] (was `evaluate::Period`, kept as an alias), [`ingest::layers::in_period`] |
 //!
 //! ## Parallelisation
 //! Analyses use rayon internally; no rayon type appears in the public API and
@@ -53,6 +53,7 @@ pub mod ingest;
 pub mod output;
 pub mod patrol;
 pub mod perception;
+pub mod period;
 pub mod raster_io;
 pub mod sample;
 pub mod schools;
@@ -72,6 +73,7 @@ pub use index::SpatialIndex;
 pub use ingest::RejectReason;
 pub use ingest::{Ingested, ReadOptions, read_path};
 pub use patrol::{PatrolPlan, PlanParams, plan};
+pub use period::Period;
 pub use situation::{Situation, SituationParams, situation};
 pub use study_area::StudyArea;
 pub use time::{IncidentTime, TimeResolution};

@@ -348,7 +348,7 @@ impl WeekHourTable {
 /// The share of incident `i`'s time that lies in `[start, end)` (seconds since 1970): for an exact time
 /// 1 or 0, for an interval the overlap divided by its length; `None` without a time.
 ///
-/// This is how an interval incident belongs to a period (see [`crate::evaluate::Period::share`]).
+/// This is how an interval incident belongs to a period (see [`crate::period::Period::share`]).
 pub fn share_in(incidents: &Incidents, i: usize, start: i64, end: i64) -> Option<f64> {
     let (a, b) = incidents.interval(i)?;
     if a == b {
@@ -360,9 +360,9 @@ pub fn share_in(incidents: &Incidents, i: usize, start: i64, end: i64) -> Option
 
 /// Incident `i` spread over local calendar days: `(date, share)` pairs in date order, the shares
 /// summing to 1. An exact time gives its date as written with share 1; an interval `[from, to)` gives
-/// each local day of `tz` it touches (cut at local midnights, as [`crate::evaluate::Period::bounds`])
+/// each local day of `tz` it touches (cut at local midnights, as [`crate::period::Period::bounds`])
 /// the seconds of the interval in that day divided by its length, so summing the shares of the days
-/// of a period gives [`crate::evaluate::Period::share`]. Intervals longer than the maximum span are
+/// of a period gives [`crate::period::Period::share`]. Intervals longer than the maximum span are
 /// spread too (the span limit is for hour analyses only). No time gives no pairs.
 ///
 /// A Friday 16:00 to Monday 07:00 window gives Friday 8/63, Saturday 24/63, Sunday 24/63 and Monday
@@ -385,7 +385,7 @@ pub fn day_shares(incidents: &Incidents, i: usize, tz: Tz) -> Vec<(chrono::Naive
             break;
         };
         let day = local.date_naive();
-        let (_, midnight) = crate::evaluate::Period {
+        let (_, midnight) = crate::period::Period {
             start: day,
             end: day,
         }

@@ -10,8 +10,8 @@
 use crate::common::{BasemapArgs, Context, IngestArgs, load};
 use anyhow::Context as _;
 use hotspot::GridSpec;
-use hotspot::evaluate::Period;
 use hotspot::output::{OutFeature, write_geojson};
+use hotspot::period::Period;
 use hotspot::stats::emerging::{
     EmergingClass, EmergingParams, SpaceTimeCube, TimeStep, emerging_hot_spots,
 };

@@ -5,11 +5,11 @@ use crate::common::{Context, IngestArgs, load};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use hotspot::categories::CategoryTable;
-use hotspot::evaluate::Period;
 use hotspot::followup::{
     Followup, FollowupInput, FollowupParams, FollowupZone, PeriodKind, Series, Signal, analyse,
     read_patrols, read_zones,
 };
+use hotspot::period::Period;
 use hotspot_render::{
     AreaLayer, Colour, ControlChart, ControlLegend, Layer, Locale, MapSpec, Size,
 };

@@ -31,9 +31,9 @@
 //! McCullagh & Nelder 1989, §9.2). Without intervals (or when no interval crosses a period's edge)
 //! every share is 0 or 1, the optional fields are `None` and the counts are the plain counts.
 
-use super::Period;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
+use crate::period::Period;
 use crate::study_area::StudyArea;
 use chrono_tz::Tz;
 use geo::MultiPolygon;

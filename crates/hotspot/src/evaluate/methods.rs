@@ -1,9 +1,10 @@
 //! Hotspot methods as cell scorers: the trait, the two baselines (`grid`, `previous`) and an adapter for closures.
 
-use super::{Period, Split};
+use super::Split;
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::incident::Incidents;
+use crate::period::Period;
 
 /// A hotspot method as the evaluation sees it: training data in, one score per grid cell out (higher = hotter).
 pub trait HotspotMethod: Send + Sync {

@@ -39,10 +39,11 @@ mod adapters;
 mod change;
 mod compare;
 mod methods;
-mod period;
 mod split;
 mod zones;
 
+/// The calendar period, now at [`crate::period::Period`] (kept here so existing code builds).
+pub use crate::period::Period;
 pub use adapters::{DbscanMethod, GiStarMethod, HdbscanMethod, KdeMethod};
 pub use change::{OverdispersedChange, QuasiPoissonRatio, quasi_poisson_change};
 pub use change::{ZoneChange, compare};
@@ -51,7 +52,6 @@ pub use compare::{MonthCount, MonthlyCounts, count_zones_monthly};
 pub use methods::{
     GridCounts, HotspotMethod, METHOD_NAMES, MethodOptions, PreviousPeriod, ScoreFn, builtin,
 };
-pub use period::Period;
 pub use split::{PeriodSplit, Shares};
 pub use zones::{
     BeforeAfter, ChangeCell, DensityDifference, change_cells, density_difference,

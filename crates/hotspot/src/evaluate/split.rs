@@ -23,8 +23,9 @@
 //!
 //! [`PeriodSplit`] builds both sets from one file and two periods.
 
-use super::{Period, Split};
+use super::Split;
 use crate::incident::Incidents;
+use crate::period::Period;
 use chrono_tz::Tz;
 use std::borrow::Cow;
 

@@ -2,10 +2,11 @@
 //! or the before period's top cells; and the density difference of two periods on the comparison grid.
 //! The `compare` command and the library share these, so a planner gets the same zones from either.
 
-use super::{EvalGrid, Period, Zone};
+use super::{EvalGrid, Zone};
 use crate::Projector;
 use crate::error::{Error, Result};
 use crate::incident::Incidents;
+use crate::period::Period;
 use crate::schools::School;
 use serde_json::{Map, Value};
 use std::path::Path;

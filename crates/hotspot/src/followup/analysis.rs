@@ -11,8 +11,8 @@ use super::stats::{
 use super::zones::FollowupZone;
 use crate::categories::{Classification, ProblemArea};
 use crate::error::{Error, Result};
-use crate::evaluate::Period;
 use crate::incident::Incidents;
+use crate::period::Period;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 

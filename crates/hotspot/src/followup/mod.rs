@@ -27,7 +27,7 @@
 //! An incident recorded as "between from and to" counts in every local day of its interval by the
 //! share of the interval's time in that day ([`crate::temporal::day_shares`], in the zone the times
 //! were read in): the aoristic rule of Ratcliffe (2002) applied to days, the same as
-//! [`crate::evaluate::Period::share`]. So it counts in the baseline, in a follow-up period, in a
+//! [`crate::period::Period::share`]. So it counts in the baseline, in a follow-up period, in a
 //! month of the dispersion estimate and in the before and after counts of the displacement by the
 //! share of its interval inside them; a Friday 16:00 to Monday 07:00 window split by a period
 //! ending on Sunday counts 56/63 in it and 7/63 in the next. An exact time counts 1 on its date as

@@ -1,7 +1,7 @@
 //! Follow-up periods: tertials (T1 January-April, T2 May-August, T3 September-December), months or quarters.
 
 use crate::error::{Error, Result};
-use crate::evaluate::Period;
+use crate::period::Period;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 

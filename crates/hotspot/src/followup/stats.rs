@@ -250,7 +250,7 @@ impl DayWeight for (chrono::NaiveDate, f64) {
 }
 
 /// The summed weight of `dates` in `period` (both ends included), added in slice order.
-pub(crate) fn weight_in<D: DayWeight>(dates: &[D], period: &crate::evaluate::Period) -> f64 {
+pub(crate) fn weight_in<D: DayWeight>(dates: &[D], period: &crate::period::Period) -> f64 {
     dates
         .iter()
         .filter(|d| period.start <= d.local_date() && d.local_date() <= period.end)
@@ -273,7 +273,7 @@ pub fn rounded_count(w: f64) -> u64 {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Baseline {
     /// The baseline period.
-    pub period: crate::evaluate::Period,
+    pub period: crate::period::Period,
     /// Incidents in the baseline: [`Baseline::weighted_count`] rounded to the nearest integer.
     pub count: u64,
     /// Incidents in the baseline, interval incidents by their share of it.
@@ -290,7 +290,7 @@ pub struct Baseline {
 /// [`DayWeight`]) over `period`: rate per day and the dispersion of its calendar months (partial
 /// first or last months weighted by their days). Rate and dispersion use the weighted counts
 /// unrounded.
-pub fn baseline<D: DayWeight>(dates: &[D], period: crate::evaluate::Period) -> Baseline {
+pub fn baseline<D: DayWeight>(dates: &[D], period: crate::period::Period) -> Baseline {
     let months = period.months();
     let y: Vec<f64> = months.iter().map(|m| weight_in(dates, m)).collect();
     let weighted = weight_in(dates, &period);

@@ -1,7 +1,7 @@
 //! Tests of the follow-up statistics against hand and SciPy values and seeded scenes.
 
 use super::*;
-use crate::evaluate::Period;
+use crate::period::Period;
 use chrono::NaiveDate;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

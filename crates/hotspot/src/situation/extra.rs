@@ -6,13 +6,13 @@ use crate::categories::CategoryTable;
 use crate::crs::Crs;
 use crate::crs::Projector;
 use crate::error::{Error, Result};
-use crate::evaluate::Period;
 use crate::followup::{
     Followup, FollowupInput, FollowupParams, FollowupZone, PeriodKind, analyse, read_patrols,
     read_zones,
 };
 use crate::incident::Incidents;
 use crate::ingest::Ingested;
+use crate::period::Period;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 

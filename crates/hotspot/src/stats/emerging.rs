@@ -60,9 +60,9 @@ use super::fdr::benjamini_hochberg;
 use super::getis_ord::two_sided_p;
 use super::mann_kendall::{MannKendall, mann_kendall};
 use crate::error::{Error, Result};
-use crate::evaluate::Period;
 use crate::grid::GridSpec;
 use crate::incident::Incidents;
+use crate::period::Period;
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 use serde::Serialize;
 

@@ -404,7 +404,7 @@ fn day_shares_across_a_month_boundary_and_a_dst_change_agree_with_period_share()
     for (h, w) in hours.iter().zip([12.0, 23.0, 24.0, 12.0]) {
         assert!(close(*h, w), "{hours:?}");
     }
-    let march = crate::evaluate::Period::new(date("2025-03-01"), date("2025-03-31")).unwrap();
+    let march = crate::period::Period::new(date("2025-03-01"), date("2025-03-31")).unwrap();
     let in_march: f64 = got
         .iter()
         .filter(|(d, _)| march.start <= *d && *d <= march.end)

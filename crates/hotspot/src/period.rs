@@ -57,7 +57,7 @@ impl Period {
     ///
     /// # Example
     /// ```
-    /// use hotspot::evaluate::Period;
+    /// use hotspot::period::Period;
     /// let p = Period::parse("train", "2025-01..2025-06")?;
     /// assert_eq!(p.to_string(), "2025-01-01..2025-06-30");
     /// assert_eq!(p.days(), 181);
