@@ -922,7 +922,17 @@ impl MapSpec {
                 stats.labels_dropped += 1;
             }
         }
+        // A point a badge already names ("Torget: fre-sön 19-03") is not labelled again.
+        let named_by_badge = |name: &str| {
+            badges.iter().any(|b| {
+                b.4.strip_prefix(name)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+            })
+        };
         for (x, y, r, text) in &point_labels {
+            if named_by_badge(text) {
+                continue;
+            }
             let (tw, th) = cv.text_size(text, 7.5, false)?;
             let pad = cv.px(1.5);
             let cands = around_point(*x, *y, *r, cv.px(1.5), tw + 2.0 * pad, th + 2.0 * pad);
@@ -962,26 +972,35 @@ impl MapSpec {
             .collect();
         let marker_r = cv.px(1.8);
         for bl in &base_labels {
-            if data_texts.contains(&bl.text.as_str()) {
+            if data_texts.contains(&bl.text.as_str())
+                || (bl.point.is_some() && named_by_badge(&bl.text))
+            {
                 continue;
             }
             let st = bl.style;
             let (tw, th) = cv.text_size(&bl.text, st.pt, st.bold)?;
             let pad = cv.px(1.2);
-            let cands = bl.candidates(marker_r, cv.px(1.0), tw + 2.0 * pad, th + 2.0 * pad);
-            if let Some((mx, my)) = bl.point {
-                // The marker must be free too (not on a badge or another label).
-                let mb = BoxPx::centred(mx, my, 2.0 * marker_r, 2.0 * marker_r);
-                if !placer.is_free(&mb) {
-                    stats.labels_dropped += 1;
-                    continue;
-                }
+            let mut cands = bl.candidates(marker_r, cv.px(1.0), tw + 2.0 * pad, th + 2.0 * pad);
+            // The marker is drawn only where it is free (not under a badge or another label). A
+            // place under a data label (a hotspot's "H1" on Torget) keeps its name beside it: the
+            // reader needs the name most where the results are.
+            let marker = bl.point.filter(|&(mx, my)| {
+                placer.is_free(&BoxPx::centred(mx, my, 2.0 * marker_r, 2.0 * marker_r))
+            });
+            if bl.point.is_some() && marker.is_none() {
+                // Clear of the label on the point: a second ring farther out.
+                cands.extend(bl.candidates(
+                    marker_r + cv.px(9.0),
+                    cv.px(1.0),
+                    tw + 2.0 * pad,
+                    th + 2.0 * pad,
+                ));
             }
             let Some(bb) = placer.place(&cands) else {
                 stats.labels_dropped += 1;
                 continue;
             };
-            if let Some((mx, my)) = bl.point {
+            if let Some((mx, my)) = marker {
                 placer.block(BoxPx::centred(mx, my, 2.0 * marker_r, 2.0 * marker_r));
                 cv.circle(
                     mx,

@@ -309,3 +309,88 @@ fn rendering_with_a_basemap_is_deterministic() {
     let b = m.render_svg(Size::shown_at(800)).unwrap();
     assert_eq!(a, b);
 }
+
+/// A town centre as the report draws it: a hotspot labelled "H1" right on Torget, and a patrol
+/// zone whose badge already says "Resecentrum: ...", on the station.
+fn centre_with_results() -> MapSpec {
+    let basemap = Basemap {
+        places: vec![
+            Place {
+                name: "Torget".into(),
+                kind: "square".into(),
+                xy: [0.0, 0.0],
+            },
+            Place {
+                name: "Resecentrum".into(),
+                kind: "station".into(),
+                xy: [700.0, 0.0],
+            },
+            Place {
+                name: "Kyrkan".into(),
+                kind: "church".into(),
+                xy: [-600.0, 400.0],
+            },
+        ],
+        roads: Vec::new(),
+        water: Vec::new(),
+        buildings: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut hotspot = AreaLayer::new(
+        "Hotspot",
+        vec![circle(0.0, 0.0, 120.0)],
+        None,
+        Some(palette::BOUNDARY),
+    );
+    hotspot.labels = vec!["H1".into()];
+    MapSpec {
+        title: "Hotspots".into(),
+        subtitle: "Synthetic".into(),
+        attribution: "Synthetic basemap.".into(),
+        legend_title: "Legend".into(),
+        extent: [-1000.0, -750.0, 1000.0, 750.0],
+        layers: vec![
+            Layer::Basemap(BasemapLayer::new(&basemap)),
+            Layer::Area(hotspot),
+            Layer::Patrol(PatrolLayer {
+                legend: "Patrol zone".into(),
+                zones: vec![PatrolZone {
+                    area: circle(700.0, 0.0, 250.0),
+                    rank: 1,
+                    label: "Resecentrum: alla dagar 16–02".into(),
+                }],
+                route: None,
+                route_legend: String::new(),
+                colour: palette::PATROL,
+            }),
+        ],
+        north: "N".into(),
+        note: String::new(),
+    }
+}
+
+#[test]
+fn a_place_under_a_result_label_keeps_its_name_and_a_badge_name_is_not_repeated() {
+    for size in [Size::shown_at(1280), Size::A4_LANDSCAPE_300DPI] {
+        let (_, stats) = centre_with_results().render_svg(size).unwrap();
+        check_labels(&stats);
+        let placed = |k: LabelKind, t: &str| {
+            stats
+                .labels
+                .iter()
+                .filter(|l| l.kind == k && l.text == t)
+                .count()
+        };
+        assert_eq!(placed(LabelKind::Area, "H1"), 1, "{size:?}");
+        // "H1" sits on Torget's point: the name is placed beside it all the same.
+        assert_eq!(placed(LabelKind::Place, "Torget"), 1, "{size:?}");
+        assert_eq!(placed(LabelKind::Place, "Kyrkan"), 1, "{size:?}");
+        // The badge text names Resecentrum already: no second label.
+        assert_eq!(
+            placed(LabelKind::BadgeText, "Resecentrum: alla dagar 16–02"),
+            1,
+            "{size:?}"
+        );
+        assert_eq!(placed(LabelKind::Place, "Resecentrum"), 0, "{size:?}");
+    }
+}
